@@ -1,0 +1,49 @@
+"""Where a class weight puts a classifier on its tradeoff curve, and what that does to its scores.
+
+The public API, all vectorised over its numeric arguments:
+
+- :func:`operating_point` and :func:`expected_scores`: the point a weight ``alpha`` reaches
+  on a curve under a rule, and the expected scores there;
+- :func:`optimal_alpha` and :func:`optimize_alpha`: the best weight for a score, and its gains
+  over no weight and over the inverse-proportion weight;
+- :func:`what_if` and :func:`equivalent_weight`: what reweighting or resampling does to a
+  model one already has;
+- curve families :class:`Superellipse`, :class:`AsymmetricSuperellipse`, :class:`Binormal`;
+  rules ``"bce"`` and ``"bayes"`` (:data:`RULES`);
+- :func:`confusion_scores`: every score from confusion counts or rates, the one definition the
+  simulator shares;
+- :mod:`theory.symbolic`: the sympy derivations the numeric code is checked against.
+"""
+
+from theory.curves import FAMILIES, AsymmetricSuperellipse, Binormal, Superellipse
+from theory.optimum import (
+    SEARCH_RANGE,
+    Optimum,
+    inverse_proportion_weight,
+    optimal_alpha,
+    optimize_alpha,
+)
+from theory.rules import RULES, expected_scores, operating_point, weight_ratio
+from theory.scores import SCORE_NAMES, confusion_scores, expected_confusion
+from theory.whatif import equivalent_weight, what_if
+
+__all__ = [
+    "FAMILIES",
+    "RULES",
+    "SCORE_NAMES",
+    "SEARCH_RANGE",
+    "AsymmetricSuperellipse",
+    "Binormal",
+    "Optimum",
+    "Superellipse",
+    "confusion_scores",
+    "equivalent_weight",
+    "expected_confusion",
+    "expected_scores",
+    "inverse_proportion_weight",
+    "operating_point",
+    "optimal_alpha",
+    "optimize_alpha",
+    "weight_ratio",
+    "what_if",
+]

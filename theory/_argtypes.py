@@ -1,0 +1,93 @@
+"""``argparse`` types shared by the command lines: numbers, lists and ranges, checked on parsing.
+
+Each factory returns a callable for ``add_argument(type=...)``. A bad value raises
+:class:`argparse.ArgumentTypeError`, which argparse reports as a one-line
+``argument --flag: must be ... Got ... instead.`` message with exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+import numpy as np
+
+from theory._validation import Interval
+
+__all__ = ["bounded", "grid", "number_list"]
+
+
+def _number(text: str, kind: type, interval: Interval) -> float | int:
+    noun = "an int" if kind is int else "a number"
+    try:
+        value = kind(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be {noun} in the range {interval}. Got {text!r} instead."
+        ) from None
+    if not (np.isfinite(value) and interval.contains(np.float64(value))):
+        raise argparse.ArgumentTypeError(
+            f"must be {noun} in the range {interval}. Got {text!r} instead."
+        )
+    return value
+
+
+def bounded(interval: Interval, kind: type = float) -> Callable[[str], float | int]:
+    """One number of type ``kind`` in ``interval``."""
+
+    def parse(text: str) -> float | int:
+        return _number(text.strip(), kind, interval)
+
+    return parse
+
+
+def number_list(interval: Interval, kind: type = float) -> Callable[[str], list[float | int]]:
+    """A comma-separated list of numbers in ``interval``, e.g. ``2,5,20``."""
+
+    def parse(text: str) -> list[float | int]:
+        items = [item.strip() for item in text.split(",")]
+        if not all(items):
+            raise argparse.ArgumentTypeError(
+                f"must be a comma-separated list of numbers. Got {text!r} instead."
+            )
+        return [_number(item, kind, interval) for item in items]
+
+    return parse
+
+
+def grid(
+    interval: Interval, *, spacing: str, default_count: int = 15
+) -> Callable[[str], list[float]]:
+    """Either ``LO:HI[:N]`` (``N`` points, log- or linearly spaced) or a comma-separated list.
+
+    Parameters
+    ----------
+    interval : Interval
+        Range every value must lie in.
+    spacing : {"log", "linear"}
+        How a ``LO:HI[:N]`` range is filled.
+    default_count : int, default 15
+        ``N`` when it is left out.
+    """
+    form = f"LO:HI[:N] with LO < HI (N points, {spacing}-spaced) or a comma-separated list"
+
+    def parse(text: str) -> list[float]:
+        if ":" not in text:
+            return number_list(interval)(text)
+        parts = text.split(":")
+        if len(parts) not in (2, 3):
+            raise argparse.ArgumentTypeError(f"must be {form}. Got {text!r} instead.")
+        low = _number(parts[0].strip(), float, interval)
+        high = _number(parts[1].strip(), float, interval)
+        count = default_count
+        if len(parts) == 3:
+            count = _number(parts[2].strip(), int, Interval(1, np.inf, "left"))
+        if count > 1 and not low < high:
+            raise argparse.ArgumentTypeError(f"must be {form}. Got {text!r} instead.")
+        if count == 1:
+            return [low]
+        if spacing == "log":
+            return [float(v) for v in np.geomspace(low, high, count)]
+        return [float(v) for v in np.linspace(low, high, count)]
+
+    return parse

@@ -1,0 +1,238 @@
+"""``python -m theory``: optimal weights, and what-if questions, from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+import numpy as np
+
+from theory._argtypes import bounded, number_list
+from theory._validation import Interval
+from theory.curves import FAMILIES, Superellipse
+from theory.optimum import SEARCH_RANGE, optimize_alpha
+from theory.rules import RULES
+from theory.scores import SCORE_NAMES
+from theory.whatif import what_if
+
+__all__ = ["build_parser", "main"]
+
+_UNIT_OPEN = Interval(0.0, 1.0)
+_POSITIVE = Interval(0.0, np.inf)
+_TABLE_COLUMNS = (
+    ("beta", "beta", "{:.4g}"),
+    ("p", "p", "{:.4g}"),
+    ("rule", "rule", "{}"),
+    ("metric", "metric", "{}"),
+    ("alpha_opt", "alpha*", "{:.4g}"),
+    ("score_opt", "score*", "{:.4f}"),
+    ("score_at_1", "at 1", "{:.4f}"),
+    ("score_at_inverse", "at (1-b)/b", "{:.4f}"),
+    ("gain_over_1", "gain vs 1", "{:+.4f}"),
+    ("gain_over_inverse", "gain vs inv", "{:+.4f}"),
+)
+_WHAT_IF_SCORES = ("recall", "specificity", "precision", "f1", "balanced_accuracy", "mcc")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``python -m theory``, with its ``table`` and ``what-if`` commands."""
+    parser = argparse.ArgumentParser(
+        prog="python -m theory",
+        description=(
+            "Where a class weight alpha on the rare class puts a classifier on its tradeoff curve. "
+            "'table' (the default) prints the best alpha for each score on the post's superellipse "
+            "curves; 'what-if' predicts what a new weight does to a model you already have."
+        ),
+    )
+    commands = parser.add_subparsers(dest="command", metavar="{table,what-if}")
+
+    table = commands.add_parser(
+        "table",
+        help="optimal alphas and the scores they give (the default command)",
+        description="Optimal alpha per (beta, p, rule, metric), with gains over alpha = 1 and "
+        f"over the inverse-proportion weight (1-beta)/beta. Searched over {SEARCH_RANGE}; a "
+        "'*' after alpha marks an optimum at the edge of that range.",
+    )
+    table.add_argument(
+        "--beta",
+        type=number_list(_UNIT_OPEN),
+        default=[0.01],
+        help="prevalence of the positive class, comma list in (0, 1) (default: 0.01)",
+    )
+    table.add_argument(
+        "--p",
+        type=number_list(Interval(1.0, np.inf, "left")),
+        default=[2.0, 5.0, 11.0, 20.0, 40.0],
+        help="superellipse shape p >= 1, comma list; larger is a better classifier "
+        "(default: 2,5,11,20,40)",
+    )
+    table.add_argument(
+        "--rule",
+        type=_choices(RULES),
+        default=list(RULES),
+        help=f"rules, comma list of {', '.join(RULES)} (default: all)",
+    )
+    table.add_argument(
+        "--metric",
+        type=_choices(SCORE_NAMES, allow_fbeta=True),
+        default=["f1", "balanced_accuracy"],
+        help="scores to optimise, comma list of "
+        f"{', '.join(SCORE_NAMES)} or f<b> such as f2 (default: f1,balanced_accuracy)",
+    )
+    table.add_argument("--json", action="store_true", help="print JSON records instead")
+
+    whatif = commands.add_parser(
+        "what-if",
+        help="what a new weight does to a model observed at (tpr, tnr)",
+        description="Fit a curve through a model's observed recall (tpr) and specificity (tnr), "
+        "move along it as the new weight dictates, and print the expected scores. Resampling "
+        "to a positive fraction q acts as alpha = (q/(1-q)) * ((1-beta)/beta).",
+    )
+    whatif.add_argument("--tpr", type=bounded(_UNIT_OPEN), required=True, help="observed recall")
+    whatif.add_argument(
+        "--tnr", type=bounded(_UNIT_OPEN), required=True, help="observed specificity"
+    )
+    whatif.add_argument(
+        "--beta", type=bounded(_UNIT_OPEN), required=True, help="positive prevalence in (0, 1)"
+    )
+    whatif.add_argument(
+        "--alpha",
+        type=number_list(_POSITIVE),
+        required=True,
+        help="new weight(s) of the positive class, comma list of numbers > 0",
+    )
+    whatif.add_argument(
+        "--alpha-observed",
+        type=bounded(_POSITIVE),
+        default=1.0,
+        help="weight the observed model was trained with (default: 1)",
+    )
+    whatif.add_argument(
+        "--curve",
+        choices=list(FAMILIES),
+        default="binormal",
+        help="curve family fitted through the point (default: binormal)",
+    )
+    whatif.add_argument(
+        "--rule", choices=list(RULES), default="bayes", help="rule (default: bayes)"
+    )
+    whatif.add_argument("--json", action="store_true", help="print JSON records instead")
+    return parser
+
+
+def _choices(options: Sequence[str], *, allow_fbeta: bool = False):
+    def parse(text: str) -> list[str]:
+        names = [name.strip() for name in text.split(",")]
+        for name in names:
+            known = name in options or (allow_fbeta and _is_fbeta(name))
+            if not known:
+                raise argparse.ArgumentTypeError(
+                    f"must be a comma list of {', '.join(options)}"
+                    f"{' or f<b>' if allow_fbeta else ''}. Got {name!r} instead."
+                )
+        return names
+
+    return parse
+
+
+def _is_fbeta(name: str) -> bool:
+    try:
+        return name.startswith("f") and float(name[1:]) > 0
+    except ValueError:
+        return False
+
+
+def optimum_table(
+    betas: Sequence[float], ps: Sequence[float], rules: Sequence[str], metrics: Sequence[str]
+) -> list[dict[str, object]]:
+    """One record per (beta, p, rule, metric) with the optimum and its gains."""
+    beta_grid, p_grid = np.meshgrid(np.asarray(betas), np.asarray(ps), indexing="ij")
+    records = []
+    for rule in rules:
+        for metric in metrics:
+            best = optimize_alpha(beta_grid, Superellipse(p_grid), metric, rule)
+            for index in np.ndindex(beta_grid.shape):
+                records.append(
+                    {
+                        "beta": float(beta_grid[index]),
+                        "p": float(p_grid[index]),
+                        "rule": rule,
+                        "metric": metric,
+                        "alpha_opt": float(best.alpha[index]),
+                        "at_edge": bool(best.at_edge[index]),
+                        "score_opt": float(best.score[index]),
+                        "score_at_1": float(best.score_at_one[index]),
+                        "score_at_inverse": float(best.score_at_inverse[index]),
+                        "gain_over_1": float(best.gain_over_one[index]),
+                        "gain_over_inverse": float(best.gain_over_inverse[index]),
+                    }
+                )
+    return records
+
+
+def format_table(records: Sequence[dict[str, object]]) -> str:
+    """Aligned plain-text table of :func:`optimum_table` records."""
+    header = [title for _, title, _ in _TABLE_COLUMNS]
+    rows = []
+    for record in records:
+        row = [fmt.format(_tidy(record[key])) for key, _, fmt in _TABLE_COLUMNS]
+        if record["at_edge"]:
+            row[4] += "*"
+        rows.append(row)
+    widths = [max(len(cell) for cell in column) for column in zip(header, *rows, strict=True)]
+    lines = [
+        "  ".join(cell.rjust(width) for cell, width in zip(line, widths, strict=True))
+        for line in [header, *rows]
+    ]
+    return "\n".join(lines)
+
+
+def _tidy(value: object) -> object:
+    """Round floats to the printed precision so that -1e-12 prints as 0, not -0."""
+    return round(value, 4) + 0.0 if isinstance(value, float) else value
+
+
+def _run_what_if(args: argparse.Namespace) -> str:
+    alphas = np.asarray(args.alpha)
+    scores = what_if(
+        args.tpr, args.tnr, args.beta, alphas, args.alpha_observed, args.curve, args.rule
+    )
+    records = [
+        {"alpha": float(alpha), **{name: float(scores[name][i]) for name in _WHAT_IF_SCORES}}
+        for i, alpha in enumerate(alphas)
+    ]
+    if args.json:
+        return json.dumps(records, indent=2)
+    header = ["alpha", *_WHAT_IF_SCORES]
+    rows = [[f"{r['alpha']:.4g}", *(f"{r[n]:.4f}" for n in _WHAT_IF_SCORES)] for r in records]
+    widths = [max(len(cell) for cell in column) for column in zip(header, *rows, strict=True)]
+    title = (
+        f"# {args.curve} curve through (tpr={args.tpr:g}, tnr={args.tnr:g}) observed at "
+        f"alpha={args.alpha_observed:g}; rule {args.rule}; beta={args.beta:g}"
+    )
+    lines = [title] + [
+        "  ".join(cell.rjust(width) for cell, width in zip(line, widths, strict=True))
+        for line in [header, *rows]
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (2 for bad input, via argparse)."""
+    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] not in ("table", "what-if", "-h", "--help"):
+        argv = ["table", *argv]
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "what-if":
+            output = _run_what_if(args)
+        else:
+            records = optimum_table(args.beta, args.p, args.rule, args.metric)
+            output = json.dumps(records, indent=2) if args.json else format_table(records)
+    except ValueError as error:
+        parser.error(str(error))
+    print(output)
+    return 0

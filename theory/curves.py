@@ -1,0 +1,314 @@
+"""Families of tradeoff curves between recall ``x`` and specificity ``z``.
+
+A curve is the set of operating points ``(x, z)`` a classifier can reach; a rule (see
+:mod:`theory.rules`) picks one point on it for a class weight. Each family here gives
+
+- ``specificity(x)``: ``z`` as a function of ``x``,
+- ``slope(x)``: ``dz/dx``, which is negative,
+- ``elasticity(x)``: ``x * (-dz/dx) / z``, the quantity the post's expected-BCE rule sets,
+- ``x_at_slope(m)`` and ``x_at_elasticity(e)``: the inverses of ``-slope`` and ``elasticity``,
+- ``through(x0, z0)``: the member of the family passing through an observed point.
+
+Shape parameters are arrays and broadcast with the arguments, so one curve object can stand for a
+whole grid of curves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy import special
+
+from theory._solve import bisect_increasing
+from theory._validation import Interval, check_array, check_option
+
+__all__ = [
+    "FAMILIES",
+    "AsymmetricSuperellipse",
+    "Binormal",
+    "Curve",
+    "Superellipse",
+    "as_curve",
+    "curve_through",
+]
+
+Array = NDArray[np.float64]
+
+#: Logit range searched when a family has no closed-form inverse; exp(-60) ~ 1e-26.
+_LOGIT_BOUND = 60.0
+#: Threshold range (in standard deviations of the negatives' scores) searched for the binormal.
+_THRESHOLD_BOUND = 40.0
+
+_UNIT_OPEN = Interval(0.0, 1.0)
+_SHAPE = Interval(1.0, np.inf, "left")
+
+
+def _logit_parts(s: Array) -> tuple[Array, Array]:
+    """``log(u)`` and ``log(1 - u)`` for ``u = expit(s)``, stable at both ends."""
+    return -np.logaddexp(0.0, -s), -np.logaddexp(0.0, s)
+
+
+@dataclass(frozen=True, eq=False)
+class AsymmetricSuperellipse:
+    """The curve ``x**p + z**q = 1``, i.e. ``z = (1 - x**p)**(1/q)``, with ``p, q >= 1``.
+
+    ``p = q`` gives the post's symmetric superellipse; ``p = q = 1`` the chance line. A larger
+    ``p`` keeps specificity high as recall rises; a larger ``q`` keeps recall high as
+    specificity rises.
+
+    Parameters
+    ----------
+    p, q : array_like
+        Shape parameters, each at least 1; they broadcast.
+    """
+
+    family: ClassVar[str] = "asymmetric"
+
+    p: Array
+    q: Array
+
+    def __post_init__(self) -> None:
+        owner = type(self).__name__
+        object.__setattr__(self, "p", check_array(self.p, "p", owner, _SHAPE))
+        object.__setattr__(self, "q", check_array(self.q, "q", owner, _SHAPE))
+
+    def specificity(self, x: ArrayLike) -> Array:
+        """``z = (1 - x**p)**(1/q)``."""
+        return (1.0 - np.asarray(x, np.float64) ** self.p) ** (1.0 / self.q)
+
+    def slope(self, x: ArrayLike) -> Array:
+        """``dz/dx = -(p/q) x**(p-1) (1 - x**p)**(1/q - 1)``."""
+        x = np.asarray(x, np.float64)
+        with np.errstate(divide="ignore"):
+            return -(self.p / self.q) * x ** (self.p - 1) * (1.0 - x**self.p) ** (1 / self.q - 1)
+
+    def elasticity(self, x: ArrayLike) -> Array:
+        """``x (-dz/dx) / z = (p/q) x**p / (1 - x**p)``."""
+        u = np.asarray(x, np.float64) ** self.p
+        with np.errstate(divide="ignore"):
+            return (self.p / self.q) * u / (1.0 - u)
+
+    def x_at_elasticity(self, e: ArrayLike) -> Array:
+        """Recall where the elasticity equals ``e`` (closed form)."""
+        e = np.asarray(e, np.float64) * self.q / self.p
+        return (e / (1.0 + e)) ** (1.0 / self.p)
+
+    def x_at_slope(self, m: ArrayLike) -> Array:
+        """Recall where ``-dz/dx`` equals ``m``.
+
+        Solved by bisection on ``logit(x**p)``. Where the slope cannot reach ``m`` (the chance
+        line, or a corner of the curve) the result is the end of the curve that the rule favours.
+        """
+        log_m = np.log(np.asarray(m, np.float64))
+        log_ratio = np.log(self.p / self.q)
+
+        def log_steepness_minus_target(s: Array) -> Array:
+            log_u, log_1mu = _logit_parts(s)
+            return log_ratio + (self.p - 1) / self.p * log_u + (1 / self.q - 1) * log_1mu - log_m
+
+        s = bisect_increasing(log_steepness_minus_target, -_LOGIT_BOUND, _LOGIT_BOUND)
+        return special.expit(s) ** (1.0 / self.p)
+
+    @classmethod
+    def through(
+        cls, x0: ArrayLike, z0: ArrayLike, *, p: ArrayLike | None = None, q: ArrayLike | None = 1.0
+    ) -> AsymmetricSuperellipse:
+        """The member through ``(x0, z0)`` with one shape parameter fixed.
+
+        Give ``p`` to fix it and solve for ``q``; otherwise ``q`` (default 1) is fixed and ``p``
+        solved. Raises :class:`ValueError` if the solved parameter falls below 1.
+        """
+        x0, z0 = _check_point(x0, z0, f"{cls.__name__}.through")
+        if p is not None:
+            p = np.asarray(p, np.float64)
+            q = np.log(z0) / np.log1p(-(x0**p))
+            return cls(p=p, q=_check_fitted(q, "q", x0, z0))
+        q = np.asarray(q, np.float64)
+        p = np.log1p(-(z0**q)) / np.log(x0)
+        return cls(p=_check_fitted(p, "p", x0, z0), q=q)
+
+
+@dataclass(frozen=True, eq=False)
+class Superellipse(AsymmetricSuperellipse):
+    """The post's family ``x**p + z**p = 1`` with ``p >= 1``; ``p = 1`` is the chance line.
+
+    Parameters
+    ----------
+    p : array_like
+        Shape parameter, at least 1. Larger is a better classifier.
+    """
+
+    family: ClassVar[str] = "superellipse"
+
+    q: Array = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        owner = type(self).__name__
+        p = check_array(self.p, "p", owner, _SHAPE)
+        object.__setattr__(self, "p", p)
+        object.__setattr__(self, "q", p)
+
+    def x_at_slope(self, m: ArrayLike) -> Array:
+        """Recall where ``-dz/dx = (x/z)**(p-1)`` equals ``m`` (closed form).
+
+        With ``k = m**(1/(p-1))`` the point is ``x = (k**p / (1 + k**p))**(1/p)``. On the chance
+        line (``p = 1``) the slope is 1 everywhere: the result is 1 for ``m > 1``, 0 for ``m < 1``
+        and 1/2 for ``m = 1``.
+        """
+        m = np.asarray(m, np.float64)
+        p = self.p
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+            log_k_p = np.log(m) * p / (p - 1.0)
+            x = np.exp(-np.logaddexp(0.0, -log_k_p) / p)
+        chance = np.where(m > 1.0, 1.0, np.where(m < 1.0, 0.0, 0.5))
+        return np.where(p == 1.0, chance, x)
+
+    @classmethod
+    def through(cls, x0: ArrayLike, z0: ArrayLike) -> Superellipse:  # type: ignore[override]
+        """The member through ``(x0, z0)``: the ``p`` solving ``x0**p + z0**p = 1``."""
+        x0, z0 = _check_point(x0, z0, f"{cls.__name__}.through")
+        _check_above_chance(x0, z0)
+        largest = np.maximum(x0, z0)
+        # x0**p + z0**p falls with p; it is <= 1 once largest**p <= 1/2.
+        log_high = np.log(np.maximum(np.log(0.5) / np.log(largest), 1.0))
+
+        def excess(log_p: Array) -> Array:
+            p = np.exp(log_p)
+            return 1.0 - (x0**p + z0**p)
+
+        return cls(p=np.maximum(np.exp(bisect_increasing(excess, 0.0, log_high)), 1.0))
+
+
+@dataclass(frozen=True, eq=False)
+class Binormal:
+    """Equal-variance binormal curve of signal detection theory.
+
+    Negatives score ``N(0, 1)``, positives ``N(d, 1)``; a threshold ``t`` gives recall
+    ``x = Phi(d - t)`` and specificity ``z = Phi(t)``. ``d = 0`` is the chance line.
+
+    Parameters
+    ----------
+    d : array_like
+        Separation of the two score distributions, at least 0.
+    """
+
+    family: ClassVar[str] = "binormal"
+
+    d: Array
+
+    def __post_init__(self) -> None:
+        d = check_array(self.d, "d", type(self).__name__, Interval(0.0, np.inf, "left"))
+        object.__setattr__(self, "d", d)
+
+    def threshold(self, x: ArrayLike) -> Array:
+        """The threshold ``t`` at which recall is ``x``."""
+        return self.d - special.ndtri(np.asarray(x, np.float64))
+
+    def specificity(self, x: ArrayLike) -> Array:
+        """``z = Phi(d - Phi^-1(x))``."""
+        return special.ndtr(self.threshold(x))
+
+    def slope(self, x: ArrayLike) -> Array:
+        """``dz/dx = -phi(t) / phi(d - t) = -exp(d**2/2 - d t)``."""
+        return -np.exp(self._log_steepness(self.threshold(x)))
+
+    def elasticity(self, x: ArrayLike) -> Array:
+        """``x (-dz/dx) / z``."""
+        return np.exp(self._log_elasticity(self.threshold(x)))
+
+    def x_at_slope(self, m: ArrayLike) -> Array:
+        """Recall where ``-dz/dx = m``: threshold ``t = d/2 - ln(m)/d`` (closed form).
+
+        On the chance line (``d = 0``) the result is 1 for ``m > 1``, 0 for ``m < 1`` and 1/2
+        for ``m = 1``.
+        """
+        m = np.asarray(m, np.float64)
+        d = self.d
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = d / 2.0 - np.log(m) / d
+            x = special.ndtr(d - t)
+        chance = np.where(m > 1.0, 1.0, np.where(m < 1.0, 0.0, 0.5))
+        return np.where(d == 0.0, chance, x)
+
+    def x_at_elasticity(self, e: ArrayLike) -> Array:
+        """Recall where the elasticity equals ``e``, by bisection on the threshold."""
+        log_e = np.log(np.asarray(e, np.float64))
+
+        def falling_excess(t: Array) -> Array:
+            return log_e - self._log_elasticity(t)
+
+        t = bisect_increasing(falling_excess, -_THRESHOLD_BOUND, self.d + _THRESHOLD_BOUND)
+        return special.ndtr(self.d - t)
+
+    def _log_steepness(self, t: Array) -> Array:
+        return self.d**2 / 2.0 - self.d * t
+
+    def _log_elasticity(self, t: Array) -> Array:
+        d = self.d
+        return special.log_ndtr(d - t) - special.log_ndtr(t) + self._log_steepness(t)
+
+    @classmethod
+    def through(cls, x0: ArrayLike, z0: ArrayLike) -> Binormal:
+        """The member through ``(x0, z0)``: ``d = Phi^-1(x0) + Phi^-1(z0)``."""
+        x0, z0 = _check_point(x0, z0, f"{cls.__name__}.through")
+        _check_above_chance(x0, z0)
+        return cls(d=np.maximum(special.ndtri(x0) + special.ndtri(z0), 0.0))
+
+
+Curve = AsymmetricSuperellipse | Superellipse | Binormal
+
+#: Family name -> class; every class has ``through(x0, z0)``.
+FAMILIES: dict[str, type[Curve]] = {
+    Superellipse.family: Superellipse,
+    AsymmetricSuperellipse.family: AsymmetricSuperellipse,
+    Binormal.family: Binormal,
+}
+
+
+def as_curve(curve: Curve | ArrayLike, owner: str) -> Curve:
+    """A curve object, or a bare number (array) ``p`` taken as :class:`Superellipse`."""
+    if isinstance(curve, AsymmetricSuperellipse | Binormal):
+        return curve
+    if isinstance(curve, str):
+        raise ValueError(
+            f"The 'curve' parameter of {owner} must be a curve object or a number p >= 1 "
+            f"(the post's superellipse). Got {curve!r} instead."
+        )
+    return Superellipse(p=check_array(curve, "p", owner, _SHAPE))
+
+
+def curve_through(family: str, x0: ArrayLike, z0: ArrayLike, owner: str) -> Curve:
+    """The member of the named family through ``(x0, z0)``."""
+    check_option(family, "curve", owner, FAMILIES)
+    return FAMILIES[family].through(x0, z0)
+
+
+def _check_point(x0: ArrayLike, z0: ArrayLike, owner: str) -> tuple[Array, Array]:
+    x0 = check_array(x0, "x0", owner, _UNIT_OPEN)
+    z0 = check_array(z0, "z0", owner, _UNIT_OPEN)
+    return np.broadcast_arrays(x0, z0)
+
+
+def _check_above_chance(x0: Array, z0: Array) -> None:
+    below = x0 + z0 < 1.0
+    if np.any(below):
+        i = np.flatnonzero(below.ravel())[0]
+        raise ValueError(
+            "The point (x0, z0) must lie on or above the chance line (x0 + z0 >= 1) for a curve "
+            f"to pass through it. Got ({x0.ravel()[i]:g}, {z0.ravel()[i]:g}) instead."
+        )
+
+
+def _check_fitted(value: Array, name: str, x0: Array, z0: Array) -> Array:
+    value, x0, z0 = np.broadcast_arrays(value, x0, z0)
+    bad = ~(value >= 1.0)
+    if np.any(bad):
+        i = np.flatnonzero(bad)[0]
+        raise ValueError(
+            f"No asymmetric superellipse with {name} >= 1 passes through "
+            f"({x0.flat[i]:g}, {z0.flat[i]:g}); fix the other shape parameter differently."
+        )
+    return value

@@ -1,0 +1,180 @@
+"""The class weight that maximises an expected score.
+
+The search runs on ``log(alpha)`` over :data:`SEARCH_RANGE`, for every element of the broadcast
+``(beta, curve)`` grid at once: a coarse log-spaced grid brackets the best weight, then bisection on
+the sign of a central-difference derivative narrows the bracket to about 1e-12 in ``log(alpha)``.
+Along a concave tradeoff curve the ratio-of-linear scores (precision, F-beta) and the linear ones
+(balanced accuracy) are unimodal in ``alpha``, so the bracket holds the maximum.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from theory._solve import bisect_increasing
+from theory._validation import check_array, check_option
+from theory.curves import Curve, as_curve
+from theory.rules import BETA_RANGE, RULES, Rule, weight_ratio
+from theory.scores import ScoreFunction, expected_confusion, score_function
+
+__all__ = [
+    "SEARCH_RANGE",
+    "Optimum",
+    "inverse_proportion_weight",
+    "optimal_alpha",
+    "optimize_alpha",
+]
+
+Array = NDArray[np.float64]
+
+#: Smallest and largest weight searched.
+SEARCH_RANGE: tuple[float, float] = (1e-3, 1e6)
+#: Points of the coarse log-spaced grid that brackets the optimum.
+_GRID_POINTS = 64
+#: Bisection steps on the bracket (two grid cells wide); shrinks it by 2**-40.
+_REFINE_STEPS = 40
+#: Step in log(alpha) of the central-difference derivative.
+_DERIVATIVE_STEP = 1e-5
+#: Distance in log(alpha) from an end of the range within which an optimum counts as at the edge.
+_EDGE_TOLERANCE = 1e-6
+#: Error rates, which are minimised rather than maximised.
+_LOWER_IS_BETTER = frozenset({"hter"})
+
+
+@dataclass(frozen=True)
+class Optimum:
+    """The best weight for a score, and what it gains.
+
+    Attributes
+    ----------
+    alpha : ndarray
+        The maximising weight. Where the score keeps improving towards an end of
+        :data:`SEARCH_RANGE` (for example F1 on the chance line under the ``"bce"`` rule) it is that
+        end, and ``at_edge`` is True.
+    score : ndarray
+        The score at ``alpha``.
+    at_edge : ndarray of bool
+        Whether ``alpha`` sits at an end of the search range.
+    score_at_one, score_at_inverse : ndarray
+        The score without weights (``alpha = 1``) and at the inverse-proportion weight
+        ``(1 - beta) / beta``.
+    """
+
+    alpha: Array
+    score: Array
+    at_edge: NDArray[np.bool_]
+    score_at_one: Array
+    score_at_inverse: Array
+
+    @property
+    def gain_over_one(self) -> Array:
+        """Improvement of the score over unweighted training (negative for error rates)."""
+        return self.score - self.score_at_one
+
+    @property
+    def gain_over_inverse(self) -> Array:
+        """Improvement of the score over the inverse-proportion weight."""
+        return self.score - self.score_at_inverse
+
+
+def inverse_proportion_weight(beta: ArrayLike) -> Array:
+    """The habitual weight ``(1 - beta) / beta`` that balances the classes' total weights."""
+    beta = check_array(beta, "beta", "inverse_proportion_weight", BETA_RANGE)
+    return (1.0 - beta) / beta
+
+
+def optimize_alpha(
+    beta: ArrayLike,
+    curve: Curve | ArrayLike,
+    metric: str = "f1",
+    rule: str = "bce",
+) -> Optimum:
+    """Best weight for ``metric``, with the scores it is compared against.
+
+    Parameters
+    ----------
+    beta : array_like
+        Prevalence of the positive class, in (0, 1).
+    curve : curve object or array_like
+        A curve from :mod:`theory.curves`, or numbers ``p >= 1`` for the post's superellipse.
+        Its parameters broadcast with ``beta``.
+    metric : str, default "f1"
+        A score of :data:`theory.scores.SCORE_NAMES` or ``"f<b>"``; ``"hter"`` is minimised,
+        every other score maximised.
+    rule : {"bce", "bayes"}, default "bce"
+        How a weight picks the operating point.
+
+    Returns
+    -------
+    Optimum
+        Arrays of the broadcast shape of ``beta`` and the curve's parameters.
+
+    Raises
+    ------
+    ValueError
+        For ``beta`` outside (0, 1), ``p < 1``, or an unknown metric or rule.
+    """
+    owner = "optimize_alpha"
+    beta = check_array(beta, "beta", owner, BETA_RANGE)
+    curve = as_curve(curve, owner)
+    chosen_rule = RULES[check_option(rule, "rule", owner, RULES)]
+    score = score_function(metric)
+    sign = -1.0 if metric in _LOWER_IS_BETTER else 1.0
+
+    def objective(log_alpha: Array) -> Array:
+        return sign * _score_at(np.exp(log_alpha), beta, curve, chosen_rule, score)
+
+    score_at_one = objective(np.zeros(()))
+    shape = score_at_one.shape
+    low, high = np.log(SEARCH_RANGE)
+    grid = np.linspace(low, high, _GRID_POINTS).reshape((-1,) + (1,) * len(shape))
+    values = objective(grid)
+    best = np.argmax(values, axis=0)
+    bracket_low = grid.ravel()[np.maximum(best - 1, 0)]
+    bracket_high = grid.ravel()[np.minimum(best + 1, _GRID_POINTS - 1)]
+
+    def falling_slope(log_alpha: Array) -> Array:
+        step = _DERIVATIVE_STEP
+        return (objective(log_alpha - step) - objective(log_alpha + step)) / (2 * step)
+
+    log_alpha = bisect_increasing(falling_slope, bracket_low, bracket_high, steps=_REFINE_STEPS)
+    refined = objective(log_alpha)
+    best_grid_value = np.take_along_axis(values, best[None], axis=0)[0]
+    use_grid = best_grid_value > refined
+    log_alpha = np.where(use_grid, grid.ravel()[best], log_alpha)
+    refined = np.where(use_grid, best_grid_value, refined)
+    at_edge = (log_alpha - low < _EDGE_TOLERANCE) | (high - log_alpha < _EDGE_TOLERANCE)
+    inverse = (1.0 - beta) / beta
+    return Optimum(
+        alpha=np.exp(log_alpha),
+        score=sign * refined,
+        at_edge=np.asarray(at_edge),
+        score_at_one=sign * score_at_one,
+        score_at_inverse=sign * objective(np.broadcast_to(np.log(inverse), shape)),
+    )
+
+
+def optimal_alpha(
+    beta: ArrayLike,
+    curve: Curve | ArrayLike,
+    metric: str = "f1",
+    rule: str = "bce",
+) -> Array:
+    """The weight that maximises the expected ``metric``; see :func:`optimize_alpha`.
+
+    Examples
+    --------
+    >>> round(float(optimal_alpha(0.01, 2.0)), 2)
+    2.01
+    >>> round(float(optimal_alpha(0.01, 2.0, metric="balanced_accuracy")), 6)
+    99.0
+    """
+    return optimize_alpha(beta, curve, metric, rule).alpha
+
+
+def _score_at(alpha: Array, beta: Array, curve: Curve, rule: Rule, score: ScoreFunction) -> Array:
+    x = rule.solve(curve, weight_ratio(alpha, beta))
+    return score(*expected_confusion(x, curve.specificity(x), beta))

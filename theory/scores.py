@@ -1,0 +1,200 @@
+"""Scores of a binary classifier from its four confusion rates.
+
+Every score is defined once, here, as a function of ``(tp, fp, fn, tn)``. The arguments may be
+counts (a simulated test split) or expected fractions (the theory's ``beta * x`` and so on): every
+score below is invariant to scaling all four by the same factor, so both uses share one definition.
+
+Where a score is 0/0 (precision with no predicted positives, say) it is 0, as scikit-learn's
+default ``zero_division`` policy returns; :func:`_safe_divide` holds that decision.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from theory._validation import Interval, check_array
+
+__all__ = [
+    "SCORE_NAMES",
+    "confusion_scores",
+    "expected_confusion",
+    "fbeta_name",
+    "score_function",
+]
+
+Rates = NDArray[np.float64]
+ScoreFunction = Callable[[Rates, Rates, Rates, Rates], Rates]
+
+
+def _safe_divide(numerator: ArrayLike, denominator: ArrayLike) -> Rates:
+    """``numerator / denominator``, and 0 wherever the denominator is 0."""
+    numerator, denominator = np.broadcast_arrays(
+        np.asarray(numerator, dtype=np.float64), np.asarray(denominator, dtype=np.float64)
+    )
+    out = np.zeros(numerator.shape)
+    np.divide(numerator, denominator, out=out, where=denominator != 0)
+    return out
+
+
+def recall(tp: Rates, fp: Rates, fn: Rates, tn: Rates) -> Rates:
+    """True-positive rate, TP / (TP + FN)."""
+    return _safe_divide(tp, tp + fn)
+
+
+def specificity(tp: Rates, fp: Rates, fn: Rates, tn: Rates) -> Rates:
+    """True-negative rate, TN / (TN + FP)."""
+    return _safe_divide(tn, tn + fp)
+
+
+def precision(tp: Rates, fp: Rates, fn: Rates, tn: Rates) -> Rates:
+    """Positive predictive value, TP / (TP + FP)."""
+    return _safe_divide(tp, tp + fp)
+
+
+def negative_predictive_value(tp: Rates, fp: Rates, fn: Rates, tn: Rates) -> Rates:
+    """TN / (TN + FN)."""
+    return _safe_divide(tn, tn + fn)
+
+
+def _fbeta(b: float) -> ScoreFunction:
+    b2 = b * b
+
+    def fbeta(tp: Rates, fp: Rates, fn: Rates, tn: Rates) -> Rates:
+        return _safe_divide((1 + b2) * tp, (1 + b2) * tp + b2 * fn + fp)
+
+    fbeta.__doc__ = f"F-beta with b = {b:g}: (1+b^2) TP / ((1+b^2) TP + b^2 FN + FP)."
+    return fbeta
+
+
+def balanced_accuracy(tp: Rates, fp: Rates, fn: Rates, tn: Rates) -> Rates:
+    """Mean of recall and specificity."""
+    return 0.5 * (recall(tp, fp, fn, tn) + specificity(tp, fp, fn, tn))
+
+
+def half_total_error_rate(tp: Rates, fp: Rates, fn: Rates, tn: Rates) -> Rates:
+    """Mean of the false-negative and false-positive rates, 1 - balanced accuracy."""
+    return 1.0 - balanced_accuracy(tp, fp, fn, tn)
+
+
+def accuracy(tp: Rates, fp: Rates, fn: Rates, tn: Rates) -> Rates:
+    """Fraction of correct predictions."""
+    return _safe_divide(tp + tn, tp + fp + fn + tn)
+
+
+def geometric_mean(tp: Rates, fp: Rates, fn: Rates, tn: Rates) -> Rates:
+    """Geometric mean of recall and specificity."""
+    return np.sqrt(recall(tp, fp, fn, tn) * specificity(tp, fp, fn, tn))
+
+
+def matthews_correlation(tp: Rates, fp: Rates, fn: Rates, tn: Rates) -> Rates:
+    """Matthews correlation coefficient, in [-1, 1]; 0 when a margin is empty."""
+    denominator = np.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn))
+    return _safe_divide(tp * tn - fp * fn, denominator)
+
+
+_SCORES: dict[str, ScoreFunction] = {
+    "recall": recall,
+    "specificity": specificity,
+    "precision": precision,
+    "npv": negative_predictive_value,
+    "f1": _fbeta(1.0),
+    "balanced_accuracy": balanced_accuracy,
+    "accuracy": accuracy,
+    "mcc": matthews_correlation,
+    "gmean": geometric_mean,
+    "hter": half_total_error_rate,
+}
+
+#: Names of the scores that :func:`confusion_scores` always returns.
+SCORE_NAMES: tuple[str, ...] = tuple(_SCORES)
+
+_FBETA_NAME = re.compile(r"^f(\d+(?:\.\d+)?)$")
+
+
+def fbeta_name(b: float) -> str:
+    """Key under which the F-beta score for ``b`` is reported, e.g. ``"f2"`` or ``"f0.5"``."""
+    return f"f{b:g}"
+
+
+def score_function(name: str) -> ScoreFunction:
+    """The function ``(tp, fp, fn, tn) -> score`` for a score's name.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`SCORE_NAMES`, or ``"f<b>"`` (``"f2"``, ``"f0.5"``) for an F-beta score.
+
+    Raises
+    ------
+    ValueError
+        If the name is unknown.
+    """
+    if name in _SCORES:
+        return _SCORES[name]
+    match = _FBETA_NAME.match(str(name))
+    if match and float(match.group(1)) > 0:
+        return _fbeta(float(match.group(1)))
+    allowed = ", ".join(repr(n) for n in SCORE_NAMES) + " or 'f<b>' such as 'f2'"
+    raise ValueError(f"The 'metric' parameter must be one of {allowed}. Got {name!r} instead.")
+
+
+def expected_confusion(
+    recall_: ArrayLike, specificity_: ArrayLike, beta: ArrayLike
+) -> tuple[Rates, Rates, Rates, Rates]:
+    """Expected confusion fractions of a classifier with the given rates at prevalence ``beta``.
+
+    Returns
+    -------
+    tp, fp, fn, tn : ndarray
+        ``beta*x``, ``(1-beta)*(1-z)``, ``beta*(1-x)``, ``(1-beta)*z``, broadcast together.
+    """
+    x, z, beta = np.broadcast_arrays(
+        np.asarray(recall_, dtype=np.float64),
+        np.asarray(specificity_, dtype=np.float64),
+        np.asarray(beta, dtype=np.float64),
+    )
+    return beta * x, (1 - beta) * (1 - z), beta * (1 - x), (1 - beta) * z
+
+
+def confusion_scores(
+    tp: ArrayLike,
+    fp: ArrayLike,
+    fn: ArrayLike,
+    tn: ArrayLike,
+    *,
+    fbeta: float | Iterable[float] = (2.0, 0.5),
+) -> dict[str, Rates]:
+    """Every score of :data:`SCORE_NAMES`, plus F-beta scores, from confusion counts or rates.
+
+    Parameters
+    ----------
+    tp, fp, fn, tn : array_like
+        Non-negative counts or fractions; they broadcast together.
+    fbeta : float or iterable of float, default (2.0, 0.5)
+        The ``b`` of each extra F-beta score, reported under :func:`fbeta_name` (``"f2"``).
+
+    Returns
+    -------
+    dict of str to ndarray
+        One array per score, all of the broadcast shape.
+
+    Raises
+    ------
+    ValueError
+        If a count is negative or an F-beta ``b`` is not positive.
+    """
+    owner = "confusion_scores"
+    counts = [
+        check_array(value, name, owner, Interval(0.0, np.inf, "left"))
+        for name, value in zip(("tp", "fp", "fn", "tn"), (tp, fp, fn, tn), strict=True)
+    ]
+    counts = np.broadcast_arrays(*counts)
+    bs = check_array(np.atleast_1d(fbeta), "fbeta", owner, Interval(0.0, np.inf))
+    scores = {name: function(*counts) for name, function in _SCORES.items()}
+    for b in bs.ravel():
+        scores[fbeta_name(b)] = _fbeta(float(b))(*counts)
+    return scores

@@ -1,0 +1,113 @@
+"""What reweighting or resampling would do to a model one already has.
+
+A model trained with weight ``alpha_observed`` was measured at recall ``tpr`` and specificity
+``tnr``. Take the member of a curve family through that point, then move along it so that the
+rule's stationarity quantity scales by ``alpha / alpha_observed``: under either rule the quantity
+is proportional to the weight, whatever constant the real training process adds to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from theory._validation import Interval, check_array, check_option
+from theory.curves import Curve, curve_through
+from theory.rules import ALPHA_RANGE, BETA_RANGE, RULES
+from theory.scores import confusion_scores, expected_confusion
+
+__all__ = ["equivalent_weight", "what_if"]
+
+Array = NDArray[np.float64]
+
+
+def what_if(
+    tpr: ArrayLike,
+    tnr: ArrayLike,
+    beta: ArrayLike,
+    alpha: ArrayLike,
+    alpha_observed: ArrayLike = 1.0,
+    curve: str | Callable[[Array, Array], Curve] = "binormal",
+    rule: str = "bayes",
+    *,
+    fbeta: float | Iterable[float] = (2.0, 0.5),
+) -> dict[str, Array]:
+    """Expected scores of an observed model retrained with weight ``alpha``.
+
+    Parameters
+    ----------
+    tpr, tnr : array_like
+        Observed recall and specificity, each in (0, 1), with ``tpr + tnr >= 1``.
+    beta : array_like
+        Prevalence of the positive class where the model is used, in (0, 1).
+    alpha : array_like
+        The new weight of the positive class, > 0.
+    alpha_observed : array_like, default 1.0
+        The weight the observed model was trained with, > 0.
+    curve : str or callable, default "binormal"
+        A family name of :data:`theory.curves.FAMILIES` (``"superellipse"``, ``"asymmetric"``
+        with ``q = 1`` fixed, ``"binormal"``), or a callable ``(tpr, tnr) -> curve`` that returns
+        a curve through the point, such as ``functools.partial(AsymmetricSuperellipse.through,
+        q=2.0)``.
+    rule : {"bayes", "bce"}, default "bayes"
+        How a weight picks the operating point.
+    fbeta : float or iterable of float, default (2.0, 0.5)
+        Extra F-beta scores to report.
+
+    Returns
+    -------
+    dict of str to ndarray
+        The scores of :func:`theory.expected_scores` at the new operating point. At
+        ``alpha == alpha_observed`` they are the observed model's.
+
+    Raises
+    ------
+    ValueError
+        For rates outside (0, 1) or below the chance line, ``beta`` outside (0, 1), a weight
+        ``<= 0``, or an unknown family or rule.
+
+    Examples
+    --------
+    >>> scores = what_if(0.6, 0.99, beta=0.01, alpha=99.0)
+    >>> round(float(scores["recall"]), 3), round(float(scores["f1"]), 3)
+    (0.979, 0.063)
+    """
+    owner = "what_if"
+    unit = Interval(0.0, 1.0)
+    tpr = check_array(tpr, "tpr", owner, unit)
+    tnr = check_array(tnr, "tnr", owner, unit)
+    beta = check_array(beta, "beta", owner, BETA_RANGE)
+    alpha = check_array(alpha, "alpha", owner, ALPHA_RANGE)
+    alpha_observed = check_array(alpha_observed, "alpha_observed", owner, ALPHA_RANGE)
+    chosen = RULES[check_option(rule, "rule", owner, RULES)]
+    fitted = curve(tpr, tnr) if callable(curve) else curve_through(curve, tpr, tnr, owner)
+    quantity = chosen.quantity(fitted, tpr) * alpha / alpha_observed
+    x = chosen.solve(fitted, quantity)
+    return confusion_scores(*expected_confusion(x, fitted.specificity(x), beta), fbeta=fbeta)
+
+
+def equivalent_weight(beta: ArrayLike, positive_fraction: ArrayLike) -> Array:
+    """The class weight that resampling the training set to a positive fraction amounts to.
+
+    Dropping negatives or copying positives until positives make up ``positive_fraction`` of the
+    training set multiplies their share of the loss like the weight
+    ``(q / (1 - q)) * ((1 - beta) / beta)`` does.
+
+    Parameters
+    ----------
+    beta : array_like
+        Prevalence of the positive class in the original data, in (0, 1).
+    positive_fraction : array_like
+        Positive fraction ``q`` after resampling, in (0, 1).
+
+    Examples
+    --------
+    >>> float(equivalent_weight(0.01, 0.5))
+    99.0
+    """
+    owner = "equivalent_weight"
+    beta = check_array(beta, "beta", owner, BETA_RANGE)
+    q = check_array(positive_fraction, "positive_fraction", owner, Interval(0.0, 1.0))
+    return (q / (1.0 - q)) * ((1.0 - beta) / beta)
