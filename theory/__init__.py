@@ -6,6 +6,7 @@ The public API, all vectorised over its numeric arguments:
   on a curve under a rule, and the expected scores there;
 - :func:`optimal_alpha` and :func:`optimize_alpha`: the best weight for a score, and its gains
   over no weight and over the inverse-proportion weight;
+- :func:`fit_curve`: the member of a family closest to observed operating points;
 - :func:`what_if` and :func:`equivalent_weight`: what reweighting or resampling does to a
   model one already has;
 - curve families :class:`Superellipse`, :class:`AsymmetricSuperellipse`, :class:`Binormal`;
@@ -16,6 +17,7 @@ The public API, all vectorised over its numeric arguments:
 """
 
 from theory.curves import FAMILIES, AsymmetricSuperellipse, Binormal, Superellipse
+from theory.fit import fit_curve
 from theory.optimum import (
     SEARCH_RANGE,
     Optimum,
@@ -40,6 +42,7 @@ __all__ = [
     "equivalent_weight",
     "expected_confusion",
     "expected_scores",
+    "fit_curve",
     "inverse_proportion_weight",
     "operating_point",
     "optimal_alpha",

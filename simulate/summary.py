@@ -1,0 +1,90 @@
+"""Tables that summarise a sweep: per cell, and per class separation against the theory."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+import theory
+
+__all__ = ["SUMMARY_SCORES", "per_cell", "per_separation"]
+
+#: Scores summarised per cell (mean and standard error).
+SUMMARY_SCORES: tuple[str, ...] = ("recall", "specificity", "precision", "f1", "balanced_accuracy")
+#: Bootstrap resamples of the repetitions behind the best weight's interval.
+BOOTSTRAP_SAMPLES = 1000
+
+
+def per_cell(fits: pd.DataFrame) -> pd.DataFrame:
+    """Count, mean and standard error of each score per (class_sep, alpha) cell.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``class_sep``, ``alpha``, ``count`` and ``<score>_mean``, ``<score>_se`` for each
+        of :data:`SUMMARY_SCORES`, sorted by class_sep then alpha.
+    """
+    grouped = fits.groupby(["class_sep", "alpha"], sort=True)[list(SUMMARY_SCORES)]
+    mean, std, count = grouped.mean(), grouped.std(ddof=1), grouped.count()
+    table = pd.DataFrame({"count": count[SUMMARY_SCORES[0]]})
+    for score in SUMMARY_SCORES:
+        table[f"{score}_mean"] = mean[score]
+        table[f"{score}_se"] = (std[score] / np.sqrt(count[score])).fillna(0.0)
+    return table.reset_index()
+
+
+def per_separation(fits: pd.DataFrame, beta: float, *, seed: int = 0) -> pd.DataFrame:
+    """One row per class_sep: the empirical best weight for F1 beside the theory's.
+
+    Parameters
+    ----------
+    fits : DataFrame
+        The per-fit table of a sweep (columns class_sep, alpha, rep, recall, specificity, f1).
+    beta : float
+        The sweep's prevalence.
+    seed : int
+        Seeds the bootstrap.
+
+    Returns
+    -------
+    DataFrame
+        ``class_sep``; ``alpha_best`` (the grid weight with the highest mean F1) and its 95%
+        bootstrap interval over repetitions ``alpha_best_low``, ``alpha_best_high``; mean F1 at
+        ``alpha = 1`` (``f1_at_1``), at the best weight (``f1_best``) and at the
+        inverse-proportion weight (``f1_at_inverse``), the last two read off the mean curve by
+        linear interpolation in log(alpha) (NaN outside the grid); ``p_fit``, the superellipse
+        fitted to the mean (recall, specificity) points; and the theory's best weight on that
+        curve under each rule, ``alpha_bce`` and ``alpha_bayes``.
+    """
+    rng = np.random.default_rng(seed)
+    inverse = (1.0 - beta) / beta
+    rows = []
+    for class_sep, group in fits.groupby("class_sep", sort=True):
+        f1 = group.pivot(index="rep", columns="alpha", values="f1")
+        alphas = f1.columns.to_numpy(dtype=float)
+        mean_f1 = f1.mean(axis=0).to_numpy()
+        resampled = rng.multinomial(len(f1), np.full(len(f1), 1.0 / len(f1)), BOOTSTRAP_SAMPLES)
+        boot_best = alphas[np.argmax(resampled @ f1.to_numpy() / len(f1), axis=1)]
+        rates = group.groupby("alpha")[["recall", "specificity"]].mean()
+        curve = theory.fit_curve(rates["recall"], rates["specificity"])
+        rows.append(
+            {
+                "class_sep": class_sep,
+                "alpha_best": alphas[np.argmax(mean_f1)],
+                "alpha_best_low": np.quantile(boot_best, 0.025),
+                "alpha_best_high": np.quantile(boot_best, 0.975),
+                "f1_at_1": _interpolate(1.0, alphas, mean_f1),
+                "f1_best": mean_f1.max(),
+                "f1_at_inverse": _interpolate(inverse, alphas, mean_f1),
+                "p_fit": float(curve.p),
+                "alpha_bce": float(theory.optimal_alpha(beta, curve, "f1", "bce")),
+                "alpha_bayes": float(theory.optimal_alpha(beta, curve, "f1", "bayes")),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _interpolate(alpha: float, alphas: np.ndarray, values: np.ndarray) -> float:
+    if not alphas[0] <= alpha <= alphas[-1]:
+        return float("nan")
+    return float(np.interp(np.log(alpha), np.log(alphas), values))

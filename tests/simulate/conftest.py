@@ -1,0 +1,18 @@
+import pytest
+
+from simulate import SweepConfig
+
+
+@pytest.fixture
+def small_config() -> SweepConfig:
+    """A sweep that runs in about a second with the sklearn engine."""
+    return SweepConfig(
+        beta=0.05,
+        alphas=(1.0, 5.0, 19.0),
+        seps=(0.5, 2.0),
+        reps=3,
+        n_samples=800,
+        n_features=6,
+        n_informative=3,
+        engine="sklearn",
+    )

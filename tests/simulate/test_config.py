@@ -1,0 +1,63 @@
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from simulate.config import DEFAULT_ALPHAS, DEFAULT_SEPS, SweepConfig
+
+
+def test_defaults_are_the_posts_grid():
+    np.testing.assert_allclose(DEFAULT_ALPHAS, np.logspace(0, 2.5, 15))
+    assert DEFAULT_SEPS[0] == 0.05
+    assert DEFAULT_SEPS[-1] == 3.0
+    assert len(DEFAULT_SEPS) == 15
+    assert SweepConfig().n_fits == 15 * 15 * SweepConfig().reps
+
+
+def test_grids_are_sorted_and_deduplicated():
+    config = SweepConfig(alphas=[10, 1, 10], seps=[2.0, 0.5])
+    assert config.alphas == (1.0, 10.0)
+    assert config.seps == (0.5, 2.0)
+
+
+def test_round_trip_through_dict():
+    config = SweepConfig(alphas=(1.0, 3.0), reps=4, max_depth=5)
+    assert SweepConfig.from_dict(config.to_dict()) == config
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"beta": 1.5}, r"'beta' parameter of SweepConfig must be a float in the range \(0, 1\)"),
+        ({"beta": 0.0}, r"'beta'.*Got 0\.0 instead"),
+        ({"alphas": (1.0, -2.0)}, r"'alphas'.*Got -2\.0 instead"),
+        ({"alphas": ()}, r"'alphas'.*non-empty"),
+        ({"seps": (0.0,)}, r"'seps'.*\(0, inf\)"),
+        ({"reps": 0}, r"'reps' parameter of SweepConfig must be an int in the range \[1, inf\)"),
+        ({"test_size": 1.0}, r"'test_size'.*\(0, 1\)"),
+        ({"flip_y": 1.0}, r"'flip_y'.*\[0, 1\)"),
+        ({"n_informative": 11}, r"'n_informative'.*\[2, 10\]"),
+        ({"engine": "xgboost"}, r"'engine'.*one of 'numba', 'sklearn'"),
+        ({"max_depth": 0}, r"'max_depth'"),
+        ({"seed": -1}, r"'seed'"),
+        ({"n_samples": 1000, "beta": 0.01}, r"2\.5 expected positives.*at least 5"),
+    ],
+)
+def test_bad_settings(settings, message):
+    with pytest.raises(ValueError, match=message):
+        SweepConfig(**settings)
+
+
+@given(
+    beta=st.floats(-1, 2) | st.just(float("nan")),
+    reps=st.integers(-3, 5),
+    test_size=st.floats(-0.5, 1.5),
+)
+def test_validation_accepts_exactly_the_valid(beta, reps, test_size):
+    valid = 0 < beta < 1 and reps >= 1 and 0 < test_size < 1 and 10_000 * test_size * beta >= 5
+    try:
+        SweepConfig(beta=beta, reps=reps, test_size=test_size)
+    except ValueError:
+        assert not valid
+    else:
+        assert valid

@@ -1,0 +1,93 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+import theory
+from simulate import load_run, run_sweep
+from simulate.sweep import FIT_COLUMNS, plan_chunks, run_chunk, tidy_fits
+
+
+def test_rows_columns_and_scores(small_config):
+    fits = run_sweep(small_config, n_jobs=1, progress=False)
+    assert list(fits.columns) == list(FIT_COLUMNS)
+    assert len(fits) == small_config.n_fits
+    cells = fits.groupby(["class_sep", "alpha"]).size()
+    assert set(cells) == {small_config.reps}
+    n_test = round(small_config.n_samples * small_config.test_size)
+    assert (fits[["tp", "fp", "fn", "tn"]].sum(axis=1) == n_test).all()
+    expected = theory.confusion_scores(fits.tp, fits.fp, fits.fn, fits.tn)
+    for name in ("recall", "specificity", "precision", "f1", "balanced_accuracy"):
+        np.testing.assert_allclose(fits[name], expected[name])
+
+
+def test_same_seed_same_numbers_for_any_workers_and_chunking(small_config):
+    serial = run_sweep(small_config, n_jobs=1, progress=False)
+    parallel = run_sweep(small_config, n_jobs=2, progress=False)
+    pd.testing.assert_frame_equal(serial, parallel)
+    rechunked = {
+        chunk: run_chunk(small_config, chunk) for chunk in plan_chunks(small_config, max_reps=1)
+    }
+    pd.testing.assert_frame_equal(serial, tidy_fits(small_config, rechunked))
+    other_seed = run_sweep(small_config, n_jobs=1, progress=False, seed=1)
+    assert not other_seed[["tp", "fp"]].equals(serial[["tp", "fp"]])
+
+
+def test_keyword_settings(small_config):
+    fits = run_sweep(small_config, n_jobs=1, progress=False, reps=1, alphas=[1.0])
+    assert len(fits) == len(small_config.seps)
+
+
+def test_writes_a_finished_run(small_config, tmp_path):
+    fits = run_sweep(small_config, n_jobs=1, progress=False, out=tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "fits.parquet",
+        "run.json",
+        "summary.csv",
+    ]
+    run = load_run(tmp_path)
+    pd.testing.assert_frame_equal(run.fits, fits)
+    assert run.run["config"]["reps"] == small_config.reps
+    assert run.run["fits_per_second"] > 0
+    assert len(run.summary) == len(small_config.seps) * len(small_config.alphas)
+
+
+def test_refuses_to_overwrite_without_force(small_config, tmp_path):
+    run_sweep(small_config, n_jobs=1, progress=False, out=tmp_path)
+    with pytest.raises(ValueError, match="holds a finished run"):
+        run_sweep(small_config, n_jobs=1, progress=False, out=tmp_path)
+    run_sweep(small_config, n_jobs=1, progress=False, out=tmp_path, force=True, seed=3)
+    assert load_run(tmp_path).run["config"]["seed"] == 3
+
+
+def test_resume_skips_finished_chunks_and_checks_config(small_config, tmp_path, monkeypatch):
+    import simulate.sweep as sweep
+
+    calls = []
+    real = sweep.run_chunk
+
+    def failing_after_two(config, chunk):
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        calls.append(chunk)
+        return real(config, chunk)
+
+    config = small_config.__class__(**{**small_config.to_dict(), "reps": 2})
+    monkeypatch.setattr(sweep, "MAX_CHUNK_REPS", 1)
+    monkeypatch.setattr(sweep, "run_chunk", failing_after_two)
+    with pytest.raises(KeyboardInterrupt):
+        run_sweep(config, n_jobs=1, progress=False, out=tmp_path)
+    assert not (tmp_path / "fits.parquet").exists()
+    assert len(list((tmp_path / "parts").glob("*.npy"))) == 2
+    with pytest.raises(ValueError, match="holds an unfinished run"):
+        run_sweep(config, n_jobs=1, progress=False, out=tmp_path)
+    with pytest.raises(ValueError, match="different configuration"):
+        run_sweep(config, n_jobs=1, progress=False, out=tmp_path, resume=True, seed=9)
+    monkeypatch.setattr(sweep, "run_chunk", real)
+    calls.clear()
+    resumed = run_sweep(config, n_jobs=1, progress=False, out=tmp_path, resume=True)
+    pd.testing.assert_frame_equal(resumed, run_sweep(config, n_jobs=1, progress=False))
+
+
+def test_bad_n_jobs(small_config):
+    with pytest.raises(ValueError, match=r"'n_jobs'.*Got 0 instead"):
+        run_sweep(small_config, n_jobs=0, progress=False)
