@@ -15,7 +15,7 @@ from simulate import store
 from simulate.config import DEFAULT_SEPS, ENGINE_NAMES, SweepConfig
 from simulate.figure import plot_score_vs_alpha
 from simulate.summary import per_cell, per_separation
-from simulate.sweep import run_sweep
+from simulate.sweep import DEFAULT_BACKEND, backend_names, run_sweep
 from theory._argtypes import bounded, grid
 from theory._validation import Interval
 
@@ -121,6 +121,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="worker processes; -1 uses every core",
     )
     run.add_argument(
+        "--backend",
+        choices=backend_names(),
+        default=DEFAULT_BACKEND,
+        help="joblib backend; 'dask' runs on a dask.distributed cluster (needs --scheduler)",
+    )
+    run.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="dask scheduler address, e.g. tcp://127.0.0.1:8786 (only with --backend dask)",
+    )
+    run.add_argument(
         "--out",
         type=Path,
         default=None,
@@ -210,6 +222,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             progress=not args.quiet,
             resume=args.resume,
             force=args.force,
+            backend=args.backend,
+            scheduler=args.scheduler,
         )
     except ValueError as error:
         parser.error(_as_flags(str(error)))
@@ -235,6 +249,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _as_flags(message: str) -> str:
     """Name command-line flags instead of API parameters in a validation message."""
-    for name in SweepConfig.__dataclass_fields__:
+    for name in (*SweepConfig.__dataclass_fields__, "n_jobs", "scheduler", "backend"):
         message = message.replace(f"'{name}' parameter", f"'--{name.replace('_', '-')}' flag")
     return message

@@ -77,6 +77,13 @@ def atomic_path(target: Path) -> Iterator[Path]:
         temporary.unlink(missing_ok=True)
 
 
+def remove_stale_temporaries(directory: Path) -> None:
+    """Delete temporary files that a killed writer left in ``directory`` and its ``parts/``."""
+    for folder in (directory, directory / PARTS_DIR):
+        for stale in folder.glob(".*.tmp"):
+            stale.unlink(missing_ok=True)
+
+
 def write_json(target: Path, payload: dict[str, Any]) -> None:
     """Write ``payload`` as indented JSON, atomically."""
     with atomic_path(target) as temporary:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import shutil
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -24,11 +25,14 @@ from simulate.config import SweepConfig
 from simulate.data import dataset_seeds, make_dataset
 from simulate.engine import ENGINES
 from simulate.summary import per_cell
+from theory._validation import check_option
 
-__all__ = ["Chunk", "plan_chunks", "run_chunk", "run_sweep", "tidy_fits"]
+__all__ = ["Chunk", "backend_names", "plan_chunks", "run_chunk", "run_sweep", "tidy_fits"]
 
 #: Most datasets in one chunk; small enough for a smooth progress bar and cheap resumes.
 MAX_CHUNK_REPS = 20
+#: joblib backend used unless another is asked for.
+DEFAULT_BACKEND = "loky"
 #: Columns of the per-fit table, in order.
 FIT_COLUMNS: tuple[str, ...] = (
     "class_sep",
@@ -133,6 +137,8 @@ def run_sweep(
     progress: bool = True,
     resume: bool = False,
     force: bool = False,
+    backend: str = DEFAULT_BACKEND,
+    scheduler: str | None = None,
     **settings: Any,
 ) -> pd.DataFrame:
     """Run a sweep and return its per-fit table.
@@ -154,6 +160,12 @@ def run_sweep(
         configuration differs.
     force : bool, default False
         Overwrite a finished run in ``out``.
+    backend : str, default "loky"
+        A joblib backend (:func:`backend_names`): ``"loky"`` (processes), ``"threading"``,
+        ``"multiprocessing"``, ``"sequential"``, or ``"dask"`` to run on a dask.distributed
+        cluster (needs ``scheduler`` and the ``dask`` extra).
+    scheduler : str, optional
+        Address of the dask scheduler, e.g. ``"tcp://127.0.0.1:8786"``; only with ``"dask"``.
 
     Returns
     -------
@@ -164,11 +176,13 @@ def run_sweep(
     Raises
     ------
     ValueError
-        For bad settings, ``n_jobs == 0``, or an ``out`` that holds a finished run (without
-        ``force``), another run's chunks, or cannot be written.
+        For bad settings, ``n_jobs == 0``, an unknown backend, a missing or stray
+        ``scheduler``, or an ``out`` that holds a finished run (without ``force``), another run's
+        chunks, or cannot be written.
     """
     config = dataclasses.replace(config or SweepConfig(), **settings)
     n_jobs = _check_n_jobs(n_jobs)
+    _check_backend(backend, scheduler)
     chunks = plan_chunks(config)
     started = time.perf_counter()
     parts = _prepare_out(Path(out), config, resume=resume, force=force) if out else None
@@ -183,7 +197,7 @@ def run_sweep(
         file=sys.stderr,
         desc=f"sweep ({config.engine})",
     ) as bar:
-        for chunk, block in _run_parallel(config, todo, n_jobs):
+        for chunk, block in _run_parallel(config, todo, n_jobs, backend, scheduler):
             if parts is not None:
                 store.write_part(parts, chunk.name, block)
             counts[chunk] = block
@@ -191,7 +205,7 @@ def run_sweep(
     fits = tidy_fits(config, counts)
     elapsed = time.perf_counter() - started
     if out:
-        _write_run(Path(out), config, fits, elapsed=elapsed, n_jobs=n_jobs)
+        _write_run(Path(out), config, fits, elapsed=elapsed, n_jobs=n_jobs, backend=backend)
     return fits
 
 
@@ -206,15 +220,55 @@ def _check_n_jobs(n_jobs: int | None) -> int:
     return int(n_jobs)
 
 
+def backend_names() -> tuple[str, ...]:
+    """Backends ``run_sweep`` accepts: joblib's registered ones and ``"dask"``."""
+    from joblib.parallel import BACKENDS
+
+    return tuple(sorted({*BACKENDS, "dask"}))
+
+
+def _check_backend(backend: str, scheduler: str | None) -> None:
+    check_option(backend, "backend", "run_sweep", backend_names())
+    if backend == "dask" and not scheduler:
+        raise ValueError(
+            "The 'scheduler' parameter of run_sweep must be a dask scheduler address "
+            "(e.g. 'tcp://127.0.0.1:8786') when backend is 'dask'. Got None instead."
+        )
+    if backend != "dask" and scheduler:
+        raise ValueError(
+            "The 'scheduler' parameter of run_sweep must be None unless backend is 'dask'. "
+            f"Got {scheduler!r} instead."
+        )
+
+
 def _run_parallel(
-    config: SweepConfig, chunks: list[Chunk], n_jobs: int
-) -> Iterable[tuple[Chunk, NDArray[np.int64]]]:
+    config: SweepConfig, chunks: list[Chunk], n_jobs: int, backend: str, scheduler: str | None
+) -> Iterator[tuple[Chunk, NDArray[np.int64]]]:
     if not chunks:
-        return []
-    if n_jobs == 1:
-        return ((chunk, run_chunk(config, chunk)) for chunk in chunks)
-    parallel = joblib.Parallel(n_jobs=n_jobs, return_as="generator_unordered")
-    return parallel(joblib.delayed(_run_labelled)(config, chunk) for chunk in chunks)
+        return
+    if n_jobs == 1 and backend != "dask":
+        for chunk in chunks:
+            yield chunk, run_chunk(config, chunk)
+        return
+    with contextlib.ExitStack() as stack:
+        if backend == "dask":
+            stack.enter_context(_dask_client(scheduler))
+        stack.enter_context(joblib.parallel_config(backend=backend, n_jobs=n_jobs))
+        parallel = joblib.Parallel(return_as="generator_unordered")
+        yield from parallel(joblib.delayed(_run_labelled)(config, chunk) for chunk in chunks)
+
+
+def _dask_client(scheduler: str) -> contextlib.AbstractContextManager:
+    try:
+        from distributed import Client
+    except ImportError:
+        raise ValueError(
+            "The 'dask' backend needs dask.distributed: pip install '.[dask]'."
+        ) from None
+    try:
+        return Client(scheduler, timeout="10s")
+    except OSError as error:
+        raise ValueError(f"Cannot reach the dask scheduler at {scheduler!r}: {error}") from None
 
 
 def _run_labelled(config: SweepConfig, chunk: Chunk) -> tuple[Chunk, NDArray[np.int64]]:
@@ -230,6 +284,7 @@ def _prepare_out(out: Path, config: SweepConfig, *, resume: bool, force: bool) -
     except OSError as error:
         raise ValueError(f"The output directory {str(out)!r} cannot be written: {error}") from None
     parts = out / store.PARTS_DIR
+    store.remove_stale_temporaries(out)
     if (out / store.RUN_FILE).exists():
         if not force:
             raise ValueError(
@@ -266,13 +321,20 @@ def _finished_chunks(parts: Path | None, chunks: list[Chunk]) -> dict[Chunk, NDA
 
 
 def _write_run(
-    out: Path, config: SweepConfig, fits: pd.DataFrame, *, elapsed: float, n_jobs: int
+    out: Path,
+    config: SweepConfig,
+    fits: pd.DataFrame,
+    *,
+    elapsed: float,
+    n_jobs: int,
+    backend: str,
 ) -> None:
     record = {
         "config": config.to_dict(),
         "seed": config.seed,
         "n_fits": len(fits),
         "n_jobs": n_jobs,
+        "backend": backend,
         "cpu_count": os.cpu_count(),
         "elapsed_seconds": round(elapsed, 3),
         "fits_per_second": round(len(fits) / elapsed, 2) if elapsed > 0 else None,

@@ -97,3 +97,12 @@ def test_help_lists_every_flag():
         "--resume",
     ):  # fmt: skip
         assert flag in text
+
+
+def test_unwritable_output_folder(tmp_path, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    with pytest.raises(SystemExit) as exit_info:
+        main([*SMALL, "--out", str(blocker / "run")])
+    assert exit_info.value.code == 2
+    assert "cannot be written" in capsys.readouterr().err

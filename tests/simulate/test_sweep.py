@@ -91,3 +91,22 @@ def test_resume_skips_finished_chunks_and_checks_config(small_config, tmp_path, 
 def test_bad_n_jobs(small_config):
     with pytest.raises(ValueError, match=r"'n_jobs'.*Got 0 instead"):
         run_sweep(small_config, n_jobs=0, progress=False)
+
+
+@pytest.mark.parametrize(
+    ("backend", "scheduler", "message"),
+    [
+        ("spark", None, r"'backend' parameter of run_sweep must be one of 'dask', 'loky'"),
+        ("dask", None, r"'scheduler'.*when backend is 'dask'"),
+        ("loky", "tcp://127.0.0.1:1", r"'scheduler'.*must be None unless"),
+    ],
+)
+def test_bad_backend(small_config, backend, scheduler, message):
+    with pytest.raises(ValueError, match=message):
+        run_sweep(small_config, backend=backend, scheduler=scheduler, progress=False)
+
+
+def test_threading_backend_gives_the_same_numbers(small_config):
+    serial = run_sweep(small_config, n_jobs=1, progress=False)
+    threaded = run_sweep(small_config, n_jobs=2, backend="threading", progress=False)
+    pd.testing.assert_frame_equal(serial, threaded)
