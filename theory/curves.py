@@ -41,6 +41,8 @@ Array = NDArray[np.float64]
 _LOGIT_BOUND = 60.0
 #: Threshold range (in standard deviations of the negatives' scores) searched for the binormal.
 _THRESHOLD_BOUND = 40.0
+#: Rounding allowed below 1 in a solved shape parameter, so that a point on the chance line fits.
+_FIT_ROUNDING = 1e-9
 
 _UNIT_OPEN = Interval(0.0, 1.0)
 _SHAPE = Interval(1.0, np.inf, "left")
@@ -124,7 +126,7 @@ class AsymmetricSuperellipse:
         x0, z0 = _check_point(x0, z0, f"{cls.__name__}.through")
         if p is not None:
             p = np.asarray(p, np.float64)
-            q = np.log(z0) / np.log1p(-(x0**p))
+            q = np.log1p(-(x0**p)) / np.log(z0)
             return cls(p=p, q=_check_fitted(q, "q", x0, z0))
         q = np.asarray(q, np.float64)
         p = np.log1p(-(z0**q)) / np.log(x0)
@@ -227,7 +229,7 @@ class Binormal:
         """
         m = np.asarray(m, np.float64)
         d = self.d
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
             t = d / 2.0 - np.log(m) / d
             x = special.ndtr(d - t)
         chance = np.where(m > 1.0, 1.0, np.where(m < 1.0, 0.0, 0.5))
@@ -304,11 +306,11 @@ def _check_above_chance(x0: Array, z0: Array) -> None:
 
 def _check_fitted(value: Array, name: str, x0: Array, z0: Array) -> Array:
     value, x0, z0 = np.broadcast_arrays(value, x0, z0)
-    bad = ~(value >= 1.0)
+    bad = ~(value >= 1.0 - _FIT_ROUNDING)
     if np.any(bad):
         i = np.flatnonzero(bad)[0]
         raise ValueError(
             f"No asymmetric superellipse with {name} >= 1 passes through "
             f"({x0.flat[i]:g}, {z0.flat[i]:g}); fix the other shape parameter differently."
         )
-    return value
+    return np.maximum(value, 1.0)
