@@ -1,0 +1,244 @@
+"""Curve families: derivatives, inverses, members through a point, and argument checks."""
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from theory.curves import AsymmetricSuperellipse, Binormal, Superellipse
+
+CURVES = {
+    "superellipse-1.5": Superellipse(1.5),
+    "superellipse-2": Superellipse(2.0),
+    "superellipse-8": Superellipse(8.0),
+    "asymmetric-2-3": AsymmetricSuperellipse(2.0, 3.0),
+    "asymmetric-5-1.5": AsymmetricSuperellipse(5.0, 1.5),
+    "asymmetric-1-2": AsymmetricSuperellipse(1.0, 2.0),
+    "binormal-0.5": Binormal(0.5),
+    "binormal-1.5": Binormal(1.5),
+    "binormal-3": Binormal(3.0),
+}
+#: Curves whose slope and elasticity take every value in (0, inf), so both inverses are total.
+ONTO = [name for name in CURVES if name != "asymmetric-1-2"]
+CHANCE_LINES = {
+    "superellipse": Superellipse(1.0),
+    "asymmetric": AsymmetricSuperellipse(1.0, 1.0),
+    "binormal": Binormal(0.0),
+}
+#: Recall values from near 0 to near 1, for round trips. (The asymmetric family bisects on
+#: logit(x**p) within +-60, which bounds x**p below by about 1e-26.)
+X_EXTREME = np.concatenate([[1e-4, 1e-3], np.linspace(0.01, 0.99, 50), [0.999, 0.9999]])
+#: Points above the chance line, some close to the edges of the unit square.
+POINTS = [(0.9, 0.6), (0.6, 0.9), (0.99, 0.99), (0.3, 0.95), (0.999, 0.2), (0.01, 0.995)]
+
+
+@pytest.mark.parametrize("name", CURVES)
+def test_slope_is_the_derivative_of_specificity(name):
+    curve = CURVES[name]
+    x = np.linspace(0.02, 0.98, 49)
+    step = 1e-6
+    difference = (curve.specificity(x + step) - curve.specificity(x - step)) / (2 * step)
+    # Rounding in the difference is about 1e-16 / step; slopes near 0 need that absolute margin.
+    np.testing.assert_allclose(curve.slope(x), difference, rtol=1e-6, atol=1e-9)
+    assert np.all(curve.slope(x) < 0)
+
+
+@pytest.mark.parametrize("name", CURVES)
+def test_elasticity_definition(name):
+    curve = CURVES[name]
+    x = X_EXTREME[X_EXTREME < 0.999]
+    expected = x * (-curve.slope(x)) / curve.specificity(x)
+    np.testing.assert_allclose(curve.elasticity(x), expected, rtol=1e-9)
+
+
+@pytest.mark.parametrize("name", CURVES)
+def test_inverses_recover_recall(name):
+    curve = CURVES[name]
+    x = X_EXTREME
+    np.testing.assert_allclose(curve.x_at_slope(-curve.slope(x)), x, rtol=1e-9)
+    np.testing.assert_allclose(curve.x_at_elasticity(curve.elasticity(x)), x, rtol=1e-9)
+
+
+@pytest.mark.parametrize("name", ONTO)
+def test_inverses_recover_the_quantity(name):
+    curve = CURVES[name]
+    quantity = np.logspace(-4, 4, 81)
+    for inverse, forward in [
+        (curve.x_at_slope, lambda x: -curve.slope(x)),
+        (curve.x_at_elasticity, curve.elasticity),
+    ]:
+        x = inverse(quantity)
+        z = curve.specificity(x)
+        # A steep or flat slope can need x or z closer to 1 than a float resolves; skip those.
+        resolved = (np.abs(x - 0.5) < 0.5 - 1e-6) & (np.abs(z - 0.5) < 0.5 - 1e-6)
+        assert resolved[(quantity >= 0.2) & (quantity <= 5.0)].all()
+        np.testing.assert_allclose(forward(x[resolved]), quantity[resolved], rtol=1e-6)
+
+
+def test_slope_inverse_saturates_where_the_slope_is_out_of_reach():
+    # z = sqrt(1 - x) has -dz/dx >= 1/2: a flatter slope is reached only at the corner x = 0.
+    curve = AsymmetricSuperellipse(1.0, 2.0)
+    assert curve.x_at_slope(0.1) == pytest.approx(0.0, abs=1e-12)
+    assert curve.x_at_slope(0.5 / np.sqrt(1 - 0.3)) == pytest.approx(0.3, rel=1e-9)
+
+
+@pytest.mark.parametrize("point", POINTS)
+@pytest.mark.parametrize("cls", [Superellipse, Binormal])
+def test_member_through_a_point(cls, point):
+    x0, z0 = point
+    curve = cls.through(x0, z0)
+    assert curve.specificity(x0) == pytest.approx(z0, rel=1e-10)
+
+
+@pytest.mark.parametrize("point", POINTS)
+def test_asymmetric_member_through_a_point(point):
+    x0, z0 = point
+    solved_p = AsymmetricSuperellipse.through(x0, z0)
+    assert solved_p.q == 1.0
+    assert solved_p.specificity(x0) == pytest.approx(z0, rel=1e-10)
+    solved_q = AsymmetricSuperellipse.through(x0, z0, p=1.0)
+    assert solved_q.p == 1.0
+    assert solved_q.specificity(x0) == pytest.approx(z0, rel=1e-10)
+
+
+def test_member_through_known_points():
+    assert Superellipse.through(0.6, 0.8).p == pytest.approx(2.0, rel=1e-12)
+    assert Binormal.through(stats.norm.cdf(0.4), stats.norm.cdf(1.1)).d == pytest.approx(1.5)
+    q = AsymmetricSuperellipse.through(0.5, np.sqrt(0.75), p=2.0).q
+    assert q == pytest.approx(2.0, rel=1e-12)
+
+
+@pytest.mark.parametrize("cls", [Superellipse, Binormal])
+def test_members_through_many_points_at_once(cls):
+    x0, z0 = np.array(POINTS).T
+    curves = cls.through(x0, z0)
+    np.testing.assert_allclose(curves.specificity(x0), z0, rtol=1e-10)
+    for i, point in enumerate(POINTS):
+        single = cls.through(*point)
+        np.testing.assert_allclose(curves.specificity(x0)[i], single.specificity(point[0]))
+
+
+def test_member_through_a_point_on_the_chance_line():
+    assert Superellipse.through(0.5, 0.5).p == 1.0
+    assert Superellipse.through(0.2, 0.8).p == pytest.approx(1.0, abs=1e-12)
+    assert Binormal.through(0.3, 0.7).d == pytest.approx(0.0, abs=1e-12)
+    assert AsymmetricSuperellipse.through(0.3, 0.7).p == pytest.approx(1.0, abs=1e-12)
+
+
+@pytest.mark.parametrize("p", [1.0, 1.01, 2.0, 7.5, 40.0])
+def test_superellipse_is_the_symmetric_asymmetric_superellipse(p):
+    symmetric, general = Superellipse(p), AsymmetricSuperellipse(p, p)
+    x = X_EXTREME
+    np.testing.assert_allclose(symmetric.specificity(x), general.specificity(x), rtol=1e-12)
+    np.testing.assert_allclose(symmetric.slope(x), general.slope(x), rtol=1e-12)
+    np.testing.assert_allclose(symmetric.elasticity(x), general.elasticity(x), rtol=1e-12)
+    quantity = np.logspace(-4, 4, 41)
+    if p > 1:
+        # The symmetric class has a closed form; the general one bisects.
+        np.testing.assert_allclose(
+            symmetric.x_at_slope(quantity), general.x_at_slope(quantity), rtol=1e-9, atol=1e-20
+        )
+    np.testing.assert_allclose(
+        symmetric.x_at_elasticity(quantity), general.x_at_elasticity(quantity), rtol=1e-12
+    )
+
+
+@pytest.mark.parametrize("d", [0.0, 0.3, 1.0, 2.5, 5.0])
+def test_binormal_is_the_roc_of_two_unit_normals(d):
+    # Thresholds where neither rate is closer to 1 than about 3e-5, which floats resolve.
+    threshold = np.linspace(d - 4.0, 4.0, 41)
+    recall = stats.norm.sf(threshold, loc=d)
+    specificity = stats.norm.cdf(threshold)
+    curve = Binormal(d)
+    np.testing.assert_allclose(curve.specificity(recall), specificity, rtol=1e-10)
+    np.testing.assert_allclose(curve.threshold(recall), threshold, rtol=1e-9, atol=1e-9)
+    # Change of variables: dz/dx = (dz/dt) / (dx/dt) = -pdf_neg(t) / pdf_pos(t).
+    ratio = stats.norm.pdf(threshold) / stats.norm.pdf(threshold, loc=d)
+    np.testing.assert_allclose(-curve.slope(recall), ratio, rtol=1e-9)
+
+
+@pytest.mark.parametrize("name", CHANCE_LINES)
+def test_chance_line(name):
+    curve = CHANCE_LINES[name]
+    x = np.linspace(0.01, 0.99, 33)
+    np.testing.assert_allclose(curve.specificity(x), 1 - x, rtol=1e-12)
+    np.testing.assert_allclose(curve.slope(x), -1.0, rtol=1e-12)
+    np.testing.assert_allclose(curve.elasticity(x), x / (1 - x), rtol=1e-12)
+    np.testing.assert_allclose(curve.x_at_elasticity(x / (1 - x)), x, rtol=1e-9)
+    # A slope the line cannot match sends the point to the end the rule favours.
+    assert curve.x_at_slope(2.0) == pytest.approx(1.0, abs=1e-12)
+    assert curve.x_at_slope(0.5) == pytest.approx(0.0, abs=1e-12)
+
+
+@pytest.mark.parametrize("curve", [Superellipse(1.0), Binormal(0.0)])
+def test_chance_line_at_unit_slope_takes_the_middle(curve):
+    assert curve.x_at_slope(1.0) == 0.5
+
+
+def test_array_parameters_broadcast():
+    p = np.array([1.0, 1.5, 3.0])[:, None]
+    x = np.linspace(0.1, 0.9, 5)
+    quantity = np.logspace(-2, 2, 5)
+    curves = Superellipse(p)
+    assert curves.specificity(x).shape == (3, 5)
+    assert curves.x_at_slope(quantity).shape == (3, 5)
+    for i, p_i in enumerate(p.ravel()):
+        single = Superellipse(p_i)
+        np.testing.assert_allclose(curves.specificity(x)[i], single.specificity(x))
+        np.testing.assert_allclose(curves.slope(x)[i], single.slope(x))
+        np.testing.assert_allclose(curves.x_at_slope(quantity)[i], single.x_at_slope(quantity))
+
+    general = AsymmetricSuperellipse(p, np.array([1.0, 2.0]))
+    assert general.specificity(0.5).shape == (3, 2)
+    assert general.x_at_slope(quantity[:, None, None]).shape == (5, 3, 2)
+    assert general.specificity(0.5)[2, 1] == AsymmetricSuperellipse(3.0, 2.0).specificity(0.5)
+
+    d = np.array([0.5, 1.0, 2.0, 4.0])
+    binormals = Binormal(d[:, None])
+    assert binormals.x_at_elasticity(quantity).shape == (4, 5)
+    for i, d_i in enumerate(d):
+        np.testing.assert_allclose(
+            binormals.x_at_elasticity(quantity)[i], Binormal(d_i).x_at_elasticity(quantity)
+        )
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (
+            lambda: Superellipse(0.5),
+            r"The 'p' parameter of Superellipse must be a float in the range \[1, inf\)\. "
+            r"Got 0\.5 instead\.",
+        ),
+        (lambda: Superellipse([2.0, 0.9]), r"'p' parameter of Superellipse .*Got 0\.9 instead"),
+        (
+            lambda: AsymmetricSuperellipse(2.0, 0.5),
+            r"'q' parameter of AsymmetricSuperellipse .*\[1, inf\).*Got 0\.5 instead",
+        ),
+        (lambda: Binormal(-1.0), r"'d' parameter of Binormal .*\[0, inf\)\. Got -1\.0 instead"),
+        (lambda: Binormal(np.nan), r"'d' parameter of Binormal .*Got nan instead"),
+        (
+            lambda: Superellipse.through(1.2, 0.5),
+            r"'x0' parameter of Superellipse\.through .*\(0, 1\)\. Got 1\.2 instead",
+        ),
+        (
+            lambda: Binormal.through(0.5, 0.0),
+            r"'z0' parameter of Binormal\.through .*\(0, 1\)\. Got 0\.0 instead",
+        ),
+        (lambda: Superellipse.through(0.3, 0.4), r"chance line.*Got \(0\.3, 0\.4\) instead"),
+        (
+            lambda: Binormal.through([0.9, 0.2], [0.9, 0.3]),
+            r"chance line.*Got \(0\.2, 0\.3\) instead",
+        ),
+        (
+            lambda: AsymmetricSuperellipse.through(0.3, 0.4),
+            r"No asymmetric superellipse with p >= 1 passes through \(0\.3, 0\.4\)",
+        ),
+        (
+            lambda: AsymmetricSuperellipse.through(0.3, 0.9, p=2.0),
+            r"No asymmetric superellipse with q >= 1 passes through \(0\.3, 0\.9\)",
+        ),
+    ],
+)
+def test_bad_parameters(make, message):
+    with pytest.raises(ValueError, match=message):
+        make()

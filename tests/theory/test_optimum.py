@@ -1,0 +1,252 @@
+"""The best weight for a score: DESIGN section 4's oracles, accuracy, gains and edges."""
+
+import mpmath
+import numpy as np
+import pytest
+from scipy import special
+
+import theory
+from theory.curves import AsymmetricSuperellipse, Binormal, Superellipse
+from theory.optimum import SEARCH_RANGE, inverse_proportion_weight, optimal_alpha, optimize_alpha
+from theory.rules import expected_scores
+
+RULES = ("bce", "bayes")
+BETAS = np.array([0.001, 0.01, 0.1, 0.3, 0.5])[:, None]
+SYMMETRIC = {
+    "superellipse": Superellipse(np.array([1.2, 2.0, 5.0, 20.0, 60.0])),
+    "binormal": Binormal(np.array([0.3, 1.0, 2.0, 4.0])),
+}
+#: Members of every family, the asymmetric ones included.
+MEMBERS = {
+    "superellipse-1.5": Superellipse(1.5),
+    "superellipse-3": Superellipse(3.0),
+    "superellipse-20": Superellipse(20.0),
+    "asymmetric-2-3": AsymmetricSuperellipse(2.0, 3.0),
+    "asymmetric-5-1.5": AsymmetricSuperellipse(5.0, 1.5),
+    "asymmetric-1.2-1": AsymmetricSuperellipse(1.2, 1.0),
+    "binormal-0.5": Binormal(0.5),
+    "binormal-1.5": Binormal(1.5),
+    "binormal-3": Binormal(3.0),
+}
+
+
+@pytest.mark.parametrize("rule", RULES)
+@pytest.mark.parametrize("family", SYMMETRIC)
+def test_balanced_accuracy_optimum_is_the_inverse_proportion_weight(family, rule):
+    best = optimal_alpha(BETAS, SYMMETRIC[family], "balanced_accuracy", rule)
+    expected = np.broadcast_to((1 - BETAS) / BETAS, best.shape)
+    np.testing.assert_allclose(best, expected, rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", MEMBERS)
+def test_bayes_rule_optima_of_linear_scores(name):
+    # The bayes rule maximises alpha*beta*x + (1-beta)*z, a weighted accuracy: at alpha = 1 it is
+    # the accuracy, at (1-beta)/beta a multiple of the balanced accuracy, whatever the curve.
+    # (At small beta the accuracy-optimal point of a poor curve lies so near a corner that the
+    # accuracy is flat to machine precision over a range of weights; those betas are left out.)
+    curve = MEMBERS[name]
+    accuracy = optimal_alpha(np.array([0.2, 0.3, 0.5]), curve, "accuracy", "bayes")
+    np.testing.assert_allclose(accuracy, 1.0, rtol=1e-6)
+    balanced = optimal_alpha(BETAS, curve, "balanced_accuracy", "bayes")
+    np.testing.assert_allclose(balanced, (1 - BETAS) / BETAS, rtol=1e-6)
+
+
+def _best_f1_on_the_curve(curve, beta):
+    """Largest F1 over 2 million points of ``curve``, dense in logit(recall)."""
+    x = special.expit(np.linspace(-30, 30, 2_000_001))
+    z = curve.specificity(x)
+    return np.max(2 * beta * x / (beta * x + beta * z + 1 - z))
+
+
+@pytest.mark.parametrize("beta", [0.01, 0.1])
+@pytest.mark.parametrize("name", MEMBERS)
+def test_bayes_f1_optimum_is_two_over_best_f1_minus_one(name, beta):
+    curve = MEMBERS[name]
+    best = optimize_alpha(beta, curve, "f1", "bayes")
+    assert best.alpha == pytest.approx(2 / best.score - 1, rel=1e-6)
+    brute = _best_f1_on_the_curve(curve, beta)
+    assert best.score >= brute - 1e-12
+    assert best.score == pytest.approx(brute, abs=1e-8)
+
+
+@pytest.mark.parametrize(
+    ("p", "expected", "tolerance"), [(2, 2.0, 0.02), (11, 1.1, 5e-3), (40, 1.03, 5e-3)]
+)
+def test_bce_f1_optimum_is_only_a_bit_above_one(p, expected, tolerance):
+    # DESIGN's values are rounded; the code gives 2.0101, 1.1006 and 1.0258.
+    assert optimal_alpha(0.01, float(p)) == pytest.approx(expected, abs=tolerance)
+
+
+def test_the_done_criterion():
+    assert round(float(theory.optimal_alpha(0.01, 2.0)), 2) == 2.01
+
+
+# -- accuracy against an independent high-precision computation -----------------------------
+
+#: Decimal digits of the reference computation.
+DIGITS = 40
+
+
+def _mp_point(log_alpha, beta, family, shape, rule):
+    """Recall and specificity at weight exp(log_alpha), in mpmath's working precision."""
+    r = mpmath.exp(log_alpha) * beta / (1 - beta)
+    if family == "superellipse":
+        p = shape
+        if rule == "bce":
+            x = (r / (r + 1)) ** (1 / p)
+        else:
+            k = r ** (1 / (p - 1))
+            x = (k**p / (1 + k**p)) ** (1 / p)
+        return x, (1 - x**p) ** (1 / p)
+    d = shape
+    threshold = d / 2 - mpmath.log(r) / d
+    if rule == "bce":
+
+        def log_elasticity_excess(t):
+            log_x, log_z = mpmath.log(mpmath.ncdf(d - t)), mpmath.log(mpmath.ncdf(t))
+            return log_x - log_z + d**2 / 2 - d * t - mpmath.log(r)
+
+        threshold = mpmath.findroot(log_elasticity_excess, threshold)
+    return mpmath.ncdf(d - threshold), mpmath.ncdf(threshold)
+
+
+def _mp_score(metric, x, z, beta):
+    tp, fp, fn, tn = beta * x, (1 - beta) * (1 - z), beta * (1 - x), (1 - beta) * z
+    if metric == "f1":
+        return 2 * tp / (2 * tp + fp + fn)
+    if metric == "f2":
+        return 5 * tp / (5 * tp + 4 * fn + fp)
+    return (tp * tn - fp * fn) / mpmath.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn))
+
+
+def _mp_optimum(beta, family, shape, rule, metric, guess):
+    """The weight where the score's derivative in log(alpha) vanishes, to ``DIGITS`` digits."""
+    with mpmath.workdps(DIGITS):
+        beta, shape = mpmath.mpf(beta), mpmath.mpf(shape)
+
+        def score(log_alpha):
+            return _mp_score(metric, *_mp_point(log_alpha, beta, family, shape, rule), beta)
+
+        root = mpmath.findroot(lambda u: mpmath.diff(score, u), mpmath.log(guess))
+        return float(mpmath.exp(root))
+
+
+@pytest.mark.parametrize("metric", ["f1", "f2", "mcc"])
+@pytest.mark.parametrize("rule", RULES)
+@pytest.mark.parametrize(
+    ("beta", "family", "shape"),
+    [
+        (0.01, "superellipse", 2.0),
+        (0.01, "superellipse", 40.0),
+        (0.001, "superellipse", 100.0),
+        (0.2, "superellipse", 1.3),
+        (0.01, "binormal", 1.0),
+        (0.05, "binormal", 3.0),
+    ],
+)
+def test_optimum_is_accurate_to_one_part_in_a_million(beta, family, shape, rule, metric):
+    curve = Superellipse(shape) if family == "superellipse" else Binormal(shape)
+    alpha = float(optimal_alpha(beta, curve, metric, rule))
+    reference = _mp_optimum(beta, family, shape, rule, metric, guess=alpha)
+    assert alpha == pytest.approx(reference, rel=1e-6)
+
+
+def test_bce_f1_optimum_at_p_2_is_exact():
+    # The 40-digit reference gives 199/99 = 2 + beta/(1 - beta) at beta = 0.01.
+    assert _mp_optimum(0.01, "superellipse", 2.0, "bce", "f1", guess=2.0) == pytest.approx(
+        199 / 99, rel=1e-15
+    )
+    assert float(optimal_alpha(0.01, 2.0)) == pytest.approx(199 / 99, rel=1e-8)
+
+
+# -- vectorisation, gains and edges ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("metric", ["f1", "balanced_accuracy", "mcc"])
+@pytest.mark.parametrize("rule", RULES)
+def test_vectorised_equals_scalar_calls(rule, metric):
+    beta = np.array([0.002, 0.01, 0.05, 0.2, 0.45])[:, None]
+    for make, shapes in [(Superellipse, [1.5, 3.0, 11.0, 40.0]), (Binormal, [0.4, 1.0, 2.5])]:
+        best = optimize_alpha(beta, make(np.array(shapes)), metric, rule)
+        assert best.alpha.shape == (beta.size, len(shapes))
+        for i, b in enumerate(beta.ravel()):
+            for j, shape in enumerate(shapes):
+                single = optimize_alpha(b, make(shape), metric, rule)
+                # Array and scalar arithmetic round differently (SIMD paths); near a flat optimum
+                # that moves the result well inside the 1e-6 accuracy promised.
+                assert best.alpha[i, j] == pytest.approx(single.alpha, rel=1e-7)
+                assert best.score[i, j] == pytest.approx(single.score, rel=1e-12)
+                assert best.at_edge[i, j] == single.at_edge
+
+
+@pytest.mark.parametrize("metric", ["f1", "balanced_accuracy", "mcc", "f2", "f0.5", "gmean"])
+@pytest.mark.parametrize("rule", RULES)
+def test_gains_are_never_negative_and_no_weight_does_better(rule, metric):
+    beta = np.array([0.001, 0.01, 0.1, 0.4])[:, None]
+    alphas = np.logspace(-3, 6, 1500)[:, None, None]
+    for curve in (
+        Superellipse(np.array([1.1, 2.0, 5.0, 20.0, 60.0])),
+        Binormal(np.array([0.5, 2.0])),
+    ):
+        best = optimize_alpha(beta, curve, metric, rule)
+        assert np.all(best.gain_over_one >= -1e-12)
+        assert np.all(best.gain_over_inverse >= -1e-12)
+        on_grid = expected_scores(alphas, beta, curve, rule, fbeta=(2.0, 0.5))[metric]
+        assert np.all(best.score >= on_grid.max(axis=0) - 1e-12)
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_half_total_error_rate_is_minimised(rule):
+    curve = Superellipse(np.array([1.5, 2.0, 8.0]))
+    hter = optimize_alpha(BETAS, curve, "hter", rule)
+    balanced = optimize_alpha(BETAS, curve, "balanced_accuracy", rule)
+    np.testing.assert_allclose(hter.alpha, balanced.alpha, rtol=1e-6)
+    np.testing.assert_allclose(hter.score, 1 - balanced.score, rtol=1e-12)
+    # Lower is better: the gains of an error rate are differences that are never positive.
+    assert np.all(hter.gain_over_one <= 1e-12)
+    assert np.all(hter.gain_over_inverse <= 1e-12)
+    assert np.any(hter.gain_over_one < -0.01)
+
+
+@pytest.mark.parametrize("curve", [Superellipse(1.0), Binormal(0.0)])
+def test_chance_line_under_bce_ends_at_the_edge(curve):
+    # On the chance line F1 keeps rising towards "predict everything positive" as alpha grows, so
+    # the documented result is the upper end of the search range, flagged at_edge.
+    best = optimize_alpha(0.01, curve, "f1", "bce")
+    assert best.at_edge
+    assert best.alpha == pytest.approx(SEARCH_RANGE[1], rel=1e-9)
+    assert best.score == pytest.approx(2 * 0.01 / 1.01, rel=1e-5)
+
+
+def test_interior_optima_are_not_at_the_edge():
+    best = optimize_alpha(BETAS, Superellipse(np.array([1.5, 2.0, 20.0])), "f1", "bce")
+    assert not np.any(best.at_edge)
+    assert np.all((best.alpha > SEARCH_RANGE[0]) & (best.alpha < SEARCH_RANGE[1]))
+
+
+def test_inverse_proportion_weight():
+    assert inverse_proportion_weight(0.01) == pytest.approx(99.0)
+    np.testing.assert_allclose(inverse_proportion_weight([0.5, 0.2]), [1.0, 4.0])
+    best = optimize_alpha(0.01, 2.0, "f1", "bce")
+    assert best.score_at_inverse == pytest.approx(expected_scores(99.0, 0.01, 2.0)["f1"])
+    assert best.score_at_one == pytest.approx(expected_scores(1.0, 0.01, 2.0)["f1"])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"beta": 1.5},
+            r"^The 'beta' parameter of optimize_alpha must be a float in the range \(0, 1\)\. "
+            r"Got 1\.5 instead\.$",
+        ),
+        ({"curve": 0.5}, r"'p' parameter of optimize_alpha .*\[1, inf\)\. Got 0\.5 instead"),
+        ({"metric": "nope"}, r"'metric' parameter must be one of .*'f1'.*Got 'nope' instead"),
+        ({"rule": "x"}, r"'rule' parameter of optimize_alpha .*'bce', 'bayes'\. Got 'x' instead"),
+    ],
+)
+@pytest.mark.parametrize("function", [optimize_alpha, optimal_alpha])
+def test_bad_input(function, kwargs, message):
+    arguments = {"beta": 0.01, "curve": 2.0} | kwargs
+    with pytest.raises(ValueError, match=message):
+        function(**arguments)

@@ -1,0 +1,139 @@
+"""What a new weight, or resampling, does to a model observed at one operating point."""
+
+import functools
+
+import numpy as np
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from theory.curves import FAMILIES, AsymmetricSuperellipse, Binormal, Superellipse
+from theory.rules import operating_point
+from theory.whatif import equivalent_weight, what_if
+
+RULES = ("bce", "bayes")
+rates = st.floats(0.005, 0.995)
+
+
+@given(
+    rates,
+    rates,
+    st.floats(1e-3, 0.5),
+    st.floats(-3.0, 5.0),
+    st.sampled_from(list(FAMILIES)),
+    st.sampled_from(RULES),
+)
+def test_observed_weight_gives_the_observed_point(tpr, tnr, beta, log_alpha, family, rule):
+    assume(tpr + tnr > 1.02)
+    alpha = np.exp(log_alpha)
+    scores = what_if(tpr, tnr, beta, alpha, alpha, family, rule)
+    assert scores["recall"] == pytest.approx(tpr, abs=1e-9)
+    assert scores["specificity"] == pytest.approx(tnr, abs=1e-9)
+
+
+def test_observed_weight_gives_the_observed_point_for_a_custom_family():
+    through = functools.partial(AsymmetricSuperellipse.through, q=2.0)
+    scores = what_if(0.7, 0.9, 0.05, 3.0, 3.0, through, "bce")
+    assert scores["recall"] == pytest.approx(0.7, abs=1e-9)
+    assert scores["specificity"] == pytest.approx(0.9, abs=1e-9)
+
+
+@pytest.mark.parametrize("rule", RULES)
+@pytest.mark.parametrize("family", FAMILIES)
+def test_recall_rises_with_alpha(family, rule):
+    alphas = np.logspace(-2, 4, 61)
+    scores = what_if(0.55, 0.9, 0.02, alphas, 2.0, family, rule)
+    assert np.all(np.diff(scores["recall"]) >= -1e-12)
+    assert np.all(np.diff(scores["specificity"]) <= 1e-12)
+    assert scores["recall"][-1] > scores["recall"][0] + 0.1
+
+
+@pytest.mark.parametrize(
+    ("curve", "rule"),
+    [
+        (Superellipse(1.5), "bce"),
+        (Superellipse(4.0), "bce"),
+        (Superellipse(20.0), "bce"),
+        (Binormal(0.8), "bayes"),
+        (Binormal(2.5), "bayes"),
+        # The same holds for the other pairings, and for the asymmetric family with q = 1.
+        (Superellipse(3.0), "bayes"),
+        (Binormal(1.5), "bce"),
+        (AsymmetricSuperellipse(3.0, 1.0), "bce"),
+        (AsymmetricSuperellipse(3.0, 1.0), "bayes"),
+    ],
+)
+@pytest.mark.parametrize("ratio_observed", [0.1, 0.5, 2.0])
+@pytest.mark.parametrize("beta", [0.01, 0.2])
+def test_what_if_moves_along_the_theory_curve(curve, rule, ratio_observed, beta):
+    # A model that sits where the theory puts weight alpha_observed on this curve must move to
+    # where the theory puts weight alpha: the rule's quantity is proportional to the weight.
+    # (alpha_observed is a multiple of (1-beta)/beta so that the observed rates stay clear of
+    # 0 and 1, where a float no longer resolves which member passes through them.)
+    alpha_observed = ratio_observed * (1 - beta) / beta
+    x0, z0 = operating_point(alpha_observed, beta, curve, rule)
+    alphas = alpha_observed * np.logspace(-2, 2, 17)
+    scores = what_if(x0, z0, beta, alphas, alpha_observed, curve.family, rule)
+    x, z = operating_point(alphas, beta, curve, rule)
+    np.testing.assert_allclose(scores["recall"], x, rtol=1e-8)
+    np.testing.assert_allclose(scores["specificity"], z, rtol=1e-8, atol=1e-12)
+
+
+@given(st.floats(1e-4, 0.9999), st.floats(1e-4, 0.9999))
+def test_equivalent_weight_formula(beta, q):
+    expected = (q / (1 - q)) * (1 - beta) / beta
+    assert equivalent_weight(beta, q) == pytest.approx(expected, rel=1e-12)
+    assert equivalent_weight(beta, beta) == pytest.approx(1.0, rel=1e-12)
+
+
+def test_equivalent_weight_known_values():
+    assert equivalent_weight(0.01, 0.5) == pytest.approx(99.0, rel=1e-12)
+    np.testing.assert_allclose(equivalent_weight([0.01, 0.1], [[0.5], [0.1]]), [[99, 9], [11, 1]])
+
+
+@pytest.mark.parametrize(("positives", "negatives", "kept"), [(100, 9900, 100), (30, 970, 300)])
+def test_equivalent_weight_is_what_dropping_negatives_does(positives, negatives, kept):
+    # Keeping `kept` of the negatives leaves each kept negative standing for negatives/kept of the
+    # original ones: relative to them, each positive weighs negatives/kept.
+    beta = positives / (positives + negatives)
+    q = positives / (positives + kept)
+    assert equivalent_weight(beta, q) == pytest.approx(negatives / kept, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"tpr": 1.2},
+            r"^The 'tpr' parameter of what_if must be a float in the range \(0, 1\)\. "
+            r"Got 1\.2 instead\.$",
+        ),
+        ({"tnr": 0.0}, r"'tnr' parameter of what_if .*\(0, 1\)\. Got 0\.0 instead"),
+        ({"beta": 1.5}, r"'beta' parameter of what_if .*\(0, 1\)\. Got 1\.5 instead"),
+        ({"alpha": -1.0}, r"'alpha' parameter of what_if .*\(0, inf\)\. Got -1\.0 instead"),
+        ({"alpha_observed": 0.0}, r"'alpha_observed' parameter of what_if .*Got 0\.0 instead"),
+        (
+            {"curve": "nope"},
+            r"'curve' parameter of what_if must be one of 'superellipse', 'asymmetric', "
+            r"'binormal'\. Got 'nope' instead",
+        ),
+        ({"rule": "x"}, r"'rule' parameter of what_if .*'bce', 'bayes'\. Got 'x' instead"),
+        ({"tpr": 0.3, "tnr": 0.4}, r"chance line.*Got \(0\.3, 0\.4\) instead"),
+    ],
+)
+def test_bad_input(kwargs, message):
+    arguments = {"tpr": 0.6, "tnr": 0.9, "beta": 0.01, "alpha": 2.0} | kwargs
+    with pytest.raises(ValueError, match=message):
+        what_if(**arguments)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((0.0, 0.5), r"'beta' parameter of equivalent_weight .*\(0, 1\)\. Got 0\.0 instead"),
+        ((0.01, 1.0), r"'positive_fraction' parameter of equivalent_weight .*Got 1\.0 instead"),
+    ],
+)
+def test_equivalent_weight_bad_input(args, message):
+    with pytest.raises(ValueError, match=message):
+        equivalent_weight(*args)
