@@ -338,3 +338,235 @@ def confusion_counts(predicted, y_true, out):
                 out[a, TP if y_true[i] else FP] += 1
             else:
                 out[a, FN if y_true[i] else TN] += 1
+
+
+@njit(cache=True)
+def _candidate_cuts(
+    x_by_feature, y, order, f, start, end, min_samples_leaf, cand_pos, cand_n1_left
+):
+    """The cuts of feature ``f`` in node ``[start, end)`` that can be its best; return their number.
+
+    A valid cut whose two neighbouring runs of equal values hold a single class, the same on both
+    sides, can be skipped: moving a cut through samples of one class changes the Gini proxy along a
+    strictly convex curve, so it peaks at the ends of the stretch, never inside it. Kept are the
+    cuts with a class change between the previous and the next valid cut, and the first and last
+    cuts that leave ``min_samples_leaf`` samples on both sides (the ends of the allowed range).
+    Writes positions to ``cand_pos`` and positives left of each cut to ``cand_n1_left``, in
+    ascending order.
+
+    Notes
+    -----
+    jit-compiled; inputs not validated.
+    """
+    row = order[f]
+    values = x_by_feature[f]
+    lowest = start + min_samples_leaf
+    highest = end - min_samples_leaf
+    n_cand = 0
+    pending = NO_NODE
+    pending_n1_left = 0
+    pending_after = start
+    pending_forced = False
+    first_allowed = True
+    previous_cut = start
+    last_change = NO_NODE
+    n1_left = 0
+    sample = row[start]
+    previous = values[sample]
+    previous_label = y[sample]
+    for p in range(start + 1, end):
+        sample = row[p]
+        value = values[sample]
+        label = y[sample]
+        n1_left += previous_label
+        if value > previous + FEATURE_THRESHOLD:
+            if p > highest:
+                break
+            if pending != NO_NODE and (pending_forced or last_change > pending_after):
+                cand_pos[n_cand] = pending
+                cand_n1_left[n_cand] = pending_n1_left
+                n_cand += 1
+            pending = NO_NODE
+            if p >= lowest:
+                pending = p
+                pending_n1_left = n1_left
+                pending_after = previous_cut
+                pending_forced = first_allowed
+                first_allowed = False
+            previous_cut = p
+        if label != previous_label:
+            last_change = p
+        previous = value
+        previous_label = label
+    if pending != NO_NODE:
+        cand_pos[n_cand] = pending
+        cand_n1_left[n_cand] = pending_n1_left
+        n_cand += 1
+    return n_cand
+
+
+@njit(cache=True)
+def _best_candidate(start, n0, n1, alpha, cand_pos, cand_n1_left, n_cand, best):
+    """Best of the candidate cuts for weight ``alpha``, in :func:`_best_split_naive`'s order.
+
+    Writes ``best[0]`` = feature and ``best[1]`` = cut position (``NO_NODE`` if none).
+
+    Notes
+    -----
+    jit-compiled; inputs not validated.
+    """
+    best_proxy = NO_IMPROVEMENT
+    best[0] = NO_NODE
+    best[1] = NO_NODE
+    for f in range(n_cand.shape[0]):
+        for c in range(n_cand[f]):
+            pos = cand_pos[f, c]
+            n1_left = cand_n1_left[f, c]
+            proxy = _gini_proxy(pos - start - n1_left, n1_left, n0, n1, alpha)
+            if proxy > best_proxy:
+                best_proxy = proxy
+                best[0] = f
+                best[1] = pos
+
+
+@njit(cache=True)
+def _push(stack, top, start, end, depth, group, group_size, is_left, arena):
+    """Write one entry of :func:`fit_trees_shared`'s node stack at ``top``; return ``top + 1``.
+
+    Notes
+    -----
+    jit-compiled; inputs not validated.
+    """
+    stack[top, 0] = start
+    stack[top, 1] = end
+    stack[top, 2] = depth
+    stack[top, 3] = group
+    stack[top, 4] = group_size
+    stack[top, 5] = is_left
+    stack[top, 6] = arena
+    return top + 1
+
+
+@njit(cache=True)
+def fit_trees_shared(
+    x_by_feature,
+    y,
+    order,
+    alphas,
+    max_depth,
+    min_samples_leaf,
+    feature,
+    threshold,
+    left,
+    right,
+    value,
+    n_nodes,
+):
+    """Grow the trees of all weights together; same trees as :func:`fit_trees_naive`.
+
+    A node reached by the same splits under several weights holds the same samples, so the trees
+    of a group of weights share each node: one scan per feature finds the candidate cuts (see
+    :func:`_candidate_cuts`), then each weight picks its best. The group divides where the
+    weights' best splits part; every subgroup after the first partitions its own copy of the
+    node's sample order, taken from a stack-like arena above the ``n_samples`` base columns (an
+    entry's arena top is restored when it is popped). Each weight's nodes are still numbered in
+    preorder. Arrays as in :func:`fit_trees_naive`.
+
+    Notes
+    -----
+    jit-compiled; inputs not validated.
+    """
+    n_features, n_samples = order.shape
+    n_alphas = alphas.shape[0]
+    # Along one path at most n_alphas - 1 copies are live besides the base columns.
+    work = np.empty((n_features, n_samples * n_alphas), dtype=np.int32)
+    work[:, :n_samples] = order
+    goes_left = np.empty(n_samples, dtype=np.uint8)
+    buffer = np.empty(n_samples, dtype=np.int32)
+    cand_pos = np.empty((n_features, n_samples), dtype=np.int64)
+    cand_n1_left = np.empty((n_features, n_samples), dtype=np.int64)
+    n_cand = np.empty(n_features, dtype=np.int64)
+    best = np.empty(2, dtype=np.int64)
+    node_ids = np.empty(n_alphas, dtype=np.int64)
+    subgroup = np.empty(n_alphas, dtype=np.int64)
+    sub_feature = np.empty(n_alphas, dtype=np.int64)
+    sub_pos = np.empty(n_alphas, dtype=np.int64)
+    sub_start = np.empty(n_alphas, dtype=np.int64)
+    sub_threshold = np.empty(n_alphas, dtype=np.float64)
+    max_visits = n_alphas * 2 * n_samples + 1
+    # Group arena: the weights sharing a node and each one's parent node id.
+    members = np.empty(max_visits, dtype=np.int64)
+    parents = np.empty(max_visits, dtype=np.int64)
+    # Stack of (start, end, depth, group offset, group size, is_left, arena top).
+    stack = np.empty((max_visits, 7), dtype=np.int64)
+    for a in range(n_alphas):
+        members[a] = a
+        parents[a] = NO_NODE
+        n_nodes[a] = 0
+    top = _push(stack, 0, 0, n_samples, 0, 0, n_alphas, 0, n_samples)
+    group_top = n_alphas
+    while top > 0:
+        top -= 1
+        start, end, depth, group, group_size, is_left, arena = stack[top]
+        n = end - start
+        n1 = _count_positives(work, y, start, end)
+        for k in range(group_size):
+            a = members[group + k]
+            node = n_nodes[a]
+            n_nodes[a] += 1
+            node_ids[k] = node
+            parent = parents[group + k]
+            if parent != NO_NODE:
+                if is_left:
+                    left[a, parent] = node
+                else:
+                    right[a, parent] = node
+            value[a, node] = POSITIVE if n1 * alphas[a] > n - n1 else NEGATIVE
+            feature[a, node] = NO_NODE
+            threshold[a, node] = UNDEFINED_THRESHOLD
+            left[a, node] = NO_NODE
+            right[a, node] = NO_NODE
+        if _is_leaf(n, n1, depth, max_depth, min_samples_leaf):
+            continue
+        total = 0
+        for f in range(n_features):
+            n_cand[f] = _candidate_cuts(
+                x_by_feature, y, work, f, start, end, min_samples_leaf, cand_pos[f], cand_n1_left[f]
+            )
+            total += n_cand[f]
+        if total == 0:
+            continue
+        n_sub = 0
+        for k in range(group_size):
+            a = members[group + k]
+            _best_candidate(start, n - n1, n1, alphas[a], cand_pos, cand_n1_left, n_cand, best)
+            s = 0
+            while s < n_sub and not (sub_feature[s] == best[0] and sub_pos[s] == best[1]):
+                s += 1
+            if s == n_sub:
+                sub_feature[s] = best[0]
+                sub_pos[s] = best[1]
+                sub_threshold[s] = _threshold_at(x_by_feature, work, best[0], best[1])
+                n_sub += 1
+            subgroup[k] = s
+            feature[a, node_ids[k]] = best[0]
+            threshold[a, node_ids[k]] = sub_threshold[s]
+        # Every subgroup after the first gets a copy, taken before any partition.
+        sub_start[0] = start
+        for s in range(1, n_sub):
+            sub_start[s] = arena
+            work[:, arena : arena + n] = work[:, start:end]
+            arena += n
+        for s in range(n_sub):
+            n_left = sub_pos[s] - start
+            begin = sub_start[s]
+            _partition(work, begin, begin + n, n_left, sub_feature[s], goes_left, buffer)
+            size = 0
+            for k in range(group_size):
+                if subgroup[k] == s:
+                    members[group_top + size] = members[group + k]
+                    parents[group_top + size] = node_ids[k]
+                    size += 1
+            top = _push(stack, top, begin + n_left, begin + n, depth + 1, group_top, size, 0, arena)
+            top = _push(stack, top, begin, begin + n_left, depth + 1, group_top, size, 1, arena)
+            group_top += size

@@ -48,6 +48,7 @@ UNLIMITED_DEPTH = np.iinfo(np.int32).max
 #: class changes.
 KERNELS: dict[str, Callable[..., None]] = {
     "naive": _kernels.fit_trees_naive,
+    "shared": _kernels.fit_trees_shared,
 }
 
 
@@ -91,7 +92,7 @@ def fit_trees(
     *,
     max_depth: int | None = None,
     min_samples_leaf: int = 1,
-    kernel: str = "naive",
+    kernel: str = "shared",
 ) -> FittedTrees:
     """Fit one tree per weight: weight 1 on negatives, ``alpha`` on positives.
 
@@ -151,7 +152,7 @@ def numba_predict(
     *,
     max_depth: int | None = None,
     min_samples_leaf: int = 1,
-    kernel: str = "naive",
+    kernel: str = "shared",
 ) -> NDArray[np.bool_]:
     """Test predictions of the tree fitted at each weight.
 
@@ -187,7 +188,7 @@ def numba_counts(
     *,
     max_depth: int | None = None,
     min_samples_leaf: int = 1,
-    kernel: str = "naive",
+    kernel: str = "shared",
 ) -> NDArray[np.int64]:
     """Test confusion counts of the tree fitted at each weight.
 
