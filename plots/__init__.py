@@ -1,0 +1,54 @@
+"""Figures of the study, each a function that takes data and returns a matplotlib Figure.
+
+Theory (no run needed; the post's setting beta = 0.01 by default):
+
+- :func:`plot_tradeoff_curves`: the superellipses ``z = (1 - x**p)**(1/p)``, the chance line in
+  red, and where ``alpha = 1`` and the inverse-proportion weight land on each (``tradeoff_viz``);
+- :func:`plot_theoretic_scores`: an expected score against ``alpha`` for 15 values of p, each
+  curve's best weight and the inverse-proportion weight marked (``theoretic_scores`` for F1,
+  ``theoretic_scores_balanced_accuracy``);
+- :func:`plot_optimal_alpha_map`: the best weight for F1 over prevalence and curve quality, for
+  both rules, beside the inverse-proportion weight (``optimal_alpha_map``).
+
+A run's per-cell summary (``summary.csv``, see :func:`simulate.summary.per_cell`):
+
+- :func:`plot_empirical_scores`: simulated mean F1 against ``alpha``, one line per class_sep,
+  with 95% bands (``empirical_scores``);
+- :func:`plot_theory_vs_simulation`: per class_sep, simulated F1 beside the theory under both
+  rules on the curve fitted to its operating points, optima marked (``theory_vs_simulation``);
+- :func:`plot_operating_points`: simulated mean (recall, specificity) across ``alpha`` with the
+  fitted curves (``operating_points``).
+
+Colours are shared: p always by :data:`P_COLORMAP` under :data:`P_NORM`, class_sep by
+:data:`simulate.figure.SEPARATION_COLORMAP`. No function draws through pyplot or writes a file;
+``python -m plots`` (:mod:`plots.cli`) writes them all to ``results/figures``.
+"""
+
+from plots._style import P_COLORMAP, P_NORM, THEORY_ALPHA, THEORY_BETA, THEORY_P
+from plots.optimum_map import optimal_alpha_grid, plot_optimal_alpha_map
+from plots.scores import plot_theoretic_scores
+from plots.simulation import (
+    fit_separations,
+    pick_separations,
+    plot_empirical_scores,
+    plot_operating_points,
+    plot_theory_vs_simulation,
+)
+from plots.tradeoff import plot_tradeoff_curves
+
+__all__ = [
+    "P_COLORMAP",
+    "P_NORM",
+    "THEORY_ALPHA",
+    "THEORY_BETA",
+    "THEORY_P",
+    "fit_separations",
+    "optimal_alpha_grid",
+    "pick_separations",
+    "plot_empirical_scores",
+    "plot_operating_points",
+    "plot_optimal_alpha_map",
+    "plot_theoretic_scores",
+    "plot_theory_vs_simulation",
+    "plot_tradeoff_curves",
+]

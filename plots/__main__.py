@@ -1,0 +1,5 @@
+import sys
+
+from plots.cli import main
+
+sys.exit(main())

@@ -1,0 +1,174 @@
+"""``python -m plots``: every figure, rebuilt from the theory and a saved run.
+
+The command reads a run directory (``summary.csv`` and ``run.json``, see :mod:`simulate.store`),
+builds each figure of :data:`FIGURES` and writes it to the output folder, atomically. Bad input
+(a missing or corrupt run directory, an unknown format, an output folder that cannot be written)
+ends with a one-line message and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from plots._style import DPI
+from plots.optimum_map import plot_optimal_alpha_map
+from plots.scores import plot_theoretic_scores
+from plots.simulation import (
+    plot_empirical_scores,
+    plot_operating_points,
+    plot_theory_vs_simulation,
+)
+from plots.tradeoff import plot_tradeoff_curves
+from simulate.store import RUN_FILE, SUMMARY_FILE, atomic_path, load_run
+from simulate.summary import SUMMARY_SCORES
+
+__all__ = ["DEFAULT_OUT", "DEFAULT_RUN", "FIGURES", "FORMATS", "RunSummary", "build_parser", "main"]
+
+#: Where the reference run lives.
+DEFAULT_RUN = Path("results", "reference")
+#: Where the figures go.
+DEFAULT_OUT = Path("results", "figures")
+#: File formats the command writes.
+FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
+#: Metadata that would make two saves of one figure differ (creation dates), left out.
+_NO_DATES: dict[str, dict[str, None]] = {
+    "png": {},
+    "svg": {"Date": None},
+    "pdf": {"CreationDate": None},
+}
+_RATE_SCORES = frozenset(SUMMARY_SCORES)
+
+
+class RunSummary(NamedTuple):
+    """What the figures need from a run: its per-cell table and its prevalence."""
+
+    summary: pd.DataFrame
+    beta: float
+
+
+#: File stem -> function of the run that builds the figure, in the order the files are written.
+FIGURES: dict[str, Callable[[RunSummary], Figure]] = {
+    "tradeoff_viz": lambda run: plot_tradeoff_curves(),
+    "theoretic_scores": lambda run: plot_theoretic_scores("f1"),
+    "theoretic_scores_balanced_accuracy": lambda run: plot_theoretic_scores("balanced_accuracy"),
+    "empirical_scores": lambda run: plot_empirical_scores(run.summary, beta=run.beta),
+    "theory_vs_simulation": lambda run: plot_theory_vs_simulation(run.summary, beta=run.beta),
+    "optimal_alpha_map": lambda run: plot_optimal_alpha_map(),
+    "operating_points": lambda run: plot_operating_points(run.summary, beta=run.beta),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``python -m plots``; every flag's default is in its help."""
+    parser = argparse.ArgumentParser(
+        prog="python -m plots",
+        description=(
+            "Draw every figure of the study: the theory's (tradeoff curves, expected F1 and "
+            "balanced accuracy against the class weight, the best weight over prevalence and "
+            "curve quality) and a saved run's (simulated F1, the theory beside it, the "
+            f"operating points), and write them as {', '.join(f'{n}.<format>' for n in FIGURES)}."
+        ),
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument(
+        "--run",
+        type=Path,
+        default=DEFAULT_RUN,
+        help=f"run directory holding {SUMMARY_FILE} and {RUN_FILE} (python -m simulate --out)",
+    )
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder for the figures")
+    parser.add_argument("--format", choices=FORMATS, default="png", help="file format")
+    parser.add_argument("--quiet", action="store_true", help="do not list the written files")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (argparse exits with 2 on bad input)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        run = read_run(args.run)
+    except ValueError as error:
+        parser.error(_one_line(error))
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        parser.error(_one_line(f"The output folder {str(args.out)!r} cannot be created: {error}"))
+    for name, build in FIGURES.items():
+        try:
+            figure = build(run)
+        except ValueError as error:
+            parser.error(_one_line(f"Cannot draw {name} from {str(args.run)!r}: {error}"))
+        target = args.out / f"{name}.{args.format}"
+        try:
+            with atomic_path(target) as temporary:
+                figure.savefig(
+                    temporary, format=args.format, dpi=DPI, metadata=_NO_DATES[args.format]
+                )
+        except OSError as error:
+            parser.error(_one_line(f"Cannot write {str(target)!r}: {error}"))
+        if not args.quiet:
+            print(f"wrote {target}")
+    return 0
+
+
+def read_run(directory: str | Path) -> RunSummary:
+    """The per-cell table and prevalence of a finished run, checked for what the figures need.
+
+    Parameters
+    ----------
+    directory : path
+        A run directory written by :func:`simulate.run_sweep` (only ``summary.csv`` and
+        ``run.json`` are needed).
+
+    Returns
+    -------
+    RunSummary
+
+    Raises
+    ------
+    ValueError
+        If the directory is missing or unfinished, or ``summary.csv`` / ``run.json`` cannot be
+        read, lacks a column or the prevalence, or holds values out of range; the message names
+        the directory.
+    """
+    where = f"The run directory {str(directory)!r}"
+    data = load_run(directory)
+    summary = data.summary
+    needed = [
+        "class_sep",
+        "alpha",
+        *(f"{score}_{part}" for score in SUMMARY_SCORES for part in ("mean", "se")),
+    ]
+    missing = [c for c in needed if c not in summary.columns]
+    if missing:
+        raise ValueError(
+            f"{where} is corrupt: {SUMMARY_FILE} lacks the columns "
+            f"{', '.join(repr(c) for c in missing)}."
+        )
+    values = summary[needed].apply(pd.to_numeric, errors="coerce")
+    if len(values) == 0 or not np.isfinite(values.to_numpy(dtype=np.float64)).all():
+        raise ValueError(f"{where} is corrupt: {SUMMARY_FILE} has no rows or non-numeric values.")
+    means = values[[f"{score}_mean" for score in _RATE_SCORES]]
+    if (values["alpha"] <= 0).any() or ((means < 0) | (means > 1)).any().any():
+        raise ValueError(
+            f"{where} is corrupt: {SUMMARY_FILE} has a weight <= 0 or a mean score outside [0, 1]."
+        )
+    beta = data.run["config"].get("beta") if isinstance(data.run["config"], dict) else None
+    if isinstance(beta, bool) or not isinstance(beta, int | float) or not 0.0 < beta < 1.0:
+        raise ValueError(
+            f"{where} is corrupt: {RUN_FILE} has no prevalence 'beta' in (0, 1) in its config."
+        )
+    return RunSummary(summary=summary.assign(**values), beta=float(beta))
+
+
+def _one_line(message: object) -> str:
+    """The message with its line breaks and runs of spaces collapsed."""
+    return " ".join(str(message).split())

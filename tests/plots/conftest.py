@@ -1,0 +1,66 @@
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import theory
+from simulate import SweepConfig, run_sweep
+
+#: Prevalence of the synthetic run.
+BETA = 0.02
+#: The synthetic run's class_sep values and the superellipse p each stands for.
+SEP_TO_P = {0.5: 2.0, 1.0: 4.0, 1.5: 8.0, 2.0: 16.0}
+ALPHAS = np.logspace(0.0, 2.0, 9)
+SCORES = ("recall", "specificity", "precision", "f1", "balanced_accuracy")
+
+
+def synthetic_summary(beta: float = BETA) -> pd.DataFrame:
+    """A per-cell table whose means are the theory's (bce rule) on a known superellipse."""
+    rows = []
+    for class_sep, p in SEP_TO_P.items():
+        expected = theory.expected_scores(ALPHAS, beta, p, "bce")
+        for i, alpha in enumerate(ALPHAS):
+            row = {"class_sep": class_sep, "alpha": alpha, "count": 5}
+            for score in SCORES:
+                row[f"{score}_mean"] = float(expected[score][i])
+                row[f"{score}_se"] = 0.01
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def write_synthetic_run(directory: Path, beta: float = BETA) -> Path:
+    """A run directory holding only summary.csv and run.json."""
+    directory.mkdir(parents=True, exist_ok=True)
+    synthetic_summary(beta).to_csv(directory / "summary.csv", index=False)
+    (directory / "run.json").write_text(json.dumps({"config": {"beta": beta}}))
+    return directory
+
+
+@pytest.fixture
+def summary() -> pd.DataFrame:
+    return synthetic_summary()
+
+
+@pytest.fixture
+def synthetic_run(tmp_path) -> Path:
+    return write_synthetic_run(tmp_path / "synthetic-run")
+
+
+@pytest.fixture(scope="session")
+def small_run(tmp_path_factory) -> Path:
+    """A real sweep, small enough to run in about a second with the sklearn engine."""
+    out = tmp_path_factory.mktemp("plots") / "run"
+    config = SweepConfig(
+        beta=0.05,
+        alphas=(1.0, 5.0, 19.0),
+        seps=(0.5, 2.0),
+        reps=3,
+        n_samples=800,
+        n_features=6,
+        n_informative=3,
+        engine="sklearn",
+    )
+    run_sweep(config, n_jobs=1, out=out, progress=False)
+    return out
