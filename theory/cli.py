@@ -15,7 +15,7 @@ from theory.curves import FAMILIES, Superellipse
 from theory.optimum import SEARCH_RANGE, optimize_alpha
 from theory.rules import RULES
 from theory.scores import SCORE_NAMES
-from theory.whatif import what_if
+from theory.whatif import equivalent_weight, what_if
 
 __all__ = ["build_parser", "main"]
 
@@ -97,11 +97,17 @@ def build_parser() -> argparse.ArgumentParser:
     whatif.add_argument(
         "--beta", type=bounded(_UNIT_OPEN), required=True, help="positive prevalence in (0, 1)"
     )
-    whatif.add_argument(
+    new_weight = whatif.add_mutually_exclusive_group(required=True)
+    new_weight.add_argument(
         "--alpha",
         type=number_list(_POSITIVE),
-        required=True,
         help="new weight(s) of the positive class, comma list of numbers > 0",
+    )
+    new_weight.add_argument(
+        "--positive-fraction",
+        type=number_list(_UNIT_OPEN),
+        help="instead of --alpha: resample the training set to these positive fractions q in "
+        "(0, 1), which act as alpha = (q/(1-q)) * ((1-beta)/beta)",
     )
     whatif.add_argument(
         "--alpha-observed",
@@ -195,7 +201,10 @@ def _tidy(value: object) -> object:
 
 
 def _run_what_if(args: argparse.Namespace) -> str:
-    alphas = np.asarray(args.alpha)
+    if args.positive_fraction is not None:
+        alphas = equivalent_weight(args.beta, np.asarray(args.positive_fraction))
+    else:
+        alphas = np.asarray(args.alpha)
     scores = what_if(
         args.tpr, args.tnr, args.beta, alphas, args.alpha_observed, args.curve, args.rule
     )

@@ -78,6 +78,13 @@ def what_if(
     unit = Interval(0.0, 1.0)
     tpr = check_array(tpr, "tpr", owner, unit)
     tnr = check_array(tnr, "tnr", owner, unit)
+    below = tpr + tnr < 1.0
+    if np.any(below):
+        bad_tpr, bad_tnr = (np.broadcast_to(v, below.shape)[below].flat[0] for v in (tpr, tnr))
+        raise ValueError(
+            f"The 'tpr' and 'tnr' parameters of {owner} must lie on or above the chance line "
+            f"(tpr + tnr >= 1). Got tpr={bad_tpr:g} and tnr={bad_tnr:g} instead."
+        )
     beta = check_array(beta, "beta", owner, BETA_RANGE)
     alpha = check_array(alpha, "alpha", owner, ALPHA_RANGE)
     alpha_observed = check_array(alpha_observed, "alpha_observed", owner, ALPHA_RANGE)

@@ -143,11 +143,29 @@ def test_help_lists_every_flag(capsys, argv, flags):
             ["--alpha", "'0'"],
         ),
         ([*WHAT_IF_GOOD, "--curve", "x"], ["--curve", "'x'"]),
+        (
+            ["what-if", "--tpr", "0.6", "--tnr", "0.9", "--beta", "0.01"],
+            ["one of the arguments --alpha --positive-fraction is required"],
+        ),
+        (
+            [
+                "what-if",
+                "--tpr",
+                "0.6",
+                "--tnr",
+                "0.9",
+                "--beta",
+                "0.01",
+                "--positive-fraction",
+                "1",
+            ],
+            ["--positive-fraction", "'1'"],
+        ),
         ([*WHAT_IF_GOOD, "--rule", "x"], ["--rule", "'x'"]),
         ([*WHAT_IF_GOOD, "--alpha-observed", "-1"], ["--alpha-observed", "'-1'"]),
         (
             ["what-if", "--tpr", "0.3", "--tnr", "0.4", "--beta", "0.01", "--alpha", "2"],
-            ["chance line", "(0.3, 0.4)"],
+            ["'tpr' and 'tnr'", "chance line", "tpr=0.3 and tnr=0.4"],
         ),
     ],
 )
@@ -187,3 +205,13 @@ def test_module_entry_point():
     last = bad.stderr.strip().splitlines()[-1]
     assert "error: argument --beta" in last
     assert "'1.5'" in last
+
+
+def test_what_if_positive_fraction_is_the_equivalent_weight(capsys):
+    base = ["what-if", "--tpr", "0.6", "--tnr", "0.99", "--beta", "0.01", "--json"]
+    main([*base, "--positive-fraction", "0.5"])
+    resampled = json.loads(capsys.readouterr().out)
+    main([*base, "--alpha", "99"])
+    weighted = json.loads(capsys.readouterr().out)
+    assert resampled[0]["alpha"] == pytest.approx(99.0)
+    assert resampled[0]["f1"] == pytest.approx(weighted[0]["f1"])

@@ -118,7 +118,10 @@ def test_equivalent_weight_is_what_dropping_negatives_does(positives, negatives,
             r"'binormal'\. Got 'nope' instead",
         ),
         ({"rule": "x"}, r"'rule' parameter of what_if .*'bce', 'bayes'\. Got 'x' instead"),
-        ({"tpr": 0.3, "tnr": 0.4}, r"chance line.*Got \(0\.3, 0\.4\) instead"),
+        (
+            {"tpr": 0.3, "tnr": 0.4},
+            r"'tpr' and 'tnr' .*chance line.*Got tpr=0\.3 and tnr=0\.4 instead",
+        ),
     ],
 )
 def test_bad_input(kwargs, message):
