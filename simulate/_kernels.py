@@ -35,6 +35,11 @@ MIN_SAMPLES_SPLIT = 2
 NO_IMPROVEMENT = -np.inf
 #: Midpoint of two neighbouring feature values: ``HALF * a + HALF * b`` (overflow-free).
 HALF = 0.5
+#: The shared kernel packs into each int32 entry of its sample order, besides the sample index
+#: (low bits), the sample's label and whether its value may tie with the one sorted before it.
+LABEL_SHIFT = 30
+TIE_FLAG = 1 << 29
+INDEX_MASK = (1 << 29) - 1
 #: Entries of a confusion-count row.
 TP, FP, FN, TN = 0, 1, 2, 3
 
@@ -108,8 +113,8 @@ def _threshold_at(x_by_feature, order, feature, pos):
     -----
     jit-compiled; inputs not validated.
     """
-    below = np.float64(x_by_feature[feature, order[feature, pos - 1]])
-    above = np.float64(x_by_feature[feature, order[feature, pos]])
+    below = np.float64(x_by_feature[feature, order[feature, pos - 1] & INDEX_MASK])
+    above = np.float64(x_by_feature[feature, order[feature, pos] & INDEX_MASK])
     return HALF * below + HALF * above
 
 
@@ -127,9 +132,9 @@ def _partition(order, start, end, n_left, feature, goes_left, buffer):
     jit-compiled; inputs not validated.
     """
     for p in range(start, end):
-        goes_left[order[feature, p]] = 0
+        goes_left[order[feature, p] & INDEX_MASK] = 0
     for p in range(start, start + n_left):
-        goes_left[order[feature, p]] = 1
+        goes_left[order[feature, p] & INDEX_MASK] = 1
     for f in range(order.shape[0]):
         if f == feature:
             continue
@@ -137,7 +142,7 @@ def _partition(order, start, end, n_left, feature, goes_left, buffer):
         n_r = 0
         for p in range(start, end):
             sample = order[f, p]
-            if goes_left[sample]:
+            if goes_left[sample & INDEX_MASK]:
                 order[f, n_l] = sample
                 n_l += 1
             else:
@@ -213,7 +218,7 @@ def fit_tree_naive(
     buffer = np.empty(n_samples, dtype=np.int32)
     best = np.empty(2, dtype=np.int64)
     # Stack of (start, end, depth, parent, is_left); preorder with the left child first.
-    stack = np.empty((n_samples, 5), dtype=np.int64)
+    stack = np.empty((n_samples + 1, 5), dtype=np.int64)
     stack[0, 0] = 0
     stack[0, 1] = n_samples
     stack[0, 2] = 0
@@ -341,9 +346,7 @@ def confusion_counts(predicted, y_true, out):
 
 
 @njit(cache=True)
-def _candidate_cuts(
-    x_by_feature, y, order, f, start, end, min_samples_leaf, cand_pos, cand_n1_left
-):
+def _candidate_cuts(x_by_feature, order, f, start, end, min_samples_leaf, cand_pos, cand_n1_left):
     """The cuts of feature ``f`` in node ``[start, end)`` that can be its best; return their number.
 
     A valid cut whose two neighbouring runs of equal values hold a single class, the same on both
@@ -371,15 +374,16 @@ def _candidate_cuts(
     previous_cut = start
     last_change = NO_NODE
     n1_left = 0
-    sample = row[start]
-    previous = values[sample]
-    previous_label = y[sample]
+    previous_label = row[start] >> LABEL_SHIFT
     for p in range(start + 1, end):
-        sample = row[p]
-        value = values[sample]
-        label = y[sample]
+        packed = row[p]
+        label = packed >> LABEL_SHIFT
         n1_left += previous_label
-        if value > previous + FEATURE_THRESHOLD:
+        valid = True
+        if packed & TIE_FLAG:
+            value = values[packed & INDEX_MASK]
+            valid = value > values[row[p - 1] & INDEX_MASK] + FEATURE_THRESHOLD
+        if valid:
             if p > highest:
                 break
             if pending != NO_NODE and (pending_forced or last_change > pending_after):
@@ -396,13 +400,34 @@ def _candidate_cuts(
             previous_cut = p
         if label != previous_label:
             last_change = p
-        previous = value
         previous_label = label
     if pending != NO_NODE:
         cand_pos[n_cand] = pending
         cand_n1_left[n_cand] = pending_n1_left
         n_cand += 1
     return n_cand
+
+
+@njit(cache=True)
+def _pack_order(x_by_feature, y, order, out):
+    """Write ``order`` with each entry's label and tie flag packed in, into ``out[:, :n_samples]``.
+
+    The tie flag marks a sample whose value lies within ``FEATURE_THRESHOLD`` of the value sorted
+    just before it. Without the flag, the cut before the sample is valid in every node, because
+    any sample sorted before it in a node has a value at most that of its predecessor.
+
+    Notes
+    -----
+    jit-compiled; inputs not validated.
+    """
+    for f in range(order.shape[0]):
+        values = x_by_feature[f]
+        for p in range(order.shape[1]):
+            sample = order[f, p]
+            entry = sample | (np.int32(y[sample]) << LABEL_SHIFT)
+            if p > 0 and values[sample] <= values[order[f, p - 1]] + FEATURE_THRESHOLD:
+                entry |= TIE_FLAG
+            out[f, p] = entry
 
 
 @njit(cache=True)
@@ -478,9 +503,11 @@ def fit_trees_shared(
     """
     n_features, n_samples = order.shape
     n_alphas = alphas.shape[0]
+    if n_alphas == 0:
+        return
     # Along one path at most n_alphas - 1 copies are live besides the base columns.
     work = np.empty((n_features, n_samples * n_alphas), dtype=np.int32)
-    work[:, :n_samples] = order
+    _pack_order(x_by_feature, y, order, work)
     goes_left = np.empty(n_samples, dtype=np.uint8)
     buffer = np.empty(n_samples, dtype=np.int32)
     cand_pos = np.empty((n_features, n_samples), dtype=np.int64)
@@ -509,7 +536,9 @@ def fit_trees_shared(
         top -= 1
         start, end, depth, group, group_size, is_left, arena = stack[top]
         n = end - start
-        n1 = _count_positives(work, y, start, end)
+        n1 = 0
+        for p in range(start, end):
+            n1 += work[0, p] >> LABEL_SHIFT
         for k in range(group_size):
             a = members[group + k]
             node = n_nodes[a]
@@ -531,7 +560,7 @@ def fit_trees_shared(
         total = 0
         for f in range(n_features):
             n_cand[f] = _candidate_cuts(
-                x_by_feature, y, work, f, start, end, min_samples_leaf, cand_pos[f], cand_n1_left[f]
+                x_by_feature, work, f, start, end, min_samples_leaf, cand_pos[f], cand_n1_left[f]
             )
             total += n_cand[f]
         if total == 0:

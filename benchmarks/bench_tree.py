@@ -1,0 +1,167 @@
+"""Speed of the numba tree against scikit-learn on the experiment's work: dataset -> counts.
+
+For each dataset (make_classification as in the experiment, split 75/25) every engine turns the
+training split into the test confusion counts of one tree per weight:
+
+- ``sklearn``: ``DecisionTreeClassifier().fit`` + ``predict`` + counts, per weight;
+- ``numba naive``: :func:`simulate.numba_tree.numba_counts` with the per-weight reference kernel;
+- ``numba shared``: the same with the kernel that grows all weights' trees together.
+
+The engines run side by side on each dataset, so the ratios compare like with like on a shared
+machine. Data generation is excluded. The JIT is warmed up on a tiny input first, and that
+compile (or cache load) time is reported separately.
+
+Run: ``python benchmarks/bench_tree.py [--reps N] [--n-samples N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numba
+import numpy as np
+import sklearn
+from sklearn.datasets import make_classification
+from sklearn.model_selection import train_test_split
+from sklearn.tree import DecisionTreeClassifier
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from simulate.numba_tree import numba_counts
+
+#: The experiment's grids: class_sep (5 of its 15 values' span) and weights.
+CLASS_SEPS = np.linspace(0.05, 3.0, 5)
+ALPHAS = np.geomspace(1.0, 316.23, 15)
+#: Share of the data held out for testing.
+TEST_SIZE = 0.25
+
+
+def _sklearn_counts(X_train, y_train, X_test, y_test, alphas):
+    """scikit-learn's fit, predict and confusion counts, one tree per weight."""
+    counts = np.empty((len(alphas), 4), dtype=np.int64)
+    truth = y_test == 1
+    for a, alpha in enumerate(alphas):
+        tree = DecisionTreeClassifier().fit(
+            X_train, y_train, sample_weight=np.where(y_train == 1, alpha, 1.0)
+        )
+        predicted = tree.predict(X_test) == 1
+        counts[a] = [
+            np.sum(predicted & truth),
+            np.sum(predicted & ~truth),
+            np.sum(~predicted & truth),
+            np.sum(~predicted & ~truth),
+        ]
+    return counts
+
+
+def _numba(kernel: str) -> Callable[..., np.ndarray]:
+    """numba_counts with the given kernel."""
+
+    def run(X_train, y_train, X_test, y_test, alphas):
+        return numba_counts(X_train, y_train, X_test, y_test, alphas, kernel=kernel)
+
+    return run
+
+
+ENGINES: dict[str, Callable[..., np.ndarray]] = {
+    "sklearn": _sklearn_counts,
+    "numba naive": _numba("naive"),
+    "numba shared": _numba("shared"),
+}
+
+
+def _datasets(reps: int, n_samples: int):
+    """The benchmark's train/test splits: ``reps`` per class_sep."""
+    for class_sep in CLASS_SEPS:
+        for rep in range(reps):
+            X, y = make_classification(
+                n_samples=n_samples,
+                n_features=10,
+                n_informative=5,
+                n_redundant=0,
+                weights=(0.99,),
+                n_clusters_per_class=2,
+                class_sep=class_sep,
+                flip_y=0,
+                random_state=rep,
+            )
+            yield class_sep, train_test_split(X, y, test_size=TEST_SIZE, random_state=rep)
+
+
+def _warm_up() -> dict[str, float]:
+    """Seconds each numba engine takes on a tiny input (JIT compile or cache load)."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 3))
+    y = (X[:, 0] > 0.5).astype(np.int64)
+    seconds = {}
+    for name, engine in ENGINES.items():
+        if name.startswith("numba"):
+            start = time.perf_counter()
+            engine(X, y, X, y, ALPHAS[:2])
+            seconds[name] = time.perf_counter() - start
+    return seconds
+
+
+def _cpu_model() -> str:
+    """The CPU's model name from /proc/cpuinfo."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def main() -> None:
+    """Time every engine on the same datasets and print fits per second and ratios."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reps", type=int, default=2, help="datasets per class_sep")
+    parser.add_argument("--n-samples", type=int, default=10000, help="samples per dataset")
+    args = parser.parse_args()
+
+    compile_seconds = _warm_up()
+    seconds = dict.fromkeys(ENGINES, 0.0)
+    agree = 0
+    n_datasets = 0
+    for _, (X_train, X_test, y_train, y_test) in _datasets(args.reps, args.n_samples):
+        results = {}
+        for name, engine in ENGINES.items():
+            start = time.perf_counter()
+            results[name] = engine(X_train, y_train, X_test, y_test, ALPHAS)
+            seconds[name] += time.perf_counter() - start
+        if not np.array_equal(results["numba naive"], results["numba shared"]):
+            raise AssertionError("the naive and shared kernels disagree")
+        agree += int(np.sum(results["numba shared"][:, :2] == results["sklearn"][:, :2]))
+        n_datasets += 1
+
+    n_fits = n_datasets * len(ALPHAS)
+    print("bench_tree: dataset -> test confusion counts for each weight")
+    print(f"command:   python {' '.join(sys.argv)}")
+    print(
+        f"python {platform.python_version()}, numpy {np.__version__}, numba {numba.__version__}, "
+    )
+    print(f"scikit-learn {sklearn.__version__}; CPU: {_cpu_model()}")
+    print(
+        f"datasets:  {n_datasets} ({args.reps} per class_sep in {np.round(CLASS_SEPS, 3)}), "
+        f"n_samples={args.n_samples}, {len(ALPHAS)} weights each: {n_fits} fits per engine"
+    )
+    for name, value in compile_seconds.items():
+        print(f"warm-up (compile or cache load), {name}: {value:.2f} s")
+    print()
+    print(f"{'engine':<14}{'seconds':>10}{'fits/s':>10}{'speed-up':>10}")
+    for name, value in seconds.items():
+        ratio = seconds["sklearn"] / value
+        print(f"{name:<14}{value:>10.2f}{n_fits / value:>10.1f}{ratio:>9.1f}x")
+    shared_over_naive = seconds["numba naive"] / seconds["numba shared"]
+    print(f"\nnumba shared is {shared_over_naive:.2f}x the naive kernel's speed")
+    print(f"tp and fp equal to scikit-learn's in {agree} of {2 * n_fits} entries (ties differ)")
+
+
+if __name__ == "__main__":
+    main()
