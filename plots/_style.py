@@ -80,8 +80,15 @@ SCORE_LABELS: dict[str, str] = {
 
 
 def new_figure(figsize: tuple[float, float] = FIGSIZE) -> Figure:
-    """A figure with constrained layout at :data:`DPI`, detached from pyplot."""
-    return Figure(figsize=figsize, dpi=DPI, layout="constrained")
+    """A figure with constrained layout at :data:`DPI`, detached from pyplot.
+
+    The size is at least :data:`FIGSIZE` in each direction, so that a saved PNG is at least
+    1152 x 720 pixels.
+    """
+    width, height = figsize
+    return Figure(
+        figsize=(max(width, FIGSIZE[0]), max(height, FIGSIZE[1])), dpi=DPI, layout="constrained"
+    )
 
 
 def p_color(p: float) -> tuple[float, float, float, float]:

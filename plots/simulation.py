@@ -46,6 +46,8 @@ _THEORY_POINTS = 200
 _CURVE_POINTS = 400
 #: Room left below the lowest specificity in the zoomed operating-point panel.
 _ZOOM_MARGIN = 0.15
+#: Panels per row of :func:`plot_theory_vs_simulation` by number of panels (3 otherwise).
+_PANEL_COLUMNS = {1: 1, 2: 2, 4: 2}
 _RULES = ("bce", "bayes")
 _RATE_COLUMNS = ("recall_mean", "specificity_mean")
 
@@ -157,7 +159,7 @@ def plot_theory_vs_simulation(
     curves = fit_separations(summary, family=family)
     low, high = float(summary["alpha"].min()), float(summary["alpha"].max())
     alpha = np.logspace(np.log10(low), np.log10(high), _THEORY_POINTS)
-    columns = min(3, len(chosen))
+    columns = _PANEL_COLUMNS.get(len(chosen), 3)
     rows = -(-len(chosen) // columns)
     fig = new_figure((3.5 * columns + 0.4, 3.0 * rows + 1.0))
     axes = fig.subplots(rows, columns, sharex=True, squeeze=False).ravel()

@@ -1,0 +1,181 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from matplotlib.image import imread
+
+from plots import cli
+from plots.cli import FIGURES, build_parser, main, read_run
+from tests.plots.conftest import BETA
+
+ROOT = Path(__file__).resolve().parents[2]
+NAMES = {
+    "tradeoff_viz",
+    "theoretic_scores",
+    "theoretic_scores_balanced_accuracy",
+    "empirical_scores",
+    "theory_vs_simulation",
+    "optimal_alpha_map",
+    "operating_points",
+}
+
+
+def test_writes_all_seven_pngs_from_a_real_run(small_run, tmp_path, capsys):
+    out = tmp_path / "figures"
+    assert main(["--run", str(small_run), "--out", str(out)]) == 0
+    assert set(FIGURES) == NAMES
+    assert {path.name for path in out.iterdir()} == {f"{name}.png" for name in NAMES}
+    for name in NAMES:
+        height, width, _ = imread(out / f"{name}.png").shape
+        assert width >= 1152
+        assert height >= 720
+    printed = capsys.readouterr().out.splitlines()
+    assert printed == [f"wrote {out / name}.png" for name in FIGURES]
+
+
+@pytest.mark.parametrize("fmt", ["svg", "pdf"])
+def test_other_formats(fmt, synthetic_run, tmp_path, monkeypatch):
+    cheap = {name: FIGURES[name] for name in ("tradeoff_viz", "empirical_scores")}
+    monkeypatch.setattr(cli, "FIGURES", cheap)
+    out = tmp_path / "figures"
+    assert main(["--run", str(synthetic_run), "--out", str(out), "--format", fmt, "--quiet"]) == 0
+    assert sorted(path.name for path in out.iterdir()) == [
+        f"empirical_scores.{fmt}",
+        f"tradeoff_viz.{fmt}",
+    ]
+    head = (out / f"tradeoff_viz.{fmt}").read_bytes()[:200]
+    assert (b"<svg" in head or b"<?xml" in head) if fmt == "svg" else head.startswith(b"%PDF")
+
+
+def test_read_run_gives_summary_and_beta(synthetic_run):
+    run = read_run(synthetic_run)
+    assert run.beta == BETA
+    assert len(run.summary) == 4 * 9
+
+
+def test_defaults():
+    args = build_parser().parse_args([])
+    assert args.run == Path("results", "reference")
+    assert args.out == Path("results", "figures")
+    assert args.format == "png"
+
+
+def _corrupt_summary(run: Path) -> None:
+    (run / "summary.csv").write_text("this is,not\na summary,at all\n")
+
+
+def _unreadable_summary(run: Path) -> None:
+    (run / "summary.csv").write_bytes(b"\x00\xff\xfe garbage \x00")
+
+
+def _no_beta(run: Path) -> None:
+    (run / "run.json").write_text(json.dumps({"config": {"reps": 3}}))
+
+
+def _bad_json(run: Path) -> None:
+    (run / "run.json").write_text("{not json")
+
+
+def _no_summary(run: Path) -> None:
+    (run / "summary.csv").unlink()
+
+
+def _negative_mean(run: Path) -> None:
+    text = (run / "summary.csv").read_text().splitlines()
+    header, first = text[0].split(","), text[1].split(",")
+    first[header.index("f1_mean")] = "-0.5"
+    (run / "summary.csv").write_text("\n".join([text[0], ",".join(first), *text[2:]]) + "\n")
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (_corrupt_summary, "is corrupt: summary.csv lacks the columns 'class_sep', 'alpha'"),
+        (_unreadable_summary, "is corrupt"),
+        (_no_beta, "is corrupt: run.json has no prevalence 'beta'"),
+        (_bad_json, "is corrupt"),
+        (_no_summary, "has no summary.csv: it is not a finished run"),
+        (_negative_mean, "a mean score outside [0, 1]"),
+    ],
+)
+def test_corrupt_run_exits_2_with_one_line(damage, message, synthetic_run, tmp_path, capsys):
+    damage(synthetic_run)
+    out = tmp_path / "figures"
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--run", str(synthetic_run), "--out", str(out)])
+    assert exit_info.value.code == 2
+    error = capsys.readouterr().err
+    last = error.strip().splitlines()[-1]
+    assert last.startswith("python -m plots: error: The run directory ")
+    assert repr(str(synthetic_run)) in last
+    assert message in last
+    assert "Traceback" not in error
+    assert not out.exists()
+
+
+def test_missing_run_directory(tmp_path, capsys):
+    missing = tmp_path / "no-such-run"
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--run", str(missing), "--out", str(tmp_path / "figures")])
+    assert exit_info.value.code == 2
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert last == f"python -m plots: error: The run directory {str(missing)!r} does not exist."
+
+
+def test_unknown_format(synthetic_run, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--run", str(synthetic_run), "--format", "bmp"])
+    assert exit_info.value.code == 2
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "argument --format: invalid choice: 'bmp'" in last
+
+
+def test_unwritable_output_folder(synthetic_run, tmp_path, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--run", str(synthetic_run), "--out", str(blocker / "figures")])
+    assert exit_info.value.code == 2
+    assert "cannot be created" in capsys.readouterr().err
+
+
+def test_writes_are_atomic(synthetic_run, tmp_path, monkeypatch):
+    out = tmp_path / "figures"
+    out.mkdir()
+    (out / "tradeoff_viz.png").write_bytes(b"old")
+
+    def broken(run):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(cli, "FIGURES", {"tradeoff_viz": FIGURES["tradeoff_viz"]})
+    monkeypatch.setattr(cli.Figure, "savefig", lambda self, *a, **k: broken(None))
+    with pytest.raises(SystemExit):
+        main(["--run", str(synthetic_run), "--out", str(out)])
+    assert (out / "tradeoff_viz.png").read_bytes() == b"old"
+    assert [path.name for path in out.iterdir()] == ["tradeoff_viz.png"]
+
+
+def test_bad_input_through_a_real_process(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "plots", "--run", str(tmp_path / "missing")],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert result.returncode == 2
+    assert "does not exist" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_figures_never_touch_pyplot():
+    code = (
+        "import sys, plots; plots.plot_tradeoff_curves(); plots.plot_theoretic_scores(); "
+        "assert 'matplotlib.pyplot' not in sys.modules, 'pyplot imported'"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stderr
