@@ -42,7 +42,7 @@ class SweepConfig:
         Weights of the positive class, each > 0; stored sorted and without duplicates.
     seps : tuple of float, default :data:`DEFAULT_SEPS`
         ``class_sep`` values, each > 0; stored sorted and without duplicates.
-    reps : int, default 10
+    reps : int, default 120
         Datasets per ``class_sep``.
     n_samples, n_features, n_informative : int, default 10000, 10, 5
         Size of each dataset; ``2 <= n_informative <= n_features``.
@@ -52,7 +52,7 @@ class SweepConfig:
         Fraction of each dataset held out for scoring, in (0, 1).
     seed : int, default 0
         Fixes every random draw of the sweep.
-    engine : {"numba", "sklearn"}, default "sklearn"
+    engine : {"numba", "sklearn"}, default "numba"
         The tree implementation.
     max_depth : int or None, default None
         Depth limit of the trees; None grows them until every leaf is pure.
@@ -69,14 +69,14 @@ class SweepConfig:
     beta: float = 0.01
     alphas: tuple[float, ...] = DEFAULT_ALPHAS
     seps: tuple[float, ...] = DEFAULT_SEPS
-    reps: int = 10
+    reps: int = 120
     n_samples: int = 10_000
     n_features: int = 10
     n_informative: int = 5
     flip_y: float = 0.0
     test_size: float = 0.25
     seed: int = 0
-    engine: str = "sklearn"
+    engine: str = "numba"
     max_depth: int | None = None
     min_samples_leaf: int = 1
 

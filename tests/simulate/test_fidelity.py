@@ -1,0 +1,58 @@
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from simulate.fidelity import compare_engines, main
+
+
+def _fits(f1, tp):
+    rows = [
+        {"class_sep": 1.0, "alpha": alpha, "rep": rep, "tp": t, "fp": 1, "fn": 1, "tn": 9, "f1": f}
+        for alpha, column_f1, column_tp in zip((1.0, 2.0), f1, tp, strict=True)
+        for rep, (f, t) in enumerate(zip(column_f1, column_tp, strict=True))
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_paired_z_scores_and_chi_square():
+    reference = _fits([[0.5, 0.6, 0.7], [0.5, 0.5, 0.5]], [[1, 1, 1], [2, 2, 2]])
+    candidate = _fits([[0.6, 0.6, 0.9], [0.5, 0.5, 0.5]], [[1, 1, 1], [2, 2, 3]])
+    result = compare_engines(reference, candidate)
+    differences = np.array([0.1, 0.0, 0.2])
+    z = differences.mean() / (differences.std(ddof=1) / np.sqrt(3))
+    assert result.cells.z.tolist() == pytest.approx([z, 0.0])
+    assert result.chi_square == pytest.approx(z**2)
+    assert result.dof == 2
+    assert result.p_value == pytest.approx(stats.chi2.sf(z**2, 2))
+    assert result.mean_z == pytest.approx(z / 2)
+    assert result.identical_fraction == pytest.approx(5 / 6)
+
+
+def test_mismatched_sweeps_are_refused():
+    full = _fits([[0.5, 0.6], [0.5, 0.5]], [[1, 1], [1, 1]])
+    with pytest.raises(ValueError, match="do not hold the same"):
+        compare_engines(full, full.iloc[:-1])
+
+
+def test_command_runs_both_engines(capsys):
+    argv = ["--beta", "0.05", "--alphas", "1,10", "--seps", "1,2", "--reps", "3"]
+    argv += ["--n-samples", "800", "--n-jobs", "1", "--quiet"]
+    assert main(argv) == 0
+    printed = capsys.readouterr().out
+    assert "chi-square" in printed
+    assert "mean z" in printed
+
+
+def test_numba_engine_scores_like_scikit_learn_within_sampling_error():
+    from simulate import SweepConfig, run_sweep
+
+    config = SweepConfig(
+        beta=0.05, alphas=(1.0, 4.0, 19.0), seps=(0.3, 1.0, 2.5), reps=30, n_samples=2000
+    )
+    runs = [run_sweep(config, engine=e, n_jobs=1, progress=False) for e in ("sklearn", "numba")]
+    result = compare_engines(*runs)
+    assert result.dof == 9
+    assert result.p_value > 0.01
+    assert abs(result.mean_z) < 1.0
+    assert (result.cells.difference.abs() < 0.05).all()
