@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
+import matplotlib as mpl
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -43,6 +44,8 @@ _NO_DATES: dict[str, dict[str, None]] = {
     "svg": {"Date": None},
     "pdf": {"CreationDate": None},
 }
+#: Settings, held only while saving, that make SVG element ids the same from one save to the next.
+_REPRODUCIBLE = {"svg.hashsalt": "classweights"}
 _RATE_SCORES = frozenset(SUMMARY_SCORES)
 
 
@@ -108,7 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(_one_line(f"Cannot draw {name} from {str(args.run)!r}: {error}"))
         target = args.out / f"{name}.{args.format}"
         try:
-            with atomic_path(target) as temporary:
+            with atomic_path(target) as temporary, mpl.rc_context(_REPRODUCIBLE):
                 figure.savefig(
                     temporary, format=args.format, dpi=DPI, metadata=_NO_DATES[args.format]
                 )

@@ -105,7 +105,7 @@ def plot_theoretic_scores(
     ax.set_ylabel(f"expected {name}")
     ax.set_title(f"Expected {name} against α on superellipses, β = {beta:g}, {rule} rule")
     ax.grid(True, which="major", alpha=0.3)
-    ax.legend(loc="lower center" if metric == "balanced_accuracy" else "center right")
+    ax.legend(loc="upper left" if metric == "balanced_accuracy" else "center right")
     if own:
         add_p_colorbar(fig, ax)
     return fig

@@ -192,8 +192,8 @@ def plot_theory_vs_simulation(
             optimum = theory.optimize_alpha(beta, curve, score, rule)
             inside = low <= float(optimum.alpha) <= high
             ax.plot(
-                np.atleast_1d(optimum.alpha)[:inside],
-                np.atleast_1d(optimum.score)[:inside],
+                [float(optimum.alpha)] if inside else [],
+                [float(optimum.score)] if inside else [],
                 ls="none",
                 marker="o",
                 ms=6,
