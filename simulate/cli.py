@@ -16,7 +16,7 @@ from simulate.config import DEFAULT_SEPS, ENGINE_NAMES, SweepConfig
 from simulate.figure import plot_score_vs_alpha
 from simulate.summary import per_cell, per_separation
 from simulate.sweep import DEFAULT_BACKEND, backend_names, run_sweep
-from theory._argtypes import bounded, grid
+from theory._argtypes import bounded, grid, n_jobs
 from theory._validation import Interval
 
 __all__ = ["build_parser", "format_separation_table", "main"]
@@ -116,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = parser.add_argument_group("running")
     run.add_argument(
         "--n-jobs",
-        type=_n_jobs,
+        type=n_jobs,
         default=-1,
         help="worker processes; -1 uses every core",
     )
@@ -147,15 +147,6 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="no progress bar and no table")
     run.add_argument("--no-plots", action="store_true", help="do not draw the F1 figure")
     return parser
-
-
-def _n_jobs(text: str) -> int:
-    value = bounded(Interval(-np.inf, np.inf), int)(text)
-    if value == 0:
-        raise argparse.ArgumentTypeError(
-            f"must be a non-zero int (-1 for every core). Got {text!r} instead."
-        )
-    return int(value)
 
 
 def format_separation_table(table: pd.DataFrame) -> str:

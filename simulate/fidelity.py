@@ -20,7 +20,7 @@ from scipy import stats
 
 from simulate.config import DEFAULT_SEPS, SweepConfig
 from simulate.sweep import run_sweep
-from theory._argtypes import bounded, grid
+from theory._argtypes import bounded, grid, n_jobs
 from theory._validation import Interval
 
 __all__ = ["Fidelity", "compare_engines", "main"]
@@ -105,21 +105,43 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     positive = Interval(0.0, np.inf)
-    parser.add_argument("--beta", type=bounded(Interval(0.0, 1.0)), default=0.01)
-    parser.add_argument("--alphas", type=grid(positive, spacing="log"), default="1:316.227766:15")
+    at_least_one = Interval(1, np.inf, "left")
+    parser.add_argument(
+        "--beta",
+        type=bounded(Interval(0.0, 1.0)),
+        default=0.01,
+        help="prevalence of the positive class, in (0, 1)",
+    )
+    parser.add_argument(
+        "--alphas",
+        type=grid(positive, spacing="log"),
+        default="1:316.227766:15",
+        help="weights, LO:HI[:N] log-spaced or a comma list",
+    )
     parser.add_argument(
         "--seps",
         type=grid(positive, spacing="linear"),
         default=",".join(f"{s:g}" for s in DEFAULT_SEPS),
+        help="class_sep values, LO:HI[:N] linearly spaced or a comma list",
     )
     parser.add_argument(
-        "--reps", type=bounded(Interval(1, np.inf, "left"), int), default=10, help="per class_sep"
+        "--reps",
+        type=bounded(at_least_one, int),
+        default=10,
+        help="datasets per class_sep, each fitted by both engines",
     )
     parser.add_argument(
-        "--n-samples", type=bounded(Interval(1, np.inf, "left"), int), default=10_000
+        "--n-samples", type=bounded(at_least_one, int), default=10_000, help="samples per dataset"
     )
-    parser.add_argument("--seed", type=bounded(Interval(0, 2**32 - 1, "both"), int), default=0)
-    parser.add_argument("--n-jobs", type=int, default=-1, help="worker processes")
+    parser.add_argument(
+        "--seed",
+        type=bounded(Interval(0, 2**32 - 1, "both"), int),
+        default=0,
+        help="fixes every random draw",
+    )
+    parser.add_argument(
+        "--n-jobs", type=n_jobs, default=-1, help="worker processes; -1 uses every core"
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     return parser
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from theory._validation import Interval
 
-__all__ = ["bounded", "grid", "number_list"]
+__all__ = ["bounded", "grid", "n_jobs", "number_list"]
 
 
 def _number(text: str, kind: type, interval: Interval) -> float | int:
@@ -91,3 +91,13 @@ def grid(
         return [float(v) for v in np.linspace(low, high, count)]
 
     return parse
+
+
+def n_jobs(text: str) -> int:
+    """A worker count: any non-zero int, -1 meaning every core (joblib's convention)."""
+    value = _number(text.strip(), int, Interval(-np.inf, np.inf))
+    if value == 0:
+        raise argparse.ArgumentTypeError(
+            f"must be a non-zero int (-1 for every core). Got {text!r} instead."
+        )
+    return int(value)

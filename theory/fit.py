@@ -19,6 +19,9 @@ Array = NDArray[np.float64]
 
 #: Largest superellipse exponent searched (p = 1000 is a near-perfect classifier).
 MAX_SHAPE = 1000.0
+#: Points of the log-spaced grid that brackets the best exponent before it is refined; the loss
+#: can be nearly flat, and a bounded search alone may then stop in the wrong valley.
+_GRID_POINTS = 200
 #: Rates are kept this far inside (0, 1) so that logs and probits stay finite.
 _RATE_MARGIN = 1e-6
 
@@ -78,8 +81,11 @@ def _fit_superellipse(x: Array, z: Array) -> float:
         norm = np.exp(np.logaddexp(p * np.log(x), p * np.log(z)) / p)
         return float(np.sum((norm - 1.0) ** 2))
 
+    grid = np.linspace(0.0, np.log(MAX_SHAPE), _GRID_POINTS)
+    best = int(np.argmin([loss(log_p) for log_p in grid]))
+    bracket = (grid[max(best - 1, 0)], grid[min(best + 1, _GRID_POINTS - 1)])
     result = optimize.minimize_scalar(
-        loss, bounds=(0.0, np.log(MAX_SHAPE)), method="bounded", options={"xatol": 1e-10}
+        loss, bounds=bracket, method="bounded", options={"xatol": 1e-10}
     )
     return float(np.exp(result.x))
 
