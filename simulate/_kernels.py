@@ -38,8 +38,12 @@ HALF = 0.5
 #: The shared kernel packs into each int32 entry of its sample order, besides the sample index
 #: (low bits), the sample's label and whether its value may tie with the one sorted before it.
 LABEL_SHIFT = 30
+LABEL_BIT = 1 << LABEL_SHIFT
 TIE_FLAG = 1 << 29
 INDEX_MASK = (1 << 29) - 1
+#: The shared kernel lays a child out by sorting its samples' ranks, instead of partitioning the
+#: parent's rows, when the child holds at most ``1 / SORT_RATIO`` of the parent's samples.
+SORT_RATIO = 16
 #: Entries of a confusion-count row.
 TP, FP, FN, TN = 0, 1, 2, 3
 
@@ -346,16 +350,35 @@ def confusion_counts(predicted, y_true, out):
 
 
 @njit(cache=True)
+def _is_tie(row, values, p):
+    """Whether the cut before sorted position ``p`` of ``row`` is invalid (a tie).
+
+    Only an entry carrying the tie flag can lie within ``FEATURE_THRESHOLD`` of the entry sorted
+    before it in the node.
+
+    Notes
+    -----
+    jit-compiled; inputs not validated.
+    """
+    packed = row[p]
+    return (packed & TIE_FLAG) != 0 and (
+        values[packed & INDEX_MASK] <= values[row[p - 1] & INDEX_MASK] + FEATURE_THRESHOLD
+    )
+
+
+@njit(cache=True)
 def _candidate_cuts(x_by_feature, order, f, start, end, min_samples_leaf, cand_pos, cand_n1_left):
     """The cuts of feature ``f`` in node ``[start, end)`` that can be its best; return their number.
 
     A valid cut whose two neighbouring runs of equal values hold a single class, the same on both
     sides, can be skipped: moving a cut through samples of one class changes the Gini proxy along a
     strictly convex curve, so it peaks at the ends of the stretch, never inside it. Kept are the
-    cuts with a class change between the previous and the next valid cut, and the first and last
-    cuts that leave ``min_samples_leaf`` samples on both sides (the ends of the allowed range).
-    Writes positions to ``cand_pos`` and positives left of each cut to ``cand_n1_left``, in
-    ascending order.
+    first and last valid cuts that leave ``min_samples_leaf`` samples on both sides (the ends of the
+    allowed range) and, between them, the cuts with a class change between the previous and the
+    next valid cut: a valid cut at a class change, and the valid cuts on either side of a class
+    change inside a run of ties. Only entries where the class changes or the tie flag is set are
+    looked at closely. Writes positions to ``cand_pos`` and positives left of each cut to
+    ``cand_n1_left``, in ascending order.
 
     Notes
     -----
@@ -363,58 +386,68 @@ def _candidate_cuts(x_by_feature, order, f, start, end, min_samples_leaf, cand_p
     """
     row = order[f]
     values = x_by_feature[f]
-    lowest = start + min_samples_leaf
-    highest = end - min_samples_leaf
-    n_cand = 0
-    pending = NO_NODE
-    pending_n1_left = 0
-    pending_after = start
-    pending_forced = False
-    first_allowed = True
-    previous_cut = start
-    last_change = NO_NODE
+    first = start + min_samples_leaf
+    last = end - min_samples_leaf
+    while first <= last and _is_tie(row, values, first):
+        first += 1
+    if first > last:
+        return 0
+    while _is_tie(row, values, last):
+        last -= 1
     n1_left = 0
-    previous_label = row[start] >> LABEL_SHIFT
-    for p in range(start + 1, end):
+    for p in range(start, first):
+        n1_left += row[p] >> LABEL_SHIFT
+    cand_pos[0] = first
+    cand_n1_left[0] = n1_left
+    n_cand = 1
+    previous = row[first]
+    for p in range(first + 1, last):
         packed = row[p]
-        label = packed >> LABEL_SHIFT
-        n1_left += previous_label
-        valid = True
-        if packed & TIE_FLAG:
-            value = values[packed & INDEX_MASK]
-            valid = value > values[row[p - 1] & INDEX_MASK] + FEATURE_THRESHOLD
-        if valid:
-            if p > highest:
-                break
-            if pending != NO_NODE and (pending_forced or last_change > pending_after):
-                cand_pos[n_cand] = pending
-                cand_n1_left[n_cand] = pending_n1_left
+        n1_left += previous >> LABEL_SHIFT
+        change = (packed ^ previous) & LABEL_BIT
+        previous = packed
+        if not change:
+            continue
+        if not _is_tie(row, values, p):
+            if p > cand_pos[n_cand - 1]:
+                cand_pos[n_cand] = p
+                cand_n1_left[n_cand] = n1_left
                 n_cand += 1
-            pending = NO_NODE
-            if p >= lowest:
-                pending = p
-                pending_n1_left = n1_left
-                pending_after = previous_cut
-                pending_forced = first_allowed
-                first_allowed = False
-            previous_cut = p
-        if label != previous_label:
-            last_change = p
-        previous_label = label
-    if pending != NO_NODE:
-        cand_pos[n_cand] = pending
-        cand_n1_left[n_cand] = pending_n1_left
+            continue
+        below = p - 1
+        below_n1_left = n1_left - (row[below] >> LABEL_SHIFT)
+        while _is_tie(row, values, below):
+            below -= 1
+            below_n1_left -= row[below] >> LABEL_SHIFT
+        if below > cand_pos[n_cand - 1]:
+            cand_pos[n_cand] = below
+            cand_n1_left[n_cand] = below_n1_left
+            n_cand += 1
+        above = p + 1
+        above_n1_left = n1_left + (packed >> LABEL_SHIFT)
+        while _is_tie(row, values, above):
+            above_n1_left += row[above] >> LABEL_SHIFT
+            above += 1
+        if above < last and above > cand_pos[n_cand - 1]:
+            cand_pos[n_cand] = above
+            cand_n1_left[n_cand] = above_n1_left
+            n_cand += 1
+    if last > first:
+        cand_pos[n_cand] = last
+        cand_n1_left[n_cand] = n1_left + (previous >> LABEL_SHIFT)
         n_cand += 1
     return n_cand
 
 
 @njit(cache=True)
-def _pack_order(x_by_feature, y, order, out):
-    """Write ``order`` with each entry's label and tie flag packed in, into ``out[:, :n_samples]``.
+def _pack_order(x_by_feature, y, order, packed, rank):
+    """Write ``order`` with each entry's label and tie flag packed in, and each sample's rank.
 
-    The tie flag marks a sample whose value lies within ``FEATURE_THRESHOLD`` of the value sorted
-    just before it. Without the flag, the cut before the sample is valid in every node, because
-    any sample sorted before it in a node has a value at most that of its predecessor.
+    ``packed[f, p]`` is ``order[f, p]`` with the label and tie flag added; ``rank[f, i]`` is the
+    position of sample ``i`` in ``order[f]``. The tie flag marks a sample whose value lies within
+    ``FEATURE_THRESHOLD`` of the value sorted just before it. Without the flag, the cut before the
+    sample is valid in every node, because any sample sorted before it in a node has a value at
+    most that of its predecessor.
 
     Notes
     -----
@@ -427,14 +460,128 @@ def _pack_order(x_by_feature, y, order, out):
             entry = sample | (np.int32(y[sample]) << LABEL_SHIFT)
             if p > 0 and values[sample] <= values[order[f, p - 1]] + FEATURE_THRESHOLD:
                 entry |= TIE_FLAG
-            out[f, p] = entry
+            packed[f, p] = entry
+            rank[f, sample] = p
+
+
+@njit(cache=True)
+def _compact(row, begin, end, child_start, marked, unmarked):
+    """Move one child's entries of ``row[begin:end]`` to its side, keeping their order.
+
+    ``marked`` (uint8, one entry per sample) is 1 on the smaller child's samples and 0 elsewhere;
+    the child kept is the marked one if ``unmarked`` is 0, the other one if it is 1. The child
+    starts at ``begin`` (filled forwards) or ends at ``end`` (filled backwards), so no entry is
+    overwritten before it is read. The other side's range is left with stale entries.
+
+    Notes
+    -----
+    jit-compiled; inputs not validated.
+    """
+    if child_start == begin:
+        w = begin
+        for p in range(begin, end):
+            entry = row[p]
+            row[w] = entry
+            w += marked[entry & INDEX_MASK] ^ unmarked
+    else:
+        w = end - 1
+        for p in range(end - 1, begin - 1, -1):
+            entry = row[p]
+            row[w] = entry
+            w -= marked[entry & INDEX_MASK] ^ unmarked
+
+
+@njit(cache=True)
+def _sort_child(work, packed, rank, child_start, size, split_feature, keys):
+    """Lay out a child's rows by sorting its samples' ranks in every feature but the split one.
+
+    The child's samples are read from row ``split_feature``, where they already sit in
+    ``[child_start, child_start + size)``; sorting by rank keeps the order the stable partition
+    would give. ``keys`` (int32, at least ``size`` long) is scratch.
+
+    Notes
+    -----
+    jit-compiled; inputs not validated.
+    """
+    for f in range(work.shape[0]):
+        if f == split_feature:
+            continue
+        for i in range(size):
+            keys[i] = rank[f, work[split_feature, child_start + i] & INDEX_MASK]
+        child_keys = keys[:size]
+        child_keys.sort()
+        for i in range(size):
+            work[f, child_start + i] = packed[f, child_keys[i]]
+
+
+@njit(cache=True)
+def _lay_out_children(
+    work,
+    packed,
+    rank,
+    begin,
+    n,
+    n_left,
+    split_feature,
+    leaf_left,
+    leaf_right,
+    marked,
+    keys,
+    goes_left,
+    buffer,
+):
+    """Give each child that will be split its own sorted rows; leaves need none.
+
+    The smaller child's samples are flagged in ``marked`` (uint8, all 0 on entry and on return). A
+    larger child that will be split is compacted in
+    place; a smaller one is laid out by :func:`_sort_child` if it holds at most ``1 / SORT_RATIO``
+    of the samples, else compacted too, or, when both children will be split, the rows are fully
+    partitioned by :func:`_partition`.
+
+    Notes
+    -----
+    jit-compiled; inputs not validated.
+    """
+    if leaf_left and leaf_right:
+        return
+    end = begin + n
+    small_is_left = 2 * n_left <= n
+    if small_is_left:
+        small_start, small_size, small_leaf, big_leaf = begin, n_left, leaf_left, leaf_right
+    else:
+        small_start, small_size, small_leaf, big_leaf = (
+            begin + n_left,
+            n - n_left,
+            leaf_right,
+            leaf_left,
+        )
+    sortable = small_size * SORT_RATIO <= n
+    if not (small_leaf or big_leaf or sortable):
+        _partition(work, begin, end, n_left, split_feature, goes_left, buffer)
+        return
+    if not (big_leaf and sortable):
+        for p in range(small_start, small_start + small_size):
+            marked[work[split_feature, p] & INDEX_MASK] = 1
+        big_start = begin + small_size if small_is_left else begin
+        for f in range(work.shape[0]):
+            if f == split_feature:
+                continue
+            if not big_leaf:
+                _compact(work[f], begin, end, big_start, marked, 1)
+            else:
+                _compact(work[f], begin, end, small_start, marked, 0)
+        for p in range(small_start, small_start + small_size):
+            marked[work[split_feature, p] & INDEX_MASK] = 0
+    if sortable and not small_leaf:
+        _sort_child(work, packed, rank, small_start, small_size, split_feature, keys)
 
 
 @njit(cache=True)
 def _best_candidate(start, n0, n1, alpha, cand_pos, cand_n1_left, n_cand, best):
     """Best of the candidate cuts for weight ``alpha``, in :func:`_best_split_naive`'s order.
 
-    Writes ``best[0]`` = feature and ``best[1]`` = cut position (``NO_NODE`` if none).
+    Writes ``best[0]`` = feature, ``best[1]`` = cut position (``NO_NODE`` if none) and
+    ``best[2]`` = positives left of the cut.
 
     Notes
     -----
@@ -452,10 +599,11 @@ def _best_candidate(start, n0, n1, alpha, cand_pos, cand_n1_left, n_cand, best):
                 best_proxy = proxy
                 best[0] = f
                 best[1] = pos
+                best[2] = n1_left
 
 
 @njit(cache=True)
-def _push(stack, top, start, end, depth, group, group_size, is_left, arena):
+def _push(stack, top, start, end, n1, depth, group, group_size, is_left, arena):
     """Write one entry of :func:`fit_trees_shared`'s node stack at ``top``; return ``top + 1``.
 
     Notes
@@ -464,11 +612,12 @@ def _push(stack, top, start, end, depth, group, group_size, is_left, arena):
     """
     stack[top, 0] = start
     stack[top, 1] = end
-    stack[top, 2] = depth
-    stack[top, 3] = group
-    stack[top, 4] = group_size
-    stack[top, 5] = is_left
-    stack[top, 6] = arena
+    stack[top, 2] = n1
+    stack[top, 3] = depth
+    stack[top, 4] = group
+    stack[top, 5] = group_size
+    stack[top, 6] = is_left
+    stack[top, 7] = arena
     return top + 1
 
 
@@ -492,10 +641,12 @@ def fit_trees_shared(
     A node reached by the same splits under several weights holds the same samples, so the trees
     of a group of weights share each node: one scan per feature finds the candidate cuts (see
     :func:`_candidate_cuts`), then each weight picks its best. The group divides where the
-    weights' best splits part; every subgroup after the first partitions its own copy of the
-    node's sample order, taken from a stack-like arena above the ``n_samples`` base columns (an
-    entry's arena top is restored when it is popped). Each weight's nodes are still numbered in
-    preorder. Arrays as in :func:`fit_trees_naive`.
+    weights' best splits part; every subgroup after the first splits its own copy of the node's
+    sample order, taken from a stack-like arena above the ``n_samples`` base columns (an entry's
+    arena top is restored when it is popped). Only children that will be split get their rows
+    laid out (see :func:`_lay_out_children`), and each child receives its positive count from the
+    chosen cut. Each weight's nodes are still numbered in preorder. Arrays as in
+    :func:`fit_trees_naive`.
 
     Notes
     -----
@@ -507,38 +658,44 @@ def fit_trees_shared(
         return
     # Along one path at most n_alphas - 1 copies are live besides the base columns.
     work = np.empty((n_features, n_samples * n_alphas), dtype=np.int32)
-    _pack_order(x_by_feature, y, order, work)
+    packed = np.empty((n_features, n_samples), dtype=np.int32)
+    rank = np.empty((n_features, n_samples), dtype=np.int32)
+    _pack_order(x_by_feature, y, order, packed, rank)
+    work[:, :n_samples] = packed
     goes_left = np.empty(n_samples, dtype=np.uint8)
     buffer = np.empty(n_samples, dtype=np.int32)
+    keys = np.empty(n_samples, dtype=np.int32)
+    marked = np.zeros(n_samples, dtype=np.uint8)
     cand_pos = np.empty((n_features, n_samples), dtype=np.int64)
     cand_n1_left = np.empty((n_features, n_samples), dtype=np.int64)
     n_cand = np.empty(n_features, dtype=np.int64)
-    best = np.empty(2, dtype=np.int64)
+    best = np.empty(3, dtype=np.int64)
     node_ids = np.empty(n_alphas, dtype=np.int64)
     subgroup = np.empty(n_alphas, dtype=np.int64)
     sub_feature = np.empty(n_alphas, dtype=np.int64)
     sub_pos = np.empty(n_alphas, dtype=np.int64)
+    sub_n1_left = np.empty(n_alphas, dtype=np.int64)
     sub_start = np.empty(n_alphas, dtype=np.int64)
     sub_threshold = np.empty(n_alphas, dtype=np.float64)
     max_visits = n_alphas * 2 * n_samples + 1
     # Group arena: the weights sharing a node and each one's parent node id.
     members = np.empty(max_visits, dtype=np.int64)
     parents = np.empty(max_visits, dtype=np.int64)
-    # Stack of (start, end, depth, group offset, group size, is_left, arena top).
-    stack = np.empty((max_visits, 7), dtype=np.int64)
+    # Stack of (start, end, positives, depth, group offset, group size, is_left, arena top).
+    stack = np.empty((max_visits, 8), dtype=np.int64)
     for a in range(n_alphas):
         members[a] = a
         parents[a] = NO_NODE
         n_nodes[a] = 0
-    top = _push(stack, 0, 0, n_samples, 0, 0, n_alphas, 0, n_samples)
+    n1_root = 0
+    for i in range(n_samples):
+        n1_root += y[i]
+    top = _push(stack, 0, 0, n_samples, n1_root, 0, 0, n_alphas, 0, n_samples)
     group_top = n_alphas
     while top > 0:
         top -= 1
-        start, end, depth, group, group_size, is_left, arena = stack[top]
+        start, end, n1, depth, group, group_size, is_left, arena = stack[top]
         n = end - start
-        n1 = 0
-        for p in range(start, end):
-            n1 += work[0, p] >> LABEL_SHIFT
         for k in range(group_size):
             a = members[group + k]
             node = n_nodes[a]
@@ -575,6 +732,7 @@ def fit_trees_shared(
             if s == n_sub:
                 sub_feature[s] = best[0]
                 sub_pos[s] = best[1]
+                sub_n1_left[s] = best[2]
                 sub_threshold[s] = _threshold_at(x_by_feature, work, best[0], best[1])
                 n_sub += 1
             subgroup[k] = s
@@ -588,14 +746,42 @@ def fit_trees_shared(
             arena += n
         for s in range(n_sub):
             n_left = sub_pos[s] - start
+            n1_left = sub_n1_left[s]
             begin = sub_start[s]
-            _partition(work, begin, begin + n, n_left, sub_feature[s], goes_left, buffer)
+            _lay_out_children(
+                work,
+                packed,
+                rank,
+                begin,
+                n,
+                n_left,
+                sub_feature[s],
+                _is_leaf(n_left, n1_left, depth + 1, max_depth, min_samples_leaf),
+                _is_leaf(n - n_left, n1 - n1_left, depth + 1, max_depth, min_samples_leaf),
+                marked,
+                keys,
+                goes_left,
+                buffer,
+            )
             size = 0
             for k in range(group_size):
                 if subgroup[k] == s:
                     members[group_top + size] = members[group + k]
                     parents[group_top + size] = node_ids[k]
                     size += 1
-            top = _push(stack, top, begin + n_left, begin + n, depth + 1, group_top, size, 0, arena)
-            top = _push(stack, top, begin, begin + n_left, depth + 1, group_top, size, 1, arena)
+            top = _push(
+                stack,
+                top,
+                begin + n_left,
+                begin + n,
+                n1 - n1_left,
+                depth + 1,
+                group_top,
+                size,
+                0,
+                arena,
+            )
+            top = _push(
+                stack, top, begin, begin + n_left, n1_left, depth + 1, group_top, size, 1, arena
+            )
             group_top += size

@@ -176,6 +176,33 @@ def test_kernels_agree_with_repeated_values(
         np.testing.assert_array_equal(shared.value[a, :n], naive.value[a, :n])
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n_samples=st.integers(50, 600),
+    positive_rate=st.sampled_from([0.01, 0.05, 0.3]),
+    decimals=st.integers(0, 2),
+    max_depth=st.sampled_from([None, 2, 6]),
+    min_samples_leaf=st.integers(1, 3),
+)
+def test_kernels_agree_on_imbalanced_tie_heavy_data(
+    seed, n_samples, positive_rate, decimals, max_depth, min_samples_leaf
+):
+    # Few positives among many negatives, values rounded into ties: nodes peel small children off
+    # large ones, so every way the shared kernel lays out a child's rows is taken.
+    rng = np.random.default_rng(seed)
+    y = (rng.random(n_samples) < positive_rate).astype(np.int64)
+    X = np.round(rng.normal(size=(n_samples, 3)) + y[:, None], decimals)
+    settings_ = {"max_depth": max_depth, "min_samples_leaf": min_samples_leaf}
+    naive = fit_trees(X, y, EXPERIMENT_ALPHAS, kernel="naive", **settings_)
+    shared = fit_trees(X, y, EXPERIMENT_ALPHAS, kernel="shared", **settings_)
+    np.testing.assert_array_equal(shared.n_nodes, naive.n_nodes)
+    for field, expected in naive._asdict().items():
+        if field != "n_nodes":
+            for a, n in enumerate(naive.n_nodes):
+                np.testing.assert_array_equal(getattr(shared, field)[a, :n], expected[a, :n])
+
+
 @pytest.mark.parametrize("seed", [0, 1])
 def test_one_feature_with_repeated_values_matches_sklearn(seed):
     # Runs of equal values mixing both classes, handled as scikit-learn does.
