@@ -15,7 +15,7 @@ from sklearn.tree import DecisionTreeClassifier
 
 from simulate.data import Dataset
 
-__all__ = ["ENGINES", "Engine", "confusion_counts", "get_engine", "sklearn_counts"]
+__all__ = ["ENGINES", "Engine", "confusion_counts", "sklearn_counts"]
 
 #: ``(dataset, alphas, *, max_depth, min_samples_leaf, random_state) -> counts`` with counts of
 #: shape ``(len(alphas), 4)``: tp, fp, fn, tn.
@@ -96,8 +96,3 @@ def _numba_engine(
 
 
 ENGINES: dict[str, Engine] = {"numba": _numba_engine, "sklearn": sklearn_counts}
-
-
-def get_engine(name: str) -> Engine:
-    """The engine registered under ``name``."""
-    return ENGINES[name]
