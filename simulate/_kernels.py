@@ -10,7 +10,9 @@ Data layout shared by the kernels
 - ``y``: uint8, shape ``(n_samples,)``, labels 0/1.
 - ``order``: int32, shape ``(n_features, n_samples)``, row ``f`` holds the sample indices sorted
   by feature ``f``. A node owns a segment ``[start, end)`` of every row, each kept sorted by its
-  feature as the tree splits (stable partition), so no node ever sorts.
+  feature as the tree splits (stable partition), so no node scans unsorted values. The shared
+  kernel lays out only the rows of nodes it will split, and builds a small child's rows by
+  sorting its samples' positions in ``order``.
 - A fitted tree is five flat arrays indexed by node id (preorder, left child first, as
   scikit-learn numbers its nodes): ``feature`` (int32, ``NO_NODE`` at a leaf), ``threshold``
   (float64), ``left`` and ``right`` (int32 child ids, ``NO_NODE`` at a leaf) and ``value`` (uint8,
