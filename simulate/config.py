@@ -42,7 +42,7 @@ class SweepConfig:
         Weights of the positive class, each > 0; stored sorted and without duplicates.
     seps : tuple of float, default :data:`DEFAULT_SEPS`
         ``class_sep`` values, each > 0; stored sorted and without duplicates.
-    reps : int, default 120
+    reps : int, default 250
         Datasets per ``class_sep``.
     n_samples, n_features, n_informative : int, default 10000, 10, 5
         Size of each dataset; ``2 <= n_informative <= n_features``.
@@ -69,7 +69,7 @@ class SweepConfig:
     beta: float = 0.01
     alphas: tuple[float, ...] = DEFAULT_ALPHAS
     seps: tuple[float, ...] = DEFAULT_SEPS
-    reps: int = 120
+    reps: int = 250
     n_samples: int = 10_000
     n_features: int = 10
     n_informative: int = 5
