@@ -1,3 +1,5 @@
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -20,7 +22,9 @@ def test_rows_columns_and_scores(small_config):
         np.testing.assert_allclose(fits[name], expected[name])
 
 
-def test_same_seed_same_numbers_for_any_workers_and_chunking(small_config):
+@pytest.mark.parametrize("engine", ["sklearn", "numba"])
+def test_same_seed_same_numbers_for_any_workers_and_chunking(small_config, engine):
+    small_config = dataclasses.replace(small_config, engine=engine)
     serial = run_sweep(small_config, n_jobs=1, progress=False)
     parallel = run_sweep(small_config, n_jobs=2, progress=False)
     pd.testing.assert_frame_equal(serial, parallel)
