@@ -19,6 +19,7 @@ import time
 from importlib import metadata
 
 import numpy as np
+from _machine import cpu_model
 from sklearn.datasets import make_classification
 from sklearn.metrics import f1_score
 from sklearn.model_selection import train_test_split
@@ -67,17 +68,6 @@ def sweep(reps: int, engine: str) -> float:
     return len(fits) / (time.perf_counter() - started)
 
 
-def _cpu() -> str:
-    try:
-        with open("/proc/cpuinfo") as cpuinfo:
-            for line in cpuinfo:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--loop-reps", type=int, default=2, help="plain-loop fits per cell")
@@ -87,7 +77,7 @@ def main() -> None:
     print(f"command: python {' '.join(sys.argv)}")
     versions = ", ".join(f"{p} {metadata.version(p)}" for p in ("numpy", "scikit-learn", "numba"))
     print(f"python {platform.python_version()}, {versions}")
-    print(f"cpu: {_cpu()}; one process; cells: {len(SEPS)} class_seps x {len(ALPHAS)} alphas")
+    print(f"cpu: {cpu_model()}; one process; cells: {len(SEPS)} class_seps x {len(ALPHAS)} alphas")
     loop = plain_loop(args.loop_reps)
     print(f"plain loop (post)     : {loop:9.1f} fits/s  ({args.loop_reps} fits per cell)")
     swept = sweep(args.sweep_reps, args.engine)

@@ -29,6 +29,7 @@ from collections.abc import Callable
 
 import numpy as np
 import scipy
+from _machine import cpu_model
 
 from theory import Binormal, Superellipse, expected_scores, optimal_alpha
 
@@ -47,18 +48,6 @@ def best_time(function: Callable[..., object], *args: object, repeat: int) -> fl
         function(*args)
         times.append(time.perf_counter() - start)
     return min(times)
-
-
-def cpu_model() -> str:
-    """The CPU's model name from /proc/cpuinfo, or what the platform module knows."""
-    try:
-        with open("/proc/cpuinfo") as cpuinfo:
-            for line in cpuinfo:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def main() -> None:

@@ -33,6 +33,8 @@ from sklearn.tree import DecisionTreeClassifier
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from _machine import cpu_model
+
 from simulate.numba_tree import numba_counts
 
 #: The experiment's grids: class_sep (5 of its 15 values' span) and weights.
@@ -108,17 +110,6 @@ def _warm_up() -> dict[str, float]:
     return seconds
 
 
-def _cpu_model() -> str:
-    """The CPU's model name from /proc/cpuinfo."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
 def main() -> None:
     """Time every engine on the same datasets and print fits per second and ratios."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -148,7 +139,7 @@ def main() -> None:
         f"versions:  python {platform.python_version()}, numpy {np.__version__}, "
         f"numba {numba.__version__}, scikit-learn {sklearn.__version__}"
     )
-    print(f"CPU:       {_cpu_model()} ({os.cpu_count()} logical cores visible)")
+    print(f"CPU:       {cpu_model()} ({os.cpu_count()} logical cores visible)")
     print(
         f"datasets:  {n_datasets} ({args.reps} per class_sep in {np.round(CLASS_SEPS, 3)}), "
         f"n_samples={args.n_samples}, {len(ALPHAS)} weights each: {n_fits} fits per engine"
