@@ -2,9 +2,9 @@
 
 Both engines fit the very same datasets (a sweep's seeds fix its data, not its engine), so the
 comparison is paired: per (class_sep, alpha) cell, the mean of the per-dataset F1 differences and
-its standard error give a z-score. Under agreement the z-scores are roughly standard normal, so
-their sum of squares is chi-square with one degree of freedom per cell (cells whose differences
-are all zero count as z = 0).
+its standard error give a t statistic, mapped to the standard-normal score with the same tail
+probability. Under agreement the scores are standard normal, so their sum of squares is
+chi-square with one degree of freedom per cell (cells whose differences are all zero count as 0).
 """
 
 from __future__ import annotations
@@ -24,6 +24,10 @@ from theory._argtypes import bounded, grid, n_jobs
 from theory._validation import Interval
 
 __all__ = ["Fidelity", "compare_engines", "main"]
+
+
+#: Fewest datasets per cell the command accepts: a t statistic from fewer is too erratic.
+MIN_REPS = 5
 
 
 class Fidelity(NamedTuple):
@@ -81,8 +85,7 @@ def compare_engines(reference: pd.DataFrame, candidate: pd.DataFrame) -> Fidelit
         n=("difference", "size"),
     ).reset_index()
     cells["se"] = cells.pop("sd").fillna(0.0) / np.sqrt(cells["n"])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = np.where(cells["se"] > 0, cells["difference"] / cells["se"], 0.0)
+    z = _paired_z(cells["difference"].to_numpy(), cells["se"].to_numpy(), cells["n"].to_numpy())
     cells["z"] = z
     chi_square = float(np.sum(z**2))
     dof = len(cells)
@@ -94,6 +97,20 @@ def compare_engines(reference: pd.DataFrame, candidate: pd.DataFrame) -> Fidelit
         mean_z=float(np.mean(z)),
         identical_fraction=float(np.mean(identical)),
     )
+
+
+def _paired_z(difference: np.ndarray, se: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """Standard-normal score of each cell's paired t statistic (t with n - 1 degrees of freedom).
+
+    A cell whose differences are all equal has no spread: its score is 0 if they are all zero and
+    infinite otherwise (a systematic difference).
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = difference / se
+        tail = stats.t.sf(np.abs(t), np.maximum(n - 1, 1))
+        z = np.sign(t) * stats.norm.isf(tail)
+    degenerate = np.where(difference == 0, 0.0, np.copysign(np.inf, difference))
+    return np.where(se > 0, z, degenerate)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -126,7 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--reps",
-        type=bounded(at_least_one, int),
+        type=bounded(Interval(MIN_REPS, np.inf, "left"), int),
         default=10,
         help="datasets per class_sep, each fitted by both engines",
     )

@@ -20,13 +20,22 @@ def test_paired_z_scores_and_chi_square():
     candidate = _fits([[0.6, 0.6, 0.9], [0.5, 0.5, 0.5]], [[1, 1, 1], [2, 2, 3]])
     result = compare_engines(reference, candidate)
     differences = np.array([0.1, 0.0, 0.2])
-    z = differences.mean() / (differences.std(ddof=1) / np.sqrt(3))
+    t = differences.mean() / (differences.std(ddof=1) / np.sqrt(3))
+    z = stats.norm.isf(stats.t.sf(t, df=2))
     assert result.cells.z.tolist() == pytest.approx([z, 0.0])
     assert result.chi_square == pytest.approx(z**2)
     assert result.dof == 2
     assert result.p_value == pytest.approx(stats.chi2.sf(z**2, 2))
     assert result.mean_z == pytest.approx(z / 2)
     assert result.identical_fraction == pytest.approx(5 / 6)
+
+
+def test_a_systematic_difference_without_spread_is_infinite():
+    reference = _fits([[0.5, 0.6, 0.7], [0.5, 0.5, 0.5]], [[1, 1, 1], [2, 2, 2]])
+    candidate = _fits([[0.75, 0.85, 0.95], [0.5, 0.5, 0.5]], [[1, 1, 1], [2, 2, 2]])
+    result = compare_engines(reference, candidate)
+    assert np.isinf(result.cells.z.iloc[0])
+    assert result.p_value == 0.0
 
 
 def test_mismatched_sweeps_are_refused():
@@ -36,7 +45,7 @@ def test_mismatched_sweeps_are_refused():
 
 
 def test_command_runs_both_engines(capsys):
-    argv = ["--beta", "0.05", "--alphas", "1,10", "--seps", "1,2", "--reps", "3"]
+    argv = ["--beta", "0.05", "--alphas", "1,10", "--seps", "1,2", "--reps", "5"]
     argv += ["--n-samples", "800", "--n-jobs", "1", "--quiet"]
     assert main(argv) == 0
     printed = capsys.readouterr().out
