@@ -31,6 +31,8 @@ __all__ = ["Chunk", "backend_names", "plan_chunks", "run_chunk", "run_sweep", "t
 
 #: Most datasets in one chunk; small enough for a smooth progress bar and cheap resumes.
 MAX_CHUNK_REPS = 20
+#: Least time between two refreshes of the progress bar (a log file gets one line per refresh).
+_PROGRESS_SECONDS = 1.0
 #: joblib backend used unless another is asked for.
 DEFAULT_BACKEND = "loky"
 #: Columns of the per-fit table, in order.
@@ -195,6 +197,7 @@ def run_sweep(
         unit="fit",
         disable=not progress,
         file=sys.stderr,
+        mininterval=_PROGRESS_SECONDS,
         desc=f"sweep ({config.engine})",
     ) as bar:
         for chunk, block in _run_parallel(config, todo, n_jobs, backend, scheduler):

@@ -45,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
             "'table' (the default) prints the best alpha for each score on the post's superellipse "
             "curves; 'what-if' predicts what a new weight does to a model you already have."
         ),
+        epilog="Each command lists its flags: python -m theory table --help, "
+        "python -m theory what-if --help.",
     )
     commands = parser.add_subparsers(dest="command", metavar="{table,what-if}")
 
