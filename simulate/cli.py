@@ -66,9 +66,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="datasets per class_sep",
     )
     data = parser.add_argument_group("the data (make_classification) and its split")
-    data.add_argument("--n-samples", type=bounded(_AT_LEAST_ONE, int), default=_DEFAULTS.n_samples)
     data.add_argument(
-        "--n-features", type=bounded(_AT_LEAST_ONE, int), default=_DEFAULTS.n_features
+        "--n-samples",
+        type=bounded(_AT_LEAST_ONE, int),
+        default=_DEFAULTS.n_samples,
+        help="samples per dataset, train and test together",
+    )
+    data.add_argument(
+        "--n-features",
+        type=bounded(Interval(2, np.inf, "left"), int),
+        default=_DEFAULTS.n_features,
+        help="features per dataset, at least 2",
     )
     data.add_argument(
         "--n-informative",

@@ -45,7 +45,8 @@ class SweepConfig:
     reps : int, default 250
         Datasets per ``class_sep``.
     n_samples, n_features, n_informative : int, default 10000, 10, 5
-        Size of each dataset; ``2 <= n_informative <= n_features``.
+        Size of each dataset; ``2 <= n_informative <= n_features`` (make_classification needs two
+        informative features for two classes of two clusters each).
     flip_y : float, default 0.0
         Fraction of labels flipped at random, in [0, 1).
     test_size : float, default 0.25
@@ -86,8 +87,10 @@ class SweepConfig:
         set_(self, "alphas", _grid(self.alphas, "alphas"))
         set_(self, "seps", _grid(self.seps, "seps"))
         at_least_one = Interval(1, np.inf, "left")
-        for name in ("reps", "n_samples", "n_features", "min_samples_leaf"):
+        for name in ("reps", "n_samples", "min_samples_leaf"):
             set_(self, name, check_int(getattr(self, name), name, _OWNER, at_least_one))
+        at_least_two = Interval(2, np.inf, "left")
+        set_(self, "n_features", check_int(self.n_features, "n_features", _OWNER, at_least_two))
         informative = Interval(2, self.n_features, "both")
         set_(
             self,

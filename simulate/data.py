@@ -44,7 +44,7 @@ def dataset_seeds(seed: int, sep_index: int, rep: int) -> DatasetSeeds:
 
 
 def make_dataset(config: SweepConfig, class_sep: float, seeds: DatasetSeeds) -> Dataset:
-    """Generate and split one dataset of the sweep (DESIGN section 5)."""
+    """Generate and split one dataset of the sweep (see :class:`SweepConfig` for the settings)."""
     X, y = make_classification(
         n_samples=config.n_samples,
         n_features=config.n_features,

@@ -69,7 +69,7 @@ def grid(
     default_count : int, default 15
         ``N`` when it is left out.
     """
-    form = f"LO:HI[:N] with LO < HI (N points, {spacing}-spaced) or a comma-separated list"
+    form = f"LO:HI[:N] with LO < HI (N >= 2 points, {spacing}-spaced) or a comma-separated list"
 
     def parse(text: str) -> list[float]:
         if ":" not in text:
@@ -81,11 +81,9 @@ def grid(
         high = _number(parts[1].strip(), float, interval)
         count = default_count
         if len(parts) == 3:
-            count = _number(parts[2].strip(), int, Interval(1, np.inf, "left"))
-        if count > 1 and not low < high:
+            count = _number(parts[2].strip(), int, Interval(2, np.inf, "left"))
+        if not low < high:
             raise argparse.ArgumentTypeError(f"must be {form}. Got {text!r} instead.")
-        if count == 1:
-            return [low]
         if spacing == "log":
             return [float(v) for v in np.geomspace(low, high, count)]
         return [float(v) for v in np.linspace(low, high, count)]

@@ -51,6 +51,8 @@ class Interval:
 def _fmt(value: float) -> str:
     if np.isinf(value):
         return "inf" if value > 0 else "-inf"
+    if float(value).is_integer() and abs(value) < 2**63:
+        return str(int(value))
     return f"{value:g}"
 
 

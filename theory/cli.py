@@ -5,16 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from theory._argtypes import bounded, number_list
 from theory._validation import Interval
-from theory.curves import FAMILIES, Superellipse
+from theory.curves import FAMILIES, MAX_EXPONENT, Superellipse
 from theory.optimum import SEARCH_RANGE, optimize_alpha
 from theory.rules import RULES
-from theory.scores import SCORE_NAMES
+from theory.scores import SCORE_NAMES, score_function
 from theory.whatif import equivalent_weight, what_if
 
 __all__ = ["build_parser", "main"]
@@ -54,8 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
         "table",
         help="optimal alphas and the scores they give (the default command)",
         description="Optimal alpha per (beta, p, rule, metric), with gains over alpha = 1 and "
-        f"over the inverse-proportion weight (1-beta)/beta. Searched over {SEARCH_RANGE}; a "
-        "'*' after alpha marks an optimum at the edge of that range.",
+        f"over the inverse-proportion weight (1-beta)/beta. Searched over {SEARCH_RANGE}, widened "
+        "to three decades either side of (1-beta)/beta; a '*' after alpha marks an optimum at the "
+        "edge of that range, a '~' a score that is the same at every weight (alpha arbitrary).",
     )
     table.add_argument(
         "--beta",
@@ -65,9 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     table.add_argument(
         "--p",
-        type=number_list(Interval(1.0, np.inf, "left")),
+        type=number_list(Interval(1.0, MAX_EXPONENT, "both")),
         default=[2.0, 5.0, 11.0, 20.0, 40.0],
-        help="superellipse shape p >= 1, comma list; larger is a better classifier "
+        help="superellipse shape p in [1, 1e6], comma list; larger is a better classifier "
         "(default: 2,5,11,20,40)",
     )
     table.add_argument(
@@ -130,12 +131,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _choices(options: Sequence[str], *, allow_fbeta: bool = False):
+def _choices(options: Sequence[str], *, allow_fbeta: bool = False) -> Callable[[str], list[str]]:
+    """A comma list of ``options`` (and, with ``allow_fbeta``, any score :func:`score_function`
+    knows, such as ``f2``)."""
+
+    def known(name: str) -> bool:
+        if name in options:
+            return True
+        if not allow_fbeta:
+            return False
+        try:
+            score_function(name)
+        except ValueError:
+            return False
+        return True
+
     def parse(text: str) -> list[str]:
         names = [name.strip() for name in text.split(",")]
         for name in names:
-            known = name in options or (allow_fbeta and _is_fbeta(name))
-            if not known:
+            if not known(name):
                 raise argparse.ArgumentTypeError(
                     f"must be a comma list of {', '.join(options)}"
                     f"{' or f<b>' if allow_fbeta else ''}. Got {name!r} instead."
@@ -143,13 +157,6 @@ def _choices(options: Sequence[str], *, allow_fbeta: bool = False):
         return names
 
     return parse
-
-
-def _is_fbeta(name: str) -> bool:
-    try:
-        return name.startswith("f") and float(name[1:]) > 0
-    except ValueError:
-        return False
 
 
 def optimum_table(
@@ -170,6 +177,7 @@ def optimum_table(
                         "metric": metric,
                         "alpha_opt": float(best.alpha[index]),
                         "at_edge": bool(best.at_edge[index]),
+                        "flat": bool(best.flat[index]),
                         "score_opt": float(best.score[index]),
                         "score_at_1": float(best.score_at_one[index]),
                         "score_at_inverse": float(best.score_at_inverse[index]),
@@ -186,7 +194,9 @@ def format_table(records: Sequence[dict[str, object]]) -> str:
     rows = []
     for record in records:
         row = [fmt.format(_tidy(record[key])) for key, _, fmt in _TABLE_COLUMNS]
-        if record["at_edge"]:
+        if record["flat"]:
+            row[4] += "~"
+        elif record["at_edge"]:
             row[4] += "*"
         rows.append(row)
     widths = [max(len(cell) for cell in column) for column in zip(header, *rows, strict=True)]

@@ -15,7 +15,7 @@ whole grid of curves.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 import numpy as np
@@ -49,7 +49,9 @@ _NEWTON_STEPS = 4
 _FIT_ROUNDING = 1e-9
 
 _UNIT_OPEN = Interval(0.0, 1.0)
-_SHAPE = Interval(1.0, np.inf, "left")
+#: Shape exponents allowed: beyond about 1e16 ``x**p`` underflows and the curve degenerates.
+MAX_EXPONENT = 1e6
+_SHAPE = Interval(1.0, MAX_EXPONENT, "both")
 
 
 def _inverse_mills(u: Array) -> Array:
@@ -154,7 +156,7 @@ class Superellipse(AsymmetricSuperellipse):
 
     family: ClassVar[str] = "superellipse"
 
-    q: Array = None  # type: ignore[assignment]
+    q: Array = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         owner = type(self).__name__

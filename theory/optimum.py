@@ -26,6 +26,7 @@ __all__ = [
     "inverse_proportion_weight",
     "optimal_alpha",
     "optimize_alpha",
+    "search_bounds",
 ]
 
 Array = NDArray[np.float64]
@@ -40,6 +41,10 @@ _REFINE_STEPS = 40
 _DERIVATIVE_STEP = 1e-5
 #: Distance in log(alpha) from an end of the range within which an optimum counts as at the edge.
 _EDGE_TOLERANCE = 1e-6
+#: Decades either side of the inverse-proportion weight that the search always covers.
+_INVERSE_DECADES = 3.0
+#: Relative spread of the score over the whole search below which the optimum is flagged flat.
+_FLAT_TOLERANCE = 1e-12
 #: Error rates, which are minimised rather than maximised.
 _LOWER_IS_BETTER = frozenset({"hter"})
 
@@ -51,13 +56,17 @@ class Optimum:
     Attributes
     ----------
     alpha : ndarray
-        The maximising weight. Where the score keeps improving towards an end of
-        :data:`SEARCH_RANGE` (for example F1 on the chance line under the ``"bce"`` rule) it is that
-        end, and ``at_edge`` is True.
+        The maximising weight. Where the score keeps improving towards an end of the search
+        range (:data:`SEARCH_RANGE`, widened to three decades either side of ``(1 - beta) / beta``;
+        see :func:`search_bounds`), for example F1 on the chance line under the ``"bce"`` rule,
+        it is that end, and ``at_edge`` is True.
     score : ndarray
         The score at ``alpha``.
     at_edge : ndarray of bool
         Whether ``alpha`` sits at an end of the search range.
+    flat : ndarray of bool
+        Whether the score is the same (to 1e-12 relative) at every weight searched, as balanced
+        accuracy is on the chance line; ``alpha`` is then arbitrary.
     score_at_one, score_at_inverse : ndarray
         The score without weights (``alpha = 1``) and at the inverse-proportion weight
         ``(1 - beta) / beta``.
@@ -66,6 +75,7 @@ class Optimum:
     alpha: Array
     score: Array
     at_edge: NDArray[np.bool_]
+    flat: NDArray[np.bool_]
     score_at_one: Array
     score_at_inverse: Array
 
@@ -129,12 +139,18 @@ def optimize_alpha(
 
     score_at_one = objective(np.zeros(()))
     shape = score_at_one.shape
-    low, high = np.log(SEARCH_RANGE)
-    grid = np.linspace(low, high, _GRID_POINTS).reshape((-1,) + (1,) * len(shape))
+    inverse = np.broadcast_to((1.0 - beta) / beta, shape)
+    low, high = search_bounds(inverse)
+    steps = np.linspace(0.0, 1.0, _GRID_POINTS).reshape((-1,) + (1,) * len(shape))
+    grid = low + (high - low) * steps
     values = objective(grid)
     best = np.argmax(values, axis=0)
-    bracket_low = grid.ravel()[np.maximum(best - 1, 0)]
-    bracket_high = grid.ravel()[np.minimum(best + 1, _GRID_POINTS - 1)]
+
+    def grid_at(index: NDArray[np.intp]) -> Array:
+        return np.take_along_axis(grid, index[None], axis=0)[0]
+
+    bracket_low = grid_at(np.maximum(best - 1, 0))
+    bracket_high = grid_at(np.minimum(best + 1, _GRID_POINTS - 1))
 
     def falling_slope(log_alpha: Array) -> Array:
         step = _DERIVATIVE_STEP
@@ -144,17 +160,30 @@ def optimize_alpha(
     refined = objective(log_alpha)
     best_grid_value = np.take_along_axis(values, best[None], axis=0)[0]
     use_grid = best_grid_value > refined
-    log_alpha = np.where(use_grid, grid.ravel()[best], log_alpha)
+    log_alpha = np.where(use_grid, grid_at(best), log_alpha)
     refined = np.where(use_grid, best_grid_value, refined)
     at_edge = (log_alpha - low < _EDGE_TOLERANCE) | (high - log_alpha < _EDGE_TOLERANCE)
-    inverse = (1.0 - beta) / beta
+    spread = values.max(axis=0) - values.min(axis=0)
     return Optimum(
         alpha=np.exp(log_alpha),
         score=sign * refined,
         at_edge=np.asarray(at_edge),
+        flat=np.asarray(spread <= _FLAT_TOLERANCE * (1.0 + np.abs(refined))),
         score_at_one=sign * score_at_one,
-        score_at_inverse=sign * objective(np.broadcast_to(np.log(inverse), shape)),
+        score_at_inverse=sign * objective(np.log(inverse)),
     )
+
+
+def search_bounds(inverse: ArrayLike) -> tuple[Array, Array]:
+    """``log`` of the smallest and largest weight searched, given the inverse-proportion weight.
+
+    The range is :data:`SEARCH_RANGE`, widened where needed to reach three decades either side
+    of ``(1 - beta) / beta``, so that extreme prevalences are searched around their own scale.
+    """
+    inverse = np.asarray(inverse, np.float64)
+    low = np.minimum(np.log(SEARCH_RANGE[0]), np.log(inverse) - _INVERSE_DECADES * np.log(10))
+    high = np.maximum(np.log(SEARCH_RANGE[1]), np.log(inverse) + _INVERSE_DECADES * np.log(10))
+    return low, high
 
 
 def optimal_alpha(

@@ -58,7 +58,7 @@ def test_end_to_end(tmp_path, capsys):
         (["--beta", "1.5"], "argument --beta: must be a number in the range (0, 1). Got '1.5'"),
         (["--alphas", "5:abc"], "argument --alphas: must be a number"),
         (["--alphas", "10:1"], "argument --alphas: must be LO:HI[:N] with LO < HI"),
-        (["--alphas", "1:250:0"], "argument --alphas: must be an int in the range [1, inf)"),
+        (["--alphas", "1:250:0"], "argument --alphas: must be an int in the range [2, inf)"),
         (["--alphas", "0,1"], "argument --alphas: must be a number in the range (0, inf)"),
         (["--reps", "0"], "argument --reps: must be an int in the range [1, inf). Got '0'"),
         (["--n-jobs", "0"], "argument --n-jobs: must be a non-zero int"),

@@ -21,6 +21,7 @@ TABLE_KEYS = {
     "metric",
     "alpha_opt",
     "at_edge",
+    "flat",
     "score_opt",
     "score_at_1",
     "score_at_inverse",
@@ -65,6 +66,11 @@ def test_table_marks_an_optimum_at_the_edge(capsys):
     assert lines[1].split()[4] == "1e+06*"
 
 
+def test_table_marks_a_flat_score(capsys):
+    lines = _run(capsys, ["--p", "1", "--rule", "bce", "--metric", "balanced_accuracy"])
+    assert lines.splitlines()[1].split()[4].endswith("~")
+
+
 def test_table_json(capsys):
     records = json.loads(_run(capsys, ["--beta", "0.01,0.1", "--p", "2,5,20", "--json"]))
     assert len(records) == 2 * 3 * 2 * 2
@@ -75,6 +81,7 @@ def test_table_json(capsys):
         assert record["alpha_opt"] == pytest.approx(float(best.alpha), rel=1e-7)
         assert record["score_opt"] == pytest.approx(float(best.score), rel=1e-12)
         assert record["at_edge"] is False
+        assert record["flat"] is False
 
 
 def test_what_if_table(capsys):
@@ -127,7 +134,7 @@ def test_help_lists_every_flag(capsys, argv, flags):
     [
         (["--beta", "1.5"], ["--beta", "(0, 1)", "'1.5'"]),
         (["--beta", "0.01,abc"], ["--beta", "'abc'"]),
-        (["--p", "0.5"], ["--p", "[1, inf)", "'0.5'"]),
+        (["--p", "0.5"], ["--p", "[1, 1000000]", "'0.5'"]),
         (["--rule", "x"], ["--rule", "'x'"]),
         (["--metric", "nope"], ["--metric", "'nope'"]),
         (

@@ -206,13 +206,13 @@ def test_array_parameters_broadcast():
     [
         (
             lambda: Superellipse(0.5),
-            r"The 'p' parameter of Superellipse must be a float in the range \[1, inf\)\. "
+            r"The 'p' parameter of Superellipse must be a float in the range \[1, 1000000\]\. "
             r"Got 0\.5 instead\.",
         ),
         (lambda: Superellipse([2.0, 0.9]), r"'p' parameter of Superellipse .*Got 0\.9 instead"),
         (
             lambda: AsymmetricSuperellipse(2.0, 0.5),
-            r"'q' parameter of AsymmetricSuperellipse .*\[1, inf\).*Got 0\.5 instead",
+            r"'q' parameter of AsymmetricSuperellipse .*\[1, 1000000\].*Got 0\.5 instead",
         ),
         (lambda: Binormal(-1.0), r"'d' parameter of Binormal .*\[0, inf\)\. Got -1\.0 instead"),
         (lambda: Binormal(np.nan), r"'d' parameter of Binormal .*Got nan instead"),
@@ -242,3 +242,13 @@ def test_array_parameters_broadcast():
 def test_bad_parameters(make, message):
     with pytest.raises(ValueError, match=message):
         make()
+
+
+def test_superellipse_takes_no_second_exponent():
+    with pytest.raises(TypeError):
+        Superellipse(2.0, 7.0)
+
+
+def test_exponents_above_the_limit_are_refused():
+    with pytest.raises(ValueError, match=r"'p' parameter of Superellipse .*Got 1e\+300 instead"):
+        Superellipse(1e300)

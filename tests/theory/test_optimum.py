@@ -1,4 +1,4 @@
-"""The best weight for a score: DESIGN section 4's oracles, accuracy, gains and edges."""
+"""The best weight for a score: known optima, accuracy, gains and edges."""
 
 import mpmath
 import numpy as np
@@ -73,7 +73,7 @@ def test_bayes_f1_optimum_is_two_over_best_f1_minus_one(name, beta):
     ("p", "expected", "tolerance"), [(2, 2.0, 0.02), (11, 1.1, 5e-3), (40, 1.03, 5e-3)]
 )
 def test_bce_f1_optimum_is_only_a_bit_above_one(p, expected, tolerance):
-    # DESIGN's values are rounded; the code gives 2.0101, 1.1006 and 1.0258.
+    # The known values are quoted rounded (2.0, 1.1, 1.03); the code gives 2.0101, 1.1006, 1.0258.
     assert optimal_alpha(0.01, float(p)) == pytest.approx(expected, abs=tolerance)
 
 
@@ -240,7 +240,7 @@ def test_inverse_proportion_weight():
             r"^The 'beta' parameter of optimize_alpha must be a float in the range \(0, 1\)\. "
             r"Got 1\.5 instead\.$",
         ),
-        ({"curve": 0.5}, r"'p' parameter of optimize_alpha .*\[1, inf\)\. Got 0\.5 instead"),
+        ({"curve": 0.5}, r"'p' parameter of optimize_alpha .*\[1, 1000000\]\. Got 0\.5 instead"),
         ({"metric": "nope"}, r"'metric' parameter must be one of .*'f1'.*Got 'nope' instead"),
         ({"rule": "x"}, r"'rule' parameter of optimize_alpha .*'bce', 'bayes'\. Got 'x' instead"),
     ],
@@ -250,3 +250,18 @@ def test_bad_input(function, kwargs, message):
     arguments = {"beta": 0.01, "curve": 2.0} | kwargs
     with pytest.raises(ValueError, match=message):
         function(**arguments)
+
+
+@pytest.mark.parametrize("beta", [1e-7, 1e-5, 0.999, 0.99999])
+def test_extreme_prevalence_is_searched_around_its_own_scale(beta):
+    inverse = (1 - beta) / beta
+    best = optimize_alpha(beta, 2.0, "balanced_accuracy")
+    assert float(best.alpha) == pytest.approx(inverse, rel=1e-6)
+    assert not best.at_edge
+    assert float(best.gain_over_inverse) >= -1e-12
+
+
+def test_a_flat_score_is_flagged():
+    chance = optimize_alpha(0.01, 1.0, "balanced_accuracy")
+    assert chance.flat
+    assert not optimize_alpha(0.01, 2.0, "balanced_accuracy").flat

@@ -149,7 +149,7 @@ def test_scores_are_those_of_the_operating_point():
             r"\(0, inf\)\. Got 0\.0 instead\.$",
         ),
         (([1.0, -2.0], 0.1, 2.0), r"'alpha' parameter of operating_point .*Got -2\.0 instead"),
-        ((1.0, 0.1, 0.5), r"'p' parameter of operating_point .*\[1, inf\)\. Got 0\.5 instead"),
+        ((1.0, 0.1, 0.5), r"'p' parameter of operating_point .*\[1, 1000000\]\. Got 0\.5 instead"),
         ((1.0, 0.1, "binormal"), r"'curve' parameter of operating_point .*Got 'binormal'"),
         (
             (1.0, 0.1, 2.0, "x"),
