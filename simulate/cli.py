@@ -17,6 +17,7 @@ from simulate.figure import plot_score_vs_alpha
 from simulate.summary import per_cell, per_separation
 from simulate.sweep import DEFAULT_BACKEND, backend_names, run_sweep
 from theory._argtypes import bounded, grid, n_jobs
+from theory._table import format_table
 from theory._validation import Interval
 
 __all__ = ["build_parser", "format_separation_table", "main"]
@@ -182,11 +183,7 @@ def format_separation_table(table: pd.DataFrame) -> str:
         )
         for row in table.itertuples()
     ]
-    widths = [max(len(cell) for cell in column) for column in zip(header, *rows, strict=True)]
-    return "\n".join(
-        "  ".join(cell.rjust(width) for cell, width in zip(line, widths, strict=True))
-        for line in [header, *rows]
-    )
+    return format_table(header, rows)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

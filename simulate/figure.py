@@ -12,6 +12,8 @@ __all__ = ["SEPARATION_COLORMAP", "plot_score_vs_alpha", "separation_colors"]
 
 #: Colour map of class_sep, shared by every figure that colours lines by separation.
 SEPARATION_COLORMAP = "viridis"
+#: How scores are named on axes.
+_LABELS = {"f1": "F1", "balanced_accuracy": "balanced accuracy"}
 #: Normal quantile of a two-sided 95% band.
 _Z95 = 1.959963984540054
 
@@ -75,6 +77,3 @@ def plot_score_vs_alpha(
     fig.colorbar(mpl.cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, label="class_sep")
     ax.grid(True, which="major", alpha=0.3)
     return fig
-
-
-_LABELS = {"f1": "F1", "balanced_accuracy": "balanced accuracy"}

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -78,10 +79,26 @@ def atomic_path(target: Path) -> Iterator[Path]:
 
 
 def remove_stale_temporaries(directory: Path) -> None:
-    """Delete temporary files that a killed writer left in ``directory`` and its ``parts/``."""
+    """Delete temporary files and folders that a killed writer left in ``directory``."""
     for folder in (directory, directory / PARTS_DIR):
         for stale in folder.glob(".*.tmp"):
-            stale.unlink(missing_ok=True)
+            if stale.is_dir():
+                shutil.rmtree(stale, ignore_errors=True)
+            else:
+                stale.unlink(missing_ok=True)
+
+
+def make_parts_dir(parts: Path, config: dict[str, Any]) -> None:
+    """Create ``parts/`` holding ``config.json``, atomically: the folder never exists without it.
+
+    The folder is filled under a temporary name beside ``parts`` and renamed into place.
+    """
+    temporary = Path(tempfile.mkdtemp(dir=parts.parent, prefix=f".{parts.name}.", suffix=".tmp"))
+    try:
+        write_json(temporary / PARTS_CONFIG, config)
+        os.replace(temporary, parts)
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)
 
 
 def write_json(target: Path, payload: dict[str, Any]) -> None:

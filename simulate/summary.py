@@ -50,8 +50,8 @@ def per_separation(fits: pd.DataFrame, beta: float, *, seed: int = 0) -> pd.Data
     DataFrame
         ``class_sep``; ``alpha_best`` (the grid weight with the highest mean F1) and its 95%
         bootstrap interval over repetitions ``alpha_best_low``, ``alpha_best_high``; mean F1 at
-        ``alpha = 1`` (``f1_at_1``), at the best weight (``f1_best``) and at the
-        inverse-proportion weight (``f1_at_inverse``), the last two read off the mean curve by
+        the best grid weight (``f1_best``), and at ``alpha = 1`` (``f1_at_1``) and the
+        inverse-proportion weight (``f1_at_inverse``), these two read off the mean curve by
         linear interpolation in log(alpha) (NaN outside the grid); ``p_fit``, the superellipse
         fitted to the mean (recall, specificity) points; and the theory's best weight on that
         curve under each rule, ``alpha_bce`` and ``alpha_bayes``.

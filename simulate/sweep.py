@@ -311,8 +311,7 @@ def _prepare_out(out: Path, config: SweepConfig, *, resume: bool, force: bool) -
         return parts
     if parts.exists():
         shutil.rmtree(parts)
-    parts.mkdir()
-    store.write_json(stored, config.to_dict())
+    store.make_parts_dir(parts, config.to_dict())
     return parts
 
 

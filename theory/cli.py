@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from theory._argtypes import bounded, number_list
+from theory._table import format_table
 from theory._validation import Interval
 from theory.curves import FAMILIES, MAX_EXPONENT, Superellipse
 from theory.optimum import SEARCH_RANGE, optimize_alpha
@@ -17,7 +18,7 @@ from theory.rules import RULES
 from theory.scores import SCORE_NAMES, score_function
 from theory.whatif import equivalent_weight, what_if
 
-__all__ = ["build_parser", "main"]
+__all__ = ["build_parser", "format_optimum_table", "main", "optimum_table"]
 
 _UNIT_OPEN = Interval(0.0, 1.0)
 _POSITIVE = Interval(0.0, np.inf)
@@ -188,7 +189,7 @@ def optimum_table(
     return records
 
 
-def format_table(records: Sequence[dict[str, object]]) -> str:
+def format_optimum_table(records: Sequence[dict[str, object]]) -> str:
     """Aligned plain-text table of :func:`optimum_table` records."""
     header = [title for _, title, _ in _TABLE_COLUMNS]
     rows = []
@@ -199,12 +200,7 @@ def format_table(records: Sequence[dict[str, object]]) -> str:
         elif record["at_edge"]:
             row[4] += "*"
         rows.append(row)
-    widths = [max(len(cell) for cell in column) for column in zip(header, *rows, strict=True)]
-    lines = [
-        "  ".join(cell.rjust(width) for cell, width in zip(line, widths, strict=True))
-        for line in [header, *rows]
-    ]
-    return "\n".join(lines)
+    return format_table(header, rows)
 
 
 def _tidy(value: object) -> object:
@@ -228,16 +224,11 @@ def _run_what_if(args: argparse.Namespace) -> str:
         return json.dumps(records, indent=2)
     header = ["alpha", *_WHAT_IF_SCORES]
     rows = [[f"{r['alpha']:.4g}", *(f"{r[n]:.4f}" for n in _WHAT_IF_SCORES)] for r in records]
-    widths = [max(len(cell) for cell in column) for column in zip(header, *rows, strict=True)]
     title = (
         f"# {args.curve} curve through (tpr={args.tpr:g}, tnr={args.tnr:g}) observed at "
         f"alpha={args.alpha_observed:g}; rule {args.rule}; beta={args.beta:g}"
     )
-    lines = [title] + [
-        "  ".join(cell.rjust(width) for cell, width in zip(line, widths, strict=True))
-        for line in [header, *rows]
-    ]
-    return "\n".join(lines)
+    return f"{title}\n{format_table(header, rows)}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -252,7 +243,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             output = _run_what_if(args)
         else:
             records = optimum_table(args.beta, args.p, args.rule, args.metric)
-            output = json.dumps(records, indent=2) if args.json else format_table(records)
+            output = json.dumps(records, indent=2) if args.json else format_optimum_table(records)
     except ValueError as error:
         parser.error(str(error))
     print(output)

@@ -24,10 +24,16 @@ def test_paired_z_scores_and_chi_square():
     z = stats.norm.isf(stats.t.sf(t, df=2))
     assert result.cells.z.tolist() == pytest.approx([z, 0.0])
     assert result.chi_square == pytest.approx(z**2)
-    assert result.dof == 2
-    assert result.p_value == pytest.approx(stats.chi2.sf(z**2, 2))
+    assert result.dof == 1, "a cell whose differences are all zero carries no information"
+    assert result.p_value == pytest.approx(stats.chi2.sf(z**2, 1))
     assert result.mean_z == pytest.approx(z / 2)
     assert result.identical_fraction == pytest.approx(5 / 6)
+    per_dataset = differences / 2  # each dataset's difference averaged over the two weights
+    t = per_dataset.mean() / (per_dataset.std(ddof=1) / np.sqrt(3))
+    z = stats.norm.isf(stats.t.sf(t, df=2))
+    assert result.separation_chi_square == pytest.approx(z**2)
+    assert result.separation_dof == 1
+    assert result.separation_p_value == pytest.approx(stats.chi2.sf(z**2, 1))
 
 
 def test_a_systematic_difference_without_spread_is_infinite():
@@ -61,7 +67,8 @@ def test_numba_engine_scores_like_scikit_learn_within_sampling_error():
     )
     runs = [run_sweep(config, engine=e, n_jobs=1, progress=False) for e in ("sklearn", "numba")]
     result = compare_engines(*runs)
-    assert result.dof == 9
+    assert result.dof <= 9
     assert result.p_value > 0.01
+    assert result.separation_p_value > 0.01
     assert abs(result.mean_z) < 1.0
     assert (result.cells.difference.abs() < 0.05).all()
