@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 import theory
-from simulate import SweepConfig, run_sweep
+from simulate import run_sweep
+from tests.conftest import SMALL_CONFIG
 
 #: Prevalence of the synthetic run.
 BETA = 0.02
@@ -52,15 +53,5 @@ def synthetic_run(tmp_path) -> Path:
 def small_run(tmp_path_factory) -> Path:
     """A real sweep, small enough to run in about a second with the sklearn engine."""
     out = tmp_path_factory.mktemp("plots") / "run"
-    config = SweepConfig(
-        beta=0.05,
-        alphas=(1.0, 5.0, 19.0),
-        seps=(0.5, 2.0),
-        reps=3,
-        n_samples=800,
-        n_features=6,
-        n_informative=3,
-        engine="sklearn",
-    )
-    run_sweep(config, n_jobs=1, out=out, progress=False)
+    run_sweep(SMALL_CONFIG, n_jobs=1, out=out, progress=False)
     return out
