@@ -20,7 +20,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from theory._validation import Interval, check_array, check_option
 from theory.curves import Curve, as_curve
-from theory.scores import confusion_scores, expected_confusion
+from theory.scores import check_fbeta, confusion_scores, expected_confusion
 
 __all__ = ["RULES", "Rule", "expected_scores", "operating_point", "weight_ratio"]
 
@@ -142,6 +142,7 @@ def expected_scores(
     >>> round(float(scores["f1"]), 4)
     0.1253
     """
+    check_fbeta(fbeta, "expected_scores")
     x, z = operating_point(alpha, beta, curve, rule)
     beta = np.asarray(beta, np.float64)
     return confusion_scores(*expected_confusion(x, z, beta), fbeta=fbeta)

@@ -20,6 +20,7 @@ from theory._validation import Interval, check_array
 
 __all__ = [
     "SCORE_NAMES",
+    "check_fbeta",
     "confusion_scores",
     "expected_confusion",
     "fbeta_name",
@@ -160,6 +161,11 @@ def expected_confusion(
     return beta * x, (1 - beta) * (1 - z), beta * (1 - x), (1 - beta) * z
 
 
+def check_fbeta(fbeta: float | Iterable[float], owner: str) -> NDArray[np.float64]:
+    """The F-beta ``b`` values as a 1-d array, each checked to be > 0 (for ``owner``'s message)."""
+    return np.ravel(check_array(np.atleast_1d(fbeta), "fbeta", owner, Interval(0.0, np.inf)))
+
+
 def confusion_scores(
     tp: ArrayLike,
     fp: ArrayLike,
@@ -193,8 +199,8 @@ def confusion_scores(
         for name, value in zip(("tp", "fp", "fn", "tn"), (tp, fp, fn, tn), strict=True)
     ]
     counts = np.broadcast_arrays(*counts)
-    bs = check_array(np.atleast_1d(fbeta), "fbeta", owner, Interval(0.0, np.inf))
+    bs = check_fbeta(fbeta, owner)
     scores = {name: function(*counts) for name, function in _SCORES.items()}
-    for b in bs.ravel():
+    for b in bs:
         scores[fbeta_name(b)] = _fbeta(float(b))(*counts)
     return scores

@@ -16,7 +16,7 @@ from numpy.typing import ArrayLike, NDArray
 from theory._validation import Interval, check_array, check_option
 from theory.curves import Curve, curve_through
 from theory.rules import ALPHA_RANGE, BETA_RANGE, RULES
-from theory.scores import confusion_scores, expected_confusion
+from theory.scores import check_fbeta, confusion_scores, expected_confusion
 
 __all__ = ["equivalent_weight", "what_if"]
 
@@ -89,6 +89,7 @@ def what_if(
     alpha = check_array(alpha, "alpha", owner, ALPHA_RANGE)
     alpha_observed = check_array(alpha_observed, "alpha_observed", owner, ALPHA_RANGE)
     chosen = RULES[check_option(rule, "rule", owner, RULES)]
+    check_fbeta(fbeta, owner)
     fitted = curve(tpr, tnr) if callable(curve) else curve_through(curve, tpr, tnr, owner)
     quantity = chosen.quantity(fitted, tpr) * alpha / alpha_observed
     x = chosen.solve(fitted, quantity)

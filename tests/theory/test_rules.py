@@ -162,3 +162,8 @@ def test_scores_are_those_of_the_operating_point():
 def test_bad_input(function, args, message):
     with pytest.raises(ValueError, match=message):
         function(*args)
+
+
+def test_bad_fbeta_names_the_function_called():
+    with pytest.raises(ValueError, match=r"'fbeta' parameter of expected_scores .*Got 0\.0"):
+        expected_scores(1.0, 0.01, 2.0, fbeta=0.0)

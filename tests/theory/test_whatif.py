@@ -140,3 +140,8 @@ def test_bad_input(kwargs, message):
 def test_equivalent_weight_bad_input(args, message):
     with pytest.raises(ValueError, match=message):
         equivalent_weight(*args)
+
+
+def test_bad_fbeta_names_what_if():
+    with pytest.raises(ValueError, match=r"'fbeta' parameter of what_if .*Got -1\.0"):
+        what_if(0.6, 0.99, 0.01, 2.0, fbeta=-1.0)
