@@ -27,21 +27,19 @@ from pathlib import Path
 import numba
 import numpy as np
 import sklearn
-from sklearn.datasets import make_classification
-from sklearn.model_selection import train_test_split
 from sklearn.tree import DecisionTreeClassifier
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from _machine import cpu_model
 
+from simulate.config import SweepConfig
+from simulate.data import dataset_seeds, make_dataset
 from simulate.numba_tree import numba_counts
 
 #: The experiment's grids: class_sep (5 of its 15 values' span) and weights.
 CLASS_SEPS = np.linspace(0.05, 3.0, 5)
 ALPHAS = np.geomspace(1.0, 316.23, 15)
-#: Share of the data held out for testing.
-TEST_SIZE = 0.25
 
 
 def _sklearn_counts(X_train, y_train, X_test, y_test, alphas):
@@ -79,21 +77,11 @@ ENGINES: dict[str, Callable[..., np.ndarray]] = {
 
 
 def _datasets(reps: int, n_samples: int):
-    """The benchmark's train/test splits: ``reps`` per class_sep."""
-    for class_sep in CLASS_SEPS:
+    """The benchmark's train/test splits, made as the sweep makes them: ``reps`` per class_sep."""
+    config = SweepConfig(n_samples=n_samples)
+    for index, class_sep in enumerate(CLASS_SEPS):
         for rep in range(reps):
-            X, y = make_classification(
-                n_samples=n_samples,
-                n_features=10,
-                n_informative=5,
-                n_redundant=0,
-                weights=(0.99,),
-                n_clusters_per_class=2,
-                class_sep=class_sep,
-                flip_y=0,
-                random_state=rep,
-            )
-            yield class_sep, train_test_split(X, y, test_size=TEST_SIZE, random_state=rep)
+            yield class_sep, make_dataset(config, float(class_sep), dataset_seeds(0, index, rep))
 
 
 def _warm_up() -> dict[str, float]:

@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sklearn.datasets import make_classification
-from sklearn.model_selection import train_test_split
 from sklearn.tree import DecisionTreeClassifier
 
+from simulate.config import SweepConfig
+from simulate.data import dataset_seeds, make_dataset
 from simulate.numba_tree import KERNELS, fit_trees, numba_counts, numba_predict
 
 #: Weights whose sums of copies are exact in float64, so scikit-learn's sample-by-sample sums and
@@ -59,19 +59,8 @@ def _continuous_data(seed, n_samples, n_features):
 
 
 def _experiment_split(class_sep, seed, n_samples):
-    """One dataset of the experiment (1% positives), split 75/25."""
-    X, y = make_classification(
-        n_samples=n_samples,
-        n_features=10,
-        n_informative=5,
-        n_redundant=0,
-        weights=(0.99,),
-        n_clusters_per_class=2,
-        class_sep=class_sep,
-        flip_y=0,
-        random_state=seed,
-    )
-    return train_test_split(X, y, test_size=0.25, random_state=seed)
+    """One dataset of the experiment (1% positives), split 75/25, as the sweep makes it."""
+    return make_dataset(SweepConfig(n_samples=n_samples), class_sep, dataset_seeds(seed, 0, 0))
 
 
 @pytest.mark.parametrize("kernel", KERNELS)
