@@ -3,7 +3,7 @@
 For each dataset (make_classification as in the experiment, split 75/25) every engine turns the
 training split into the test confusion counts of one tree per weight:
 
-- ``sklearn``: ``DecisionTreeClassifier().fit`` + ``predict`` + counts, per weight;
+- ``sklearn``: :func:`simulate.engine.sklearn_counts` (fit, predict and count per weight);
 - ``numba naive``: :func:`simulate.numba_tree.numba_counts` with the per-weight reference kernel;
 - ``numba shared``: the same with the kernel that grows all weights' trees together.
 
@@ -27,14 +27,14 @@ from pathlib import Path
 import numba
 import numpy as np
 import sklearn
-from sklearn.tree import DecisionTreeClassifier
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from _machine import cpu_model
 
 from simulate.config import SweepConfig
-from simulate.data import dataset_seeds, make_dataset
+from simulate.data import Dataset, dataset_seeds, make_dataset
+from simulate.engine import sklearn_counts
 from simulate.numba_tree import numba_counts
 
 #: The experiment's grids: class_sep (5 of its 15 values' span) and weights.
@@ -42,35 +42,19 @@ CLASS_SEPS = np.linspace(0.05, 3.0, 5)
 ALPHAS = np.geomspace(1.0, 316.23, 15)
 
 
-def _sklearn_counts(X_train, y_train, X_test, y_test, alphas):
-    """scikit-learn's fit, predict and confusion counts, one tree per weight."""
-    counts = np.empty((len(alphas), 4), dtype=np.int64)
-    truth = y_test == 1
-    for a, alpha in enumerate(alphas):
-        tree = DecisionTreeClassifier().fit(
-            X_train, y_train, sample_weight=np.where(y_train == 1, alpha, 1.0)
-        )
-        predicted = tree.predict(X_test) == 1
-        counts[a] = [
-            np.sum(predicted & truth),
-            np.sum(predicted & ~truth),
-            np.sum(~predicted & truth),
-            np.sum(~predicted & ~truth),
-        ]
-    return counts
-
-
 def _numba(kernel: str) -> Callable[..., np.ndarray]:
     """numba_counts with the given kernel."""
 
-    def run(X_train, y_train, X_test, y_test, alphas):
-        return numba_counts(X_train, y_train, X_test, y_test, alphas, kernel=kernel)
+    def run(data: Dataset, alphas: np.ndarray) -> np.ndarray:
+        return numba_counts(
+            data.X_train, data.y_train, data.X_test, data.y_test, alphas, kernel=kernel
+        )
 
     return run
 
 
 ENGINES: dict[str, Callable[..., np.ndarray]] = {
-    "sklearn": _sklearn_counts,
+    "sklearn": sklearn_counts,
     "numba naive": _numba("naive"),
     "numba shared": _numba("shared"),
 }
@@ -89,11 +73,12 @@ def _warm_up() -> dict[str, float]:
     rng = np.random.default_rng(0)
     X = rng.normal(size=(40, 3))
     y = (X[:, 0] > 0.5).astype(np.int64)
+    tiny = Dataset(X, X, y, y)
     seconds = {}
     for name, engine in ENGINES.items():
         if name.startswith("numba"):
             start = time.perf_counter()
-            engine(X, y, X, y, ALPHAS[:2])
+            engine(tiny, ALPHAS[:2])
             seconds[name] = time.perf_counter() - start
     return seconds
 
@@ -109,11 +94,11 @@ def main() -> None:
     seconds = dict.fromkeys(ENGINES, 0.0)
     agree = 0
     n_datasets = 0
-    for _, (X_train, X_test, y_train, y_test) in _datasets(args.reps, args.n_samples):
+    for _, data in _datasets(args.reps, args.n_samples):
         results = {}
         for name, engine in ENGINES.items():
             start = time.perf_counter()
-            results[name] = engine(X_train, y_train, X_test, y_test, ALPHAS)
+            results[name] = engine(data, ALPHAS)
             seconds[name] += time.perf_counter() - start
         if not np.array_equal(results["numba naive"], results["numba shared"]):
             raise AssertionError("the naive and shared kernels disagree")
