@@ -20,12 +20,38 @@ from theory._argtypes import bounded, grid, n_jobs
 from theory._table import format_table
 from theory._validation import Interval
 
-__all__ = ["build_parser", "format_separation_table", "main"]
+__all__ = ["add_grid_arguments", "build_parser", "format_separation_table", "main"]
 
 _DEFAULTS = SweepConfig()
 _POSITIVE = Interval(0.0, np.inf)
 _AT_LEAST_ONE = Interval(1, np.inf, "left")
 _FIGURE_FILE = "f1_vs_alpha.png"
+
+
+def add_grid_arguments(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """Add the sweep grid's flags, ``--beta``, ``--alphas`` and ``--seps``, with their defaults.
+
+    Shared by ``python -m simulate`` and ``python -m simulate.fidelity``.
+    """
+    parser.add_argument(
+        "--beta",
+        type=bounded(Interval(0.0, 1.0)),
+        default=_DEFAULTS.beta,
+        help="prevalence of the positive class, in (0, 1)",
+    )
+    parser.add_argument(
+        "--alphas",
+        type=grid(_POSITIVE, spacing="log"),
+        default="1:316.227766:15",
+        help="weights of the positive class: LO:HI[:N] (N log-spaced, default N 15) or a "
+        "comma list",
+    )
+    parser.add_argument(
+        "--seps",
+        type=grid(_POSITIVE, spacing="linear"),
+        default=",".join(f"{s:g}" for s in DEFAULT_SEPS),
+        help="class_sep values: LO:HI[:N] (N linearly spaced, default N 15) or a comma list",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,25 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     sweep = parser.add_argument_group("the sweep")
-    sweep.add_argument(
-        "--beta",
-        type=bounded(Interval(0.0, 1.0)),
-        default=_DEFAULTS.beta,
-        help="prevalence of the positive class, in (0, 1)",
-    )
-    sweep.add_argument(
-        "--alphas",
-        type=grid(_POSITIVE, spacing="log"),
-        default="1:316.227766:15",
-        help="weights of the positive class: LO:HI[:N] (N log-spaced, default N 15) or a "
-        "comma list",
-    )
-    sweep.add_argument(
-        "--seps",
-        type=grid(_POSITIVE, spacing="linear"),
-        default=",".join(f"{s:g}" for s in DEFAULT_SEPS),
-        help="class_sep values: LO:HI[:N] (N linearly spaced, default N 15) or a comma list",
-    )
+    add_grid_arguments(sweep)
     sweep.add_argument(
         "--reps",
         type=bounded(_AT_LEAST_ONE, int),

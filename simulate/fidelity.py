@@ -18,9 +18,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from simulate.config import DEFAULT_SEPS, SweepConfig
+from simulate.cli import add_grid_arguments
+from simulate.config import SweepConfig
 from simulate.sweep import run_sweep
-from theory._argtypes import bounded, grid, n_jobs
+from theory._argtypes import bounded, n_jobs
 from theory._validation import Interval
 
 __all__ = ["Fidelity", "compare_engines", "main"]
@@ -150,26 +151,8 @@ def build_parser() -> argparse.ArgumentParser:
         "F1 per (class_sep, alpha) cell: a paired chi-square over cells and the mean z-score.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    positive = Interval(0.0, np.inf)
     at_least_one = Interval(1, np.inf, "left")
-    parser.add_argument(
-        "--beta",
-        type=bounded(Interval(0.0, 1.0)),
-        default=0.01,
-        help="prevalence of the positive class, in (0, 1)",
-    )
-    parser.add_argument(
-        "--alphas",
-        type=grid(positive, spacing="log"),
-        default="1:316.227766:15",
-        help="weights, LO:HI[:N] log-spaced or a comma list",
-    )
-    parser.add_argument(
-        "--seps",
-        type=grid(positive, spacing="linear"),
-        default=",".join(f"{s:g}" for s in DEFAULT_SEPS),
-        help="class_sep values, LO:HI[:N] linearly spaced or a comma list",
-    )
+    add_grid_arguments(parser)
     parser.add_argument(
         "--reps",
         type=bounded(Interval(MIN_REPS, np.inf, "left"), int),
