@@ -60,6 +60,14 @@ CHANCE_COLOR = "tab:red"
 #: Colour of the inverse-proportion weight's marks.
 INVERSE_COLOR = "0.35"
 #: Line style of the theory under each rule.
+#: Hollow circle that marks a theoretical optimum on a score curve.
+OPTIMUM_MARKER: dict[str, object] = {
+    "ls": "none",
+    "marker": "o",
+    "mfc": "white",
+    "mec": "black",
+    "mew": 1.2,
+}
 RULE_STYLES: dict[str, dict[str, object]] = {
     "bce": {"color": "black", "ls": "-", "lw": 1.6},
     "bayes": {"color": "black", "ls": "--", "lw": 1.6},

@@ -10,6 +10,7 @@ from numpy.typing import ArrayLike
 import theory
 from plots._style import (
     ALPHA_LABEL,
+    OPTIMUM_MARKER,
     SCORE_LABELS,
     THEORY_ALPHA,
     THEORY_BETA,
@@ -88,12 +89,8 @@ def plot_theoretic_scores(
     ax.plot(
         best.alpha[inside],
         best.score[inside],
-        ls="none",
-        marker="o",
+        **OPTIMUM_MARKER,
         ms=5,
-        mfc="white",
-        mec="black",
-        mew=1.2,
         zorder=3,
         label="best α of each curve",
         gid="optima",

@@ -18,6 +18,7 @@ from matplotlib.lines import Line2D
 import theory
 from plots._style import (
     CHANCE_COLOR,
+    OPTIMUM_MARKER,
     RULE_STYLES,
     SCORE_LABELS,
     Z95,
@@ -194,12 +195,8 @@ def plot_theory_vs_simulation(
             ax.plot(
                 [float(optimum.alpha)] if inside else [],
                 [float(optimum.score)] if inside else [],
-                ls="none",
-                marker="o",
+                **OPTIMUM_MARKER,
                 ms=6,
-                mfc="white",
-                mec="black",
-                mew=1.2,
                 zorder=4,
                 gid=f"best-{rule}",
             )
