@@ -16,9 +16,9 @@ from simulate.config import DEFAULT_SEPS, ENGINE_NAMES, SweepConfig
 from simulate.figure import plot_score_vs_alpha
 from simulate.summary import per_cell, per_separation
 from simulate.sweep import DEFAULT_BACKEND, backend_names, run_sweep
-from theory._argtypes import bounded, grid, n_jobs
-from theory._table import format_table
-from theory._validation import Interval
+from params.argtypes import bounded, grid, n_jobs
+from params.tables import format_table
+from params.validation import Interval
 
 __all__ = ["add_grid_arguments", "build_parser", "format_separation_table", "main"]
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from theory._validation import Interval, check_array, check_int, check_option
+from params.validation import Interval, check_array, check_int, check_option
 
 __all__ = ["DEFAULT_ALPHAS", "DEFAULT_SEPS", "ENGINE_NAMES", "MIN_TEST_POSITIVES", "SweepConfig"]
 

@@ -21,8 +21,8 @@ from scipy import stats
 from simulate.cli import add_grid_arguments
 from simulate.config import SweepConfig
 from simulate.sweep import run_sweep
-from theory._argtypes import bounded, n_jobs
-from theory._validation import Interval
+from params.argtypes import bounded, n_jobs
+from params.validation import Interval
 
 __all__ = ["Fidelity", "compare_engines", "main"]
 

@@ -25,7 +25,7 @@ from simulate.config import SweepConfig
 from simulate.data import dataset_seeds, make_dataset
 from simulate.engine import ENGINES
 from simulate.summary import per_cell
-from theory._validation import check_option
+from params.validation import check_option
 
 __all__ = ["Chunk", "backend_names", "plan_chunks", "run_chunk", "run_sweep", "tidy_fits"]
 

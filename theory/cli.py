@@ -9,9 +9,9 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from theory._argtypes import bounded, number_list
-from theory._table import format_table
-from theory._validation import Interval
+from params.argtypes import bounded, number_list
+from params.tables import format_table
+from params.validation import Interval
 from theory.curves import FAMILIES, MAX_EXPONENT, Superellipse
 from theory.optimum import SEARCH_RANGE, optimize_alpha
 from theory.rules import RULES

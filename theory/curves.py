@@ -23,7 +23,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
 from theory._solve import bisect_increasing
-from theory._validation import Interval, check_array, check_option
+from params.validation import Interval, check_array, check_option
 
 __all__ = [
     "FAMILIES",

@@ -10,7 +10,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import optimize, special
 
-from theory._validation import Interval, check_array, check_option
+from params.validation import Interval, check_array, check_option
 from theory.curves import FAMILIES, AsymmetricSuperellipse, Binormal, Curve, Superellipse
 
 __all__ = ["fit_curve"]

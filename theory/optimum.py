@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from theory._solve import bisect_increasing
-from theory._validation import check_array, check_option
+from params.validation import check_array, check_option
 from theory.curves import Curve, as_curve
 from theory.rules import BETA_RANGE, RULES, Rule, weight_ratio
 from theory.scores import ScoreFunction, expected_confusion, score_function

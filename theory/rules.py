@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from theory._validation import Interval, check_array, check_option
+from params.validation import Interval, check_array, check_option
 from theory.curves import Curve, as_curve
 from theory.scores import check_fbeta, confusion_scores, expected_confusion
 

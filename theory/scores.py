@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from theory._validation import Interval, check_array
+from params.validation import Interval, check_array
 
 __all__ = [
     "SCORE_NAMES",

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from theory._validation import Interval, check_array, check_option
+from params.validation import Interval, check_array, check_option
 from theory.curves import Curve, curve_through
 from theory.rules import ALPHA_RANGE, BETA_RANGE, RULES
 from theory.scores import check_fbeta, confusion_scores, expected_confusion

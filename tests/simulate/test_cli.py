@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 
 from simulate.cli import build_parser, main
-from theory._argtypes import grid
-from theory._validation import Interval
+from params.argtypes import grid
+from params.validation import Interval
 
 SMALL = [
     "--beta", "0.05", "--alphas", "1:19:3", "--seps", "0.5,2", "--reps", "2",

@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from theory._argtypes import bounded, grid, number_list
-from theory._validation import Interval
+from params.argtypes import bounded, grid, number_list
+from params.validation import Interval
 
 POSITIVE = Interval(0.0, math.inf)
 pieces = st.sampled_from(["1", "250", "0", "-3", "abc", "1e3", "nan", "inf", "", " ", "2.5", "15"])

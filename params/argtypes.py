@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from theory._validation import Interval
+from params.validation import Interval
 
 __all__ = ["bounded", "grid", "n_jobs", "number_list"]
 

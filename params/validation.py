@@ -1,11 +1,13 @@
 """One place for argument checks, so every error reads the same.
 
 Every public function of the toolkit, and every command line built on it, checks its arguments
-with these helpers. A failed check raises :class:`ValueError` with a message of one shape::
+with these helpers. A failed check raises :class:`ParameterError`, a :class:`ValueError` with a
+message of one shape::
 
     The 'beta' parameter of operating_point must be a float in the range (0, 1). Got 1.5 instead.
 
-The command lines turn that message into ``parser.error`` (exit status 2, no traceback).
+The error keeps the parameter's name, what is allowed and the value received, so that a command
+line can say the same of its flag (:meth:`ParameterError.flag_message`) and exit with status 2.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["Interval", "check_array", "check_int", "check_option"]
+__all__ = ["Interval", "ParameterError", "check_array", "check_int", "check_option", "flag_name"]
 
 _BRACKETS = {"neither": "()", "left": "[)", "right": "(]", "both": "[]"}
 
@@ -56,8 +58,39 @@ def _fmt(value: float) -> str:
     return f"{value:g}"
 
 
+def flag_name(name: str) -> str:
+    """The command-line flag of a parameter: ``n_jobs`` is ``--n-jobs``."""
+    return "--" + name.replace("_", "-")
+
+
+class ParameterError(ValueError):
+    """A parameter's value is not allowed.
+
+    Parameters
+    ----------
+    name : str
+        The parameter.
+    owner : str
+        The function or class it belongs to.
+    allowed : str
+        What it may be, e.g. ``"a float in the range (0, 1)"``.
+    got : object
+        The value received.
+    """
+
+    def __init__(self, name: str, owner: str, allowed: str, got: object) -> None:
+        self.name, self.owner, self.allowed, self.got = name, owner, allowed, got
+        super().__init__(
+            f"The {name!r} parameter of {owner} must be {allowed}. Got {got!r} instead."
+        )
+
+    def flag_message(self) -> str:
+        """The same complaint about the parameter's command-line flag, as argparse words it."""
+        return f"argument {flag_name(self.name)}: must be {self.allowed}. Got {self.got!r} instead."
+
+
 def _fail(name: str, owner: str, allowed: str, got: object) -> None:
-    raise ValueError(f"The {name!r} parameter of {owner} must be {allowed}. Got {got!r} instead.")
+    raise ParameterError(name, owner, allowed, got)
 
 
 def check_array(value: ArrayLike, name: str, owner: str, interval: Interval) -> NDArray[np.float64]:

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from theory._validation import Interval, check_array, check_int, check_option
+from params.validation import Interval, check_array, check_int, check_option
 
 
 def test_message_shape():
