@@ -31,7 +31,7 @@ def fits_per_second(config: SweepConfig, workers: int) -> float:
         address = cluster.scheduler_address
         run_sweep(config, backend="dask", scheduler=address, progress=False, reps=1, seed=1)
         started = time.perf_counter()
-        fits = run_sweep(config, backend="dask", scheduler=address, progress=False)
+        fits = run_sweep(config, backend="dask", scheduler=address, progress=False).fits
         return len(fits) / (time.perf_counter() - started)
 
 

@@ -64,7 +64,7 @@ def sweep(reps: int, engine: str) -> float:
     config = SweepConfig(beta=BETA, alphas=ALPHAS, seps=SEPS, reps=reps, engine=engine)
     run_sweep(config, n_jobs=1, progress=False, reps=1, seed=99)  # warm-up: JIT, imports
     started = time.perf_counter()
-    fits = run_sweep(config, n_jobs=1, progress=False)
+    fits = run_sweep(config, n_jobs=1, progress=False).fits
     return len(fits) / (time.perf_counter() - started)
 
 

@@ -18,7 +18,7 @@ __all__ = ["bounded", "grid", "n_jobs", "number_list"]
 
 
 def _number(text: str, kind: type, interval: Interval) -> float | int:
-    noun = "an int" if kind is int else "a number"
+    noun = "an int" if kind is int else "a float"
     try:
         value = kind(text)
     except ValueError:

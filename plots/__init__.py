@@ -13,22 +13,30 @@ Theory (no run needed; the post's setting beta = 0.01 by default):
 A run's per-cell summary (``summary.csv``, see :func:`simulate.summary.per_cell`):
 
 - :func:`plot_empirical_scores`: simulated mean F1 against ``alpha``, one line per class_sep,
-  with 95% bands (``empirical_scores``);
+  with 95% bands (``empirical_scores``, and each run's own ``f1_vs_alpha.png``);
 - :func:`plot_theory_vs_simulation`: per class_sep, simulated F1 beside the theory under both
   rules on the curve fitted to its operating points, optima marked (``theory_vs_simulation``);
 - :func:`plot_operating_points`: simulated mean (recall, specificity) across ``alpha`` with the
   fitted curves (``operating_points``).
 
 Colours are shared: p always by :data:`P_COLORMAP` under :data:`P_NORM`, class_sep by
-:data:`simulate.figure.SEPARATION_COLORMAP`. No function draws through pyplot or writes a file;
-``python -m plots`` (:mod:`plots.cli`) writes them all to ``results/figures``.
+:data:`SEPARATION_COLORMAP`. No function draws through pyplot or writes a file;
+:func:`save_figure` writes one, and ``python -m plots`` (:mod:`plots.cli`) writes them all to
+``results/figures``.
 """
 
-from plots._style import P_COLORMAP, P_NORM, THEORY_ALPHA, THEORY_BETA, THEORY_P
+from plots._style import (
+    P_COLORMAP,
+    P_NORM,
+    SEPARATION_COLORMAP,
+    THEORY_ALPHA,
+    THEORY_BETA,
+    THEORY_P,
+)
 from plots.optimum_map import optimal_alpha_grid, plot_optimal_alpha_map
+from plots.save import save_figure
 from plots.scores import plot_theoretic_scores
 from plots.simulation import (
-    fit_separations,
     pick_separations,
     plot_empirical_scores,
     plot_operating_points,
@@ -39,10 +47,10 @@ from plots.tradeoff import plot_tradeoff_curves
 __all__ = [
     "P_COLORMAP",
     "P_NORM",
+    "SEPARATION_COLORMAP",
     "THEORY_ALPHA",
     "THEORY_BETA",
     "THEORY_P",
-    "fit_separations",
     "optimal_alpha_grid",
     "pick_separations",
     "plot_empirical_scores",
@@ -51,4 +59,5 @@ __all__ = [
     "plot_theoretic_scores",
     "plot_theory_vs_simulation",
     "plot_tradeoff_curves",
+    "save_figure",
 ]

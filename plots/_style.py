@@ -13,8 +13,6 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, NullFormatter, StrMethodFormatter
 from numpy.typing import ArrayLike, NDArray
 
-from simulate.figure import SEPARATION_COLORMAP, separation_colors
-
 __all__ = [
     "ALPHA_LABEL",
     "CHANCE_COLOR",
@@ -25,17 +23,20 @@ __all__ = [
     "P_NORM",
     "RULE_STYLES",
     "SCORE_LABELS",
+    "SEPARATION_COLORMAP",
     "THEORY_ALPHA",
     "THEORY_BETA",
     "THEORY_P",
     "Z95",
     "add_p_colorbar",
+    "add_separation_colorbar",
     "alpha_axis",
     "mark_inverse_weight",
     "new_figure",
     "p_color",
     "require_columns",
     "separation_color",
+    "separation_norm",
 ]
 
 #: Resolution of saved raster figures; with :data:`FIGSIZE` a PNG is 1152 x 720 pixels.
@@ -55,11 +56,12 @@ THEORY_ALPHA: NDArray[np.float64] = np.logspace(0.0, 2.5, 100)
 P_COLORMAP: Colormap = ListedColormap(mpl.colormaps["cividis"](np.linspace(0.0, 0.85, 256)), "p")
 #: Normalisation of p shared by every figure (log scale over :data:`THEORY_P`; clipped outside).
 P_NORM = LogNorm(vmin=float(THEORY_P[0]), vmax=float(THEORY_P[-1]), clip=True)
+#: Colour map of class_sep in every figure that colours lines by separation.
+SEPARATION_COLORMAP = "viridis"
 #: Colour of the chance line p = 1.
 CHANCE_COLOR = "tab:red"
 #: Colour of the inverse-proportion weight's marks.
 INVERSE_COLOR = "0.35"
-#: Line style of the theory under each rule.
 #: Hollow circle that marks a theoretical optimum on a score curve.
 OPTIMUM_MARKER: dict[str, object] = {
     "ls": "none",
@@ -68,6 +70,7 @@ OPTIMUM_MARKER: dict[str, object] = {
     "mec": "black",
     "mew": 1.2,
 }
+#: Line style of the theory under each rule.
 RULE_STYLES: dict[str, dict[str, object]] = {
     "bce": {"color": "black", "ls": "-", "lw": 1.6},
     "bayes": {"color": "black", "ls": "--", "lw": 1.6},
@@ -114,10 +117,23 @@ def add_p_colorbar(fig: Figure, ax: Axes | list[Axes]) -> mpl.colorbar.Colorbar:
     return bar
 
 
+def separation_norm(seps: ArrayLike) -> mpl.colors.Normalize:
+    """The colour normalisation of class_sep over all of a run's ``seps``."""
+    seps = np.asarray(seps, dtype=np.float64)
+    return mpl.colors.Normalize(vmin=float(np.min(seps)), vmax=float(np.max(seps)))
+
+
 def separation_color(class_sep: float, seps: ArrayLike) -> tuple[float, float, float, float]:
-    """The RGBA colour of ``class_sep`` among all of a run's ``seps`` (shared with simulate)."""
-    norm = separation_colors(np.asarray(seps, dtype=np.float64))
-    return mpl.colormaps[SEPARATION_COLORMAP](norm(class_sep))
+    """The RGBA colour of ``class_sep`` among all of a run's ``seps``."""
+    return mpl.colormaps[SEPARATION_COLORMAP](separation_norm(seps)(class_sep))
+
+
+def add_separation_colorbar(fig: Figure, ax: Axes | list[Axes], seps: ArrayLike) -> None:
+    """A colour bar for class_sep beside ``ax``."""
+    bar = fig.colorbar(
+        mpl.cm.ScalarMappable(norm=separation_norm(seps), cmap=SEPARATION_COLORMAP), ax=ax
+    )
+    bar.set_label("class_sep")
 
 
 def alpha_axis(ax: Axes, low: float, high: float) -> None:

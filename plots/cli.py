@@ -1,7 +1,8 @@
 """``python -m plots``: every figure, rebuilt from the theory and a saved run.
 
-The command reads a run directory (``summary.csv`` and ``run.json``, see :mod:`simulate.store`),
-builds each figure of :data:`FIGURES` and writes it to the output folder, atomically. Bad input
+The command reads a run directory (``summary.csv`` and ``run.json``, see
+:mod:`simulate.run_folder`), builds each figure of :data:`FIGURES` and writes it to the output
+folder, atomically. Bad input
 (a missing or corrupt run directory, an unknown format, an output folder that cannot be written)
 ends with a one-line message and exit status 2.
 """
@@ -13,13 +14,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-import matplotlib as mpl
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from plots._style import DPI
 from plots.optimum_map import plot_optimal_alpha_map
+from plots.save import FORMATS, save_figure
 from plots.scores import plot_theoretic_scores
 from plots.simulation import (
     plot_empirical_scores,
@@ -27,7 +27,7 @@ from plots.simulation import (
     plot_theory_vs_simulation,
 )
 from plots.tradeoff import plot_tradeoff_curves
-from simulate.store import RUN_FILE, SUMMARY_FILE, atomic_path, load_run
+from simulate.run_folder import RUN_FILE, SUMMARY_FILE, load_run
 from simulate.summary import SUMMARY_SCORES
 
 __all__ = ["DEFAULT_OUT", "DEFAULT_RUN", "FIGURES", "FORMATS", "RunSummary", "build_parser", "main"]
@@ -36,16 +36,6 @@ __all__ = ["DEFAULT_OUT", "DEFAULT_RUN", "FIGURES", "FORMATS", "RunSummary", "bu
 DEFAULT_RUN = Path("results", "reference")
 #: Where the figures go.
 DEFAULT_OUT = Path("results", "figures")
-#: File formats the command writes.
-FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
-#: Metadata that would make two saves of one figure differ (creation dates), left out.
-_NO_DATES: dict[str, dict[str, None]] = {
-    "png": {},
-    "svg": {"Date": None},
-    "pdf": {"CreationDate": None},
-}
-#: Settings, held only while saving, that make SVG element ids the same from one save to the next.
-_REPRODUCIBLE = {"svg.hashsalt": "classweights"}
 _RATE_SCORES = frozenset(SUMMARY_SCORES)
 
 
@@ -111,10 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(_one_line(f"Cannot draw {name} from {str(args.run)!r}: {error}"))
         target = args.out / f"{name}.{args.format}"
         try:
-            with atomic_path(target) as temporary, mpl.rc_context(_REPRODUCIBLE):
-                figure.savefig(
-                    temporary, format=args.format, dpi=DPI, metadata=_NO_DATES[args.format]
-                )
+            save_figure(figure, target, format=args.format)
         except OSError as error:
             parser.error(_one_line(f"Cannot write {str(target)!r}: {error}"))
         if not args.quiet:

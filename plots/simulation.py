@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import matplotlib as mpl
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -17,22 +16,23 @@ from matplotlib.lines import Line2D
 
 import theory
 from plots._style import (
+    ALPHA_LABEL,
     CHANCE_COLOR,
     OPTIMUM_MARKER,
     RULE_STYLES,
     SCORE_LABELS,
     Z95,
+    add_separation_colorbar,
     alpha_axis,
     mark_inverse_weight,
     new_figure,
     require_columns,
     separation_color,
 )
-from simulate.figure import SEPARATION_COLORMAP, plot_score_vs_alpha, separation_colors
+from simulate.summary import fit_separations
 
 __all__ = [
     "DEFAULT_PANELS",
-    "fit_separations",
     "pick_separations",
     "plot_empirical_scores",
     "plot_operating_points",
@@ -61,8 +61,7 @@ def plot_empirical_scores(
 ) -> Figure:
     """Simulated mean ``score`` against alpha, one line per class_sep, with 95% bands.
 
-    The post's empirical figure, drawn by :func:`simulate.figure.plot_score_vs_alpha` with this
-    package's weight axis, inverse-proportion mark and title.
+    The post's empirical figure, and the figure ``python -m simulate`` saves with each run.
 
     Parameters
     ----------
@@ -89,7 +88,16 @@ def plot_empirical_scores(
     )
     fig = new_figure()
     ax = fig.add_subplot()
-    plot_score_vs_alpha(summary, score=score, ax=ax)
+    seps = summary["class_sep"].to_numpy()
+    for class_sep, cell in summary.groupby("class_sep", sort=True):
+        color = separation_color(class_sep, seps)
+        mean, half = cell[f"{score}_mean"], Z95 * cell[f"{score}_se"]
+        ax.plot(cell["alpha"], mean, color=color, lw=1.6, label=f"{class_sep:g}")
+        ax.fill_between(cell["alpha"], mean - half, mean + half, color=color, alpha=0.2, lw=0)
+    ax.set_xscale("log")
+    ax.set_xlabel(ALPHA_LABEL)
+    add_separation_colorbar(fig, ax, seps)
+    ax.grid(True, which="major", alpha=0.3)
     alpha_axis(ax, float(summary["alpha"].min()), float(summary["alpha"].max()))
     if beta is not None:
         mark_inverse_weight(ax, beta, label_y=0.94)
@@ -324,11 +332,7 @@ def plot_operating_points(
     whole.legend(
         handles=_operating_legend(summary, family, beta, rule), loc="lower left", fontsize="small"
     )
-    bar = fig.colorbar(
-        mpl.cm.ScalarMappable(norm=separation_colors(seps), cmap=SEPARATION_COLORMAP),
-        ax=[whole, zoom],
-    )
-    bar.set_label("class_sep")
+    add_separation_colorbar(fig, [whole, zoom], seps)
     fig.suptitle(
         f"Simulated mean operating points (x, z) across α, one path per class_sep, "
         f"with the fitted {family}s"
@@ -368,20 +372,6 @@ def pick_separations(seps: Sequence[float], count: int = DEFAULT_PANELS) -> np.n
     values = np.unique(np.asarray(seps, dtype=np.float64))
     picks = np.unique(np.round(np.linspace(0, len(values) - 1, min(count, len(values)))))
     return values[picks.astype(int)]
-
-
-def fit_separations(summary: pd.DataFrame, *, family: str = "superellipse") -> dict[float, object]:
-    """The ``family`` curve fitted to each class_sep's mean (recall, specificity) points.
-
-    Returns
-    -------
-    dict of float to curve
-        Keyed by class_sep, in increasing order.
-    """
-    return {
-        float(class_sep): theory.fit_curve(cell["recall_mean"], cell["specificity_mean"], family)
-        for class_sep, cell in summary.groupby("class_sep", sort=True)
-    }
 
 
 def _curve_label(curve: object) -> str:

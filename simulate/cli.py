@@ -1,4 +1,9 @@
-"""``python -m simulate``: the post's experiment as a command."""
+"""``python -m simulate``: the post's experiment as a command.
+
+Every flag of a sweep setting is built from its declaration (:class:`~simulate.config.SweepConfig`,
+:class:`~simulate.backends.ParallelConfig`); only the flags about the run folder and the output
+are the command's own.
+"""
 
 from __future__ import annotations
 
@@ -8,50 +13,24 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from simulate import store
-from simulate.config import DEFAULT_SEPS, ENGINE_NAMES, SweepConfig
-from simulate.figure import plot_score_vs_alpha
-from simulate.summary import per_cell, per_separation
-from simulate.sweep import DEFAULT_BACKEND, backend_names, run_sweep
-from params.argtypes import bounded, grid, n_jobs
+import plots
+from params.settings import add_arguments, settings_from_arguments
 from params.tables import format_table
-from params.validation import Interval
+from params.validation import ParameterError
+from simulate.backends import ParallelConfig
+from simulate.config import SweepConfig
+from simulate.run_folder import FIGURE_FILE
+from simulate.summary import per_separation
+from simulate.sweep import run_sweep
 
-__all__ = ["add_grid_arguments", "build_parser", "format_separation_table", "main"]
+__all__ = ["GRID_SETTINGS", "build_parser", "format_separation_table", "main"]
 
-_DEFAULTS = SweepConfig()
-_POSITIVE = Interval(0.0, np.inf)
-_AT_LEAST_ONE = Interval(1, np.inf, "left")
-_FIGURE_FILE = "f1_vs_alpha.png"
-
-
-def add_grid_arguments(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
-    """Add the sweep grid's flags, ``--beta``, ``--alphas`` and ``--seps``, with their defaults.
-
-    Shared by ``python -m simulate`` and ``python -m simulate.fidelity``.
-    """
-    parser.add_argument(
-        "--beta",
-        type=bounded(Interval(0.0, 1.0)),
-        default=_DEFAULTS.beta,
-        help="prevalence of the positive class, in (0, 1)",
-    )
-    parser.add_argument(
-        "--alphas",
-        type=grid(_POSITIVE, spacing="log"),
-        default="1:316.227766:15",
-        help="weights of the positive class: LO:HI[:N] (N log-spaced, default N 15) or a "
-        "comma list",
-    )
-    parser.add_argument(
-        "--seps",
-        type=grid(_POSITIVE, spacing="linear"),
-        default=",".join(f"{s:g}" for s in DEFAULT_SEPS),
-        help="class_sep values: LO:HI[:N] (N linearly spaced, default N 15) or a comma list",
-    )
+#: The settings of the grid every sweep command takes.
+GRID_SETTINGS = ("beta", "alphas", "seps")
+#: Where runs go unless --out says otherwise.
+_RUNS_DIR = Path("results", "runs")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -66,94 +45,24 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    sweep = parser.add_argument_group("the sweep")
-    add_grid_arguments(sweep)
-    sweep.add_argument(
-        "--reps",
-        type=bounded(_AT_LEAST_ONE, int),
-        default=_DEFAULTS.reps,
-        help="datasets per class_sep",
+    add_arguments(parser.add_argument_group("the sweep"), SweepConfig, (*GRID_SETTINGS, "reps"))
+    add_arguments(
+        parser.add_argument_group("the data (make_classification) and its split"),
+        SweepConfig,
+        ("n_samples", "n_features", "n_informative", "flip_y", "test_size", "seed"),
     )
-    data = parser.add_argument_group("the data (make_classification) and its split")
-    data.add_argument(
-        "--n-samples",
-        type=bounded(_AT_LEAST_ONE, int),
-        default=_DEFAULTS.n_samples,
-        help="samples per dataset, train and test together",
-    )
-    data.add_argument(
-        "--n-features",
-        type=bounded(Interval(2, np.inf, "left"), int),
-        default=_DEFAULTS.n_features,
-        help="features per dataset, at least 2",
-    )
-    data.add_argument(
-        "--n-informative",
-        type=bounded(Interval(2, np.inf, "left"), int),
-        default=_DEFAULTS.n_informative,
-        help="informative features, 2 to n-features",
-    )
-    data.add_argument(
-        "--flip-y",
-        type=bounded(Interval(0.0, 1.0, "left")),
-        default=_DEFAULTS.flip_y,
-        help="fraction of labels flipped at random, in [0, 1)",
-    )
-    data.add_argument(
-        "--test-size",
-        type=bounded(Interval(0.0, 1.0)),
-        default=_DEFAULTS.test_size,
-        help="held-out fraction, in (0, 1)",
-    )
-    data.add_argument(
-        "--seed",
-        type=bounded(Interval(0, 2**32 - 1, "both"), int),
-        default=_DEFAULTS.seed,
-        help="fixes every random draw; the same seed gives the same numbers for any --n-jobs",
-    )
-    model = parser.add_argument_group("the model")
-    model.add_argument(
-        "--engine",
-        choices=ENGINE_NAMES,
-        default=_DEFAULTS.engine,
-        help="decision-tree implementation",
-    )
-    model.add_argument(
-        "--max-depth",
-        type=bounded(_AT_LEAST_ONE, int),
-        default=None,
-        help="depth limit of the trees (default: none, grown until leaves are pure)",
-    )
-    model.add_argument(
-        "--min-samples-leaf",
-        type=bounded(_AT_LEAST_ONE, int),
-        default=_DEFAULTS.min_samples_leaf,
-        help="smallest number of training samples in a leaf",
+    add_arguments(
+        parser.add_argument_group("the model"),
+        SweepConfig,
+        ("engine", "max_depth", "min_samples_leaf"),
     )
     run = parser.add_argument_group("running")
-    run.add_argument(
-        "--n-jobs",
-        type=n_jobs,
-        default=-1,
-        help="worker processes; -1 uses every core",
-    )
-    run.add_argument(
-        "--backend",
-        choices=backend_names(),
-        default=DEFAULT_BACKEND,
-        help="joblib backend; 'dask' runs on a dask.distributed cluster (needs --scheduler)",
-    )
-    run.add_argument(
-        "--scheduler",
-        default=None,
-        metavar="ADDRESS",
-        help="dask scheduler address, e.g. tcp://127.0.0.1:8786 (only with --backend dask)",
-    )
+    add_arguments(run, ParallelConfig, ("n_jobs", "backend", "scheduler"))
     run.add_argument(
         "--out",
         type=Path,
         default=None,
-        help="run directory (default: a new time-stamped folder under results/runs/)",
+        help=f"run directory (default: a new time-stamped folder under {_RUNS_DIR}/)",
     )
     run.add_argument("--force", action="store_true", help="overwrite a finished run in --out")
     run.add_argument(
@@ -198,39 +107,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (2 for bad input)."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    settings = {
-        name: getattr(args, name)
-        for name in (
-            "beta",
-            "alphas",
-            "seps",
-            "reps",
-            "n_samples",
-            "n_features",
-            "n_informative",
-            "flip_y",
-            "test_size",
-            "seed",
-            "engine",
-            "max_depth",
-            "min_samples_leaf",
-        )
-    }
-    out = args.out or Path("results", "runs", time.strftime("%Y%m%d-%H%M%S"))
+    out = args.out or _RUNS_DIR / time.strftime("%Y%m%d-%H%M%S")
     try:
-        config = SweepConfig(**settings)
-        fits = run_sweep(
+        config = SweepConfig(**settings_from_arguments(SweepConfig, args))
+        run = run_sweep(
             config,
-            n_jobs=args.n_jobs,
+            **settings_from_arguments(ParallelConfig, args),
             out=out,
             progress=not args.quiet,
             resume=args.resume,
             force=args.force,
-            backend=args.backend,
-            scheduler=args.scheduler,
         )
+    except ParameterError as error:
+        parser.error(error.flag_message())
     except ValueError as error:
-        parser.error(_as_flags(str(error)))
+        parser.error(str(error))
     except KeyboardInterrupt:
         print(
             f"\ninterrupted; finished chunks are kept in {out}; rerun with --resume",
@@ -238,21 +129,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 130
     if not args.no_plots:
-        figure = plot_score_vs_alpha(per_cell(fits), beta=config.beta)
-        with store.atomic_path(out / _FIGURE_FILE) as temporary:
-            figure.savefig(temporary, format="png")
+        plots.save_figure(
+            plots.plot_empirical_scores(run.summary, beta=config.beta), out / FIGURE_FILE
+        )
     if not args.quiet:
-        record = store.read_json(out / store.RUN_FILE)
-        print(format_separation_table(per_separation(fits, config.beta, seed=config.seed)))
+        print(format_separation_table(per_separation(run.fits, config.beta, seed=config.seed)))
         print(
-            f"{record['n_fits']} fits in {record['elapsed_seconds']:.1f} s "
-            f"({record['fits_per_second']:.0f} fits/s, engine {config.engine}); wrote {out}"
+            f"{run.run['n_fits']} fits in {run.run['elapsed_seconds']:.1f} s "
+            f"({run.run['fits_per_second']:.0f} fits/s, engine {config.engine}); wrote {out}"
         )
     return 0
-
-
-def _as_flags(message: str) -> str:
-    """Name command-line flags instead of API parameters in a validation message."""
-    for name in (*SweepConfig.__dataclass_fields__, "n_jobs", "scheduler", "backend"):
-        message = message.replace(f"'{name}' parameter", f"'--{name.replace('_', '-')}' flag")
-    return message

@@ -1,4 +1,8 @@
-"""The settings of one sweep, validated once."""
+"""The settings of one sweep, each declared once: type, allowed values, default and help.
+
+:class:`SweepConfig` validates itself from these declarations, and ``python -m simulate`` and
+``python -m simulate.fidelity`` build their flags from them (:func:`params.settings.add_arguments`).
+"""
 
 from __future__ import annotations
 
@@ -8,21 +12,21 @@ from typing import Any
 
 import numpy as np
 
-from params.validation import Interval, check_array, check_int, check_option
+from params.settings import setting, validate_fields
+from params.validation import Interval, ParameterError
+from simulate.engine import ENGINES
 
-__all__ = ["DEFAULT_ALPHAS", "DEFAULT_SEPS", "ENGINE_NAMES", "MIN_TEST_POSITIVES", "SweepConfig"]
+__all__ = ["DEFAULT_ALPHAS", "DEFAULT_SEPS", "MIN_TEST_POSITIVES", "SweepConfig"]
 
-#: The post's weights: 15 log-spaced values from 1 to 10**2.5 (about 316).
-DEFAULT_ALPHAS: tuple[float, ...] = tuple(float(a) for a in np.logspace(0, 2.5, 15))
-#: The post's class separations, linspace(0.05, 3, 15) rounded to 2 decimals.
-DEFAULT_SEPS: tuple[float, ...] = tuple(float(s) for s in np.round(np.linspace(0.05, 3, 15), 2))
-#: Engines that fit a dataset at every weight; see :mod:`simulate.engine`.
-ENGINE_NAMES: tuple[str, ...] = ("numba", "sklearn")
 #: A sweep must expect at least this many positives in each test split.
 MIN_TEST_POSITIVES = 5.0
+#: Largest seed: numpy's SeedSequence takes any, scikit-learn's random_state 32 bits.
+MAX_SEED = 2**32 - 1
 
-_OWNER = "SweepConfig"
 _POSITIVE = Interval(0.0, np.inf)
+_AT_LEAST_ONE = Interval(1, np.inf, "left")
+_AT_LEAST_TWO = Interval(2, np.inf, "left")
+_UNIT_OPEN = Interval(0.0, 1.0)
 
 
 @dataclass(frozen=True)
@@ -38,9 +42,10 @@ class SweepConfig:
     ----------
     beta : float, default 0.01
         Prevalence of the positive class, in (0, 1).
-    alphas : tuple of float, default :data:`DEFAULT_ALPHAS`
-        Weights of the positive class, each > 0; stored sorted and without duplicates.
-    seps : tuple of float, default :data:`DEFAULT_SEPS`
+    alphas : tuple of float, default 15 log-spaced weights from 1 to 316.227766
+        Weights of the positive class, each > 0; stored sorted and without duplicates. The
+        default is the post's ``np.logspace(0, 2.5, 15)`` written as ``1:316.227766:15``.
+    seps : tuple of float, default the post's 15 values from 0.05 to 3
         ``class_sep`` values, each > 0; stored sorted and without duplicates.
     reps : int, default 250
         Datasets per ``class_sep``.
@@ -52,9 +57,9 @@ class SweepConfig:
     test_size : float, default 0.25
         Fraction of each dataset held out for scoring, in (0, 1).
     seed : int, default 0
-        Fixes every random draw of the sweep.
+        Fixes every random draw of the sweep, in [0, 2**32 - 1].
     engine : {"numba", "sklearn"}, default "numba"
-        The tree implementation.
+        The tree implementation (:data:`simulate.engine.ENGINES`).
     max_depth : int or None, default None
         Depth limit of the trees; None grows them until every leaf is pure.
     min_samples_leaf : int, default 1
@@ -62,54 +67,73 @@ class SweepConfig:
 
     Raises
     ------
+    ParameterError
+        A :class:`ValueError` naming the first bad setting, its value and what is allowed; also
+        when ``n_informative > n_features``.
     ValueError
-        Naming the first bad setting, its value and what is allowed; also when the test split
-        would expect fewer than :data:`MIN_TEST_POSITIVES` positives.
+        When the test split would expect fewer than :data:`MIN_TEST_POSITIVES` positives.
     """
 
-    beta: float = 0.01
-    alphas: tuple[float, ...] = DEFAULT_ALPHAS
-    seps: tuple[float, ...] = DEFAULT_SEPS
-    reps: int = 250
-    n_samples: int = 10_000
-    n_features: int = 10
-    n_informative: int = 5
-    flip_y: float = 0.0
-    test_size: float = 0.25
-    seed: int = 0
-    engine: str = "numba"
-    max_depth: int | None = None
-    min_samples_leaf: int = 1
+    beta: float = setting(
+        0.01, float, "prevalence of the positive class, in (0, 1)", interval=_UNIT_OPEN
+    )
+    alphas: tuple[float, ...] = setting(
+        "1:316.227766:15",
+        float,
+        "weights of the positive class: LO:HI[:N] (N log-spaced, default N 15) or a comma list",
+        interval=_POSITIVE,
+        spacing="log",
+    )
+    seps: tuple[float, ...] = setting(
+        "0.05,0.26,0.47,0.68,0.89,1.1,1.31,1.52,1.74,1.95,2.16,2.37,2.58,2.79,3",
+        float,
+        "class_sep values: LO:HI[:N] (N linearly spaced, default N 15) or a comma list",
+        interval=_POSITIVE,
+        spacing="linear",
+    )
+    reps: int = setting(250, int, "datasets per class_sep", interval=_AT_LEAST_ONE)
+    n_samples: int = setting(
+        10_000, int, "samples per dataset, train and test together", interval=_AT_LEAST_ONE
+    )
+    n_features: int = setting(10, int, "features per dataset, at least 2", interval=_AT_LEAST_TWO)
+    n_informative: int = setting(
+        5, int, "informative features, 2 to n-features", interval=_AT_LEAST_TWO
+    )
+    flip_y: float = setting(
+        0.0,
+        float,
+        "fraction of labels flipped at random, in [0, 1)",
+        interval=Interval(0.0, 1.0, "left"),
+    )
+    test_size: float = setting(0.25, float, "held-out fraction, in (0, 1)", interval=_UNIT_OPEN)
+    seed: int = setting(
+        0,
+        int,
+        "fixes every random draw; the same seed gives the same numbers for any --n-jobs",
+        interval=Interval(0, MAX_SEED, "both"),
+    )
+    engine: str = setting("numba", str, "decision-tree implementation", choices=tuple(ENGINES))
+    max_depth: int | None = setting(
+        None,
+        int,
+        "depth limit of the trees",
+        interval=_AT_LEAST_ONE,
+        optional=True,
+        none_means="grown until leaves are pure",
+    )
+    min_samples_leaf: int = setting(
+        1, int, "smallest number of training samples in a leaf", interval=_AT_LEAST_ONE
+    )
 
     def __post_init__(self) -> None:
-        set_ = object.__setattr__
-        set_(self, "beta", float(check_array(self.beta, "beta", _OWNER, Interval(0.0, 1.0))))
-        set_(self, "alphas", _grid(self.alphas, "alphas"))
-        set_(self, "seps", _grid(self.seps, "seps"))
-        at_least_one = Interval(1, np.inf, "left")
-        for name in ("reps", "n_samples", "min_samples_leaf"):
-            set_(self, name, check_int(getattr(self, name), name, _OWNER, at_least_one))
-        at_least_two = Interval(2, np.inf, "left")
-        set_(self, "n_features", check_int(self.n_features, "n_features", _OWNER, at_least_two))
-        informative = Interval(2, self.n_features, "both")
-        set_(
-            self,
-            "n_informative",
-            check_int(self.n_informative, "n_informative", _OWNER, informative),
-        )
-        flip = Interval(0.0, 1.0, "left")
-        set_(self, "flip_y", float(check_array(self.flip_y, "flip_y", _OWNER, flip)))
-        unit = Interval(0.0, 1.0)
-        set_(self, "test_size", float(check_array(self.test_size, "test_size", _OWNER, unit)))
-        seed_range = Interval(0, 2**32 - 1, "both")
-        set_(self, "seed", check_int(self.seed, "seed", _OWNER, seed_range))
-        set_(self, "engine", check_option(self.engine, "engine", _OWNER, ENGINE_NAMES))
-        if self.max_depth is not None:
-            set_(self, "max_depth", check_int(self.max_depth, "max_depth", _OWNER, at_least_one))
+        validate_fields(self)
+        if self.n_informative > self.n_features:
+            allowed = f"an int in the range {Interval(2, self.n_features, 'both')}"
+            raise ParameterError("n_informative", "SweepConfig", allowed, self.n_informative)
         expected = self.n_samples * self.test_size * self.beta
         if expected < MIN_TEST_POSITIVES:
             raise ValueError(
-                f"The settings of {_OWNER} leave {expected:g} expected positives in each test "
+                f"The settings of SweepConfig leave {expected:g} expected positives in each test "
                 f"split (n_samples * test_size * beta = {self.n_samples} * {self.test_size:g} * "
                 f"{self.beta:g}); at least {MIN_TEST_POSITIVES:g} are needed: raise n_samples, "
                 "test_size or beta."
@@ -123,25 +147,18 @@ class SweepConfig:
     def to_dict(self) -> dict[str, Any]:
         """The settings as JSON-ready values (tuples become lists)."""
         return {
-            f.name: list(value) if isinstance(value, tuple) else value
-            for f in dataclasses.fields(self)
-            for value in [getattr(self, f.name)]
+            name: list(value) if isinstance(value, tuple) else value
+            for name, value in dataclasses.asdict(self).items()
         }
 
     @classmethod
     def from_dict(cls, settings: dict[str, Any]) -> SweepConfig:
-        """Inverse of :meth:`to_dict`."""
-        known = {f.name for f in dataclasses.fields(cls)}
-        return cls(
-            **{k: tuple(v) if isinstance(v, list) else v for k, v in settings.items() if k in known}
-        )
+        """Inverse of :meth:`to_dict`; keys the class does not declare are ignored."""
+        known = {field.name for field in dataclasses.fields(cls)}
+        return cls(**{name: value for name, value in settings.items() if name in known})
 
 
-def _grid(values: object, name: str) -> tuple[float, ...]:
-    array = np.atleast_1d(check_array(values, name, _OWNER, _POSITIVE))
-    if array.ndim != 1 or array.size == 0:
-        raise ValueError(
-            f"The {name!r} parameter of {_OWNER} must be a non-empty 1-d sequence of floats > 0. "
-            f"Got {values!r} instead."
-        )
-    return tuple(float(v) for v in np.unique(array))
+#: The post's weights, as :class:`SweepConfig` and every command default to.
+DEFAULT_ALPHAS: tuple[float, ...] = SweepConfig.__dataclass_fields__["alphas"].default
+#: The post's class separations, ``linspace(0.05, 3, 15)`` rounded to 2 decimals.
+DEFAULT_SEPS: tuple[float, ...] = SweepConfig.__dataclass_fields__["seps"].default

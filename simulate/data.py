@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 from sklearn.datasets import make_classification
 from sklearn.model_selection import train_test_split
 
-from simulate.config import SweepConfig
+if TYPE_CHECKING:
+    from simulate.config import SweepConfig
 
 __all__ = ["Dataset", "DatasetSeeds", "dataset_seeds", "make_dataset"]
 

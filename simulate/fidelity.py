@@ -10,25 +10,30 @@ chi-square with one degree of freedom per cell (cells whose differences are all 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from simulate.cli import add_grid_arguments
+from params.settings import add_arguments, settings_from_arguments
+from params.validation import ParameterError
+from simulate.backends import ParallelConfig
+from simulate.cli import GRID_SETTINGS
 from simulate.config import SweepConfig
 from simulate.sweep import run_sweep
-from params.argtypes import bounded, n_jobs
-from params.validation import Interval
 
-__all__ = ["Fidelity", "compare_engines", "main"]
+__all__ = ["DEFAULT_REPS", "MIN_REPS", "Fidelity", "compare_engines", "main", "run_fidelity"]
 
-
-#: Fewest datasets per cell the command accepts: a t statistic from fewer is too erratic.
+#: Fewest datasets per cell accepted: a t statistic from fewer is too erratic.
 MIN_REPS = 5
+#: Datasets per class_sep unless told otherwise: enough for the test, quick to run.
+DEFAULT_REPS = 10
+#: The sweep settings the command takes; the others keep :class:`SweepConfig`'s defaults.
+FIDELITY_SETTINGS = (*GRID_SETTINGS, "reps", "n_samples", "seed")
 
 
 class Fidelity(NamedTuple):
@@ -143,34 +148,58 @@ def _paired_z(difference: np.ndarray, se: np.ndarray, n: np.ndarray) -> np.ndarr
     return np.where(se > 0, z, degenerate)
 
 
+def run_fidelity(
+    config: SweepConfig | None = None,
+    *,
+    n_jobs: int | None = None,
+    progress: bool = True,
+    **settings: Any,
+) -> Fidelity:
+    """Run one sweep with each engine on the same datasets and compare them.
+
+    Parameters
+    ----------
+    config : SweepConfig, optional
+        The sweep (its ``engine`` is ignored); by default the post's grid at
+        :data:`DEFAULT_REPS` datasets per class_sep. Any :class:`SweepConfig` field may be given
+        as a keyword instead, or on top.
+    n_jobs : int, optional
+        Worker processes; None or -1 uses every core.
+    progress : bool, default True
+        Show a progress bar per engine.
+
+    Returns
+    -------
+    Fidelity
+        scikit-learn's tree as the reference, the numba engine as the candidate.
+
+    Raises
+    ------
+    ValueError
+        For bad settings, or fewer than :data:`MIN_REPS` datasets per class_sep.
+    """
+    config = dataclasses.replace(config or SweepConfig(reps=DEFAULT_REPS), **settings)
+    if config.reps < MIN_REPS:
+        allowed = f"an int in the range [{MIN_REPS}, inf)"
+        raise ParameterError("reps", "run_fidelity", allowed, config.reps)
+    fits = {
+        engine: run_sweep(config, engine=engine, n_jobs=n_jobs, progress=progress).fits
+        for engine in ("sklearn", "numba")
+    }
+    return compare_engines(fits["sklearn"], fits["numba"])
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m simulate.fidelity``."""
     parser = argparse.ArgumentParser(
         prog="python -m simulate.fidelity",
         description="Run the same sweep with the numba and the sklearn engines and compare mean "
-        "F1 per (class_sep, alpha) cell: a paired chi-square over cells and the mean z-score.",
+        "F1 per (class_sep, alpha) cell: a paired chi-square over cells and the mean z-score. "
+        f"At least {MIN_REPS} datasets per class_sep.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    at_least_one = Interval(1, np.inf, "left")
-    add_grid_arguments(parser)
-    parser.add_argument(
-        "--reps",
-        type=bounded(Interval(MIN_REPS, np.inf, "left"), int),
-        default=10,
-        help="datasets per class_sep, each fitted by both engines",
-    )
-    parser.add_argument(
-        "--n-samples", type=bounded(at_least_one, int), default=10_000, help="samples per dataset"
-    )
-    parser.add_argument(
-        "--seed",
-        type=bounded(Interval(0, 2**32 - 1, "both"), int),
-        default=0,
-        help="fixes every random draw",
-    )
-    parser.add_argument(
-        "--n-jobs", type=n_jobs, default=-1, help="worker processes; -1 uses every core"
-    )
+    add_arguments(parser, SweepConfig, FIDELITY_SETTINGS, defaults={"reps": DEFAULT_REPS})
+    add_arguments(parser, ParallelConfig, ("n_jobs",))
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     return parser
 
@@ -180,27 +209,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        config = SweepConfig(
-            beta=args.beta,
-            alphas=args.alphas,
-            seps=args.seps,
-            reps=args.reps,
-            n_samples=args.n_samples,
-            seed=args.seed,
+        result = run_fidelity(
+            **settings_from_arguments(SweepConfig, args),
+            n_jobs=args.n_jobs,
+            progress=not args.quiet,
         )
-        runs = {
-            engine: run_sweep(config, engine=engine, n_jobs=args.n_jobs, progress=not args.quiet)
-            for engine in ("sklearn", "numba")
-        }
+    except ParameterError as error:
+        parser.error(error.flag_message())
     except ValueError as error:
         parser.error(str(error))
-    result = compare_engines(runs["sklearn"], runs["numba"])
     z = result.cells.pivot(index="class_sep", columns="alpha", values="z")
     z.columns = [f"{a:.3g}" for a in z.columns]
     print("z-score of mean F1 (numba - sklearn) per cell; rows class_sep, columns alpha")
     print(z.round(2).to_string())
     print(
-        f"\ncells {len(result.cells)}, fits per engine {len(runs['numba'])}, "
+        f"\ncells {len(result.cells)}, fits per engine {int(result.cells['n'].sum())}, "
         f"identical confusion counts {result.identical_fraction:.1%}\n"
         f"per cell: chi-square {result.chi_square:.1f} on {result.dof} dof "
         f"(p = {result.p_value:.3f}; cells of one class_sep share datasets, so indicative), "

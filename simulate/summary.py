@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 
 import theory
+from theory.curves import Curve
 
-__all__ = ["SUMMARY_SCORES", "per_cell", "per_separation"]
+__all__ = ["SUMMARY_SCORES", "fit_separations", "per_cell", "per_separation"]
 
 #: Scores summarised per cell (mean and standard error).
 SUMMARY_SCORES: tuple[str, ...] = ("recall", "specificity", "precision", "f1", "balanced_accuracy")
@@ -33,13 +34,35 @@ def per_cell(fits: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index()
 
 
+def fit_separations(summary: pd.DataFrame, *, family: str = "superellipse") -> dict[float, Curve]:
+    """The ``family`` curve fitted to each class_sep's mean (recall, specificity) points.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        A per-cell table (:func:`per_cell`): class_sep, recall_mean, specificity_mean.
+    family : {"superellipse", "asymmetric", "binormal"}, default "superellipse"
+        The curve family (:func:`theory.fit_curve`).
+
+    Returns
+    -------
+    dict of float to curve
+        Keyed by class_sep, in increasing order.
+    """
+    return {
+        float(class_sep): theory.fit_curve(cell["recall_mean"], cell["specificity_mean"], family)
+        for class_sep, cell in summary.groupby("class_sep", sort=True)
+    }
+
+
 def per_separation(fits: pd.DataFrame, beta: float, *, seed: int = 0) -> pd.DataFrame:
     """One row per class_sep: the empirical best weight for F1 beside the theory's.
 
     Parameters
     ----------
     fits : DataFrame
-        The per-fit table of a sweep (columns class_sep, alpha, rep, recall, specificity, f1).
+        The per-fit table of a sweep (columns class_sep, alpha, rep and the scores of
+        :data:`SUMMARY_SCORES`).
     beta : float
         The sweep's prevalence.
     seed : int
@@ -53,11 +76,12 @@ def per_separation(fits: pd.DataFrame, beta: float, *, seed: int = 0) -> pd.Data
         the best grid weight (``f1_best``), and at ``alpha = 1`` (``f1_at_1``) and the
         inverse-proportion weight (``f1_at_inverse``), these two read off the mean curve by
         linear interpolation in log(alpha) (NaN outside the grid); ``p_fit``, the superellipse
-        fitted to the mean (recall, specificity) points; and the theory's best weight on that
-        curve under each rule, ``alpha_bce`` and ``alpha_bayes``.
+        fitted to the mean (recall, specificity) points (:func:`fit_separations`); and the
+        theory's best weight on that curve under each rule, ``alpha_bce`` and ``alpha_bayes``.
     """
     rng = np.random.default_rng(seed)
     inverse = (1.0 - beta) / beta
+    curves = fit_separations(per_cell(fits))
     rows = []
     for class_sep, group in fits.groupby("class_sep", sort=True):
         f1 = group.pivot(index="rep", columns="alpha", values="f1")
@@ -65,8 +89,7 @@ def per_separation(fits: pd.DataFrame, beta: float, *, seed: int = 0) -> pd.Data
         mean_f1 = f1.mean(axis=0).to_numpy()
         resampled = rng.multinomial(len(f1), np.full(len(f1), 1.0 / len(f1)), BOOTSTRAP_SAMPLES)
         boot_best = alphas[np.argmax(resampled @ f1.to_numpy() / len(f1), axis=1)]
-        rates = group.groupby("alpha")[["recall", "specificity"]].mean()
-        curve = theory.fit_curve(rates["recall"], rates["specificity"])
+        curve = curves[float(class_sep)]
         rows.append(
             {
                 "class_sep": class_sep,

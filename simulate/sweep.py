@@ -1,40 +1,34 @@
-"""Run a sweep: chunks of datasets in parallel, progress, tidy rows, and the run on disk."""
+"""Run a sweep: chunks of datasets in parallel, progress, tidy rows, and a record of the run."""
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import os
-import shutil
 import sys
 import time
-from collections.abc import Iterator
+from functools import partial
 from importlib import metadata
-from pathlib import Path
 from typing import Any, NamedTuple
 
-import joblib
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 from tqdm.auto import tqdm
 
 import theory
-from simulate import store
+from simulate.backends import DEFAULT_BACKEND, ParallelConfig, imap_unordered
 from simulate.config import SweepConfig
 from simulate.data import dataset_seeds, make_dataset
 from simulate.engine import ENGINES
+from simulate.run_folder import RunData, RunFolder
 from simulate.summary import per_cell
-from params.validation import check_option
 
-__all__ = ["Chunk", "backend_names", "plan_chunks", "run_chunk", "run_sweep", "tidy_fits"]
+__all__ = ["FIT_COLUMNS", "Chunk", "plan_chunks", "run_chunk", "run_sweep", "tidy_fits"]
 
 #: Most datasets in one chunk; small enough for a smooth progress bar and cheap resumes.
 MAX_CHUNK_REPS = 20
 #: Least time between two refreshes of the progress bar (a log file gets one line per refresh).
 _PROGRESS_SECONDS = 1.0
-#: joblib backend used unless another is asked for.
-DEFAULT_BACKEND = "loky"
 #: Columns of the per-fit table, in order.
 FIT_COLUMNS: tuple[str, ...] = (
     "class_sep",
@@ -142,8 +136,8 @@ def run_sweep(
     backend: str = DEFAULT_BACKEND,
     scheduler: str | None = None,
     **settings: Any,
-) -> pd.DataFrame:
-    """Run a sweep and return its per-fit table.
+) -> RunData:
+    """Run a sweep and return its per-fit table, per-cell summary and record.
 
     Parameters
     ----------
@@ -153,8 +147,8 @@ def run_sweep(
     n_jobs : int, optional
         Worker processes (joblib); None or -1 uses every core. The numbers do not depend on it.
     out : path, optional
-        Directory to write the run to (``fits.parquet``, ``summary.csv``, ``run.json``). Chunks
-        are saved as they finish, so an interrupted run can continue with ``resume=True``.
+        Directory to write the run to (:class:`~simulate.run_folder.RunFolder`). Chunks are
+        saved as they finish, so an interrupted run can continue with ``resume=True``.
     progress : bool, default True
         Show a progress bar on stderr.
     resume : bool, default False
@@ -163,32 +157,34 @@ def run_sweep(
     force : bool, default False
         Overwrite a finished run in ``out``.
     backend : str, default "loky"
-        A joblib backend (:func:`backend_names`): ``"loky"`` (processes), ``"threading"``,
-        ``"multiprocessing"``, ``"sequential"``, or ``"dask"`` to run on a dask.distributed
-        cluster (needs ``scheduler`` and the ``dask`` extra).
+        A joblib backend or ``"dask"``; see :class:`~simulate.backends.ParallelConfig`.
     scheduler : str, optional
         Address of the dask scheduler, e.g. ``"tcp://127.0.0.1:8786"``; only with ``"dask"``.
 
     Returns
     -------
-    DataFrame
-        One row per fit: class_sep, alpha, rep, tp, fp, fn, tn, recall, specificity, precision,
-        f1, balanced_accuracy.
+    RunData
+        ``.fits``: one row per fit (class_sep, alpha, rep, tp, fp, fn, tn, recall, specificity,
+        precision, f1, balanced_accuracy); ``.summary``: one row per (class_sep, alpha) cell
+        (:func:`~simulate.summary.per_cell`); ``.run``: the record written to ``run.json``
+        (configuration, versions, timing).
 
     Raises
     ------
     ValueError
-        For bad settings, ``n_jobs == 0``, an unknown backend, a missing or stray
-        ``scheduler``, or an ``out`` that holds a finished run (without ``force``), another run's
-        chunks, or cannot be written.
+        For bad settings (a :class:`~params.validation.ParameterError` naming the setting), or
+        an ``out`` that holds a finished run (without ``force``), another run's chunks, or
+        cannot be written.
     """
     config = dataclasses.replace(config or SweepConfig(), **settings)
-    n_jobs = _check_n_jobs(n_jobs)
-    _check_backend(backend, scheduler)
+    parallel = ParallelConfig(
+        n_jobs=-1 if n_jobs is None else n_jobs, backend=backend, scheduler=scheduler
+    )
     chunks = plan_chunks(config)
     started = time.perf_counter()
-    parts = _prepare_out(Path(out), config, resume=resume, force=force) if out else None
-    counts = _finished_chunks(parts, chunks)
+    folder = RunFolder.start(out, config.to_dict(), resume=resume, force=force) if out else None
+    saved = folder.finished_chunks() if folder else {}
+    counts = {chunk: saved[chunk.name] for chunk in chunks if chunk.name in saved}
     todo = [chunk for chunk in chunks if chunk not in counts]
     per_dataset = len(config.alphas)
     with tqdm(
@@ -200,153 +196,32 @@ def run_sweep(
         mininterval=_PROGRESS_SECONDS,
         desc=f"sweep ({config.engine})",
     ) as bar:
-        for chunk, block in _run_parallel(config, todo, n_jobs, backend, scheduler):
-            if parts is not None:
-                store.write_part(parts, chunk.name, block)
+        for chunk, block in imap_unordered(partial(run_chunk, config), todo, parallel):
+            if folder is not None:
+                folder.save_chunk(chunk.name, block)
             counts[chunk] = block
             bar.update(block.shape[0] * per_dataset)
     fits = tidy_fits(config, counts)
     elapsed = time.perf_counter() - started
-    if out:
-        _write_run(Path(out), config, fits, elapsed=elapsed, n_jobs=n_jobs, backend=backend)
-    return fits
+    run = RunData(fits=fits, summary=per_cell(fits), run=_record(config, parallel, elapsed))
+    if folder is not None:
+        folder.finish(run)
+    return run
 
 
-def _check_n_jobs(n_jobs: int | None) -> int:
-    if n_jobs is None:
-        return -1
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int | np.integer) or n_jobs == 0:
-        raise ValueError(
-            "The 'n_jobs' parameter of run_sweep must be a non-zero int (-1 for every core) or "
-            f"None. Got {n_jobs!r} instead."
-        )
-    return int(n_jobs)
-
-
-def backend_names() -> tuple[str, ...]:
-    """Backends ``run_sweep`` accepts: joblib's registered ones and ``"dask"``."""
-    from joblib.parallel import BACKENDS
-
-    return tuple(sorted({*BACKENDS, "dask"}))
-
-
-def _check_backend(backend: str, scheduler: str | None) -> None:
-    check_option(backend, "backend", "run_sweep", backend_names())
-    if backend == "dask" and not scheduler:
-        raise ValueError(
-            "The 'scheduler' parameter of run_sweep must be a dask scheduler address "
-            "(e.g. 'tcp://127.0.0.1:8786') when backend is 'dask'. Got None instead."
-        )
-    if backend != "dask" and scheduler:
-        raise ValueError(
-            "The 'scheduler' parameter of run_sweep must be None unless backend is 'dask'. "
-            f"Got {scheduler!r} instead."
-        )
-
-
-def _run_parallel(
-    config: SweepConfig, chunks: list[Chunk], n_jobs: int, backend: str, scheduler: str | None
-) -> Iterator[tuple[Chunk, NDArray[np.int64]]]:
-    if not chunks:
-        return
-    if n_jobs == 1 and backend != "dask":
-        for chunk in chunks:
-            yield chunk, run_chunk(config, chunk)
-        return
-    with contextlib.ExitStack() as stack:
-        if backend == "dask":
-            stack.enter_context(_dask_client(scheduler))
-        stack.enter_context(joblib.parallel_config(backend=backend, n_jobs=n_jobs))
-        parallel = joblib.Parallel(return_as="generator_unordered")
-        yield from parallel(joblib.delayed(_run_labelled)(config, chunk) for chunk in chunks)
-
-
-def _dask_client(scheduler: str) -> contextlib.AbstractContextManager:
-    try:
-        from distributed import Client
-    except ImportError:
-        raise ValueError(
-            "The 'dask' backend needs dask.distributed: pip install '.[dask]'."
-        ) from None
-    try:
-        return Client(scheduler, timeout="10s")
-    except OSError as error:
-        raise ValueError(f"Cannot reach the dask scheduler at {scheduler!r}: {error}") from None
-
-
-def _run_labelled(config: SweepConfig, chunk: Chunk) -> tuple[Chunk, NDArray[np.int64]]:
-    return chunk, run_chunk(config, chunk)
-
-
-def _prepare_out(out: Path, config: SweepConfig, *, resume: bool, force: bool) -> Path:
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = out / ".write-test"
-        probe.touch()
-        probe.unlink()
-    except OSError as error:
-        raise ValueError(f"The output directory {str(out)!r} cannot be written: {error}") from None
-    parts = out / store.PARTS_DIR
-    store.remove_stale_temporaries(out)
-    if (out / store.RUN_FILE).exists():
-        if not force:
-            raise ValueError(
-                f"The output directory {str(out)!r} holds a finished run; pass force=True "
-                "(--force) to overwrite it."
-            )
-        for name in (store.RUN_FILE, store.FITS_FILE, store.SUMMARY_FILE):
-            (out / name).unlink(missing_ok=True)
-    stored = parts / store.PARTS_CONFIG
-    if parts.exists() and not force:
-        if not resume:
-            raise ValueError(
-                f"The output directory {str(out)!r} holds an unfinished run; pass resume=True "
-                "(--resume) to continue it or force=True (--force) to start over."
-            )
-        if not stored.is_file() or SweepConfig.from_dict(store.read_json(stored)) != config:
-            raise ValueError(
-                f"Cannot resume the run in {str(out)!r}: it was started with a different "
-                "configuration. Use the same settings, or force=True (--force) to start over."
-            )
-        return parts
-    if parts.exists():
-        shutil.rmtree(parts)
-    store.make_parts_dir(parts, config.to_dict())
-    return parts
-
-
-def _finished_chunks(parts: Path | None, chunks: list[Chunk]) -> dict[Chunk, NDArray[np.int64]]:
-    if parts is None:
-        return {}
-    saved = store.read_parts(parts)
-    return {chunk: saved[chunk.name] for chunk in chunks if chunk.name in saved}
-
-
-def _write_run(
-    out: Path,
-    config: SweepConfig,
-    fits: pd.DataFrame,
-    *,
-    elapsed: float,
-    n_jobs: int,
-    backend: str,
-) -> None:
-    record = {
+def _record(config: SweepConfig, parallel: ParallelConfig, elapsed: float) -> dict[str, Any]:
+    """What ``run.json`` says of a run: its settings, where and how fast it ran, with what."""
+    return {
         "config": config.to_dict(),
         "seed": config.seed,
-        "n_fits": len(fits),
-        "n_jobs": n_jobs,
-        "backend": backend,
+        "n_fits": config.n_fits,
+        "n_jobs": parallel.n_jobs,
+        "backend": parallel.backend,
         "cpu_count": os.cpu_count(),
         "elapsed_seconds": round(elapsed, 3),
-        "fits_per_second": round(len(fits) / elapsed, 2) if elapsed > 0 else None,
+        "fits_per_second": round(config.n_fits / elapsed, 2) if elapsed > 0 else None,
         "versions": {"python": sys.version.split()[0], **_versions()},
     }
-    store.write_fits(out / store.FITS_FILE, fits, record)
-    with store.atomic_path(out / store.SUMMARY_FILE) as temporary:
-        per_cell(fits).to_csv(temporary, index=False)
-    store.write_json(out / store.RUN_FILE, record)
-    shutil.rmtree(out / store.PARTS_DIR, ignore_errors=True)
 
 
 def _versions() -> dict[str, str]:

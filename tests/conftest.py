@@ -1,6 +1,6 @@
 import pytest
 
-from simulate import SweepConfig
+from simulate import RunData, SweepConfig, run_sweep
 
 #: A sweep that runs in about a second with the sklearn engine.
 SMALL_CONFIG = SweepConfig(
@@ -19,3 +19,9 @@ SMALL_CONFIG = SweepConfig(
 def small_config() -> SweepConfig:
     """:data:`SMALL_CONFIG`, for tests that run a real sweep."""
     return SMALL_CONFIG
+
+
+@pytest.fixture(scope="session")
+def small_sweep() -> RunData:
+    """:data:`SMALL_CONFIG` run once per session, in this process, without a run folder."""
+    return run_sweep(SMALL_CONFIG, n_jobs=1, progress=False)

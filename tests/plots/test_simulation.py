@@ -4,13 +4,13 @@ from matplotlib.figure import Figure
 
 import theory
 from plots import (
-    fit_separations,
     pick_separations,
     plot_empirical_scores,
     plot_operating_points,
     plot_theory_vs_simulation,
 )
 from simulate import load_run
+from simulate.summary import fit_separations
 from tests.plots.conftest import ALPHAS, BETA, SEP_TO_P
 from tests.plots.helpers import line
 

@@ -4,9 +4,9 @@ import sys
 import pandas as pd
 import pytest
 
-from simulate.cli import build_parser, main
 from params.argtypes import grid
 from params.validation import Interval
+from simulate.cli import build_parser, main
 
 SMALL = [
     "--beta", "0.05", "--alphas", "1:19:3", "--seps", "0.5,2", "--reps", "2",
@@ -55,16 +55,17 @@ def test_end_to_end(tmp_path, capsys):
 @pytest.mark.parametrize(
     ("flags", "message"),
     [
-        (["--beta", "1.5"], "argument --beta: must be a number in the range (0, 1). Got '1.5'"),
-        (["--alphas", "5:abc"], "argument --alphas: must be a number"),
+        (["--beta", "1.5"], "argument --beta: must be a float in the range (0, 1). Got '1.5'"),
+        (["--alphas", "5:abc"], "argument --alphas: must be a float"),
         (["--alphas", "10:1"], "argument --alphas: must be LO:HI[:N] with LO < HI"),
         (["--alphas", "1:250:0"], "argument --alphas: must be an int in the range [2, inf)"),
-        (["--alphas", "0,1"], "argument --alphas: must be a number in the range (0, inf)"),
+        (["--alphas", "0,1"], "argument --alphas: must be a float in the range (0, inf)"),
         (["--reps", "0"], "argument --reps: must be an int in the range [1, inf). Got '0'"),
         (["--n-jobs", "0"], "argument --n-jobs: must be a non-zero int"),
-        (["--test-size", "1"], "argument --test-size: must be a number in the range (0, 1)"),
+        (["--test-size", "1"], "argument --test-size: must be a float in the range (0, 1)"),
         (["--n-samples", "100"], "expected positives in each test split"),
-        (["--n-informative", "8"], "'--n-informative' flag of SweepConfig must be an int"),
+        (["--n-informative", "8"], "argument --n-informative: must be an int in the range [2, 6]"),
+        (["--backend", "dask"], "argument --scheduler: must be a dask scheduler address"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(flags, message, capsys):

@@ -3,7 +3,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from simulate.fidelity import compare_engines, main
+from simulate import SweepConfig
+from simulate.fidelity import compare_engines, main, run_fidelity
 
 
 def _fits(f1, tp):
@@ -59,16 +60,25 @@ def test_command_runs_both_engines(capsys):
     assert "mean z" in printed
 
 
+@pytest.mark.slow
 def test_numba_engine_scores_like_scikit_learn_within_sampling_error():
-    from simulate import SweepConfig, run_sweep
-
     config = SweepConfig(
         beta=0.05, alphas=(1.0, 4.0, 19.0), seps=(0.3, 1.0, 2.5), reps=30, n_samples=2000
     )
-    runs = [run_sweep(config, engine=e, n_jobs=1, progress=False) for e in ("sklearn", "numba")]
-    result = compare_engines(*runs)
+    result = run_fidelity(config, n_jobs=1, progress=False)
     assert result.dof <= 9
     assert result.p_value > 0.01
     assert result.separation_p_value > 0.01
     assert abs(result.mean_z) < 1.0
     assert (result.cells.difference.abs() < 0.05).all()
+
+
+def test_too_few_datasets_are_refused(capsys):
+    with pytest.raises(ValueError, match=r"'reps' parameter of run_fidelity.*\[5, inf\)"):
+        run_fidelity(reps=4)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--reps", "4"])
+    assert exit_info.value.code == 2
+    assert "argument --reps: must be an int in the range [5, inf). Got 4 instead." in (
+        capsys.readouterr().err
+    )

@@ -3,13 +3,12 @@ import pandas as pd
 import pytest
 
 import theory
-from simulate import run_sweep
-from simulate.summary import per_cell, per_separation
+from simulate.summary import fit_separations, per_cell, per_separation
 
 
 @pytest.fixture
-def fits(small_config):
-    return run_sweep(small_config, n_jobs=1, progress=False)
+def fits(small_sweep):
+    return small_sweep.fits
 
 
 def test_per_cell_means_and_standard_errors(fits):
@@ -38,6 +37,16 @@ def test_per_separation_agrees_with_the_theory_package(fits, small_config):
         assert row.alpha_best_low <= row.alpha_best_high
 
 
+def test_fit_separations_fits_each_class_sep_once(fits):
+    summary = per_cell(fits)
+    curves = fit_separations(summary, family="binormal")
+    assert list(curves) == sorted(summary.class_sep.unique())
+    for class_sep, curve in curves.items():
+        cell = summary[summary.class_sep == class_sep]
+        expected = theory.fit_curve(cell.recall_mean, cell.specificity_mean, "binormal")
+        assert float(curve.d) == pytest.approx(float(expected.d))
+
+
 def test_inverse_weight_outside_the_grid_is_nan():
     fits = pd.DataFrame(
         {
@@ -46,7 +55,9 @@ def test_inverse_weight_outside_the_grid_is_nan():
             "rep": [0, 0, 1, 1],
             "recall": [0.5, 0.6, 0.5, 0.7],
             "specificity": [0.99, 0.98, 0.99, 0.97],
+            "precision": [0.3, 0.3, 0.3, 0.3],
             "f1": [0.3, 0.35, 0.32, 0.31],
+            "balanced_accuracy": [0.7, 0.8, 0.7, 0.8],
         }
     )
     row = per_separation(fits, 0.01).iloc[0]

@@ -6,11 +6,12 @@ import pytest
 
 import theory
 from simulate import load_run, run_sweep
+from simulate.summary import per_cell
 from simulate.sweep import FIT_COLUMNS, plan_chunks, run_chunk, tidy_fits
 
 
-def test_rows_columns_and_scores(small_config):
-    fits = run_sweep(small_config, n_jobs=1, progress=False)
+def test_rows_columns_and_scores(small_config, small_sweep):
+    fits = small_sweep.fits
     assert list(fits.columns) == list(FIT_COLUMNS)
     assert len(fits) == small_config.n_fits
     cells = fits.groupby(["class_sep", "alpha"]).size()
@@ -25,24 +26,35 @@ def test_rows_columns_and_scores(small_config):
 @pytest.mark.parametrize("engine", ["sklearn", "numba"])
 def test_same_seed_same_numbers_for_any_workers_and_chunking(small_config, engine):
     small_config = dataclasses.replace(small_config, engine=engine)
-    serial = run_sweep(small_config, n_jobs=1, progress=False)
-    parallel = run_sweep(small_config, n_jobs=2, progress=False)
+    serial = run_sweep(small_config, n_jobs=1, progress=False).fits
+    parallel = run_sweep(small_config, n_jobs=2, progress=False).fits
     pd.testing.assert_frame_equal(serial, parallel)
     rechunked = {
         chunk: run_chunk(small_config, chunk) for chunk in plan_chunks(small_config, max_reps=1)
     }
     pd.testing.assert_frame_equal(serial, tidy_fits(small_config, rechunked))
-    other_seed = run_sweep(small_config, n_jobs=1, progress=False, seed=1)
+    other_seed = run_sweep(small_config, n_jobs=1, progress=False, seed=1).fits
     assert not other_seed[["tp", "fp"]].equals(serial[["tp", "fp"]])
 
 
 def test_keyword_settings(small_config):
-    fits = run_sweep(small_config, n_jobs=1, progress=False, reps=1, alphas=[1.0])
-    assert len(fits) == len(small_config.seps)
+    run = run_sweep(small_config, n_jobs=1, progress=False, reps=1, alphas=[1.0])
+    assert len(run.fits) == len(small_config.seps)
+    assert run.run["config"]["reps"] == 1
+
+
+def test_the_result_is_what_the_folder_holds(small_config, small_sweep, tmp_path):
+    computed = run_sweep(small_config, n_jobs=1, progress=False, out=tmp_path)
+    pd.testing.assert_frame_equal(computed.fits, small_sweep.fits)
+    pd.testing.assert_frame_equal(computed.summary, per_cell(small_sweep.fits))
+    saved = load_run(tmp_path)
+    pd.testing.assert_frame_equal(saved.fits, computed.fits)
+    pd.testing.assert_frame_equal(saved.summary, computed.summary)
+    assert saved.run == computed.run
 
 
 def test_writes_a_finished_run(small_config, tmp_path):
-    fits = run_sweep(small_config, n_jobs=1, progress=False, out=tmp_path)
+    fits = run_sweep(small_config, n_jobs=1, progress=False, out=tmp_path).fits
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "fits.parquet",
         "run.json",
@@ -89,7 +101,7 @@ def test_resume_skips_finished_chunks_and_checks_config(small_config, tmp_path, 
     monkeypatch.setattr(sweep, "run_chunk", real)
     calls.clear()
     resumed = run_sweep(config, n_jobs=1, progress=False, out=tmp_path, resume=True)
-    pd.testing.assert_frame_equal(resumed, run_sweep(config, n_jobs=1, progress=False))
+    pd.testing.assert_frame_equal(resumed.fits, run_sweep(config, n_jobs=1, progress=False).fits)
 
 
 def test_bad_n_jobs(small_config):
@@ -100,7 +112,7 @@ def test_bad_n_jobs(small_config):
 @pytest.mark.parametrize(
     ("backend", "scheduler", "message"),
     [
-        ("spark", None, r"'backend' parameter of run_sweep must be one of 'dask', 'loky'"),
+        ("spark", None, r"'backend' parameter of ParallelConfig must be one of 'dask', 'loky'"),
         ("dask", None, r"'scheduler'.*when backend is 'dask'"),
         ("loky", "tcp://127.0.0.1:1", r"'scheduler'.*must be None unless"),
     ],
@@ -110,7 +122,6 @@ def test_bad_backend(small_config, backend, scheduler, message):
         run_sweep(small_config, backend=backend, scheduler=scheduler, progress=False)
 
 
-def test_threading_backend_gives_the_same_numbers(small_config):
-    serial = run_sweep(small_config, n_jobs=1, progress=False)
+def test_threading_backend_gives_the_same_numbers(small_config, small_sweep):
     threaded = run_sweep(small_config, n_jobs=2, backend="threading", progress=False)
-    pd.testing.assert_frame_equal(serial, threaded)
+    pd.testing.assert_frame_equal(small_sweep.fits, threaded.fits)
