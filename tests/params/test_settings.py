@@ -1,0 +1,99 @@
+"""Settings declared as dataclass fields: validation, flags and messages from one declaration."""
+
+import argparse
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+
+from params.settings import (
+    add_arguments,
+    declared,
+    setting,
+    settings_from_arguments,
+    validate_fields,
+)
+from params.validation import Interval, ParameterError
+
+
+@dataclass(frozen=True)
+class Toy:
+    rate: float = setting(0.5, float, "a rate", interval=Interval(0.0, 1.0))
+    count: int = setting(3, int, "a count", interval=Interval(1, np.inf, "left"))
+    weights: tuple[float, ...] = setting(
+        "1:100:3", float, "weights", interval=Interval(0.0, np.inf), spacing="log"
+    )
+    kind: str = setting("a", str, "a kind", choices=("a", "b"))
+    limit: int | None = setting(
+        None, int, "a limit", interval=Interval(1, 9, "both"), optional=True, none_means="none"
+    )
+    address: str | None = setting(None, str, "an address", optional=True, metavar="ADDRESS")
+
+    def __post_init__(self) -> None:
+        validate_fields(self)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="toy", exit_on_error=False)
+    add_arguments(parser, Toy, declared(Toy), defaults={"count": 7})
+    return parser
+
+
+def test_a_grid_default_is_its_text_parsed():
+    assert Toy().weights == pytest.approx((1.0, 10.0, 100.0))
+    assert Toy(weights=[5, 1, 5]).weights == (1.0, 5.0)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "allowed"),
+    [
+        ("rate", 1.5, r"a float in the range \(0, 1\)"),
+        ("rate", "0.5", r"a float in the range \(0, 1\)"),
+        ("count", 2.0, r"an int in the range \[1, inf\)"),
+        ("count", True, r"an int in the range \[1, inf\)"),
+        ("weights", [], r"a non-empty list of floats in the range \(0, inf\)"),
+        ("weights", [1.0, -1.0], r"a non-empty list of floats in the range \(0, inf\)"),
+        ("kind", "c", r"one of 'a', 'b'"),
+        ("limit", 10, r"an int in the range \[1, 9\] or None"),
+        ("address", "", r"a non-empty str or None"),
+    ],
+)
+def test_a_bad_value_names_the_setting_and_what_is_allowed(name, value, allowed):
+    with pytest.raises(ParameterError, match=rf"^The '{name}' parameter of Toy must be {allowed}"):
+        Toy(**{name: value})
+
+
+def test_flags_come_from_the_declaration():
+    parser = _parser()
+    args = parser.parse_args([])
+    assert Toy(**settings_from_arguments(Toy, args)) == Toy(count=7)
+    args = parser.parse_args(["--weights", "3,1", "--limit", "4", "--address", "x:1"])
+    assert Toy(**settings_from_arguments(Toy, args)) == Toy(
+        count=7, weights=(1.0, 3.0), limit=4, address="x:1"
+    )
+    help_text = parser.format_help()
+    assert "ADDRESS" in help_text
+    assert "a limit; None: none" in help_text
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["--rate", "2"], "must be a float in the range (0, 1). Got '2' instead."),
+        (["--count", "0"], "must be an int in the range [1, inf). Got '0' instead."),
+        (["--weights", "1,0"], "must be a float in the range (0, inf). Got '0' instead."),
+        (["--limit", "10"], "must be an int in the range [1, 9]. Got '10' instead."),
+    ],
+)
+def test_a_bad_flag_is_worded_like_the_api(flags, message):
+    with pytest.raises(argparse.ArgumentError, match=re.escape(message)):
+        _parser().parse_args(flags)
+
+
+def test_flag_message_of_an_api_error():
+    with pytest.raises(ParameterError) as error:
+        Toy(rate=2.0)
+    assert error.value.flag_message() == (
+        "argument --rate: must be a float in the range (0, 1). Got 2.0 instead."
+    )
