@@ -22,6 +22,7 @@ NAMES = {
 }
 
 
+@pytest.mark.slow
 def test_writes_all_seven_pngs_from_a_real_run(small_run, tmp_path, capsys):
     out = tmp_path / "figures"
     assert main(["--run", str(small_run), "--out", str(out)]) == 0
@@ -35,6 +36,7 @@ def test_writes_all_seven_pngs_from_a_real_run(small_run, tmp_path, capsys):
     assert printed == [f"wrote {out / name}.png" for name in FIGURES]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["svg", "pdf"])
 def test_other_formats(fmt, synthetic_run, tmp_path, monkeypatch):
     cheap = {name: FIGURES[name] for name in ("tradeoff_viz", "empirical_scores")}
@@ -160,19 +162,7 @@ def test_writes_are_atomic(synthetic_run, tmp_path, monkeypatch):
     assert [path.name for path in out.iterdir()] == ["tradeoff_viz.png"]
 
 
-def test_bad_input_through_a_real_process(tmp_path):
-    result = subprocess.run(
-        [sys.executable, "-m", "plots", "--run", str(tmp_path / "missing")],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=ROOT,
-    )
-    assert result.returncode == 2
-    assert "does not exist" in result.stderr
-    assert "Traceback" not in result.stderr
-
-
+@pytest.mark.slow
 def test_figures_never_touch_pyplot():
     code = (
         "import sys, plots; plots.plot_tradeoff_curves(); plots.plot_theoretic_scores(); "

@@ -1,6 +1,3 @@
-import subprocess
-import sys
-
 import pandas as pd
 import pytest
 
@@ -75,18 +72,6 @@ def test_bad_input_exits_2_with_one_line(flags, message, capsys):
     error = capsys.readouterr().err
     assert message in error
     assert "Traceback" not in error
-
-
-def test_bad_input_through_a_real_process(tmp_path):
-    result = subprocess.run(
-        [sys.executable, "-m", "simulate", "--beta", "2", "--out", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 2
-    assert "argument --beta" in result.stderr
-    assert "Traceback" not in result.stderr
 
 
 def test_help_lists_every_flag():

@@ -20,6 +20,7 @@ def test_dask_cluster_matches_local_run(small_config):
     pd.testing.assert_frame_equal(on_cluster.fits, local.fits)
 
 
+@pytest.mark.slow
 def test_unreachable_scheduler(small_config):
     with pytest.raises(ValueError, match="Cannot reach the dask scheduler"):
         run_sweep(small_config, backend="dask", scheduler="tcp://127.0.0.1:9", progress=False)

@@ -49,6 +49,7 @@ def test_sigkill_then_resume_equals_an_uninterrupted_run(tmp_path):
     assert {p.name for p in killed.iterdir()} == FINISHED
 
 
+@pytest.mark.slow
 def test_resume_with_other_settings_is_refused(tmp_path):
     out = tmp_path / "run"
     (out / "parts").mkdir(parents=True)
