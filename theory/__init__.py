@@ -2,8 +2,8 @@
 
 The public API, all vectorised over its numeric arguments:
 
-- :func:`operating_point` and :func:`expected_scores`: the point a weight ``alpha`` reaches
-  on a curve under a rule, and the expected scores there;
+- :func:`operating_point`, :func:`expected_score` and :func:`expected_scores`: the point a
+  weight ``alpha`` reaches on a curve under a rule, and the expected scores there;
 - :func:`optimal_alpha` and :func:`optimize_alpha`: the best weight for a score, and its gains
   over no weight and over the inverse-proportion weight;
 - :func:`fit_curve`: the member of a family closest to observed operating points;
@@ -18,6 +18,7 @@ The public API, all vectorised over its numeric arguments:
 
 from theory.curves import FAMILIES, AsymmetricSuperellipse, Binormal, Superellipse
 from theory.fit import fit_curve
+from theory.operating import expected_score, expected_scores, operating_point
 from theory.optimum import (
     SEARCH_RANGE,
     Optimum,
@@ -25,7 +26,7 @@ from theory.optimum import (
     optimal_alpha,
     optimize_alpha,
 )
-from theory.rules import RULES, expected_scores, operating_point, weight_ratio
+from theory.rules import RULES, weight_ratio
 from theory.scores import SCORE_NAMES, confusion_scores, expected_confusion
 from theory.whatif import equivalent_weight, what_if
 
@@ -41,6 +42,7 @@ __all__ = [
     "confusion_scores",
     "equivalent_weight",
     "expected_confusion",
+    "expected_score",
     "expected_scores",
     "fit_curve",
     "inverse_proportion_weight",

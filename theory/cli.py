@@ -142,7 +142,7 @@ def _choices(options: Sequence[str], *, allow_fbeta: bool = False) -> Callable[[
         if not allow_fbeta:
             return False
         try:
-            score_function(name)
+            score_function(name, "python -m theory table")
         except ValueError:
             return False
         return True

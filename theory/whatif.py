@@ -13,10 +13,11 @@ from collections.abc import Callable, Iterable
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from params.validation import Interval, check_array, check_option
+from params.validation import Interval, check_array
 from theory.curves import Curve, curve_through
-from theory.rules import ALPHA_RANGE, BETA_RANGE, RULES
-from theory.scores import check_fbeta, confusion_scores, expected_confusion
+from theory.operating import _confusion_at
+from theory.rules import ALPHA_RANGE, BETA_RANGE, rule_named
+from theory.scores import check_fbeta, confusion_scores
 
 __all__ = ["equivalent_weight", "what_if"]
 
@@ -88,12 +89,11 @@ def what_if(
     beta = check_array(beta, "beta", owner, BETA_RANGE)
     alpha = check_array(alpha, "alpha", owner, ALPHA_RANGE)
     alpha_observed = check_array(alpha_observed, "alpha_observed", owner, ALPHA_RANGE)
-    chosen = RULES[check_option(rule, "rule", owner, RULES)]
+    chosen = rule_named(rule, owner)
     check_fbeta(fbeta, owner)
     fitted = curve(tpr, tnr) if callable(curve) else curve_through(curve, tpr, tnr, owner)
     quantity = chosen.quantity(fitted, tpr) * alpha / alpha_observed
-    x = chosen.solve(fitted, quantity)
-    return confusion_scores(*expected_confusion(x, fitted.specificity(x), beta), fbeta=fbeta)
+    return confusion_scores(*_confusion_at(quantity, beta, fitted, chosen), fbeta=fbeta)
 
 
 def equivalent_weight(beta: ArrayLike, positive_fraction: ArrayLike) -> Array:

@@ -8,7 +8,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from theory.curves import FAMILIES, AsymmetricSuperellipse, Binormal, Superellipse
-from theory.rules import operating_point
+from theory.operating import operating_point
 from theory.whatif import equivalent_weight, what_if
 
 RULES = ("bce", "bayes")
