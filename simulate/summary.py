@@ -77,8 +77,8 @@ def per_separation(fits: pd.DataFrame, beta: float, *, seed: int = 0) -> pd.Data
                 "f1_best": mean_f1.max(),
                 "f1_at_inverse": _interpolate(inverse, alphas, mean_f1),
                 "p_fit": float(curve.p),
-                "alpha_bce": float(theory.optimal_alpha(beta, curve, "f1", "bce")),
-                "alpha_bayes": float(theory.optimal_alpha(beta, curve, "f1", "bayes")),
+                "alpha_bce": float(theory.optimal_alpha(beta, curve, metric="f1", rule="bce")),
+                "alpha_bayes": float(theory.optimal_alpha(beta, curve, metric="f1", rule="bayes")),
             }
         )
     return pd.DataFrame(rows)

@@ -168,7 +168,7 @@ def optimum_table(
     records = []
     for rule in rules:
         for metric in metrics:
-            best = optimize_alpha(beta_grid, Superellipse(p_grid), metric, rule)
+            best = optimize_alpha(beta_grid, Superellipse(p_grid), metric=metric, rule=rule)
             for index in np.ndindex(beta_grid.shape):
                 records.append(
                     {

@@ -32,7 +32,7 @@ Confusion = tuple[Array, Array, Array, Array]
 
 
 def operating_point(
-    alpha: ArrayLike, beta: ArrayLike, curve: Curve | ArrayLike, rule: str = "bce"
+    alpha: ArrayLike, beta: ArrayLike, curve: Curve | ArrayLike, *, rule: str = "bce"
 ) -> tuple[Array, Array]:
     """Recall and specificity that weight ``alpha`` on the positives leads to.
 
@@ -111,8 +111,8 @@ def expected_scores(
     alpha: ArrayLike,
     beta: ArrayLike,
     curve: Curve | ArrayLike,
-    rule: str = "bce",
     *,
+    rule: str = "bce",
     fbeta: float | Iterable[float] = (2.0, 0.5),
 ) -> dict[str, Array]:
     """Every expected score at the operating point of weight ``alpha``.

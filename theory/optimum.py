@@ -100,6 +100,7 @@ def inverse_proportion_weight(beta: ArrayLike) -> Array:
 def optimize_alpha(
     beta: ArrayLike,
     curve: Curve | ArrayLike,
+    *,
     metric: str = "f1",
     rule: str = "bce",
 ) -> Optimum:
@@ -135,6 +136,7 @@ def optimize_alpha(
 def optimal_alpha(
     beta: ArrayLike,
     curve: Curve | ArrayLike,
+    *,
     metric: str = "f1",
     rule: str = "bce",
 ) -> Array:

@@ -45,7 +45,7 @@ def test_table_numbers_agree_with_optimize_alpha(capsys):
     assert len(rows) == 3 * 2 * 2  # p values x rules x metrics
     seen = set()
     for beta, p, rule, metric, alpha, score, at_one, at_inverse, *gains in rows:
-        best = optimize_alpha(float(beta), Superellipse(float(p)), metric, rule)
+        best = optimize_alpha(float(beta), Superellipse(float(p)), metric=metric, rule=rule)
         assert float(alpha) == pytest.approx(float(best.alpha), rel=1e-3)
         assert float(score) == pytest.approx(float(best.score), abs=6e-5)
         assert float(at_one) == pytest.approx(float(best.score_at_one), abs=6e-5)
@@ -76,7 +76,9 @@ def test_table_json(capsys):
     assert len(records) == 2 * 3 * 2 * 2
     for record in records:
         assert set(record) == TABLE_KEYS
-        best = optimize_alpha(record["beta"], record["p"], record["metric"], record["rule"])
+        best = optimize_alpha(
+            record["beta"], record["p"], metric=record["metric"], rule=record["rule"]
+        )
         # The command solves a grid at once; arrays round a little differently from scalars.
         assert record["alpha_opt"] == pytest.approx(float(best.alpha), rel=1e-7)
         assert record["score_opt"] == pytest.approx(float(best.score), rel=1e-12)

@@ -186,6 +186,12 @@ def test_bad_metric_names_expected_score():
         expected_score(1.0, 0.01, 2.0, metric="nope")
 
 
+@pytest.mark.parametrize("function", [operating_point, expected_score, expected_scores])
+def test_rule_is_keyword_only(function):
+    with pytest.raises(TypeError, match="positional argument"):
+        function(1.0, 0.01, 2.0, "bce")
+
+
 # -- one expected score ----------------------------------------------------------------------
 
 

@@ -256,6 +256,12 @@ def test_errors_name_the_function_called(function, kwargs, message):
         function(**arguments)
 
 
+@pytest.mark.parametrize("function", [optimize_alpha, optimal_alpha])
+def test_metric_and_rule_are_keyword_only(function):
+    with pytest.raises(TypeError, match="positional argument"):
+        function(0.01, 2.0, "f1")
+
+
 @pytest.mark.parametrize("beta", [1e-7, 1e-5, 0.999, 0.99999])
 def test_extreme_prevalence_is_searched_around_its_own_scale(beta):
     inverse = (1 - beta) / beta

@@ -71,10 +71,10 @@ def test_what_if_moves_along_the_theory_curve(curve, rule, ratio_observed, beta)
     # (alpha_observed is a multiple of (1-beta)/beta so that the observed rates stay clear of
     # 0 and 1, where a float no longer resolves which member passes through them.)
     alpha_observed = ratio_observed * (1 - beta) / beta
-    x0, z0 = operating_point(alpha_observed, beta, curve, rule)
+    x0, z0 = operating_point(alpha_observed, beta, curve, rule=rule)
     alphas = alpha_observed * np.logspace(-2, 2, 17)
     scores = what_if(x0, z0, beta, alphas, alpha_observed, curve.family, rule)
-    x, z = operating_point(alphas, beta, curve, rule)
+    x, z = operating_point(alphas, beta, curve, rule=rule)
     np.testing.assert_allclose(scores["recall"], x, rtol=1e-8)
     np.testing.assert_allclose(scores["specificity"], z, rtol=1e-8, atol=1e-12)
 
