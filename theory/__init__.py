@@ -9,14 +9,15 @@ The public API, all vectorised over its numeric arguments:
 - :func:`fit_curve`: the member of a family closest to observed operating points;
 - :func:`what_if` and :func:`equivalent_weight`: what reweighting or resampling does to a
   model one already has;
-- curve families :class:`Superellipse`, :class:`AsymmetricSuperellipse`, :class:`Binormal`;
-  rules ``"bce"`` and ``"bayes"`` (:data:`RULES`);
+- the :class:`Curve` protocol, and the families :class:`Superellipse`,
+  :class:`AsymmetricSuperellipse`, :class:`Binormal` (:data:`FAMILIES`); rules ``"bce"`` and
+  ``"bayes"`` (:data:`RULES`);
 - :func:`confusion_scores`: every score from confusion counts or rates, the one definition the
   simulator shares;
 - :mod:`theory.symbolic`: the sympy derivations the numeric code is checked against.
 """
 
-from theory.curves import FAMILIES, AsymmetricSuperellipse, Binormal, Superellipse
+from theory.curves import FAMILIES, AsymmetricSuperellipse, Binormal, Curve, Superellipse
 from theory.fit import fit_curve
 from theory.operating import expected_score, expected_scores, operating_point
 from theory.optimum import (
@@ -37,6 +38,7 @@ __all__ = [
     "SEARCH_RANGE",
     "AsymmetricSuperellipse",
     "Binormal",
+    "Curve",
     "Optimum",
     "Superellipse",
     "confusion_scores",

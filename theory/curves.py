@@ -1,14 +1,16 @@
-"""Families of tradeoff curves between recall ``x`` and specificity ``z``.
+"""Tradeoff curves between recall ``x`` and specificity ``z``, and the families they come in.
 
 A curve is the set of operating points ``(x, z)`` a classifier can reach; a rule (see
-:mod:`theory.rules`) picks one point on it for a class weight. Each family here gives
+:mod:`theory.rules`) picks one point on it for a class weight. What the theory needs of a curve is
+the :class:`Curve` protocol:
 
 - ``specificity(x)``: ``z`` as a function of ``x``,
 - ``slope(x)``: ``dz/dx``, which is negative,
 - ``elasticity(x)``: ``x * (-dz/dx) / z``, the quantity the post's expected-BCE rule sets,
-- ``x_at_slope(m)`` and ``x_at_elasticity(e)``: the inverses of ``-slope`` and ``elasticity``,
-- ``through(x0, z0)``: the member of the family passing through an observed point.
+- ``x_at_slope(m)`` and ``x_at_elasticity(e)``: the inverses of ``-slope`` and ``elasticity``.
 
+Any object with these methods is a curve; it need not subclass anything here. The families below
+(:data:`FAMILIES`) also give ``through(x0, z0)``: the member passing through an observed point.
 Shape parameters are arrays and broadcast with the arguments, so one curve object can stand for a
 whole grid of curves.
 """
@@ -16,14 +18,14 @@ whole grid of curves.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import ClassVar, Protocol, runtime_checkable
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
+from params.validation import Interval, ParameterError, check_array, check_option
 from theory._solve import bisect_increasing
-from params.validation import Interval, check_array, check_option
 
 __all__ = [
     "FAMILIES",
@@ -52,6 +54,8 @@ _UNIT_OPEN = Interval(0.0, 1.0)
 #: Shape exponents allowed: beyond about 1e16 ``x**p`` underflows and the curve degenerates.
 MAX_EXPONENT = 1e6
 _SHAPE = Interval(1.0, MAX_EXPONENT, "both")
+#: numpy dtype kinds read as numbers ``p`` where a curve is expected: bool, int, uint, float.
+_NUMERIC_KINDS = "biuf"
 
 
 def _inverse_mills(u: Array) -> Array:
@@ -64,29 +68,49 @@ def _logit_parts(s: Array) -> tuple[Array, Array]:
     return -np.logaddexp(0.0, -s), -np.logaddexp(0.0, s)
 
 
-@dataclass(frozen=True, eq=False)
-class AsymmetricSuperellipse:
-    """The curve ``x**p + z**q = 1``, i.e. ``z = (1 - x**p)**(1/q)``, with ``p, q >= 1``.
+@runtime_checkable
+class Curve(Protocol):
+    """What the theory needs of a tradeoff curve ``z(x)``, decreasing from ``z(0) = 1``.
 
-    ``p = q`` gives the post's symmetric superellipse; ``p = q = 1`` the chance line. A larger
-    ``p`` keeps specificity high as recall rises; a larger ``q`` keeps recall high as
-    specificity rises.
-
-    Parameters
-    ----------
-    p, q : array_like
-        Shape parameters, each at least 1; they broadcast.
+    Every method takes an array and returns one of the shape it broadcasts to with the curve's own
+    parameters. A new family implements these five methods (closed forms or numerical inverses)
+    and is then accepted wherever a curve is, without subclassing anything.
     """
 
-    family: ClassVar[str] = "asymmetric"
+    def specificity(self, x: ArrayLike, /) -> Array:
+        """Specificity ``z`` at recall ``x`` in [0, 1]."""
+        ...
+
+    def slope(self, x: ArrayLike, /) -> Array:
+        """``dz/dx`` at recall ``x``: negative, since specificity falls as recall rises."""
+        ...
+
+    def elasticity(self, x: ArrayLike, /) -> Array:
+        """``x * (-dz/dx) / z`` at recall ``x``: the quantity the ``"bce"`` rule sets."""
+        ...
+
+    def x_at_slope(self, m: ArrayLike, /) -> Array:
+        """Recall where ``-dz/dx`` equals ``m > 0``: the point the ``"bayes"`` rule picks.
+
+        Where no point of the curve has that slope, the end of the curve the rule favours (1 for
+        a slope steeper than any on the curve, 0 for a flatter one).
+        """
+        ...
+
+    def x_at_elasticity(self, e: ArrayLike, /) -> Array:
+        """Recall where the elasticity equals ``e > 0``: the point the ``"bce"`` rule picks."""
+        ...
+
+
+class _PowerCurve:
+    """The curve ``x**p + z**q = 1``, i.e. ``z = (1 - x**p)**(1/q)``: the math its families share.
+
+    Subclasses hold the shape parameters ``p`` and ``q`` (arrays, each at least 1) and add
+    ``through`` and ``x_at_slope``, which differ between the symmetric and the general family.
+    """
 
     p: Array
     q: Array
-
-    def __post_init__(self) -> None:
-        owner = type(self).__name__
-        object.__setattr__(self, "p", check_array(self.p, "p", owner, _SHAPE))
-        object.__setattr__(self, "q", check_array(self.q, "q", owner, _SHAPE))
 
     def specificity(self, x: ArrayLike) -> Array:
         """``z = (1 - x**p)**(1/q)``."""
@@ -108,6 +132,31 @@ class AsymmetricSuperellipse:
         """Recall where the elasticity equals ``e`` (closed form)."""
         e = np.asarray(e, np.float64) * self.q / self.p
         return (e / (1.0 + e)) ** (1.0 / self.p)
+
+
+@dataclass(frozen=True, eq=False)
+class AsymmetricSuperellipse(_PowerCurve):
+    """The curve ``x**p + z**q = 1``, i.e. ``z = (1 - x**p)**(1/q)``, with ``p, q >= 1``.
+
+    ``p = q`` gives the post's symmetric superellipse; ``p = q = 1`` the chance line. A larger
+    ``p`` keeps specificity high as recall rises; a larger ``q`` keeps recall high as
+    specificity rises.
+
+    Parameters
+    ----------
+    p, q : array_like
+        Shape parameters, each at least 1; they broadcast.
+    """
+
+    family: ClassVar[str] = "asymmetric"
+
+    p: Array
+    q: Array
+
+    def __post_init__(self) -> None:
+        owner = type(self).__name__
+        object.__setattr__(self, "p", check_array(self.p, "p", owner, _SHAPE))
+        object.__setattr__(self, "q", check_array(self.q, "q", owner, _SHAPE))
 
     def x_at_slope(self, m: ArrayLike) -> Array:
         """Recall where ``-dz/dx`` equals ``m``.
@@ -145,17 +194,19 @@ class AsymmetricSuperellipse:
 
 
 @dataclass(frozen=True, eq=False)
-class Superellipse(AsymmetricSuperellipse):
+class Superellipse(_PowerCurve):
     """The post's family ``x**p + z**p = 1`` with ``p >= 1``; ``p = 1`` is the chance line.
 
     Parameters
     ----------
     p : array_like
-        Shape parameter, at least 1. Larger is a better classifier.
+        Shape parameter, at least 1. Larger is a better classifier. (``q`` mirrors it, so that
+        the symmetric curve reads like an :class:`AsymmetricSuperellipse` with ``q = p``.)
     """
 
     family: ClassVar[str] = "superellipse"
 
+    p: Array
     q: Array = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -180,7 +231,7 @@ class Superellipse(AsymmetricSuperellipse):
         return np.where(p == 1.0, chance, x)
 
     @classmethod
-    def through(cls, x0: ArrayLike, z0: ArrayLike) -> Superellipse:  # type: ignore[override]
+    def through(cls, x0: ArrayLike, z0: ArrayLike) -> Superellipse:
         """The member through ``(x0, z0)``: the ``p`` solving ``x0**p + z0**p = 1``."""
         x0, z0 = _check_point(x0, z0, f"{cls.__name__}.through")
         _check_above_chance(x0, z0)
@@ -287,10 +338,8 @@ class Binormal:
         return cls(d=np.maximum(special.ndtri(x0) + special.ndtri(z0), 0.0))
 
 
-Curve = AsymmetricSuperellipse | Superellipse | Binormal
-
 #: Family name -> class; every class has ``through(x0, z0)``.
-FAMILIES: dict[str, type[Curve]] = {
+FAMILIES: dict[str, type[Superellipse | AsymmetricSuperellipse | Binormal]] = {
     Superellipse.family: Superellipse,
     AsymmetricSuperellipse.family: AsymmetricSuperellipse,
     Binormal.family: Binormal,
@@ -298,13 +347,27 @@ FAMILIES: dict[str, type[Curve]] = {
 
 
 def as_curve(curve: Curve | ArrayLike, owner: str) -> Curve:
-    """A curve object, or a bare number (array) ``p`` taken as :class:`Superellipse`."""
-    if isinstance(curve, AsymmetricSuperellipse | Binormal):
+    """``curve`` itself if it is a :class:`Curve`; numbers ``p`` as a :class:`Superellipse`.
+
+    Raises
+    ------
+    ValueError
+        For anything else (a string, an object lacking a method of :class:`Curve`) or a number
+        below 1, naming ``owner``.
+    """
+    if isinstance(curve, Curve):
         return curve
-    if isinstance(curve, str):
-        raise ValueError(
-            f"The 'curve' parameter of {owner} must be a curve object or a number p >= 1 "
-            f"(the post's superellipse). Got {curve!r} instead."
+    try:
+        numeric = np.asarray(curve).dtype.kind in _NUMERIC_KINDS
+    except (TypeError, ValueError):  # a ragged sequence, say
+        numeric = False
+    if not numeric:
+        raise ParameterError(
+            "curve",
+            owner,
+            "a curve (an object with the methods of theory.Curve) or a number p >= 1 "
+            "(the post's superellipse)",
+            curve,
         )
     return Superellipse(p=check_array(curve, "p", owner, _SHAPE))
 
