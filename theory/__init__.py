@@ -15,6 +15,20 @@ The public API, all vectorised over its numeric arguments:
 - :func:`confusion_scores`: every score from confusion counts or rates, the one definition the
   simulator shares;
 - :mod:`theory.symbolic`: the sympy derivations the numeric code is checked against.
+
+Vocabulary
+----------
+- An observed operating point is ``recall`` and ``specificity`` in every signature; ``x`` and
+  ``z`` name the same rates in formulas and docstrings.
+- ``curve`` is always a curve object (anything with the methods of :class:`Curve`), or a bare
+  number ``p >= 1`` for the post's superellipse; ``family`` is always a family name of
+  :data:`FAMILIES` (or, where a curve is fitted through a point, a callable
+  ``(recall, specificity) -> curve``).
+- ``rule`` defaults to ``"bce"``, the post's derivation, everywhere except :func:`what_if`,
+  where it defaults to ``"bayes"``: a model one already has is, near enough, a calibrated model
+  thresholded at 1/2.
+- The first few arguments are positional; the rest (``rule``, ``metric``, ``family``, ...) are
+  keyword-only.
 """
 
 from theory.curves import FAMILIES, AsymmetricSuperellipse, Binormal, Curve, Superellipse

@@ -10,13 +10,14 @@ the :class:`Curve` protocol:
 - ``x_at_slope(m)`` and ``x_at_elasticity(e)``: the inverses of ``-slope`` and ``elasticity``.
 
 Any object with these methods is a curve; it need not subclass anything here. The families below
-(:data:`FAMILIES`) also give ``through(x0, z0)``: the member passing through an observed point.
-Shape parameters are arrays and broadcast with the arguments, so one curve object can stand for a
-whole grid of curves.
+(:data:`FAMILIES`) also give ``through(recall, specificity)``: the member passing through an
+observed point. Shape parameters are arrays and broadcast with the arguments, so one curve object
+can stand for a whole grid of curves.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import ClassVar, Protocol, runtime_checkable
 
@@ -34,6 +35,7 @@ __all__ = [
     "Curve",
     "Superellipse",
     "as_curve",
+    "check_point",
     "curve_through",
 ]
 
@@ -176,21 +178,32 @@ class AsymmetricSuperellipse(_PowerCurve):
 
     @classmethod
     def through(
-        cls, x0: ArrayLike, z0: ArrayLike, *, p: ArrayLike | None = None, q: ArrayLike | None = 1.0
+        cls,
+        recall: ArrayLike,
+        specificity: ArrayLike,
+        *,
+        p: ArrayLike | None = None,
+        q: ArrayLike = 1.0,
     ) -> AsymmetricSuperellipse:
-        """The member through ``(x0, z0)`` with one shape parameter fixed.
+        """The member through ``(recall, specificity)`` with one shape parameter fixed.
 
         Give ``p`` to fix it and solve for ``q``; otherwise ``q`` (default 1) is fixed and ``p``
-        solved. Raises :class:`ValueError` if the solved parameter falls below 1.
+        solved.
+
+        Raises
+        ------
+        ValueError
+            For rates outside (0, 1), or if the solved parameter falls below 1.
         """
-        x0, z0 = _check_point(x0, z0, f"{cls.__name__}.through")
+        owner = f"{cls.__name__}.through"
+        x, z = check_point(recall, specificity, owner, above_chance=False)
         if p is not None:
             p = np.asarray(p, np.float64)
-            q = np.log1p(-(x0**p)) / np.log(z0)
-            return cls(p=p, q=_check_fitted(q, "q", x0, z0))
+            solved_q = np.log1p(-(x**p)) / np.log(z)
+            return cls(p=p, q=_check_fitted(solved_q, "q", x, z, owner))
         q = np.asarray(q, np.float64)
-        p = np.log1p(-(z0**q)) / np.log(x0)
-        return cls(p=_check_fitted(p, "p", x0, z0), q=q)
+        solved_p = np.log1p(-(z**q)) / np.log(x)
+        return cls(p=_check_fitted(solved_p, "p", x, z, owner), q=q)
 
 
 @dataclass(frozen=True, eq=False)
@@ -231,17 +244,22 @@ class Superellipse(_PowerCurve):
         return np.where(p == 1.0, chance, x)
 
     @classmethod
-    def through(cls, x0: ArrayLike, z0: ArrayLike) -> Superellipse:
-        """The member through ``(x0, z0)``: the ``p`` solving ``x0**p + z0**p = 1``."""
-        x0, z0 = _check_point(x0, z0, f"{cls.__name__}.through")
-        _check_above_chance(x0, z0)
-        largest = np.maximum(x0, z0)
-        # x0**p + z0**p falls with p; it is <= 1 once largest**p <= 1/2.
+    def through(cls, recall: ArrayLike, specificity: ArrayLike) -> Superellipse:
+        """The member through ``(recall, specificity)``: the ``p`` solving ``x**p + z**p = 1``.
+
+        Raises
+        ------
+        ValueError
+            For rates outside (0, 1) or below the chance line.
+        """
+        x, z = check_point(recall, specificity, f"{cls.__name__}.through")
+        largest = np.maximum(x, z)
+        # x**p + z**p falls with p; it is <= 1 once largest**p <= 1/2.
         log_high = np.log(np.maximum(np.log(0.5) / np.log(largest), 1.0))
 
         def excess(log_p: Array) -> Array:
             p = np.exp(log_p)
-            return 1.0 - (x0**p + z0**p)
+            return 1.0 - (x**p + z**p)
 
         return cls(p=np.maximum(np.exp(bisect_increasing(excess, 0.0, log_high)), 1.0))
 
@@ -331,14 +349,19 @@ class Binormal:
         return -_inverse_mills(d - t) - _inverse_mills(t) - d
 
     @classmethod
-    def through(cls, x0: ArrayLike, z0: ArrayLike) -> Binormal:
-        """The member through ``(x0, z0)``: ``d = Phi^-1(x0) + Phi^-1(z0)``."""
-        x0, z0 = _check_point(x0, z0, f"{cls.__name__}.through")
-        _check_above_chance(x0, z0)
-        return cls(d=np.maximum(special.ndtri(x0) + special.ndtri(z0), 0.0))
+    def through(cls, recall: ArrayLike, specificity: ArrayLike) -> Binormal:
+        """The member through ``(recall, specificity)``: ``d = Phi^-1(x) + Phi^-1(z)``.
+
+        Raises
+        ------
+        ValueError
+            For rates outside (0, 1) or below the chance line.
+        """
+        x, z = check_point(recall, specificity, f"{cls.__name__}.through")
+        return cls(d=np.maximum(special.ndtri(x) + special.ndtri(z), 0.0))
 
 
-#: Family name -> class; every class has ``through(x0, z0)``.
+#: Family name -> class; every class has ``through(recall, specificity)``.
 FAMILIES: dict[str, type[Superellipse | AsymmetricSuperellipse | Binormal]] = {
     Superellipse.family: Superellipse,
     AsymmetricSuperellipse.family: AsymmetricSuperellipse,
@@ -372,35 +395,68 @@ def as_curve(curve: Curve | ArrayLike, owner: str) -> Curve:
     return Superellipse(p=check_array(curve, "p", owner, _SHAPE))
 
 
-def curve_through(family: str, x0: ArrayLike, z0: ArrayLike, owner: str) -> Curve:
-    """The member of the named family through ``(x0, z0)``."""
-    check_option(family, "curve", owner, FAMILIES)
-    return FAMILIES[family].through(x0, z0)
+def curve_through(
+    family: str | Callable[[Array, Array], Curve],
+    recall: Array,
+    specificity: Array,
+    owner: str,
+) -> Curve:
+    """The member of ``family`` through the point ``(recall, specificity)``.
+
+    Parameters
+    ----------
+    family : str or callable
+        A name of :data:`FAMILIES`, or a callable ``(recall, specificity) -> curve``.
+    recall, specificity : ndarray
+        The observed point, as :func:`check_point` returns it.
+    owner : str
+        The function whose ``family`` argument this is, named in the error message.
+
+    Raises
+    ------
+    ValueError
+        For an unknown family name.
+    """
+    if callable(family):
+        return family(recall, specificity)
+    return FAMILIES[check_option(family, "family", owner, FAMILIES)].through(recall, specificity)
 
 
-def _check_point(x0: ArrayLike, z0: ArrayLike, owner: str) -> tuple[Array, Array]:
-    x0 = check_array(x0, "x0", owner, _UNIT_OPEN)
-    z0 = check_array(z0, "z0", owner, _UNIT_OPEN)
-    return np.broadcast_arrays(x0, z0)
+def check_point(
+    recall: ArrayLike, specificity: ArrayLike, owner: str, *, above_chance: bool = True
+) -> tuple[Array, Array]:
+    """An observed point ``(recall, specificity)``, checked for ``owner`` and broadcast.
 
+    Both rates must lie in (0, 1) and, with ``above_chance``, on or above the chance line
+    ``recall + specificity = 1``, as a point of a curve through it must.
 
-def _check_above_chance(x0: Array, z0: Array) -> None:
-    below = x0 + z0 < 1.0
-    if np.any(below):
+    Raises
+    ------
+    ValueError
+        Naming ``owner`` and the first offending value.
+    """
+    x = check_array(recall, "recall", owner, _UNIT_OPEN)
+    z = check_array(specificity, "specificity", owner, _UNIT_OPEN)
+    x, z = np.broadcast_arrays(x, z)
+    below = x + z < 1.0
+    if above_chance and np.any(below):
         i = np.flatnonzero(below.ravel())[0]
         raise ValueError(
-            "The point (x0, z0) must lie on or above the chance line (x0 + z0 >= 1) for a curve "
-            f"to pass through it. Got ({x0.ravel()[i]:g}, {z0.ravel()[i]:g}) instead."
+            f"The 'recall' and 'specificity' parameters of {owner} must lie on or above the "
+            "chance line (recall + specificity >= 1) for a curve to pass through them. Got "
+            f"recall={x.ravel()[i]:g} and specificity={z.ravel()[i]:g} instead."
         )
+    return x, z
 
 
-def _check_fitted(value: Array, name: str, x0: Array, z0: Array) -> Array:
-    value, x0, z0 = np.broadcast_arrays(value, x0, z0)
+def _check_fitted(value: Array, name: str, x: Array, z: Array, owner: str) -> Array:
+    value, x, z = np.broadcast_arrays(value, x, z)
     bad = ~(value >= 1.0 - _FIT_ROUNDING)
     if np.any(bad):
         i = np.flatnonzero(bad)[0]
         raise ValueError(
-            f"No asymmetric superellipse with {name} >= 1 passes through "
-            f"({x0.flat[i]:g}, {z0.flat[i]:g}); fix the other shape parameter differently."
+            f"{owner} found no asymmetric superellipse with {name} >= 1 through "
+            f"recall={x.flat[i]:g} and specificity={z.flat[i]:g}; fix the other shape parameter "
+            "differently."
         )
     return np.maximum(value, 1.0)

@@ -27,7 +27,7 @@ _RATE_MARGIN = 1e-6
 
 
 def fit_curve(
-    recall: ArrayLike, specificity: ArrayLike, family: str = "superellipse"
+    recall: ArrayLike, specificity: ArrayLike, *, family: str = "superellipse"
 ) -> Superellipse | AsymmetricSuperellipse | Binormal:
     """The member of ``family`` closest to points ``(recall, specificity)``.
 
@@ -65,7 +65,7 @@ def fit_curve(
     z = np.ravel(check_array(specificity, "specificity", owner, unit))
     if x.shape != z.shape or x.size == 0:
         raise ValueError(
-            "The 'recall' and 'specificity' parameters of fit_curve must be non-empty and of "
+            f"The 'recall' and 'specificity' parameters of {owner} must be non-empty and of "
             f"equal length. Got lengths {x.size} and {z.size} instead."
         )
     x = np.clip(x, _RATE_MARGIN, 1 - _RATE_MARGIN)

@@ -93,20 +93,20 @@ def test_slope_inverse_saturates_where_the_slope_is_out_of_reach():
 @pytest.mark.parametrize("point", POINTS)
 @pytest.mark.parametrize("cls", [Superellipse, Binormal])
 def test_member_through_a_point(cls, point):
-    x0, z0 = point
-    curve = cls.through(x0, z0)
-    assert curve.specificity(x0) == pytest.approx(z0, rel=1e-10)
+    recall, specificity = point
+    curve = cls.through(recall, specificity)
+    assert curve.specificity(recall) == pytest.approx(specificity, rel=1e-10)
 
 
 @pytest.mark.parametrize("point", POINTS)
 def test_asymmetric_member_through_a_point(point):
-    x0, z0 = point
-    solved_p = AsymmetricSuperellipse.through(x0, z0)
+    recall, specificity = point
+    solved_p = AsymmetricSuperellipse.through(recall, specificity)
     assert solved_p.q == 1.0
-    assert solved_p.specificity(x0) == pytest.approx(z0, rel=1e-10)
-    solved_q = AsymmetricSuperellipse.through(x0, z0, p=1.0)
+    assert solved_p.specificity(recall) == pytest.approx(specificity, rel=1e-10)
+    solved_q = AsymmetricSuperellipse.through(recall=recall, specificity=specificity, p=1.0)
     assert solved_q.p == 1.0
-    assert solved_q.specificity(x0) == pytest.approx(z0, rel=1e-10)
+    assert solved_q.specificity(recall) == pytest.approx(specificity, rel=1e-10)
 
 
 def test_member_through_known_points():
@@ -118,12 +118,12 @@ def test_member_through_known_points():
 
 @pytest.mark.parametrize("cls", [Superellipse, Binormal])
 def test_members_through_many_points_at_once(cls):
-    x0, z0 = np.array(POINTS).T
-    curves = cls.through(x0, z0)
-    np.testing.assert_allclose(curves.specificity(x0), z0, rtol=1e-10)
+    recall, specificity = np.array(POINTS).T
+    curves = cls.through(recall, specificity)
+    np.testing.assert_allclose(curves.specificity(recall), specificity, rtol=1e-10)
     for i, point in enumerate(POINTS):
         single = cls.through(*point)
-        np.testing.assert_allclose(curves.specificity(x0)[i], single.specificity(point[0]))
+        np.testing.assert_allclose(curves.specificity(recall)[i], single.specificity(point[0]))
 
 
 def test_member_through_a_point_on_the_chance_line():
@@ -227,24 +227,36 @@ def test_array_parameters_broadcast():
         (lambda: Binormal(np.nan), r"'d' parameter of Binormal .*Got nan instead"),
         (
             lambda: Superellipse.through(1.2, 0.5),
-            r"'x0' parameter of Superellipse\.through .*\(0, 1\)\. Got 1\.2 instead",
+            r"^The 'recall' parameter of Superellipse\.through must be a float in the range "
+            r"\(0, 1\)\. Got 1\.2 instead\.$",
         ),
         (
             lambda: Binormal.through(0.5, 0.0),
-            r"'z0' parameter of Binormal\.through .*\(0, 1\)\. Got 0\.0 instead",
+            r"'specificity' parameter of Binormal\.through .*\(0, 1\)\. Got 0\.0 instead",
         ),
-        (lambda: Superellipse.through(0.3, 0.4), r"chance line.*Got \(0\.3, 0\.4\) instead"),
+        (
+            lambda: AsymmetricSuperellipse.through(0.5, 1.0),
+            r"'specificity' parameter of AsymmetricSuperellipse\.through .*Got 1\.0 instead",
+        ),
+        (
+            lambda: Superellipse.through(0.3, 0.4),
+            r"^The 'recall' and 'specificity' parameters of Superellipse\.through must lie on or "
+            r"above the chance line .*Got recall=0\.3 and specificity=0\.4 instead\.$",
+        ),
         (
             lambda: Binormal.through([0.9, 0.2], [0.9, 0.3]),
-            r"chance line.*Got \(0\.2, 0\.3\) instead",
+            r"parameters of Binormal\.through .*chance line.*Got recall=0\.2 and "
+            r"specificity=0\.3 instead",
         ),
         (
             lambda: AsymmetricSuperellipse.through(0.3, 0.4),
-            r"No asymmetric superellipse with p >= 1 passes through \(0\.3, 0\.4\)",
+            r"^AsymmetricSuperellipse\.through found no asymmetric superellipse with p >= 1 "
+            r"through recall=0\.3 and specificity=0\.4",
         ),
         (
             lambda: AsymmetricSuperellipse.through(0.3, 0.9, p=2.0),
-            r"No asymmetric superellipse with q >= 1 passes through \(0\.3, 0\.9\)",
+            r"found no asymmetric superellipse with q >= 1 through recall=0\.3 and "
+            r"specificity=0\.9",
         ),
     ],
 )
@@ -261,6 +273,14 @@ def test_superellipse_takes_no_second_exponent():
 def test_exponents_above_the_limit_are_refused():
     with pytest.raises(ValueError, match=r"'p' parameter of Superellipse .*Got 1e\+300 instead"):
         Superellipse(1e300)
+
+
+@pytest.mark.parametrize(
+    "through", [Superellipse.through, Binormal.through, AsymmetricSuperellipse.through]
+)
+def test_arguments_after_the_point_are_keyword_only(through):
+    with pytest.raises(TypeError, match="positional argument"):
+        through(0.6, 0.9, 2.0)
 
 
 # -- the Curve protocol ----------------------------------------------------------------------
@@ -388,7 +408,15 @@ def test_what_if_moves_along_a_new_family(rule):
     recall, specificity, alpha_observed = 0.6, 0.9, 2.0
     k = np.log(1 - specificity) / np.log(recall)
     alphas = np.array([0.5, 2.0, 5.0, 10.0])
-    scores = what_if(recall, specificity, 0.01, alphas, alpha_observed, PowerCurve.through, rule)
+    scores = what_if(
+        recall,
+        specificity,
+        beta=0.01,
+        alpha=alphas,
+        alpha_observed=alpha_observed,
+        family=PowerCurve.through,
+        rule=rule,
+    )
     # The rule's quantity at the new point is the observed one times alpha / alpha_observed.
     scale = alphas / alpha_observed
     if rule == "bce":
