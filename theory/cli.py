@@ -89,14 +89,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     whatif = commands.add_parser(
         "what-if",
-        help="what a new weight does to a model observed at (tpr, tnr)",
-        description="Fit a curve through a model's observed recall (tpr) and specificity (tnr), "
-        "move along it as the new weight dictates, and print the expected scores. Resampling "
-        "to a positive fraction q acts as alpha = (q/(1-q)) * ((1-beta)/beta).",
+        help="what a new weight does to a model observed at (recall, specificity)",
+        description="Fit a curve through a model's observed recall and specificity, move along "
+        "it as the new weight dictates, and print the expected scores. Resampling to a positive "
+        "fraction q acts as alpha = (q/(1-q)) * ((1-beta)/beta).",
     )
-    whatif.add_argument("--tpr", type=bounded(_UNIT_OPEN), required=True, help="observed recall")
     whatif.add_argument(
-        "--tnr", type=bounded(_UNIT_OPEN), required=True, help="observed specificity"
+        "--recall", type=bounded(_UNIT_OPEN), required=True, help="observed recall in (0, 1)"
+    )
+    whatif.add_argument(
+        "--specificity",
+        type=bounded(_UNIT_OPEN),
+        required=True,
+        help="observed specificity in (0, 1)",
     )
     whatif.add_argument(
         "--beta", type=bounded(_UNIT_OPEN), required=True, help="positive prevalence in (0, 1)"
@@ -120,13 +125,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="weight the observed model was trained with (default: 1)",
     )
     whatif.add_argument(
-        "--curve",
+        "--family",
         choices=list(FAMILIES),
         default="binormal",
         help="curve family fitted through the point (default: binormal)",
     )
     whatif.add_argument(
-        "--rule", choices=list(RULES), default="bayes", help="rule (default: bayes)"
+        "--rule",
+        choices=list(RULES),
+        default="bayes",
+        help="how the weight picks the point; bayes treats the model as calibrated and thresholded "
+        "at 1/2 (default: bayes)",
     )
     whatif.add_argument("--json", action="store_true", help="print JSON records instead")
     return parser
@@ -142,7 +151,7 @@ def _choices(options: Sequence[str], *, allow_fbeta: bool = False) -> Callable[[
         if not allow_fbeta:
             return False
         try:
-            score_function(name)
+            score_function(name, "python -m theory table")
         except ValueError:
             return False
         return True
@@ -168,7 +177,7 @@ def optimum_table(
     records = []
     for rule in rules:
         for metric in metrics:
-            best = optimize_alpha(beta_grid, Superellipse(p_grid), metric, rule)
+            best = optimize_alpha(beta_grid, Superellipse(p_grid), metric=metric, rule=rule)
             for index in np.ndindex(beta_grid.shape):
                 records.append(
                     {
@@ -214,7 +223,13 @@ def _run_what_if(args: argparse.Namespace) -> str:
     else:
         alphas = np.asarray(args.alpha)
     scores = what_if(
-        args.tpr, args.tnr, args.beta, alphas, args.alpha_observed, args.curve, args.rule
+        args.recall,
+        args.specificity,
+        beta=args.beta,
+        alpha=alphas,
+        alpha_observed=args.alpha_observed,
+        family=args.family,
+        rule=args.rule,
     )
     records = [
         {"alpha": float(alpha), **{name: float(scores[name][i]) for name in _WHAT_IF_SCORES}}
@@ -225,8 +240,9 @@ def _run_what_if(args: argparse.Namespace) -> str:
     header = ["alpha", *_WHAT_IF_SCORES]
     rows = [[f"{r['alpha']:.4g}", *(f"{r[n]:.4f}" for n in _WHAT_IF_SCORES)] for r in records]
     title = (
-        f"# {args.curve} curve through (tpr={args.tpr:g}, tnr={args.tnr:g}) observed at "
-        f"alpha={args.alpha_observed:g}; rule {args.rule}; beta={args.beta:g}"
+        f"# {args.family} curve through (recall={args.recall:g}, "
+        f"specificity={args.specificity:g}) observed at alpha={args.alpha_observed:g}; "
+        f"rule {args.rule}; beta={args.beta:g}"
     )
     return f"{title}\n{format_table(header, rows)}"
 

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from params.validation import check_array
 from theory._solve import bisect_increasing
-from params.validation import check_array, check_option
 from theory.curves import Curve, as_curve
-from theory.rules import BETA_RANGE, RULES, Rule, weight_ratio
-from theory.scores import ScoreFunction, expected_confusion, score_function
+from theory.operating import _expected_score
+from theory.rules import BETA_RANGE, Rule, rule_named
+from theory.scores import ScoreFunction, score_function
 
 __all__ = [
     "SEARCH_RANGE",
@@ -99,6 +100,7 @@ def inverse_proportion_weight(beta: ArrayLike) -> Array:
 def optimize_alpha(
     beta: ArrayLike,
     curve: Curve | ArrayLike,
+    *,
     metric: str = "f1",
     rule: str = "bce",
 ) -> Optimum:
@@ -108,34 +110,78 @@ def optimize_alpha(
     ----------
     beta : array_like
         Prevalence of the positive class, in (0, 1).
-    curve : curve object or array_like
-        A curve from :mod:`theory.curves`, or numbers ``p >= 1`` for the post's superellipse.
+    curve : Curve or array_like
+        A :class:`~theory.curves.Curve`, or numbers ``p >= 1`` for the post's superellipse.
         Its parameters broadcast with ``beta``.
     metric : str, default "f1"
         A score of :data:`theory.scores.SCORE_NAMES` or ``"f<b>"``; ``"hter"`` is minimised,
         every other score maximised.
     rule : {"bce", "bayes"}, default "bce"
-        How a weight picks the operating point.
+        How a weight picks the operating point; ``"bce"`` is the post's derivation.
 
     Returns
     -------
     Optimum
-        Arrays of the broadcast shape of ``beta`` and the curve's parameters.
+        Arrays of the broadcast shape of ``beta`` and the curve's parameters. ``score`` is
+        :func:`theory.expected_score` at ``alpha``.
 
     Raises
     ------
     ValueError
         For ``beta`` outside (0, 1), ``p < 1``, or an unknown metric or rule.
     """
-    owner = "optimize_alpha"
-    beta = check_array(beta, "beta", owner, BETA_RANGE)
-    curve = as_curve(curve, owner)
-    chosen_rule = RULES[check_option(rule, "rule", owner, RULES)]
-    score = score_function(metric)
-    sign = -1.0 if metric in _LOWER_IS_BETTER else 1.0
+    return _optimize(*_check_search(beta, curve, metric, rule, "optimize_alpha"))
+
+
+def optimal_alpha(
+    beta: ArrayLike,
+    curve: Curve | ArrayLike,
+    *,
+    metric: str = "f1",
+    rule: str = "bce",
+) -> Array:
+    """The weight that maximises the expected ``metric``; see :func:`optimize_alpha`.
+
+    Examples
+    --------
+    >>> round(float(optimal_alpha(0.01, 2.0)), 2)
+    2.01
+    >>> round(float(optimal_alpha(0.01, 2.0, metric="balanced_accuracy")), 6)
+    99.0
+    """
+    return _optimize(*_check_search(beta, curve, metric, rule, "optimal_alpha")).alpha
+
+
+def search_bounds(inverse: ArrayLike) -> tuple[Array, Array]:
+    """``log`` of the smallest and largest weight searched, given the inverse-proportion weight.
+
+    The range is :data:`SEARCH_RANGE`, widened where needed to reach three decades either side
+    of ``(1 - beta) / beta``, so that extreme prevalences are searched around their own scale.
+    """
+    inverse = np.asarray(inverse, np.float64)
+    low = np.minimum(np.log(SEARCH_RANGE[0]), np.log(inverse) - _INVERSE_DECADES * np.log(10))
+    high = np.maximum(np.log(SEARCH_RANGE[1]), np.log(inverse) + _INVERSE_DECADES * np.log(10))
+    return low, high
+
+
+def _check_search(
+    beta: ArrayLike, curve: Curve | ArrayLike, metric: str, rule: str, owner: str
+) -> tuple[Array, Curve, Rule, ScoreFunction, float]:
+    """The checked arguments of a search, and the sign that turns ``metric`` into a maximum."""
+    return (
+        check_array(beta, "beta", owner, BETA_RANGE),
+        as_curve(curve, owner),
+        rule_named(rule, owner),
+        score_function(metric, owner),
+        -1.0 if metric in _LOWER_IS_BETTER else 1.0,
+    )
+
+
+def _optimize(beta: Array, curve: Curve, rule: Rule, score: ScoreFunction, sign: float) -> Optimum:
+    """The search of :func:`optimize_alpha` for the maximum of ``sign * score``; not validated."""
 
     def objective(log_alpha: Array) -> Array:
-        return sign * _score_at(np.exp(log_alpha), beta, curve, chosen_rule, score)
+        return sign * _expected_score(np.exp(log_alpha), beta, curve, rule, score)
 
     score_at_one = objective(np.zeros(()))
     shape = score_at_one.shape
@@ -172,38 +218,3 @@ def optimize_alpha(
         score_at_one=sign * score_at_one,
         score_at_inverse=sign * objective(np.log(inverse)),
     )
-
-
-def search_bounds(inverse: ArrayLike) -> tuple[Array, Array]:
-    """``log`` of the smallest and largest weight searched, given the inverse-proportion weight.
-
-    The range is :data:`SEARCH_RANGE`, widened where needed to reach three decades either side
-    of ``(1 - beta) / beta``, so that extreme prevalences are searched around their own scale.
-    """
-    inverse = np.asarray(inverse, np.float64)
-    low = np.minimum(np.log(SEARCH_RANGE[0]), np.log(inverse) - _INVERSE_DECADES * np.log(10))
-    high = np.maximum(np.log(SEARCH_RANGE[1]), np.log(inverse) + _INVERSE_DECADES * np.log(10))
-    return low, high
-
-
-def optimal_alpha(
-    beta: ArrayLike,
-    curve: Curve | ArrayLike,
-    metric: str = "f1",
-    rule: str = "bce",
-) -> Array:
-    """The weight that maximises the expected ``metric``; see :func:`optimize_alpha`.
-
-    Examples
-    --------
-    >>> round(float(optimal_alpha(0.01, 2.0)), 2)
-    2.01
-    >>> round(float(optimal_alpha(0.01, 2.0, metric="balanced_accuracy")), 6)
-    99.0
-    """
-    return optimize_alpha(beta, curve, metric, rule).alpha
-
-
-def _score_at(alpha: Array, beta: Array, curve: Curve, rule: Rule, score: ScoreFunction) -> Array:
-    x = rule.solve(curve, weight_ratio(alpha, beta))
-    return score(*expected_confusion(x, curve.specificity(x), beta))

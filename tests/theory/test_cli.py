@@ -29,8 +29,19 @@ TABLE_KEYS = {
     "gain_over_inverse",
 }
 WHAT_IF_KEYS = ("recall", "specificity", "precision", "f1", "balanced_accuracy", "mcc")
-WHAT_IF_GOOD = ["what-if", "--tpr", "0.6", "--tnr", "0.9", "--beta", "0.01", "--alpha", "2"]
-WHAT_IF = ["what-if", "--tpr", "0.6", "--tnr", "0.99", "--beta", "0.01", "--alpha", "0.5,2,99"]
+POINT = ["--recall", "0.6", "--specificity", "0.9", "--beta", "0.01"]
+WHAT_IF_GOOD = ["what-if", *POINT, "--alpha", "2"]
+WHAT_IF = [
+    "what-if",
+    "--recall",
+    "0.6",
+    "--specificity",
+    "0.99",
+    "--beta",
+    "0.01",
+    "--alpha",
+    "0.5,2,99",
+]
 
 
 def _run(capsys, argv):
@@ -45,7 +56,7 @@ def test_table_numbers_agree_with_optimize_alpha(capsys):
     assert len(rows) == 3 * 2 * 2  # p values x rules x metrics
     seen = set()
     for beta, p, rule, metric, alpha, score, at_one, at_inverse, *gains in rows:
-        best = optimize_alpha(float(beta), Superellipse(float(p)), metric, rule)
+        best = optimize_alpha(float(beta), Superellipse(float(p)), metric=metric, rule=rule)
         assert float(alpha) == pytest.approx(float(best.alpha), rel=1e-3)
         assert float(score) == pytest.approx(float(best.score), abs=6e-5)
         assert float(at_one) == pytest.approx(float(best.score_at_one), abs=6e-5)
@@ -76,7 +87,9 @@ def test_table_json(capsys):
     assert len(records) == 2 * 3 * 2 * 2
     for record in records:
         assert set(record) == TABLE_KEYS
-        best = optimize_alpha(record["beta"], record["p"], record["metric"], record["rule"])
+        best = optimize_alpha(
+            record["beta"], record["p"], metric=record["metric"], rule=record["rule"]
+        )
         # The command solves a grid at once; arrays round a little differently from scalars.
         assert record["alpha_opt"] == pytest.approx(float(best.alpha), rel=1e-7)
         assert record["score_opt"] == pytest.approx(float(best.score), rel=1e-12)
@@ -86,9 +99,9 @@ def test_table_json(capsys):
 
 def test_what_if_table(capsys):
     lines = _run(capsys, WHAT_IF).splitlines()
-    assert lines[0].startswith("# binormal curve through (tpr=0.6, tnr=0.99)")
+    assert lines[0].startswith("# binormal curve through (recall=0.6, specificity=0.99)")
     assert lines[1].split() == ["alpha", *WHAT_IF_KEYS]
-    scores = what_if(0.6, 0.99, 0.01, np.array([0.5, 2.0, 99.0]))
+    scores = what_if(0.6, 0.99, beta=0.01, alpha=np.array([0.5, 2.0, 99.0]))
     for line, i in zip(lines[2:], range(3), strict=True):
         cells = [float(cell) for cell in line.split()]
         assert cells[1] == pytest.approx(scores["recall"][i], abs=6e-5)
@@ -96,10 +109,18 @@ def test_what_if_table(capsys):
 
 
 def test_what_if_json(capsys):
-    argv = [*WHAT_IF, "--alpha-observed", "2", "--curve", "superellipse", "--rule", "bce"]
+    argv = [*WHAT_IF, "--alpha-observed", "2", "--family", "superellipse", "--rule", "bce"]
     records = json.loads(_run(capsys, [*argv, "--json"]))
     assert [record["alpha"] for record in records] == [0.5, 2.0, 99.0]
-    scores = what_if(0.6, 0.99, 0.01, np.array([0.5, 2.0, 99.0]), 2.0, "superellipse", "bce")
+    scores = what_if(
+        0.6,
+        0.99,
+        beta=0.01,
+        alpha=np.array([0.5, 2.0, 99.0]),
+        alpha_observed=2.0,
+        family="superellipse",
+        rule="bce",
+    )
     for i, record in enumerate(records):
         assert set(record) == {"alpha", *WHAT_IF_KEYS}
         for name in WHAT_IF_KEYS:
@@ -116,7 +137,15 @@ def test_what_if_json(capsys):
         (["table", "--help"], ["--beta", "--p", "--rule", "--metric", "--json"]),
         (
             ["what-if", "--help"],
-            ["--tpr", "--tnr", "--beta", "--alpha", "--alpha-observed", "--curve", "--rule"],
+            [
+                "--recall",
+                "--specificity",
+                "--beta",
+                "--alpha",
+                "--alpha-observed",
+                "--family",
+                "--rule",
+            ],
         ),
     ],
 )
@@ -138,41 +167,35 @@ def test_help_lists_every_flag(capsys, argv, flags):
         (["--rule", "x"], ["--rule", "'x'"]),
         (["--metric", "nope"], ["--metric", "'nope'"]),
         (
-            ["what-if", "--tpr", "2", "--tnr", "0.9", "--beta", "0.01", "--alpha", "2"],
-            ["--tpr", "'2'"],
+            ["what-if", "--recall", "2", "--specificity", "0.9", "--beta", "0.01", "--alpha", "2"],
+            ["--recall", "'2'"],
         ),
         (
-            ["what-if", "--tpr", "0.6", "--tnr", "0", "--beta", "0.01", "--alpha", "2"],
-            ["--tnr", "'0'"],
+            ["what-if", "--recall", "0.6", "--specificity", "0", "--beta", "0.01", "--alpha", "2"],
+            ["--specificity", "'0'"],
         ),
+        (["what-if", *POINT, "--alpha", "0"], ["--alpha", "'0'"]),
+        ([*WHAT_IF_GOOD, "--family", "x"], ["--family", "'x'"]),
         (
-            ["what-if", "--tpr", "0.6", "--tnr", "0.9", "--beta", "0.01", "--alpha", "0"],
-            ["--alpha", "'0'"],
-        ),
-        ([*WHAT_IF_GOOD, "--curve", "x"], ["--curve", "'x'"]),
-        (
-            ["what-if", "--tpr", "0.6", "--tnr", "0.9", "--beta", "0.01"],
+            ["what-if", *POINT],
             ["one of the arguments --alpha --positive-fraction is required"],
         ),
-        (
-            [
-                "what-if",
-                "--tpr",
-                "0.6",
-                "--tnr",
-                "0.9",
-                "--beta",
-                "0.01",
-                "--positive-fraction",
-                "1",
-            ],
-            ["--positive-fraction", "'1'"],
-        ),
+        (["what-if", *POINT, "--positive-fraction", "1"], ["--positive-fraction", "'1'"]),
         ([*WHAT_IF_GOOD, "--rule", "x"], ["--rule", "'x'"]),
         ([*WHAT_IF_GOOD, "--alpha-observed", "-1"], ["--alpha-observed", "'-1'"]),
         (
-            ["what-if", "--tpr", "0.3", "--tnr", "0.4", "--beta", "0.01", "--alpha", "2"],
-            ["'tpr' and 'tnr'", "chance line", "tpr=0.3 and tnr=0.4"],
+            [
+                "what-if",
+                "--recall",
+                "0.3",
+                "--specificity",
+                "0.4",
+                "--beta",
+                "0.01",
+                "--alpha",
+                "2",
+            ],
+            ["'recall' and 'specificity'", "chance line", "recall=0.3 and specificity=0.4"],
         ),
     ],
 )
@@ -215,7 +238,7 @@ def test_module_entry_point():
 
 
 def test_what_if_positive_fraction_is_the_equivalent_weight(capsys):
-    base = ["what-if", "--tpr", "0.6", "--tnr", "0.99", "--beta", "0.01", "--json"]
+    base = ["what-if", "--recall", "0.6", "--specificity", "0.99", "--beta", "0.01", "--json"]
     main([*base, "--positive-fraction", "0.5"])
     resampled = json.loads(capsys.readouterr().out)
     main([*base, "--alpha", "99"])
