@@ -22,6 +22,18 @@ BAD_INPUT = {
 
 
 @pytest.mark.slow
+def test_theory_runs_as_a_module():
+    result = subprocess.run(
+        [sys.executable, "-m", "theory", "--beta", "0.01", "--p", "2,5,20"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 13
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("command", list(BAD_INPUT))
 def test_bad_input_through_a_real_process(command, tmp_path):
     argv, named = BAD_INPUT[command]

@@ -1,19 +1,16 @@
 """``python -m theory``: the table, what-if, help and errors."""
 
+import inspect
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from theory.cli import main
+from theory.cli import build_parser, main
 from theory.curves import Superellipse
 from theory.optimum import optimize_alpha
 from theory.whatif import what_if
 
-ROOT = Path(__file__).resolve().parents[2]
 TABLE_KEYS = {
     "beta",
     "p",
@@ -213,28 +210,12 @@ def test_bad_input_is_a_one_line_error(capsys, argv, named):
     assert "Traceback" not in captured.err
 
 
-def test_module_entry_point():
-    def run(*argv):
-        return subprocess.run(
-            [sys.executable, "-m", "theory", *argv],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            timeout=120,
-            check=False,
-        )
-
-    ok = run("--beta", "0.01", "--p", "2,5,20")
-    assert ok.returncode == 0, ok.stderr
-    assert len(ok.stdout.splitlines()) == 13
-
-    bad = run("--beta", "1.5")
-    assert bad.returncode == 2
-    assert bad.stdout == ""
-    assert "Traceback" not in bad.stderr
-    last = bad.stderr.strip().splitlines()[-1]
-    assert "error: argument --beta" in last
-    assert "'1.5'" in last
+def test_what_if_defaults_are_the_apis():
+    args = build_parser().parse_args(["what-if", "--recall", "0.6", "--specificity", "0.9",
+                                      "--beta", "0.01", "--alpha", "2"])  # fmt: skip
+    defaults = inspect.signature(what_if).parameters
+    for name in ("alpha_observed", "family", "rule"):
+        assert getattr(args, name) == defaults[name].default, name
 
 
 def test_what_if_positive_fraction_is_the_equivalent_weight(capsys):
