@@ -8,7 +8,9 @@ The public API, all vectorised over its numeric arguments:
   over no weight and over the inverse-proportion weight;
 - :func:`fit_curve`: the member of a family closest to observed operating points;
 - :func:`what_if` and :func:`equivalent_weight`: what reweighting or resampling does to a
-  model one already has;
+  model one already has, from one observed point;
+- :class:`EmpiricalCurve` and :func:`what_if_scores`: the same from the model's scores on a
+  validation set (its whole ROC), with the threshold that does the same without retraining;
 - the :class:`Curve` protocol, and the families :class:`Superellipse`,
   :class:`AsymmetricSuperellipse`, :class:`Binormal` (:data:`FAMILIES`); rules ``"bce"`` and
   ``"bayes"`` (:data:`RULES`);
@@ -24,14 +26,15 @@ Vocabulary
   number ``p >= 1`` for the post's superellipse; ``family`` is always a family name of
   :data:`FAMILIES` (or, where a curve is fitted through a point, a callable
   ``(recall, specificity) -> curve``).
-- ``rule`` defaults to ``"bce"``, the post's derivation, everywhere except :func:`what_if`,
-  where it defaults to ``"bayes"``: a model one already has is, near enough, a calibrated model
-  thresholded at 1/2.
+- ``rule`` defaults to ``"bce"``, the post's derivation, everywhere except :func:`what_if` and
+  :func:`what_if_scores`, where it defaults to ``"bayes"``: a model one already has is, near
+  enough, a calibrated model thresholded at its threshold.
 - The first few arguments are positional; the rest (``rule``, ``metric``, ``family``, ...) are
   keyword-only.
 """
 
 from theory.curves import FAMILIES, AsymmetricSuperellipse, Binormal, Curve, Superellipse
+from theory.empirical import EmpiricalCurve
 from theory.fit import fit_curve
 from theory.operating import expected_score, expected_scores, operating_point
 from theory.optimum import (
@@ -44,6 +47,7 @@ from theory.optimum import (
 from theory.rules import RULES, weight_ratio
 from theory.scores import SCORE_NAMES, confusion_scores, expected_confusion
 from theory.whatif import equivalent_weight, what_if
+from theory.whatif_scores import WhatIfScores, what_if_scores
 
 __all__ = [
     "FAMILIES",
@@ -53,8 +57,10 @@ __all__ = [
     "AsymmetricSuperellipse",
     "Binormal",
     "Curve",
+    "EmpiricalCurve",
     "Optimum",
     "Superellipse",
+    "WhatIfScores",
     "confusion_scores",
     "equivalent_weight",
     "expected_confusion",
@@ -67,4 +73,5 @@ __all__ = [
     "optimize_alpha",
     "weight_ratio",
     "what_if",
+    "what_if_scores",
 ]

@@ -9,6 +9,7 @@ Along a concave tradeoff curve the ratio-of-linear scores (precision, F-beta) an
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,9 +18,10 @@ from numpy.typing import ArrayLike, NDArray
 from params.validation import check_array
 from theory._solve import bisect_increasing
 from theory.curves import Curve, as_curve
+from theory.empirical import EmpiricalCurve, reported_quantity
 from theory.operating import _expected_score
-from theory.rules import BETA_RANGE, Rule, rule_named
-from theory.scores import ScoreFunction, score_function
+from theory.rules import BETA_RANGE, Rule, rule_named, weight_ratio
+from theory.scores import LOWER_IS_BETTER, ScoreFunction, expected_confusion, score_function
 
 __all__ = [
     "SEARCH_RANGE",
@@ -46,8 +48,6 @@ _EDGE_TOLERANCE = 1e-6
 _INVERSE_DECADES = 3.0
 #: Relative spread of the score over the whole search below which the optimum is flagged flat.
 _FLAT_TOLERANCE = 1e-12
-#: Error rates, which are minimised rather than maximised.
-_LOWER_IS_BETTER = frozenset({"hter"})
 
 
 @dataclass(frozen=True)
@@ -173,7 +173,7 @@ def _check_search(
         as_curve(curve, owner),
         rule_named(rule, owner),
         score_function(metric, owner),
-        -1.0 if metric in _LOWER_IS_BETTER else 1.0,
+        -1.0 if metric in LOWER_IS_BETTER else 1.0,
     )
 
 
@@ -182,6 +182,9 @@ def _optimize(beta: Array, curve: Curve, rule: Rule, score: ScoreFunction, sign:
 
     def objective(log_alpha: Array) -> Array:
         return sign * _expected_score(np.exp(log_alpha), beta, curve, rule, score)
+
+    if isinstance(curve, EmpiricalCurve) and curve.fitted is None:
+        return _optimize_vertices(beta, curve, rule, score, sign, objective)
 
     score_at_one = objective(np.zeros(()))
     shape = score_at_one.shape
@@ -216,5 +219,42 @@ def _optimize(beta: Array, curve: Curve, rule: Rule, score: ScoreFunction, sign:
         at_edge=np.asarray(at_edge),
         flat=np.asarray(spread <= _FLAT_TOLERANCE * (1.0 + np.abs(refined))),
         score_at_one=sign * score_at_one,
+        score_at_inverse=sign * objective(np.log(inverse)),
+    )
+
+
+def _optimize_vertices(
+    beta: Array,
+    curve: EmpiricalCurve,
+    rule: Rule,
+    score: ScoreFunction,
+    sign: float,
+    objective: Callable[[Array], Array],
+) -> Optimum:
+    """The best of the vertices ``rule`` can reach on an exact hull, scored one by one.
+
+    Each vertex is reached by an interval of weights; the reported weight is the largest of
+    them (:func:`theory.empirical.reported_quantity`), at the edge when the interval is unbounded.
+    """
+    indices, boundaries = curve.candidates(rule.name)
+    x, z = curve.hull.recall[indices], curve.hull.specificity[indices]
+    shape = beta.shape
+    column = (-1,) + (1,) * len(shape)
+    rates = expected_confusion(x.reshape(column), z.reshape(column), beta)
+    values = np.broadcast_to(sign * score(*rates), (x.size, *shape))
+    best = np.argmax(values, axis=0)
+    lower = np.concatenate(([0.0], boundaries))[best]
+    upper = np.concatenate((boundaries, [np.inf]))[best]
+    ratio = reported_quantity(lower, upper)
+    alpha = ratio / weight_ratio(1.0, beta)
+    spread = values.max(axis=0) - values.min(axis=0)
+    refined = np.take_along_axis(values, best[None], axis=0)[0]
+    inverse = (1.0 - beta) / beta
+    return Optimum(
+        alpha=alpha,
+        score=sign * refined,
+        at_edge=np.asarray(np.isinf(upper)),
+        flat=np.asarray(spread <= _FLAT_TOLERANCE * (1.0 + np.abs(refined))),
+        score_at_one=sign * objective(np.zeros(shape)),
         score_at_inverse=sign * objective(np.log(inverse)),
     )

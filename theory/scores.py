@@ -19,6 +19,7 @@ from numpy.typing import ArrayLike, NDArray
 from params.validation import Interval, ParameterError, check_array
 
 __all__ = [
+    "LOWER_IS_BETTER",
     "SCORE_NAMES",
     "check_fbeta",
     "confusion_scores",
@@ -112,6 +113,8 @@ _SCORES: dict[str, ScoreFunction] = {
 
 #: Names of the scores that :func:`confusion_scores` always returns.
 SCORE_NAMES: tuple[str, ...] = tuple(_SCORES)
+#: Error rates: scores that are minimised rather than maximised.
+LOWER_IS_BETTER: frozenset[str] = frozenset({"hter"})
 
 _FBETA_NAME = re.compile(r"^f(\d+(?:\.\d+)?)$")
 
