@@ -47,17 +47,20 @@ class Setting:
     Parameters
     ----------
     kind : {float, int, str}
-        The type of the value (of each value, for a grid).
+        The type of the value (of each value, for a grid or a list).
     help : str
-        One line for ``--help`` and the README; the allowed values are appended.
+        One line for ``--help`` and the README; a list's choices are appended.
     interval : Interval, optional
         The allowed range of a number.
     choices : tuple of str, optional
-        The allowed strings (a registry's keys).
+        The allowed strings (a registry's keys); of each item, for a list.
     spacing : {"log", "linear"}, optional
         Makes the setting a grid: a non-empty tuple of numbers, stored sorted and without
         duplicates, given on the command line as ``LO:HI[:N]`` (``N`` values with this spacing)
         or a comma list.
+    many : bool, default False
+        Makes the setting a list of strings: a non-empty tuple of non-empty str, stored in the
+        order given without duplicates, given on the command line as a comma list.
     optional : bool, default False
         None is allowed too; ``none_means`` says what it stands for.
     none_means : str, optional
@@ -65,8 +68,9 @@ class Setting:
     metavar : str, optional
         The value's name in ``--help`` (default: the setting's name in capitals).
     default_text : str, optional
-        A grid's default as the command line writes it (``LO:HI:N`` or a comma list); the
-        declared default is this text parsed, so the API and every command agree on it.
+        A grid's or a list's default as the command line writes it (``LO:HI:N`` or a comma
+        list); the declared default is this text parsed, so the API and every command agree on
+        it.
     """
 
     kind: type
@@ -74,6 +78,7 @@ class Setting:
     interval: Interval | None = None
     choices: tuple[str, ...] | None = None
     spacing: str | None = None
+    many: bool = False
     optional: bool = False
     none_means: str | None = None
     metavar: str | None = None
@@ -81,8 +86,12 @@ class Setting:
 
     def allowed(self) -> str:
         """What the value may be, in words: ``"a float in the range (0, 1)"``."""
-        if self.choices is not None:
-            text = "one of " + ", ".join(repr(choice) for choice in self.choices)
+        if self.many and self.choices is not None:
+            text = f"a non-empty list of names from {_quoted(self.choices)}"
+        elif self.many:
+            text = "a non-empty list of non-empty str"
+        elif self.choices is not None:
+            text = f"one of {_quoted(self.choices)}"
         elif self.spacing is not None:
             text = f"a non-empty list of floats in the range {self.interval}"
         elif self.kind is str:
@@ -102,6 +111,8 @@ class Setting:
         """
         if value is None and self.optional:
             return None
+        if self.many:
+            return self._validate_list(value, name, owner)
         if self.choices is not None:
             if not isinstance(value, str) or value not in self.choices:
                 raise ParameterError(name, owner, self.allowed(), value)
@@ -139,6 +150,19 @@ class Setting:
             raise ParameterError(name, owner, self.allowed(), float(array[bad][0]))
         return tuple(float(v) for v in np.unique(array))
 
+    def _validate_list(self, value: Any, name: str, owner: str) -> tuple[str, ...]:
+        if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+            raise ParameterError(name, owner, self.allowed(), value)
+        items = tuple(value)
+        if not items:
+            raise ParameterError(name, owner, self.allowed(), value)
+        for item in items:
+            if not isinstance(item, str) or not item:
+                raise ParameterError(name, owner, self.allowed(), item)
+            if self.choices is not None and item not in self.choices:
+                raise ParameterError(name, owner, self.allowed(), item)
+        return tuple(dict.fromkeys(items))
+
     def parser(self, name: str) -> Callable[[str], Any]:
         """The ``argparse`` type of the setting's flag: text in, validated value out.
 
@@ -148,6 +172,8 @@ class Setting:
         def parse(text: str) -> Any:
             if self.spacing is not None:
                 values = grid(self.interval, spacing=self.spacing)(text)
+            elif self.many:
+                values = [item.strip() for item in text.split(",")]
             elif self.kind is str:
                 values = text
             else:
@@ -163,29 +189,35 @@ class Setting:
         return parse
 
     def help_text(self) -> str:
-        """The help line, with what None means where it is allowed."""
+        """The help line, with what None means where it is allowed and a list's choices."""
         if self.optional and self.none_means:
             return f"{self.help}; None: {self.none_means}"
+        if self.many and self.choices is not None:
+            return f"{self.help}, comma list of {', '.join(self.choices)}"
         return self.help
 
 
 def setting(default: Any, kind: type, help: str, **details: Any) -> Any:
     """A dataclass field that declares a setting (see :class:`Setting` for ``details``).
 
-    A grid's ``default`` is written as on the command line (``"1:316.227766:15"``); the field's
-    default is that text parsed.
+    A grid's or a list's ``default`` is written as on the command line (``"1:316.227766:15"``,
+    ``"a,b"``); the field's default is that text parsed.
 
     Returns
     -------
     dataclasses.Field
         With the default and the :class:`Setting` in its metadata.
     """
-    if details.get("spacing") is not None:
+    if details.get("spacing") is not None or details.get("many"):
         declaration = Setting(kind=kind, help=help, default_text=default, **details)
         default = declaration.parser("default")(default)
     else:
         declaration = Setting(kind=kind, help=help, **details)
     return dataclasses.field(default=default, metadata={_METADATA_KEY: declaration})
+
+
+def _quoted(choices: Iterable[str]) -> str:
+    return ", ".join(repr(choice) for choice in choices)
 
 
 def declared(cls: type) -> dict[str, Setting]:
@@ -243,7 +275,7 @@ def add_arguments(
         if name not in defaults and declaration.default_text is not None:
             default = declaration.default_text
         options: dict[str, Any] = {"default": default, "help": declaration.help_text()}
-        if declaration.choices is not None:
+        if declaration.choices is not None and not declaration.many:
             options["choices"] = declaration.choices
         else:
             options["type"] = declaration.parser(name)

@@ -29,6 +29,8 @@ class Toy:
         None, int, "a limit", interval=Interval(1, 9, "both"), optional=True, none_means="none"
     )
     address: str | None = setting(None, str, "an address", optional=True, metavar="ADDRESS")
+    parts: tuple[str, ...] = setting("x,y", str, "parts", many=True, choices=("x", "y", "z"))
+    tags: tuple[str, ...] = setting("a", str, "tags", many=True)
 
     def __post_init__(self) -> None:
         validate_fields(self)
@@ -57,11 +59,22 @@ def test_a_grid_default_is_its_text_parsed():
         ("kind", "c", r"one of 'a', 'b'"),
         ("limit", 10, r"an int in the range \[1, 9\] or None"),
         ("address", "", r"a non-empty str or None"),
+        ("parts", "x", r"a non-empty list of names from 'x', 'y', 'z'. Got 'x'"),
+        ("parts", [], r"a non-empty list of names from 'x', 'y', 'z'. Got \[\]"),
+        ("parts", ["x", "w"], r"a non-empty list of names from 'x', 'y', 'z'. Got 'w'"),
+        ("tags", ["a", ""], r"a non-empty list of non-empty str. Got ''"),
+        ("tags", [1], r"a non-empty list of non-empty str. Got 1"),
     ],
 )
 def test_a_bad_value_names_the_setting_and_what_is_allowed(name, value, allowed):
     with pytest.raises(ParameterError, match=rf"^The '{name}' parameter of Toy must be {allowed}"):
         Toy(**{name: value})
+
+
+def test_a_list_keeps_its_order_without_duplicates():
+    assert Toy().parts == ("x", "y")
+    assert Toy(parts=["z", "x", "z"]).parts == ("z", "x")
+    assert Toy(tags=("b", "a")).tags == ("b", "a")
 
 
 def test_flags_come_from_the_declaration():
@@ -72,9 +85,14 @@ def test_flags_come_from_the_declaration():
     assert Toy(**settings_from_arguments(Toy, args)) == Toy(
         count=7, weights=(1.0, 3.0), limit=4, address="x:1"
     )
-    help_text = parser.format_help()
+    args = parser.parse_args(["--parts", "z, x", "--tags", "b,b,c"])
+    assert Toy(**settings_from_arguments(Toy, args)) == Toy(
+        count=7, parts=("z", "x"), tags=("b", "c")
+    )
+    help_text = " ".join(parser.format_help().split())
     assert "ADDRESS" in help_text
     assert "a limit; None: none" in help_text
+    assert "parts, comma list of x, y, z" in help_text
 
 
 @pytest.mark.parametrize(
@@ -84,6 +102,8 @@ def test_flags_come_from_the_declaration():
         (["--count", "0"], "must be an int in the range [1, inf). Got '0' instead."),
         (["--weights", "1,0"], "must be a float in the range (0, inf). Got '0' instead."),
         (["--limit", "10"], "must be an int in the range [1, 9]. Got '10' instead."),
+        (["--parts", "x,w"], "must be a non-empty list of names from 'x', 'y', 'z'. Got 'x,w'"),
+        (["--tags", "a,,b"], "must be a non-empty list of non-empty str. Got 'a,,b' instead."),
     ],
 )
 def test_a_bad_flag_is_worded_like_the_api(flags, message):
