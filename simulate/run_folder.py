@@ -23,8 +23,10 @@ import contextlib
 import json
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
+from importlib import metadata
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -43,6 +45,9 @@ __all__ = [
     "RunFolder",
     "atomic_path",
     "load_run",
+    "package_versions",
+    "write_json",
+    "write_parquet",
 ]
 
 FITS_FILE = "fits.parquet"
@@ -52,6 +57,8 @@ FIGURE_FILE = "f1_vs_alpha.png"
 _PARTS_DIR = "parts"
 _PARTS_CONFIG = "config.json"
 _METADATA_KEY = b"classweights.run"
+#: Packages whose versions a run's record names.
+_VERSIONED_PACKAGES = ("numpy", "scipy", "scikit-learn", "numba", "pandas", "joblib")
 
 
 def _current_umask() -> int:
@@ -187,10 +194,10 @@ class RunFolder:
 
         ``run.json`` is written last: a folder that has it is finished.
         """
-        _write_fits(self.path / FITS_FILE, run.fits, run.run)
+        write_parquet(self.path / FITS_FILE, run.fits, run.run)
         with atomic_path(self.path / SUMMARY_FILE) as temporary:
             run.summary.to_csv(temporary, index=False)
-        _write_json(self.path / RUN_FILE, run.run)
+        write_json(self.path / RUN_FILE, run.run)
         shutil.rmtree(self._parts, ignore_errors=True)
 
     def _stored_config(self) -> dict[str, Any] | None:
@@ -203,7 +210,7 @@ class RunFolder:
         """Create ``parts/`` holding ``config.json``, atomically: it never exists without it."""
         temporary = Path(tempfile.mkdtemp(dir=self.path, prefix=f".{_PARTS_DIR}.", suffix=".tmp"))
         try:
-            _write_json(temporary / _PARTS_CONFIG, config)
+            write_json(temporary / _PARTS_CONFIG, config)
             os.replace(temporary, self._parts)
         finally:
             shutil.rmtree(temporary, ignore_errors=True)
@@ -259,14 +266,28 @@ def load_run(directory: str | os.PathLike[str]) -> RunData:
     return RunData(fits=fits, summary=summary, run=run)
 
 
-def _write_json(target: Path, payload: dict[str, Any]) -> None:
+def package_versions() -> dict[str, str]:
+    """Python's version and those of the packages a run's numbers depend on, by name."""
+    versions = {"python": sys.version.split()[0]}
+    for package in _VERSIONED_PACKAGES:
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = "not installed"
+    return versions
+
+
+def write_json(target: str | os.PathLike[str], payload: dict[str, Any]) -> None:
+    """``payload`` as indented JSON in ``target``, atomically."""
     with atomic_path(target) as temporary:
         temporary.write_text(json.dumps(payload, indent=2) + "\n")
 
 
-def _write_fits(target: Path, fits: pd.DataFrame, record: dict[str, Any]) -> None:
-    """The per-fit table as parquet with ``record`` (JSON) in its schema, atomically."""
-    table = pa.Table.from_pandas(fits, preserve_index=False)
+def write_parquet(
+    target: str | os.PathLike[str], frame: pd.DataFrame, record: dict[str, Any]
+) -> None:
+    """``frame`` as parquet with ``record`` (JSON) in its schema's metadata, atomically."""
+    table = pa.Table.from_pandas(frame, preserve_index=False)
     merged = {**(table.schema.metadata or {}), _METADATA_KEY: json.dumps(record).encode()}
     with atomic_path(target) as temporary:
         pq.write_table(table.replace_schema_metadata(merged), temporary)

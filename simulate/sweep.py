@@ -7,7 +7,6 @@ import os
 import sys
 import time
 from functools import partial
-from importlib import metadata
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -20,7 +19,7 @@ from simulate.backends import DEFAULT_BACKEND, ParallelConfig, imap_unordered
 from simulate.config import SweepConfig
 from simulate.data import dataset_seeds, make_dataset
 from simulate.engine import ENGINES
-from simulate.run_folder import RunData, RunFolder
+from simulate.run_folder import RunData, RunFolder, package_versions
 from simulate.summary import per_cell
 
 __all__ = ["FIT_COLUMNS", "Chunk", "plan_chunks", "run_chunk", "run_sweep", "tidy_fits"]
@@ -44,7 +43,6 @@ FIT_COLUMNS: tuple[str, ...] = (
     "f1",
     "balanced_accuracy",
 )
-_VERSIONED_PACKAGES = ("numpy", "scipy", "scikit-learn", "numba", "pandas", "joblib")
 
 
 class Chunk(NamedTuple):
@@ -220,15 +218,5 @@ def _record(config: SweepConfig, parallel: ParallelConfig, elapsed: float) -> di
         "cpu_count": os.cpu_count(),
         "elapsed_seconds": round(elapsed, 3),
         "fits_per_second": round(config.n_fits / elapsed, 2) if elapsed > 0 else None,
-        "versions": {"python": sys.version.split()[0], **_versions()},
+        "versions": package_versions(),
     }
-
-
-def _versions() -> dict[str, str]:
-    versions = {}
-    for package in _VERSIONED_PACKAGES:
-        try:
-            versions[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            versions[package] = "not installed"
-    return versions
