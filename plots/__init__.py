@@ -8,7 +8,9 @@ Theory (no run needed; the post's setting beta = 0.01 by default):
   curve's best weight and the inverse-proportion weight marked (``theoretic_scores`` for F1,
   ``theoretic_scores_balanced_accuracy``);
 - :func:`plot_optimal_alpha_map`: the best weight for F1 over prevalence and curve quality, for
-  both rules, beside the inverse-proportion weight (``optimal_alpha_map``).
+  both rules, beside the inverse-proportion weight (``optimal_alpha_map``);
+- :func:`plot_balanced_validation`: what choosing the threshold by F1 on a balanced validation
+  set costs at 1% positives, against choosing it at 1% (``balanced_validation``).
 
 A run's per-cell summary (``summary.csv``, see :func:`simulate.summary.per_cell`):
 
@@ -43,6 +45,7 @@ from plots.simulation import (
     plot_theory_vs_simulation,
 )
 from plots.tradeoff import plot_tradeoff_curves
+from plots.validation import choose_thresholds, plot_balanced_validation
 
 __all__ = [
     "P_COLORMAP",
@@ -51,8 +54,10 @@ __all__ = [
     "THEORY_ALPHA",
     "THEORY_BETA",
     "THEORY_P",
+    "choose_thresholds",
     "optimal_alpha_grid",
     "pick_separations",
+    "plot_balanced_validation",
     "plot_empirical_scores",
     "plot_operating_points",
     "plot_optimal_alpha_map",

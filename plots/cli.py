@@ -27,6 +27,7 @@ from plots.simulation import (
     plot_theory_vs_simulation,
 )
 from plots.tradeoff import plot_tradeoff_curves
+from plots.validation import plot_balanced_validation
 from simulate.run_folder import RUN_FILE, SUMMARY_FILE, load_run
 from simulate.summary import SUMMARY_SCORES
 
@@ -55,6 +56,7 @@ FIGURES: dict[str, Callable[[RunSummary], Figure]] = {
     "theory_vs_simulation": lambda run: plot_theory_vs_simulation(run.summary, beta=run.beta),
     "optimal_alpha_map": lambda run: plot_optimal_alpha_map(),
     "operating_points": lambda run: plot_operating_points(run.summary, beta=run.beta),
+    "balanced_validation": lambda run: plot_balanced_validation(),
 }
 
 
@@ -65,8 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Draw every figure of the study: the theory's (tradeoff curves, expected F1 and "
             "balanced accuracy against the class weight, the best weight over prevalence and "
-            "curve quality) and a saved run's (simulated F1, the theory beside it, the "
-            f"operating points), and write them as {', '.join(f'{n}.<format>' for n in FIGURES)}."
+            "curve quality, a threshold chosen on a balanced validation set) and a saved run's "
+            "(simulated F1, the theory beside it, the operating points), and write them as "
+            f"{', '.join(f'{n}.<format>' for n in FIGURES)}."
         ),
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
