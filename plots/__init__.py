@@ -21,6 +21,11 @@ A run's per-cell summary (``summary.csv``, see :func:`simulate.summary.per_cell`
 - :func:`plot_operating_points`: simulated mean (recall, specificity) across ``alpha`` with the
   fitted curves (``operating_points``).
 
+The retraining study's summary (``python -m simulate.retraining``):
+
+- :func:`plot_retraining`: mean predicted and real recall, specificity and F1 against the weight
+  a model is retrained with, per model and data set (``predicted_vs_real.png`` of the study).
+
 Colours are shared: p always by :data:`P_COLORMAP` under :data:`P_NORM`, class_sep by
 :data:`SEPARATION_COLORMAP`. No function draws through pyplot or writes a file;
 :func:`save_figure` writes one, and ``python -m plots`` (:mod:`plots.cli`) writes them all to
@@ -36,6 +41,7 @@ from plots._style import (
     THEORY_P,
 )
 from plots.optimum_map import optimal_alpha_grid, plot_optimal_alpha_map
+from plots.retraining import plot_retraining
 from plots.save import save_figure
 from plots.scores import plot_theoretic_scores
 from plots.simulation import (
@@ -61,6 +67,7 @@ __all__ = [
     "plot_empirical_scores",
     "plot_operating_points",
     "plot_optimal_alpha_map",
+    "plot_retraining",
     "plot_theoretic_scores",
     "plot_theory_vs_simulation",
     "plot_tradeoff_curves",

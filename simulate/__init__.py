@@ -5,6 +5,9 @@
   summary and record (:class:`RunData`);
 - :func:`load_run`: read a saved run back (the same :class:`RunData`);
 - :data:`ENGINES`: the tree implementations, ``"numba"`` and ``"sklearn"``.
+
+:mod:`simulate.retraining` (``python -m simulate.retraining``) is another study: whether
+:func:`theory.what_if_scores` predicts what retraining a scikit-learn model at a new weight does.
 """
 
 from simulate.config import SweepConfig

@@ -12,6 +12,10 @@ ROOT = Path(__file__).resolve().parents[1]
 BAD_INPUT = {
     "simulate": (["-m", "simulate", "--beta", "2"], "argument --beta"),
     "simulate.fidelity": (["-m", "simulate.fidelity", "--reps", "4"], "argument --reps"),
+    "simulate.retraining": (
+        ["-m", "simulate.retraining", "--datasets", "iris"],
+        "argument --datasets",
+    ),
     "theory table": (["-m", "theory", "--beta", "1.5"], "argument --beta"),
     "theory what-if": (
         ["-m", "theory", "what-if", "--recall", "0.6", "--specificity", "0.99", "--beta", "0"],

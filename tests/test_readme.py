@@ -19,6 +19,7 @@ def _parsers() -> dict[str, argparse.ArgumentParser]:
     import plots.cli
     import simulate.cli
     import simulate.fidelity
+    import simulate.retraining
     import theory.cli
 
     theory_parser = theory.cli.build_parser()
@@ -30,6 +31,7 @@ def _parsers() -> dict[str, argparse.ArgumentParser]:
     return {
         "python -m simulate": simulate.cli.build_parser(),
         "python -m simulate.fidelity": simulate.fidelity.build_parser(),
+        "python -m simulate.retraining": simulate.retraining.build_parser(),
         "python -m theory table": commands.choices["table"],
         "python -m theory what-if": commands.choices["what-if"],
         "python -m plots": plots.cli.build_parser(),

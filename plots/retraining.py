@@ -1,0 +1,99 @@
+"""The retraining study's figure: what the prediction said retraining would do, and what it did.
+
+It takes the study's summary (``summary.csv`` of ``python -m simulate.retraining``, see
+:func:`simulate.retraining.summarise_retraining`).
+"""
+
+from __future__ import annotations
+
+import matplotlib as mpl
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from plots._style import SCORE_LABELS, alpha_axis, new_figure, require_columns
+from simulate.retraining import DEFAULT_VARIANT, SCORES
+
+__all__ = ["plot_retraining"]
+
+#: Colours of the data sets, in the order they appear in the summary.
+_DATASET_COLORS = mpl.colormaps["tab10"].colors
+#: Size in inches of one panel.
+_PANEL_SIZE = (4.2, 3.2)
+
+
+def plot_retraining(summary: pd.DataFrame, *, variant: str = DEFAULT_VARIANT) -> Figure:
+    """Mean predicted and mean real recall, specificity and F1 against the weight.
+
+    One row of panels per model, one column per score; in each panel one colour per data set,
+    the real values after retraining solid with filled dots, the prediction from the
+    ``alpha = 1`` model's validation scores dashed with open dots. Where the dashed line leaves
+    the solid one, the prediction is biased.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        The study's summary: ``model``, ``dataset``, ``variant``, ``alpha``, ``n`` and
+        ``<score>_predicted``, ``<score>_real`` for recall, specificity and f1.
+    variant : str, default :data:`simulate.retraining.DEFAULT_VARIANT`
+        Which prediction to draw.
+
+    Returns
+    -------
+    Figure
+        A (models x 3) grid of axes; in each, per data set, a line with ``gid``
+        ``"real:<dataset>"`` and one with ``gid`` ``"predicted:<dataset>"`` (x the weights,
+        y the means).
+
+    Raises
+    ------
+    ValueError
+        If the summary lacks a needed column or has no rows of ``variant``.
+    """
+    columns = ["model", "dataset", "variant", "alpha", "n"]
+    columns += [f"{name}_{part}" for name in SCORES for part in ("predicted", "real")]
+    require_columns(summary, columns, "plot_retraining")
+    rows = summary[summary["variant"] == variant]
+    require_columns(rows, columns, f"plot_retraining (variant {variant!r})")
+    models = list(pd.unique(rows["model"]))
+    datasets = list(pd.unique(rows["dataset"]))
+    width, height = _PANEL_SIZE
+    fig = new_figure((width * len(SCORES), height * len(models)))
+    axes = fig.subplots(len(models), len(SCORES), squeeze=False, sharex=True)
+    low, high = float(rows["alpha"].min()), float(rows["alpha"].max())
+    for row_axes, model in zip(axes, models, strict=True):
+        for ax, name in zip(row_axes, SCORES, strict=True):
+            for index, dataset in enumerate(datasets):
+                cell = rows[(rows["model"] == model) & (rows["dataset"] == dataset)]
+                color = _DATASET_COLORS[index % len(_DATASET_COLORS)]
+                style = {"color": color, "lw": 1.6, "marker": "o", "ms": 4}
+                ax.plot(cell["alpha"], cell[f"{name}_real"], **style, gid=f"real:{dataset}")
+                ax.plot(
+                    cell["alpha"],
+                    cell[f"{name}_predicted"],
+                    **style,
+                    ls="--",
+                    mfc="white",
+                    gid=f"predicted:{dataset}",
+                )
+            alpha_axis(ax, low, high)
+            ax.grid(True, which="major", alpha=0.3)
+            ax.set_title(f"{model}: {SCORE_LABELS.get(name, name)}")
+        row_axes[0].set_ylabel("mean on the test split")
+    for ax in axes[-1]:
+        ax.set_xlabel("class weight α the model is retrained with")
+    handles = [
+        Line2D([], [], color=_DATASET_COLORS[i % len(_DATASET_COLORS)], lw=1.6, label=dataset)
+        for i, dataset in enumerate(datasets)
+    ]
+    handles += [
+        Line2D([], [], color="black", marker="o", lw=1.6, label="real, after retraining"),
+        Line2D([], [], color="black", marker="o", mfc="white", ls="--", label="predicted"),
+    ]
+    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles))
+    splits = int(rows["n"].max())
+    fig.suptitle(
+        f"Retraining at weight α: predicted from the α = 1 model's validation scores "
+        f"({variant}) against real, mean over {splits} splits"
+    )
+    return fig
