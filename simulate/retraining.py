@@ -450,31 +450,33 @@ def _predictions(
 ) -> dict[str, pd.DataFrame]:
     """Every variant's predicted table, one row per weight, and :data:`OBSERVED`'s.
 
-    The slope variants have nothing to read where the observed point is at recall 0 or 1: they
-    are NaN there.
+    A slope variant is NaN where :func:`theory.what_if_scores` finds no slope to read at the
+    observed point (it sits at an end of the curve, e.g. at validation recall 1).
     """
-    recall = float(np.mean(scores[rows.y_validation == 1] >= THRESHOLD))
     tables = {}
     for variant in VARIANTS:
         curve, source = variant.split("/")
-        if source == "slope" and recall in (0.0, 1.0):
+        try:
+            predicted = theory.what_if_scores(
+                rows.y_validation,
+                scores,
+                alpha=config.alphas,
+                beta=float(np.mean(rows.y_test)),
+                threshold=THRESHOLD,
+                smooth=None if curve == "hull" else curve,
+                probabilities=_SOURCES[source],
+                metrics=(),
+                bootstrap=config.bootstrap if variant in BOOTSTRAPPED else 0,
+                seed=rows.bootstrap_seed,
+            )
+        except ParameterError as error:
+            if source != "slope" or error.name != "threshold":
+                raise
             tables[variant] = pd.DataFrame(index=range(len(config.alphas)))
             continue
-        predicted = theory.what_if_scores(
-            rows.y_validation,
-            scores,
-            alpha=config.alphas,
-            beta=float(np.mean(rows.y_test)),
-            threshold=THRESHOLD,
-            smooth=None if curve == "hull" else curve,
-            probabilities=_SOURCES[source],
-            metrics=(),
-            bootstrap=config.bootstrap if variant in BOOTSTRAPPED else 0,
-            seed=rows.bootstrap_seed,
-        )
         tables[variant] = predicted.table
-    # Every prediction reports the same observed point; the odds variants always run.
-    tables[OBSERVED] = pd.DataFrame([predicted.observed[list(SCORES)]] * len(config.alphas))
+        observed = predicted.observed  # the same in every prediction
+    tables[OBSERVED] = pd.DataFrame([observed[list(SCORES)]] * len(config.alphas))
     return tables
 
 

@@ -10,6 +10,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 import theory
+from params.validation import ParameterError
 from simulate import retraining
 from simulate.retraining import (
     BOOTSTRAPPED,
@@ -161,6 +162,30 @@ def test_the_exact_hull_with_the_thresholds_odds_picks_the_best_weighted_accurac
         )
         reached = alpha * recall * positive.sum() + specificity * (~positive).sum()
         assert reached == pytest.approx(best, rel=1e-12)
+
+
+def test_a_slope_the_prediction_cannot_read_leaves_its_rows_empty(monkeypatch):
+    # what_if_scores refuses an observed point at an end of the curve when it must read the
+    # curve's slope there; the study records no prediction for it, and still fails on the rest.
+    what_if_scores = theory.what_if_scores
+
+    def refuse(*args, probabilities, **kwargs):
+        if not probabilities:
+            raise ParameterError("threshold", "what_if_scores", "inside the curve", 0.5)
+        return what_if_scores(*args, probabilities=probabilities, **kwargs)
+
+    monkeypatch.setattr(retraining.theory, "what_if_scores", refuse)
+    table = validate_retraining(TINY, n_jobs=1)
+    slope = table["variant"].str.endswith("/slope")
+    assert table.loc[slope, "recall_predicted"].isna().all()
+    assert table.loc[~slope, "recall_predicted"].notna().all()
+
+    def broken(*args, **kwargs):
+        raise ParameterError("beta", "what_if_scores", "in (0, 1)", 2.0)
+
+    monkeypatch.setattr(retraining.theory, "what_if_scores", broken)
+    with pytest.raises(ParameterError, match="'beta'"):
+        validate_retraining(TINY, n_jobs=1)
 
 
 @pytest.mark.slow
