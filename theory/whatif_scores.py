@@ -207,14 +207,19 @@ def what_if_scores(
         metrics=metrics,
         fbeta=tuple(float(b) for b in check_fbeta(fbeta, owner)),
     )
-    order = np.argsort(-scores, kind="stable")
-    estimate = _replicate(positive, scores, order, None, settings)
-    if estimate["observed"]["recall"] in (0.0, 1.0) and not probabilities:
+    predicted = np.count_nonzero(scores >= threshold)
+    if not probabilities and predicted in (0, scores.size):
         raise ParameterError(
             "threshold",
             owner,
             "a threshold at which the model predicts some rows positive and some negative",
             threshold,
+        )
+    order = np.argsort(-scores, kind="stable")
+    estimate = _replicate(positive, scores, order, None, settings)
+    if estimate is None:
+        raise ParameterError(
+            "threshold", owner, "a threshold inside the curve (not at either end)", threshold
         )
     replicates = []
     if bootstrap:
@@ -255,13 +260,16 @@ def _replicate(
     order: NDArray[np.intp],
     weights: Array | None,
     settings: _Settings,
-) -> dict[str, Any]:
-    """Every prediction from one (possibly reweighted) set of rows."""
+) -> dict[str, Any] | None:
+    """Every prediction from one (possibly reweighted) set of rows; None where the observed
+    point has no usable quantity (it sits at an end of the curve)."""
     curve = EmpiricalCurve._build(positive, scores, settings.smooth, weights, order)
     beta = curve.prevalence if settings.beta is None else settings.beta
     rule = settings.rule
     x_observed, z_observed = curve.rates_at(settings.threshold)
     quantity = _observed_quantity(curve, x_observed, z_observed, settings)
+    if not (np.isfinite(quantity) and quantity > 0):
+        return None
     x = rule.solve(curve, quantity * settings.alphas / settings.alpha_observed)
     z = curve.specificity(x)
     table = _scores(x, z, beta, settings.fbeta)
