@@ -356,7 +356,6 @@ def _run_what_if_scores(args: argparse.Namespace) -> str:
         "rule": args.rule,
         "smooth": smooth,
     }
-    prevalence = float(np.mean(labels))
     fractions = args.positive_fraction
     result = what_if_scores(
         labels,
@@ -368,6 +367,7 @@ def _run_what_if_scores(args: argparse.Namespace) -> str:
         n_jobs=-1 if args.bootstrap else 1,
         **options,
     )
+    prevalence = float(np.mean(labels.astype(bool)))
     if args.plot is not None:
         from plots import plot_what_if_scores, save_figure
 
