@@ -68,7 +68,8 @@ def main() -> None:
     print(f"cpu:      {cpu_model()}, {os.cpu_count()} logical cores")
     print(f"timing:   best of {args.repeat} wall-clock runs after a warm-up on 1,000 rows")
     print(
-        f"data:     {args.rows:,} calibrated scores, {PREVALENCE:.0%} positive; {args.weights} weights"
+        f"data:     {args.rows:,} calibrated scores, {PREVALENCE:.0%} positive; "
+        f"{args.weights} weights"
     )
     print()
     for smooth in ("asymmetric", None):
