@@ -26,6 +26,12 @@ The retraining study's summary (``python -m simulate.retraining``):
 - :func:`plot_retraining`: mean predicted and real recall, specificity and F1 against the weight
   a model is retrained with, per model and data set (``predicted_vs_real.png`` of the study).
 
+A model one has (its scores on validation rows):
+
+- :func:`plot_what_if_scores`: its curve with the point each new weight lands on, beside the
+  predicted F1 and balanced accuracy and the equivalent thresholds
+  (``python -m theory what-if --scores FILE --plot FIG``).
+
 Colours are shared: p always by :data:`P_COLORMAP` under :data:`P_NORM`, class_sep by
 :data:`SEPARATION_COLORMAP`. No function draws through pyplot or writes a file;
 :func:`save_figure` writes one, and ``python -m plots`` (:mod:`plots.cli`) writes them all to
@@ -52,6 +58,7 @@ from plots.simulation import (
 )
 from plots.tradeoff import plot_tradeoff_curves
 from plots.validation import choose_thresholds, plot_balanced_validation
+from plots.whatif import plot_what_if_scores
 
 __all__ = [
     "P_COLORMAP",
@@ -71,5 +78,6 @@ __all__ = [
     "plot_theoretic_scores",
     "plot_theory_vs_simulation",
     "plot_tradeoff_curves",
+    "plot_what_if_scores",
     "save_figure",
 ]

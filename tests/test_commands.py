@@ -21,6 +21,10 @@ BAD_INPUT = {
         ["-m", "theory", "what-if", "--recall", "0.6", "--specificity", "0.99", "--beta", "0"],
         "argument --beta",
     ),
+    "theory what-if --scores": (
+        ["-m", "theory", "what-if", "--scores", "no-such.csv", "--alpha", "2"],
+        "does not exist",
+    ),
     "plots": (["-m", "plots", "--run", "no/such/run"], "does not exist"),
 }
 

@@ -29,7 +29,6 @@ from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import spatial
 
 from params.validation import ParameterError, check_option
 from theory.curves import Curve
@@ -39,8 +38,10 @@ __all__ = [
     "DEFAULT_SMOOTH",
     "SMOOTHERS",
     "EmpiricalCurve",
+    "Ranking",
     "RocPoints",
     "check_scores",
+    "rank",
     "reported_quantity",
     "roc_points",
 ]
@@ -56,10 +57,8 @@ SMOOTHERS: tuple[str, ...] = ("asymmetric", "binormal", "superellipse")
 DEFAULT_SMOOTH: str | None = "binormal"
 #: Most ROC points a smoother is fitted to; more are thinned evenly along the curve.
 _MAX_FIT_POINTS = 2000
-#: Up to this many ROC points the hull is walked exactly without qhull's help.
-_EXACT_HULL_POINTS = 5000
-#: Points this close below qhull's hull are walked again exactly.
-_HULL_MARGIN = 1e-9
+#: Points this close below a chord of the hull are kept for the exact walk.
+_HULL_MARGIN = 1e-12
 
 
 class RocPoints(NamedTuple):
@@ -133,42 +132,48 @@ def _short(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def roc_points(
-    positive: NDArray[np.bool_],
-    scores: Array,
-    weights: Array | None = None,
-    *,
-    order: NDArray[np.intp] | None = None,
-) -> RocPoints:
-    """The empirical ROC of checked labels and scores, optionally with row weights.
+class Ranking(NamedTuple):
+    """Labelled rows sorted by decreasing score, once, for every ROC drawn from them."""
+
+    order: NDArray[np.intp]
+    """Row indices by decreasing score (stable)."""
+    positive: NDArray[np.bool_]
+    """The labels in that order."""
+    ends: NDArray[np.intp]
+    """Position, in that order, of the last row of each distinct score."""
+    threshold: Array
+    """The distinct scores, decreasing."""
+
+
+def rank(positive: NDArray[np.bool_], scores: Array) -> Ranking:
+    """Sort checked labels and scores by decreasing score (see :func:`check_scores`)."""
+    order = np.argsort(-scores, kind="stable")
+    sorted_scores = scores[order]
+    ends = np.append(np.flatnonzero(np.diff(sorted_scores) != 0), scores.size - 1)
+    return Ranking(order, positive[order], ends, sorted_scores[ends])
+
+
+def roc_points(ranking: Ranking, weights: Array | None = None) -> RocPoints:
+    """The empirical ROC of ranked rows, optionally with row weights.
 
     Parameters
     ----------
-    positive : ndarray of bool
-        True for the positive rows.
-    scores : ndarray of float
-        The model's scores; larger means more positive.
+    ranking : Ranking
+        The rows, from :func:`rank`.
     weights : ndarray of float, optional
-        Non-negative weight per row (a bootstrap's resampling counts); default 1.
-    order : ndarray of int, optional
-        ``np.argsort(-scores, kind="stable")``, when the caller already has it.
+        Non-negative weight per row, in the ranking's order (a bootstrap's resampling counts);
+        default 1.
 
     Returns
     -------
     RocPoints
     """
-    if order is None:
-        order = np.argsort(-scores, kind="stable")
-    sorted_scores = scores[order]
-    w = np.ones(scores.size) if weights is None else weights[order]
-    pos = np.where(positive[order], w, 0.0)
-    neg = w - pos
-    last_of_run = np.flatnonzero(np.diff(sorted_scores) != 0)
-    ends = np.append(last_of_run, scores.size - 1)
-    true_pos = np.cumsum(pos)[ends]
-    false_pos = np.cumsum(neg)[ends]
+    w = np.ones(ranking.order.size) if weights is None else weights
+    positives = np.where(ranking.positive, w, 0.0)
+    true_pos = np.cumsum(positives)[ranking.ends]
+    false_pos = np.cumsum(w - positives)[ranking.ends]
     return RocPoints(
-        threshold=np.concatenate(([np.inf], sorted_scores[ends])),
+        threshold=np.concatenate(([np.inf], ranking.threshold)),
         recall=np.concatenate(([0.0], true_pos / true_pos[-1])),
         specificity=np.concatenate(([1.0], 1.0 - false_pos / false_pos[-1])),
     )
@@ -191,25 +196,45 @@ def _upper_hull(u: Array, v: Array) -> NDArray[np.intp]:
 def _hull(points: RocPoints) -> RocPoints:
     """The vertices of the ROC's upper-left convex hull, in increasing recall.
 
-    qhull finds the hull of the distinct points quickly but merges nearly collinear vertices;
-    the points within :data:`_HULL_MARGIN` of its upper chain are then walked exactly.
+    Only the staircase's corners can be vertices: a point reached by a rise in recall and left
+    by a rise in false-positive rate (any other point has a neighbour straight above it or
+    straight to its left). A vectorised quickhull then keeps the corners that may lie on the
+    hull (within :data:`_HULL_MARGIN` of a chord's line, so rounding never drops one), and the
+    exact walk of :func:`_upper_hull` runs over those few.
     """
     false_positive = 1.0 - points.specificity
-    candidates = np.arange(false_positive.size)
-    plane = np.column_stack((false_positive, points.recall))
-    if false_positive.size > _EXACT_HULL_POINTS:
-        try:
-            vertices = np.sort(spatial.ConvexHull(plane).vertices)
-        except spatial.QhullError:  # every point on one line: the chance line
-            vertices = candidates
-        order = np.argsort(false_positive[vertices], kind="stable")
-        upper = np.maximum.accumulate(points.recall[vertices][order])
-        envelope = np.interp(false_positive, false_positive[vertices][order], upper)
-        near = points.recall >= envelope - _HULL_MARGIN
-        near[[0, -1]] = True  # the ends (0, 0) and (1, 1) belong to the hull
-        candidates = np.flatnonzero(near)
+    corner = np.ones(false_positive.size, dtype=bool)
+    corner[1:-1] = (false_positive[2:] > false_positive[1:-1]) & (
+        points.recall[1:-1] > points.recall[:-2]
+    )
+    corners = np.flatnonzero(corner)
+    candidates = corners[_hull_candidates(false_positive[corners], points.recall[corners])]
     keep = candidates[_upper_hull(false_positive[candidates], points.recall[candidates])]
     return RocPoints(*(values[keep] for values in points))
+
+
+def _hull_candidates(u: Array, v: Array) -> NDArray[np.intp]:
+    """Indices of the points, sorted by ``u``, that may lie on the upper hull from the first
+    point to the last: quickhull, splitting each chord at the point farthest above it."""
+    kept = [0, u.size - 1]
+    chords = [(0, u.size - 1, np.arange(1, u.size - 1))]
+    while chords:
+        a, b, inside = chords.pop()
+        if inside.size == 0:
+            continue
+        height = (u[b] - u[a]) * (v[inside] - v[a]) - (v[b] - v[a]) * (u[inside] - u[a])
+        above = height > -_HULL_MARGIN
+        if not np.any(above):
+            continue
+        inside, height = inside[above], height[above]
+        far = int(inside[np.argmax(height)])
+        if height.max() <= _HULL_MARGIN:
+            kept.extend(inside.tolist())  # on the chord's line, up to rounding
+            continue
+        kept.append(far)
+        chords.append((a, far, inside[inside < far]))
+        chords.append((far, b, inside[inside > far]))
+    return np.unique(np.asarray(kept, dtype=np.intp))
 
 
 def _log_hull(recall: Array, specificity: Array) -> NDArray[np.intp]:
@@ -296,19 +321,20 @@ class EmpiricalCurve:
         positive, scores = check_scores(y_true, y_score, pos_label, owner)
         if smooth is not None:
             check_option(smooth, "smooth", owner, SMOOTHERS)
-        return cls._build(positive, scores, smooth)
+        return cls.from_ranking(rank(positive, scores), smooth=smooth)
 
     @classmethod
-    def _build(
-        cls,
-        positive: NDArray[np.bool_],
-        scores: Array,
-        smooth: str | None,
-        weights: Array | None = None,
-        order: NDArray[np.intp] | None = None,
+    def from_ranking(
+        cls, ranking: Ranking, *, smooth: str | None, weights: Array | None = None
     ) -> EmpiricalCurve:
-        roc = roc_points(positive, scores, weights, order=order)
-        share = positive.mean() if weights is None else weights[positive].sum() / weights.sum()
+        """The curve of ranked rows (:func:`rank`), optionally weighted in the ranking's order
+        (see :func:`roc_points`); not validated."""
+        roc = roc_points(ranking, weights)
+        share = (
+            ranking.positive.mean()
+            if weights is None
+            else weights[ranking.positive].sum() / weights.sum()
+        )
         fitted = None
         if smooth is not None:
             thin = np.unique(np.linspace(0, roc.recall.size - 1, _MAX_FIT_POINTS).astype(int))

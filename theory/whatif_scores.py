@@ -31,7 +31,9 @@ from theory.empirical import (
     DEFAULT_SMOOTH,
     SMOOTHERS,
     EmpiricalCurve,
+    Ranking,
     check_scores,
+    rank,
     reported_quantity,
 )
 from theory.rules import RULES, Rule
@@ -207,20 +209,25 @@ def what_if_scores(
         metrics=metrics,
         fbeta=tuple(float(b) for b in check_fbeta(fbeta, owner)),
     )
-    order = np.argsort(-scores, kind="stable")
-    estimate = _replicate(positive, scores, order, None, settings)
-    if estimate["observed"]["recall"] in (0.0, 1.0) and not probabilities:
+    predicted = np.count_nonzero(scores >= threshold)
+    if not probabilities and predicted in (0, scores.size):
         raise ParameterError(
             "threshold",
             owner,
             "a threshold at which the model predicts some rows positive and some negative",
             threshold,
         )
+    ranking = rank(positive, scores)
+    estimate = _replicate(ranking, None, settings)
+    if estimate is None:
+        raise ParameterError(
+            "threshold", owner, "a threshold inside the curve (not at either end)", threshold
+        )
     replicates = []
     if bootstrap:
         children = np.random.SeedSequence(seed).spawn(int(bootstrap))
         replicates = Parallel(n_jobs=n_jobs)(
-            delayed(_resampled)(positive, scores, order, child, settings) for child in children
+            delayed(_resampled)(ranking, child, settings) for child in children
         )
     return _assemble(estimate, replicates, fractions, settings)
 
@@ -233,35 +240,34 @@ def _grid(values: ArrayLike, name: str, owner: str, interval: Interval) -> Array
 
 
 def _resampled(
-    positive: NDArray[np.bool_],
-    scores: Array,
-    order: NDArray[np.intp],
-    seed: np.random.SeedSequence,
-    settings: _Settings,
+    ranking: Ranking, seed: np.random.SeedSequence, settings: _Settings
 ) -> dict[str, Any] | None:
-    """One bootstrap replicate, or None if the resample lost a class or its threshold's rows."""
+    """One bootstrap replicate, or None if the resample lost a class or its observed point.
+
+    Rows are drawn with replacement as counts per row; the counts are laid out in the
+    ranking's order directly, which draws from the same rows with the same law.
+    """
     rng = np.random.default_rng(seed)
-    n = scores.size
+    n = ranking.order.size
     weights = np.bincount(rng.integers(0, n, size=n), minlength=n).astype(np.float64)
-    kept = weights[positive].sum()
-    if kept == 0 or kept == weights.sum():
+    kept = weights[ranking.positive].sum()
+    if kept == 0 or kept == n:
         return None
-    return _replicate(positive, scores, order, weights, settings)
+    return _replicate(ranking, weights, settings)
 
 
 def _replicate(
-    positive: NDArray[np.bool_],
-    scores: Array,
-    order: NDArray[np.intp],
-    weights: Array | None,
-    settings: _Settings,
-) -> dict[str, Any]:
-    """Every prediction from one (possibly reweighted) set of rows."""
-    curve = EmpiricalCurve._build(positive, scores, settings.smooth, weights, order)
+    ranking: Ranking, weights: Array | None, settings: _Settings
+) -> dict[str, Any] | None:
+    """Every prediction from one (possibly reweighted) set of rows; None where the observed
+    point has no usable quantity (it sits at an end of the curve)."""
+    curve = EmpiricalCurve.from_ranking(ranking, smooth=settings.smooth, weights=weights)
     beta = curve.prevalence if settings.beta is None else settings.beta
     rule = settings.rule
     x_observed, z_observed = curve.rates_at(settings.threshold)
     quantity = _observed_quantity(curve, x_observed, z_observed, settings)
+    if not (np.isfinite(quantity) and quantity > 0):
+        return None
     x = rule.solve(curve, quantity * settings.alphas / settings.alpha_observed)
     z = curve.specificity(x)
     table = _scores(x, z, beta, settings.fbeta)

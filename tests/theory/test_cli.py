@@ -4,12 +4,14 @@ import inspect
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from theory.cli import build_parser, main
 from theory.curves import Superellipse
 from theory.optimum import optimize_alpha
 from theory.whatif import what_if
+from theory.whatif_scores import what_if_scores
 
 TABLE_KEYS = {
     "beta",
@@ -210,12 +212,18 @@ def test_bad_input_is_a_one_line_error(capsys, argv, named):
     assert "Traceback" not in captured.err
 
 
-def test_what_if_defaults_are_the_apis():
-    args = build_parser().parse_args(["what-if", "--recall", "0.6", "--specificity", "0.9",
-                                      "--beta", "0.01", "--alpha", "2"])  # fmt: skip
+def test_what_if_defaults_are_the_apis(capsys):
+    argv = ["what-if", "--recall", "0.6", "--specificity", "0.9", "--beta", "0.01", "--alpha", "2"]
+    args = build_parser().parse_args(argv)
     defaults = inspect.signature(what_if).parameters
-    for name in ("alpha_observed", "family", "rule"):
+    for name in ("alpha_observed", "rule"):
         assert getattr(args, name) == defaults[name].default, name
+    main(argv)
+    assert capsys.readouterr().out.startswith(f"# {defaults['family'].default} curve")
+    scored = inspect.signature(what_if_scores).parameters
+    args = build_parser().parse_args(["what-if", "--scores", "f.csv", "--alpha", "2"])
+    for name in ("alpha_observed", "rule", "threshold", "bootstrap", "seed", "beta"):
+        assert getattr(args, name) == scored[name].default, name
 
 
 def test_what_if_positive_fraction_is_the_equivalent_weight(capsys):
@@ -226,3 +234,94 @@ def test_what_if_positive_fraction_is_the_equivalent_weight(capsys):
     weighted = json.loads(capsys.readouterr().out)
     assert resampled[0]["alpha"] == pytest.approx(99.0)
     assert resampled[0]["f1"] == pytest.approx(weighted[0]["f1"])
+
+
+def _scores_file(tmp_path, suffix=".csv", rows=400, labels=("ham", "spam")):
+    rng = np.random.default_rng(0)
+    positive = rng.random(rows) < 0.15
+    score = 1.0 / (1.0 + np.exp(-(rng.normal(size=rows) + 1.8 * positive - 2.0)))
+    table = pd.DataFrame({"label": np.where(positive, labels[1], labels[0]), "p": score})
+    path = tmp_path / f"scores{suffix}"
+    table.to_parquet(path) if suffix == ".parquet" else table.to_csv(path, index=False)
+    return path, positive, score
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_what_if_from_a_scores_file(tmp_path, suffix, capsys):
+    path, positive, score = _scores_file(tmp_path, suffix)
+    argv = ["what-if", "--scores", str(path), "--label-col", "label", "--score-col", "p",
+            "--pos-label", "spam", "--alpha", "2,20", "--beta", "0.05", "--json"]  # fmt: skip
+    assert main(argv) == 0
+    printed = json.loads(capsys.readouterr().out)
+    expected = what_if_scores(positive, score, [2.0, 20.0], beta=0.05)
+    assert [row["f1"] for row in printed["table"]] == pytest.approx(list(expected.table["f1"]))
+    assert [row["metric"] for row in printed["best"]] == ["f1", "balanced_accuracy"]
+    assert main(argv[:-1]) == 0
+    text = capsys.readouterr().out
+    assert "best weight and best threshold per metric" in text
+    assert "threshold" in text.splitlines()[2]
+
+
+def test_what_if_plot_is_written(tmp_path, capsys):
+    path, _, _ = _scores_file(tmp_path)
+    figure = tmp_path / "what-if.png"
+    argv = ["what-if", "--scores", str(path), "--label-col", "label", "--score-col", "p",
+            "--pos-label", "spam", "--positive-fraction", "0.25,0.5",
+            "--plot", str(figure)]  # fmt: skip
+    assert main(argv) == 0
+    assert figure.read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "does not exist"),
+        ("", "cannot be read as CSV"),
+        ("label,p\n", "has no rows"),
+        ("label,q\nspam,0.1\n", "has no column 'p'"),
+        ("label,p\nspam,high\nham,0.1\n", "not a number"),
+        ("label,p\nspam,0.9\nspam,0.1\n", "two classes"),
+    ],
+)
+def test_bad_scores_files_give_one_line(tmp_path, capsys, content, message):
+    path = tmp_path / "scores.csv"
+    if content is not None:
+        path.write_text(content)
+    argv = ["what-if", "--scores", str(path), "--label-col", "label", "--score-col", "p",
+            "--alpha", "2"]  # fmt: skip
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert message in error
+    assert "Traceback" not in error
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--recall", "0.5"], "--recall cannot go with it"),
+        (["--pos-label", "eggs"], "'--pos-label' flag must be one of the labels"),
+        (["--threshold", "7", "--smooth", "none"], "argument --threshold"),
+    ],
+)
+def test_what_if_scores_flags_that_do_not_fit(tmp_path, capsys, extra, message):
+    path, _, _ = _scores_file(tmp_path)
+    argv = ["what-if", "--scores", str(path), "--label-col", "label", "--score-col", "p",
+            "--alpha", "2"]  # fmt: skip
+    if "--pos-label" not in extra:
+        argv += ["--pos-label", "spam"]
+    with pytest.raises(SystemExit) as exit_info:
+        main([*argv, *extra])
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_point_flags_need_a_point(capsys):
+    with pytest.raises(SystemExit):
+        main(["what-if", "--recall", "0.6", "--alpha", "2"])
+    assert "missing --specificity, --beta" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["what-if", "--recall", "0.6", "--specificity", "0.9", "--beta", "0.1",
+              "--alpha", "2", "--bootstrap", "5"])  # fmt: skip
+    assert "--bootstrap needs --scores FILE" in capsys.readouterr().err
