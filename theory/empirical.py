@@ -203,11 +203,14 @@ def _hull(points: RocPoints) -> RocPoints:
     exact walk of :func:`_upper_hull` runs over those few.
     """
     false_positive = 1.0 - points.specificity
-    corner = np.ones(false_positive.size, dtype=bool)
-    corner[1:-1] = (false_positive[2:] > false_positive[1:-1]) & (
-        points.recall[1:-1] > points.recall[:-2]
-    )
-    corners = np.flatnonzero(corner)
+    # A row of weight 0 (a bootstrap's) repeats the point before it: compare distinct points.
+    moved = np.ones(false_positive.size, dtype=bool)
+    moved[1:] = (np.diff(false_positive) != 0) | (np.diff(points.recall) != 0)
+    distinct = np.flatnonzero(moved)
+    u, v = false_positive[distinct], points.recall[distinct]
+    corner = np.ones(distinct.size, dtype=bool)
+    corner[1:-1] = (u[2:] > u[1:-1]) & (v[1:-1] > v[:-2])
+    corners = distinct[corner]
     candidates = corners[_hull_candidates(false_positive[corners], points.recall[corners])]
     keep = candidates[_upper_hull(false_positive[candidates], points.recall[candidates])]
     return RocPoints(*(values[keep] for values in points))

@@ -172,3 +172,22 @@ def test_unknown_smoother():
     positive, scores = _scored()
     with pytest.raises(ValueError, match=r"'smooth' parameter.*one of 'asymmetric'"):
         EmpiricalCurve.from_scores(positive, scores, smooth="spline")
+
+
+@pytest.mark.parametrize("seed", [0, 4])
+@pytest.mark.parametrize("separation", [1.5, 50.0])
+def test_rows_of_weight_zero_leave_the_hull_of_the_other_rows(seed, separation):
+    # A bootstrap gives a row the weight of its draws, often 0: the weighted hull must be the
+    # hull of the rows repeated as often as they were drawn (a row of weight 0 repeats the point
+    # before it; the corner before it is still a corner).
+    positive, scores = _scored(n=200, separation=separation, seed=seed)
+    draws = np.random.default_rng(seed).integers(0, 3, positive.size)
+    ranking = rank(positive, scores)
+    weighted = EmpiricalCurve.from_ranking(
+        ranking, smooth=None, weights=draws[ranking.order].astype(np.float64)
+    )
+    repeated = EmpiricalCurve.from_scores(
+        np.repeat(positive, draws), np.repeat(scores, draws), smooth=None
+    )
+    np.testing.assert_allclose(weighted.hull.recall, repeated.hull.recall, atol=1e-12)
+    np.testing.assert_allclose(weighted.hull.specificity, repeated.hull.specificity, atol=1e-12)
