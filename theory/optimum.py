@@ -59,8 +59,9 @@ class Optimum:
     alpha : ndarray
         The maximising weight. Where the score keeps improving towards an end of the search
         range (:data:`SEARCH_RANGE`, widened to three decades either side of ``(1 - beta) / beta``;
-        see :func:`search_bounds`), for example F1 on the chance line under the ``"bce"`` rule,
-        it is that end, and ``at_edge`` is True.
+        see :func:`search_bounds`; for the focal rule its lower end is multiplied by the rule's
+        ``weight_scale``, ``1e-4**gamma``), for example F1 on the chance line under the ``"bce"``
+        rule, it is that end, and ``at_edge`` is True.
     score : ndarray
         The score at ``alpha``.
     at_edge : ndarray of bool
@@ -212,6 +213,7 @@ def _optimize(beta: Array, curve: Curve, rule: Rule, score: ScoreFunction, sign:
     shape = score_at_one.shape
     inverse = np.broadcast_to((1.0 - beta) / beta, shape)
     low, high = search_bounds(inverse)
+    low = low + np.log(rule.weight_scale)
     steps = np.linspace(0.0, 1.0, _GRID_POINTS).reshape((-1,) + (1,) * len(shape))
     grid = low + (high - low) * steps
     values = objective(grid)

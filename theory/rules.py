@@ -59,6 +59,10 @@ GAMMA_RANGE = Interval(0.0, np.inf, "left")
 DEFAULT_GAMMA = 2.0
 #: Logit range of the recall searched by the focal rule's solver; exp(-60) ~ 1e-26.
 _LOGIT_BOUND = 60.0
+#: Decades per unit of gamma by which the focal rule's weights can fall below the bce rule's
+#: for the same point: its factor h(z)/h(x) shrinks like ((1-z)/(1-x))**gamma, and at rare
+#: positives the points worth reaching have 1 - z near 1e-3 of 1 - x or more.
+_FOCAL_DECADES = 4.0
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,9 @@ class Rule:
         ``m * f'(z) / f'(x)``.
     gamma : float or None
         The focal rule's parameter; None for the other rules.
+    weight_scale : float
+        How much smaller than the other rules' the weights this rule needs to reach a point
+        can be (1 for bce and bayes); :func:`theory.optimize_alpha` searches that much lower.
     """
 
     name: str
@@ -96,6 +103,7 @@ class Rule:
     solve: Callable[[Curve, Array], Array]
     from_steepness: Callable[[Array, Array, Array], Array]
     gamma: float | None = None
+    weight_scale: float = 1.0
 
     def quantity_at(self, curve: Curve, x: ArrayLike) -> Array:
         """The stationarity quantity at recall ``x`` on ``curve``."""
@@ -239,6 +247,7 @@ def focal_rule(gamma: float) -> Rule:
         solve=solve,
         from_steepness=from_steepness,
         gamma=gamma,
+        weight_scale=10.0 ** (-_FOCAL_DECADES * gamma),
     )
 
 

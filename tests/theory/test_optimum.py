@@ -211,6 +211,24 @@ def test_half_total_error_rate_is_minimised(rule):
     assert np.any(hter.gain_over_one < -0.01)
 
 
+@pytest.mark.parametrize("gamma", [0.5, 2.0, 5.0])
+@pytest.mark.parametrize("p", [2.0, 11.0])
+def test_focal_f1_optimum_is_where_the_rule_reaches_the_curves_best_point(p, gamma):
+    # Every rule moves along the same curve: the best F1 over all weights is the curve's best,
+    # and a rule's best weight is the one that takes it to that point. The focal rule's lies
+    # far below 1 (below the range searched for the other rules), and is found there.
+    beta, curve = 0.01, Superellipse(p)
+    best = optimize_alpha(beta, curve, metric="f1", rule="focal", gamma=gamma)
+    x = special.expit(np.linspace(-20, 20, 400_001))
+    f1 = theory.confusion_scores(*theory.expected_confusion(x, curve.specificity(x), beta))["f1"]
+    assert not best.at_edge
+    assert float(best.score) == pytest.approx(f1.max(), rel=1e-9)
+    quantity = theory.rule_named("focal", "test", gamma=gamma).quantity(curve, x[np.argmax(f1)])
+    assert float(best.alpha) == pytest.approx(float(quantity) * (1 - beta) / beta, rel=2e-3)
+    if gamma >= 2.0:
+        assert float(best.alpha) < SEARCH_RANGE[0]
+
+
 # -- error costs -------------------------------------------------------------------------------
 
 #: (cost_fn, cost_fp, beta): the least-cost point's steepness c_fn*beta / (c_fp*(1-beta)) lies
