@@ -8,7 +8,13 @@ Theory (no run needed; the post's setting beta = 0.01 by default):
   curve's best weight and the inverse-proportion weight marked (``theoretic_scores`` for F1,
   ``theoretic_scores_balanced_accuracy``);
 - :func:`plot_optimal_alpha_map`: the best weight for F1 over prevalence and curve quality, for
-  both rules, beside the inverse-proportion weight (``optimal_alpha_map``).
+  both rules, beside the inverse-proportion weight (``optimal_alpha_map``);
+- :func:`plot_focal_loss`: the focal rule's gamma against the recall a weight reaches, the best
+  weight for F1 and the best F1 and balanced accuracy (``focal_loss``; numbers from
+  :func:`focal_sweep`);
+- :func:`plot_cost_weights`: the weight of least expected cost against the price ratio
+  ``c_fn / c_fp``, per rule and curve (``cost_weights``; numbers from
+  :func:`cost_optimal_weights`).
 
 A run's per-cell summary (``summary.csv``, see :func:`simulate.summary.per_cell`):
 
@@ -39,6 +45,8 @@ from plots._style import (
     THEORY_BETA,
     THEORY_P,
 )
+from plots.costs import cost_optimal_weights, plot_cost_weights
+from plots.focal import focal_sweep, plot_focal_loss
 from plots.optimum_map import optimal_alpha_grid, plot_optimal_alpha_map
 from plots.save import save_figure
 from plots.scores import plot_theoretic_scores
@@ -58,9 +66,13 @@ __all__ = [
     "THEORY_ALPHA",
     "THEORY_BETA",
     "THEORY_P",
+    "cost_optimal_weights",
+    "focal_sweep",
     "optimal_alpha_grid",
     "pick_separations",
+    "plot_cost_weights",
     "plot_empirical_scores",
+    "plot_focal_loss",
     "plot_operating_points",
     "plot_optimal_alpha_map",
     "plot_theoretic_scores",

@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from plots.costs import plot_cost_weights
+from plots.focal import plot_focal_loss
 from plots.optimum_map import plot_optimal_alpha_map
 from plots.save import FORMATS, save_figure
 from plots.scores import plot_theoretic_scores
@@ -55,6 +57,8 @@ FIGURES: dict[str, Callable[[RunSummary], Figure]] = {
     "theory_vs_simulation": lambda run: plot_theory_vs_simulation(run.summary, beta=run.beta),
     "optimal_alpha_map": lambda run: plot_optimal_alpha_map(),
     "operating_points": lambda run: plot_operating_points(run.summary, beta=run.beta),
+    "focal_loss": lambda run: plot_focal_loss(),
+    "cost_weights": lambda run: plot_cost_weights(),
 }
 
 
@@ -65,8 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Draw every figure of the study: the theory's (tradeoff curves, expected F1 and "
             "balanced accuracy against the class weight, the best weight over prevalence and "
-            "curve quality) and a saved run's (simulated F1, the theory beside it, the "
-            f"operating points), and write them as {', '.join(f'{n}.<format>' for n in FIGURES)}."
+            "curve quality, the focal loss, the least-cost weight) and a saved run's (simulated "
+            "F1, the theory beside it, the operating points), and write them as "
+            f"{', '.join(f'{n}.<format>' for n in FIGURES)}."
         ),
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )

@@ -19,11 +19,13 @@ NAMES = {
     "theory_vs_simulation",
     "optimal_alpha_map",
     "operating_points",
+    "focal_loss",
+    "cost_weights",
 }
 
 
 @pytest.mark.slow
-def test_writes_all_seven_pngs_from_a_real_run(small_run, tmp_path, capsys):
+def test_writes_every_png_from_a_real_run(small_run, tmp_path, capsys):
     out = tmp_path / "figures"
     assert main(["--run", str(small_run), "--out", str(out)]) == 0
     assert set(FIGURES) == NAMES
