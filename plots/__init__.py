@@ -23,7 +23,11 @@ A run's per-cell summary (``summary.csv``, see :func:`simulate.summary.per_cell`
 - :func:`plot_theory_vs_simulation`: per class_sep, simulated F1 beside the theory under both
   rules on the curve fitted to its operating points, optima marked (``theory_vs_simulation``);
 - :func:`plot_operating_points`: simulated mean (recall, specificity) across ``alpha`` with the
-  fitted curves (``operating_points``).
+  fitted curves (``operating_points``);
+- :func:`plot_theory_gap`: the post's hunch tested: both rules on the symmetric and the
+  asymmetric superellipse fitted to each class_sep, their RMSE against the simulated F1 and how
+  far each says the recall moves, beside how far it does (``theory_gap``; numbers from
+  :func:`simulate.summary.theory_gap`).
 
 A model one has (its scores on validation rows):
 
@@ -54,6 +58,7 @@ from plots.simulation import (
     pick_separations,
     plot_empirical_scores,
     plot_operating_points,
+    plot_theory_gap,
     plot_theory_vs_simulation,
 )
 from plots.tradeoff import plot_tradeoff_curves
@@ -76,6 +81,7 @@ __all__ = [
     "plot_operating_points",
     "plot_optimal_alpha_map",
     "plot_theoretic_scores",
+    "plot_theory_gap",
     "plot_theory_vs_simulation",
     "plot_tradeoff_curves",
     "plot_what_if_scores",

@@ -26,6 +26,7 @@ from plots.scores import plot_theoretic_scores
 from plots.simulation import (
     plot_empirical_scores,
     plot_operating_points,
+    plot_theory_gap,
     plot_theory_vs_simulation,
 )
 from plots.tradeoff import plot_tradeoff_curves
@@ -59,6 +60,7 @@ FIGURES: dict[str, Callable[[RunSummary], Figure]] = {
     "operating_points": lambda run: plot_operating_points(run.summary, beta=run.beta),
     "focal_loss": lambda run: plot_focal_loss(),
     "cost_weights": lambda run: plot_cost_weights(),
+    "theory_gap": lambda run: plot_theory_gap(run.summary, beta=run.beta),
 }
 
 
@@ -70,7 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
             "Draw every figure of the study: the theory's (tradeoff curves, expected F1 and "
             "balanced accuracy against the class weight, the best weight over prevalence and "
             "curve quality, the focal loss, the least-cost weight) and a saved run's (simulated "
-            "F1, the theory beside it, the operating points), and write them as "
+            "F1, the theory beside it, the operating points, the theory on symmetric and "
+            "asymmetric fits), and write them as "
             f"{', '.join(f'{n}.<format>' for n in FIGURES)}."
         ),
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,

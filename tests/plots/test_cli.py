@@ -21,6 +21,7 @@ NAMES = {
     "operating_points",
     "focal_loss",
     "cost_weights",
+    "theory_gap",
 }
 
 
