@@ -18,8 +18,8 @@ from params.validation import Interval, ParameterError
 from theory.curves import FAMILIES, MAX_EXPONENT, Superellipse
 from theory.empirical import DEFAULT_SMOOTH, SMOOTHERS
 from theory.optimum import SEARCH_RANGE, optimize_alpha
-from theory.rules import GAMMA_RANGE, RULE_NAMES, RULES
-from theory.scores import SCORE_NAMES, refuse_costs, score_function
+from theory.rules import DEFAULT_GAMMA, GAMMA_RANGE, RULE_NAMES, RULES
+from theory.scores import DEFAULT_COST, SCORE_NAMES, refuse_costs, score_function
 from theory.whatif import equivalent_weight, what_if
 from theory.whatif_scores import what_if_scores
 
@@ -109,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
             f"--cost-{error}",
             type=bounded(_POSITIVE),
             help=f"price of a {name} in the cost metric, > 0; only with cost among --metric "
-            "(default: 1)",
+            f"(default: {DEFAULT_COST:g})",
         )
     table.add_argument("--json", action="store_true", help="print JSON records instead")
 
@@ -212,7 +212,7 @@ def _add_gamma(group: argparse._ActionsContainer, needs: str) -> None:
     group.add_argument(
         "--gamma",
         type=bounded(GAMMA_RANGE),
-        help=f"the focal rule's gamma, >= 0; only with {needs} (default: 2)",
+        help=f"the focal rule's gamma, >= 0; only with {needs} (default: {DEFAULT_GAMMA:g})",
     )
 
 
@@ -320,11 +320,23 @@ def _priced(args: argparse.Namespace) -> str:
     """Lines that say the focal rule's gamma and the prices of the cost, where they are used."""
     lines = []
     if "focal" in args.rule:
-        lines.append(f"# focal rule: gamma = {2.0 if args.gamma is None else args.gamma:g}\n")
+        lines.append(f"# focal rule: gamma = {_gamma(args):g}\n")
     if "cost" in args.metric:
-        prices = [1.0 if price is None else price for price in (args.cost_fn, args.cost_fp)]
+        prices = [
+            DEFAULT_COST if price is None else price for price in (args.cost_fn, args.cost_fp)
+        ]
         lines.append(f"# cost = {prices[0]:g} * FN + {prices[1]:g} * FP per sample\n")
     return "".join(lines)
+
+
+def _gamma(args: argparse.Namespace) -> float:
+    """The focal rule's gamma the command uses."""
+    return DEFAULT_GAMMA if args.gamma is None else args.gamma
+
+
+def _rule_label(args: argparse.Namespace) -> str:
+    """The what-if rule as its titles name it, with gamma for the focal rule."""
+    return f"focal (gamma {_gamma(args):g})" if args.rule == "focal" else args.rule
 
 
 def _tidy(value: object) -> object:
@@ -393,7 +405,7 @@ def _run_what_if_point(args: argparse.Namespace) -> str:
     title = (
         f"# {family} curve through (recall={args.recall:g}, "
         f"specificity={args.specificity:g}) observed at alpha={args.alpha_observed:g}; "
-        f"rule {args.rule}; beta={args.beta:g}"
+        f"rule {_rule_label(args)}; beta={args.beta:g}"
     )
     return f"{title}\n{format_table(header, rows)}"
 
@@ -441,8 +453,8 @@ def _run_what_if_scores(args: argparse.Namespace) -> str:
     beta = prevalence if args.beta is None else args.beta
     title = (
         f"# {args.scores}: {labels.size} rows, {prevalence:.3g} positive; the model at threshold "
-        f"{args.threshold:g}, trained at alpha={args.alpha_observed:g}; rule {args.rule}; curve "
-        f"{smooth or 'exact hull'}; scores at beta={beta:g}"
+        f"{args.threshold:g}, trained at alpha={args.alpha_observed:g}; rule {_rule_label(args)}; "
+        f"curve {smooth or 'exact hull'}; scores at beta={beta:g}"
         + ("; [95% bootstrap intervals]" if args.bootstrap else "")
     )
     observed = "# now: " + ", ".join(

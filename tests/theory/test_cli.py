@@ -128,6 +128,8 @@ def test_what_if_of_the_focal_rule(capsys):
     )
     for i, record in enumerate(records):
         assert record["recall"] == pytest.approx(scores["recall"][i], rel=1e-12)
+    title = _run(capsys, [*WHAT_IF, "--rule", "focal"]).splitlines()[0]
+    assert "; rule focal (gamma 2); beta=0.01" in title
 
 
 def test_what_if_table(capsys):
