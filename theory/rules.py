@@ -213,29 +213,29 @@ def focal_rule(gamma: float) -> Rule:
             return (1.0 - u) ** gamma * np.log(u)
 
     def log_h(u: Array) -> Array:
-        """``log(u * phi'(u)) = gamma * log(1-u) + log(1 + gamma * w(u))``; 0 at gamma = 0."""
-        with np.errstate(divide="ignore", invalid="ignore"):
-            w = np.where(u < 1.0, -special.xlogy(u, u) / (1.0 - u), 1.0)
+        """``log(u * phi'(u)) = gamma * log(1-u) + log(1 + gamma * w(u))``; 0 at gamma = 0.
+
+        Callers silence the 0/0 of ``w`` at ``u = 1``, where ``w`` is 1.
+        """
+        w = np.where(u < 1.0, -special.xlogy(u, u) / (1.0 - u), 1.0)
         return special.xlog1py(gamma, -u) + np.log1p(gamma * w)
 
     def quantity(curve: Curve, x: Array) -> Array:
-        with np.errstate(over="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             return curve.elasticity(x) * np.exp(log_h(curve.specificity(x)) - log_h(x))
 
     def solve(curve: Curve, q: Array) -> Array:
-        with np.errstate(divide="ignore"):
-            log_q = np.log(q)
-
         def log_excess(s: Array) -> Array:
             x = special.expit(s)
-            with np.errstate(divide="ignore"):
-                log_elasticity = np.log(curve.elasticity(x))
-            return log_elasticity + log_h(curve.specificity(x)) - log_h(x) - log_q
+            return np.log(curve.elasticity(x)) + log_h(curve.specificity(x)) - log_h(x) - log_q
 
-        return special.expit(bisect_increasing(log_excess, -_LOGIT_BOUND, _LOGIT_BOUND))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            log_q = np.log(q)
+            s = bisect_increasing(log_excess, -_LOGIT_BOUND, _LOGIT_BOUND)
+        return special.expit(s)
 
     def from_steepness(m: Array, x: Array, z: Array) -> Array:
-        with np.errstate(over="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             return m * x / z * np.exp(log_h(z) - log_h(x))
 
     return Rule(

@@ -6,7 +6,7 @@ import theory
 from plots import focal_sweep, plot_focal_loss
 from tests.plots.helpers import line
 
-GAMMA = [0.0, 1.0, 3.0]
+GAMMA = [0.0, 1.0, 2.5]
 P = (2.0, 11.0)
 
 
