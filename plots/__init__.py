@@ -11,6 +11,12 @@ Theory (no run needed; the post's setting beta = 0.01 by default):
   both rules, beside the inverse-proportion weight (``optimal_alpha_map``);
 - :func:`plot_balanced_validation`: what choosing the threshold by F1 on a balanced validation
   set costs at 1% positives, against choosing it at 1% (``balanced_validation``).
+- :func:`plot_focal_loss`: the focal rule's gamma against the recall a weight reaches, the best
+  weight for F1 and the best F1 and balanced accuracy (``focal_loss``; numbers from
+  :func:`focal_sweep`);
+- :func:`plot_cost_weights`: the weight of least expected cost against the price ratio
+  ``c_fn / c_fp``, per rule and curve (``cost_weights``; numbers from
+  :func:`cost_optimal_weights`).
 
 A run's per-cell summary (``summary.csv``, see :func:`simulate.summary.per_cell`):
 
@@ -19,7 +25,11 @@ A run's per-cell summary (``summary.csv``, see :func:`simulate.summary.per_cell`
 - :func:`plot_theory_vs_simulation`: per class_sep, simulated F1 beside the theory under both
   rules on the curve fitted to its operating points, optima marked (``theory_vs_simulation``);
 - :func:`plot_operating_points`: simulated mean (recall, specificity) across ``alpha`` with the
-  fitted curves (``operating_points``).
+  fitted curves (``operating_points``);
+- :func:`plot_theory_gap`: the post's hunch tested: both rules on the symmetric and the
+  asymmetric superellipse fitted to each class_sep, their RMSE against the simulated F1 and how
+  far each says the recall moves, beside how far it does (``theory_gap``; numbers from
+  :func:`simulate.summary.theory_gap`).
 
 The retraining study's summary (``python -m simulate.retraining``):
 
@@ -46,6 +56,8 @@ from plots._style import (
     THEORY_BETA,
     THEORY_P,
 )
+from plots.costs import cost_optimal_weights, plot_cost_weights
+from plots.focal import focal_sweep, plot_focal_loss
 from plots.optimum_map import optimal_alpha_grid, plot_optimal_alpha_map
 from plots.retraining import plot_retraining
 from plots.save import save_figure
@@ -54,6 +66,7 @@ from plots.simulation import (
     pick_separations,
     plot_empirical_scores,
     plot_operating_points,
+    plot_theory_gap,
     plot_theory_vs_simulation,
 )
 from plots.tradeoff import plot_tradeoff_curves
@@ -68,14 +81,19 @@ __all__ = [
     "THEORY_BETA",
     "THEORY_P",
     "choose_thresholds",
+    "cost_optimal_weights",
+    "focal_sweep",
     "optimal_alpha_grid",
     "pick_separations",
     "plot_balanced_validation",
+    "plot_cost_weights",
     "plot_empirical_scores",
+    "plot_focal_loss",
     "plot_operating_points",
     "plot_optimal_alpha_map",
     "plot_retraining",
     "plot_theoretic_scores",
+    "plot_theory_gap",
     "plot_theory_vs_simulation",
     "plot_tradeoff_curves",
     "plot_what_if_scores",

@@ -18,12 +18,15 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from plots.costs import plot_cost_weights
+from plots.focal import plot_focal_loss
 from plots.optimum_map import plot_optimal_alpha_map
 from plots.save import FORMATS, save_figure
 from plots.scores import plot_theoretic_scores
 from plots.simulation import (
     plot_empirical_scores,
     plot_operating_points,
+    plot_theory_gap,
     plot_theory_vs_simulation,
 )
 from plots.tradeoff import plot_tradeoff_curves
@@ -57,6 +60,9 @@ FIGURES: dict[str, Callable[[RunSummary], Figure]] = {
     "optimal_alpha_map": lambda run: plot_optimal_alpha_map(),
     "operating_points": lambda run: plot_operating_points(run.summary, beta=run.beta),
     "balanced_validation": lambda run: plot_balanced_validation(),
+    "focal_loss": lambda run: plot_focal_loss(),
+    "cost_weights": lambda run: plot_cost_weights(),
+    "theory_gap": lambda run: plot_theory_gap(run.summary, beta=run.beta),
 }
 
 
@@ -67,8 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Draw every figure of the study: the theory's (tradeoff curves, expected F1 and "
             "balanced accuracy against the class weight, the best weight over prevalence and "
-            "curve quality, a threshold chosen on a balanced validation set) and a saved run's "
-            "(simulated F1, the theory beside it, the operating points), and write them as "
+            "curve quality, a threshold chosen on a balanced validation set, the focal loss, the "
+            "least-cost weight) and a saved run's (simulated F1, the theory beside it, the "
+            "operating points, the theory on symmetric and asymmetric fits), and write them as "
             f"{', '.join(f'{n}.<format>' for n in FIGURES)}."
         ),
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,

@@ -1,4 +1,5 @@
-"""Figures 4, 5 and 7: a run's per-cell summary, alone and beside the theory.
+"""Figures 4, 5 and 7, and the test of the post's hunch: a run's per-cell summary, alone and
+beside the theory.
 
 Each function takes the per-cell table of a run (``summary.csv``, see
 :func:`simulate.summary.per_cell`): columns ``class_sep``, ``alpha``, ``count`` and
@@ -29,13 +30,14 @@ from plots._style import (
     require_columns,
     separation_color,
 )
-from simulate.summary import fit_separations
+from simulate.summary import fit_separations, pooled_rmse, theory_gap
 
 __all__ = [
     "DEFAULT_PANELS",
     "pick_separations",
     "plot_empirical_scores",
     "plot_operating_points",
+    "plot_theory_gap",
     "plot_theory_vs_simulation",
 ]
 
@@ -51,6 +53,10 @@ _ZOOM_MARGIN = 0.15
 _PANEL_COLUMNS = {1: 1, 2: 2, 4: 2}
 _RULES = ("bce", "bayes")
 _RATE_COLUMNS = ("recall_mean", "specificity_mean")
+#: Families fitted by :func:`plot_theory_gap`: the post's curve, and the asymmetric one it guessed.
+_GAP_FAMILIES = ("superellipse", "asymmetric")
+_GAP_COLORS = {"bce": "tab:blue", "bayes": "tab:orange"}
+_GAP_STYLES = {"superellipse": "-", "asymmetric": "--"}
 
 
 def plot_empirical_scores(
@@ -336,6 +342,116 @@ def plot_operating_points(
     fig.suptitle(
         f"Simulated mean operating points (x, z) across α, one path per class_sep, "
         f"with the fitted {family}s"
+    )
+    return fig
+
+
+def plot_theory_gap(
+    summary: pd.DataFrame, *, beta: float, class_sep: float | None = None
+) -> Figure:
+    """Whether an asymmetric curve explains the gap between the theory and the simulation.
+
+    The post guessed that its simulated F1 differs from its theory because the real tradeoff
+    curve is not symmetric. Each class_sep's mean operating points are fitted with the
+    symmetric superellipse and with the asymmetric one (p and q free), and both rules are
+    recomputed on each (:func:`simulate.summary.theory_gap`).
+
+    Parameters
+    ----------
+    summary : DataFrame
+        A run's per-cell table.
+    beta : float
+        The run's prevalence.
+    class_sep : float, optional
+        The separation of the first panel; by default the run's middle one.
+
+    Returns
+    -------
+    Figure
+        Three axes. (a) F1 against alpha at ``class_sep``: the simulated means (``gid``
+        ``"simulated"``) and each rule on each fitted curve (``"theory-<family>-<rule>"``). (b)
+        Per class_sep, the RMSE of each rule on each fitted curve against the simulated mean F1
+        (``"rmse-<family>-<rule>"``; the legend gives the RMSE over every class_sep). (c) Per
+        class_sep, how far the recall moves from the smallest to the largest weight: simulated
+        (``"move-simulated"``) and as each rule says on each fitted curve
+        (``"move-<family>-<rule>"``).
+
+    Raises
+    ------
+    ValueError
+        If the summary lacks a needed column or has no rows, or ``class_sep`` is not in it.
+    """
+    owner = "plot_theory_gap"
+    require_columns(summary, ("class_sep", "alpha", "f1_mean", "f1_se", *_RATE_COLUMNS), owner)
+    seps = np.unique(summary["class_sep"].to_numpy(dtype=np.float64))
+    chosen = float(seps[len(seps) // 2]) if class_sep is None else float(class_sep)
+    if not np.any(np.isclose(seps, chosen)):
+        raise ValueError(
+            f"The 'class_sep' parameter of {owner} must be a class_sep of the summary "
+            f"({', '.join(f'{s:g}' for s in seps)}). Got {chosen:g} instead."
+        )
+    gap = theory_gap(summary, beta, families=_GAP_FAMILIES, rules=_RULES)
+    pooled = pooled_rmse(gap).set_index(["family", "rule"])["rmse"]
+    low, high = float(summary["alpha"].min()), float(summary["alpha"].max())
+    alpha = np.logspace(np.log10(low), np.log10(high), _THEORY_POINTS)
+    fig = new_figure((15.0, 5.0))
+    scores_ax, rmse_ax, move_ax = fig.subplots(1, 3)
+    cell = summary[np.isclose(summary["class_sep"], chosen)].sort_values("alpha")
+    mean, half = cell["f1_mean"].to_numpy(), Z95 * cell["f1_se"].to_numpy()
+    scores_ax.fill_between(cell["alpha"], mean - half, mean + half, color="0.6", alpha=0.3, lw=0)
+    scores_ax.plot(cell["alpha"], mean, color="black", marker=".", lw=1.6, gid="simulated")
+    simulated = gap[(gap["family"] == _GAP_FAMILIES[0]) & (gap["rule"] == _RULES[0])]
+    move_ax.plot(
+        simulated["class_sep"],
+        simulated["recall_high_simulated"] - simulated["recall_low_simulated"],
+        color="black",
+        marker="o",
+        lw=1.6,
+        gid="move-simulated",
+    )
+    for family in _GAP_FAMILIES:
+        curve = fit_separations(cell, family=family)[float(cell["class_sep"].iloc[0])]
+        for rule in _RULES:
+            style = {"color": _GAP_COLORS[rule], "ls": _GAP_STYLES[family], "lw": 1.6}
+            key = f"{family}-{rule}"
+            expected = theory.expected_score(alpha, beta, curve, metric="f1", rule=rule)
+            scores_ax.plot(alpha, expected, **style, gid=f"theory-{key}")
+            rows = gap[(gap["family"] == family) & (gap["rule"] == rule)]
+            rmse_ax.plot(
+                rows["class_sep"],
+                rows["rmse"],
+                **style,
+                marker=".",
+                label=f"{rule} on the {family} (all: {pooled[family, rule]:.3f})",
+                gid=f"rmse-{key}",
+            )
+            move_ax.plot(
+                rows["class_sep"], rows["recall_high"] - rows["recall_low"], **style,
+                marker=".", gid=f"move-{key}",
+            )  # fmt: skip
+    alpha_axis(scores_ax, low, high)
+    mark_inverse_weight(scores_ax, beta, label_y=0.02)
+    scores_ax.set(xlabel=ALPHA_LABEL, ylabel="F1", title=f"(a) F1 at class_sep = {chosen:g}")
+    rmse_ax.set(
+        xlabel="class_sep", ylabel="RMSE of the theory's F1", title="(b) theory against simulation"
+    )
+    move_ax.axhline(0.0, color="0.5", lw=0.9)
+    move_ax.set(
+        xlabel="class_sep",
+        ylabel=f"recall at α = {high:.3g} minus recall at α = {low:.3g}",
+        title="(c) how far the recall moves",
+    )
+    for ax in (scores_ax, rmse_ax, move_ax):
+        ax.grid(True, which="major", alpha=0.3)
+    rmse_ax.legend(fontsize="small")
+    move_ax.legend(
+        handles=[Line2D([], [], color="black", marker="o", lw=1.6, label="simulated trees")],
+        fontsize="small",
+        loc="center right",
+    )
+    fig.suptitle(
+        "The post's hunch: the symmetric (solid) and the asymmetric (dashed) superellipse fitted "
+        f"to each class_sep's operating points, β = {beta:g}"
     )
     return fig
 

@@ -48,7 +48,7 @@ def plot_what_if_scores(
     pos_label : optional
         The positive label, unless the labels are 0/1 or booleans.
     **options
-        ``beta``, ``alpha_observed``, ``threshold``, ``rule``, ``smooth``: as for
+        ``beta``, ``alpha_observed``, ``threshold``, ``rule``, ``gamma``, ``smooth``: as for
         :func:`theory.what_if_scores`.
 
     Returns

@@ -1,6 +1,9 @@
-"""Tables that summarise a sweep: per cell, and per class separation against the theory."""
+"""Tables that summarise a sweep: per cell, per class separation against the theory, and how far
+the theory on each separation's fitted curve is from the simulation."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -8,7 +11,14 @@ import pandas as pd
 import theory
 from theory.curves import Curve
 
-__all__ = ["SUMMARY_SCORES", "fit_separations", "per_cell", "per_separation"]
+__all__ = [
+    "SUMMARY_SCORES",
+    "fit_separations",
+    "per_cell",
+    "per_separation",
+    "pooled_rmse",
+    "theory_gap",
+]
 
 #: Scores summarised per cell (mean and standard error).
 SUMMARY_SCORES: tuple[str, ...] = ("recall", "specificity", "precision", "f1", "balanced_accuracy")
@@ -107,6 +117,91 @@ def per_separation(fits: pd.DataFrame, beta: float, *, seed: int = 0) -> pd.Data
             }
         )
     return pd.DataFrame(rows)
+
+
+def theory_gap(
+    summary: pd.DataFrame,
+    beta: float,
+    *,
+    families: Sequence[str] = ("superellipse", "asymmetric"),
+    rules: Sequence[str] = ("bce", "bayes"),
+    score: str = "f1",
+) -> pd.DataFrame:
+    """How far the theory on each class_sep's fitted curve is from the simulated means.
+
+    For each family the curve is fitted to each class_sep's mean (recall, specificity) points
+    (:func:`fit_separations`); on it, each rule gives the expected ``score`` at the run's
+    weights, and the recall at its smallest and largest weight. Whether the gap comes from the
+    curve's shape or from the models not moving along it shows in two columns: ``rmse`` falls if
+    a better-shaped curve explains it, and ``recall_high - recall_low`` against the simulated
+    ``recall_high_simulated - recall_low_simulated`` says how far the theory and the models move.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        A per-cell table (:func:`per_cell`): class_sep, alpha, recall_mean, specificity_mean and
+        ``<score>_mean``.
+    beta : float
+        The run's prevalence.
+    families : sequence of str, default ("superellipse", "asymmetric")
+        Families of :data:`theory.FAMILIES` to fit (``"asymmetric"``: p and q both free).
+    rules : sequence of str, default ("bce", "bayes")
+        Rules of :data:`theory.RULES`.
+    score : str, default "f1"
+        The score compared.
+
+    Returns
+    -------
+    DataFrame
+        One row per (family, rule, class_sep), in that order: ``family``, ``rule``,
+        ``class_sep``; the fitted curve's parameters (``p`` and ``q`` for the superellipses,
+        ``d`` for the binormal); ``rmse``, the root mean square over the weights of the simulated
+        mean score minus the rule's expected score; ``recall_low_simulated`` and
+        ``recall_high_simulated``, the mean recall at the smallest and the largest weight, and
+        ``recall_low``, ``recall_high``, the rule's recall on the fitted curve there.
+    """
+    rows = []
+    for family in families:
+        curves = fit_separations(summary, family=family)
+        for rule in rules:
+            for class_sep, cell in summary.groupby("class_sep", sort=True):
+                cell = cell.sort_values("alpha")
+                curve = curves[float(class_sep)]
+                alphas = cell["alpha"].to_numpy(dtype=np.float64)
+                expected = theory.expected_score(alphas, beta, curve, metric=score, rule=rule)
+                recall, _ = theory.operating_point(alphas[[0, -1]], beta, curve, rule=rule)
+                simulated = cell["recall_mean"].to_numpy(dtype=np.float64)
+                rows.append(
+                    {
+                        "family": family,
+                        "rule": rule,
+                        "class_sep": float(class_sep),
+                        **{name: float(value) for name, value in vars(curve).items()},
+                        "rmse": float(np.sqrt(np.mean((cell[f"{score}_mean"] - expected) ** 2))),
+                        "recall_low_simulated": simulated[0],
+                        "recall_high_simulated": simulated[-1],
+                        "recall_low": float(recall[0]),
+                        "recall_high": float(recall[1]),
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def pooled_rmse(gap: pd.DataFrame) -> pd.DataFrame:
+    """The RMSE of :func:`theory_gap` over every class_sep, per family and rule.
+
+    The root of the mean of the squared per-class_sep RMSEs: the RMSE over every cell when each
+    class_sep has the same weights, as a sweep's do.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``family``, ``rule`` and ``rmse``, in the order of ``gap``.
+    """
+    pooled = gap.groupby(["family", "rule"], sort=False)["rmse"].apply(
+        lambda rmse: float(np.sqrt(np.mean(rmse**2)))
+    )
+    return pooled.reset_index()
 
 
 def _interpolate(alpha: float, alphas: np.ndarray, values: np.ndarray) -> float:

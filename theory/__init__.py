@@ -12,8 +12,9 @@ The public API, all vectorised over its numeric arguments:
 - :class:`EmpiricalCurve` and :func:`what_if_scores`: the same from the model's scores on a
   validation set (its whole ROC), with the threshold that does the same without retraining;
 - the :class:`Curve` protocol, and the families :class:`Superellipse`,
-  :class:`AsymmetricSuperellipse`, :class:`Binormal` (:data:`FAMILIES`); rules ``"bce"`` and
-  ``"bayes"`` (:data:`RULES`);
+  :class:`AsymmetricSuperellipse`, :class:`Binormal` (:data:`FAMILIES`); rules ``"bce"``,
+  ``"bayes"`` (:data:`RULES`) and ``"focal"`` with its ``gamma`` (:func:`rule_named` builds any
+  of them);
 - :func:`confusion_scores`: every score from confusion counts or rates, the one definition the
   simulator shares;
 - :mod:`theory.symbolic`: the sympy derivations the numeric code is checked against.
@@ -28,7 +29,9 @@ Vocabulary
   ``(recall, specificity) -> curve``).
 - ``rule`` defaults to ``"bce"``, the post's derivation, everywhere except :func:`what_if` and
   :func:`what_if_scores`, where it defaults to ``"bayes"``: a model one already has is, near
-  enough, a calibrated model thresholded at its threshold.
+  enough, a calibrated model thresholded at its threshold. ``gamma`` goes with ``rule="focal"``
+  only, and ``cost_fn``, ``cost_fp`` with the ``"cost"`` metric only: given elsewhere they
+  would be ignored, so they are refused.
 - The first few arguments are positional; the rest (``rule``, ``metric``, ``family``, ...) are
   keyword-only.
 """
@@ -44,7 +47,7 @@ from theory.optimum import (
     optimal_alpha,
     optimize_alpha,
 )
-from theory.rules import RULES, weight_ratio
+from theory.rules import RULE_NAMES, RULES, rule_named, weight_ratio
 from theory.scores import SCORE_NAMES, confusion_scores, expected_confusion
 from theory.whatif import equivalent_weight, what_if
 from theory.whatif_scores import WhatIfScores, what_if_scores
@@ -52,6 +55,7 @@ from theory.whatif_scores import WhatIfScores, what_if_scores
 __all__ = [
     "FAMILIES",
     "RULES",
+    "RULE_NAMES",
     "SCORE_NAMES",
     "SEARCH_RANGE",
     "AsymmetricSuperellipse",
@@ -71,6 +75,7 @@ __all__ = [
     "operating_point",
     "optimal_alpha",
     "optimize_alpha",
+    "rule_named",
     "weight_ratio",
     "what_if",
     "what_if_scores",

@@ -18,8 +18,8 @@ from params.validation import Interval, ParameterError
 from theory.curves import FAMILIES, MAX_EXPONENT, Superellipse
 from theory.empirical import DEFAULT_SMOOTH, SMOOTHERS
 from theory.optimum import SEARCH_RANGE, optimize_alpha
-from theory.rules import RULES
-from theory.scores import SCORE_NAMES, score_function
+from theory.rules import DEFAULT_GAMMA, GAMMA_RANGE, RULE_NAMES, RULES
+from theory.scores import DEFAULT_COST, SCORE_NAMES, refuse_costs, score_function
 from theory.whatif import equivalent_weight, what_if
 from theory.whatif_scores import what_if_scores
 
@@ -92,10 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     table.add_argument(
         "--rule",
-        type=_choices(RULES),
+        type=_choices(RULE_NAMES),
         default=list(RULES),
-        help=f"rules, comma list of {', '.join(RULES)} (default: all)",
+        help=f"rules, comma list of {', '.join(RULE_NAMES)} (default: {','.join(RULES)})",
     )
+    _add_gamma(table, "focal among --rule")
     table.add_argument(
         "--metric",
         type=_choices(SCORE_NAMES, allow_fbeta=True),
@@ -103,6 +104,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="scores to optimise, comma list of "
         f"{', '.join(SCORE_NAMES)} or f<b> such as f2 (default: f1,balanced_accuracy)",
     )
+    for error, name in (("fn", "false negative"), ("fp", "false positive")):
+        table.add_argument(
+            f"--cost-{error}",
+            type=bounded(_POSITIVE),
+            help=f"price of a {name} in the cost metric, > 0; only with cost among --metric "
+            f"(default: {DEFAULT_COST:g})",
+        )
     table.add_argument("--json", action="store_true", help="print JSON records instead")
 
     whatif = commands.add_parser(
@@ -190,13 +198,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     both.add_argument(
         "--rule",
-        choices=list(RULES),
+        choices=list(RULE_NAMES),
         default="bayes",
         help="how the weight picks the point; bayes treats the model as calibrated and thresholded "
-        "at its threshold (default: bayes)",
+        "at its threshold, focal as trained with the focal loss (default: bayes)",
     )
+    _add_gamma(both, "--rule focal")
     both.add_argument("--json", action="store_true", help="print JSON records instead")
     return parser
+
+
+def _add_gamma(group: argparse._ActionsContainer, needs: str) -> None:
+    group.add_argument(
+        "--gamma",
+        type=bounded(GAMMA_RANGE),
+        help=f"the focal rule's gamma, >= 0; only with {needs} (default: {DEFAULT_GAMMA:g})",
+    )
 
 
 def commands_of(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
@@ -234,14 +251,36 @@ def _choices(options: Sequence[str], *, allow_fbeta: bool = False) -> Callable[[
 
 
 def optimum_table(
-    betas: Sequence[float], ps: Sequence[float], rules: Sequence[str], metrics: Sequence[str]
+    betas: Sequence[float],
+    ps: Sequence[float],
+    rules: Sequence[str],
+    metrics: Sequence[str],
+    *,
+    gamma: float | None = None,
+    cost_fn: float | None = None,
+    cost_fp: float | None = None,
 ) -> list[dict[str, object]]:
-    """One record per (beta, p, rule, metric) with the optimum and its gains."""
+    """One record per (beta, p, rule, metric) with the optimum and its gains.
+
+    ``gamma`` goes to the focal rule, and ``cost_fn`` and ``cost_fp`` to the cost metric; each
+    is refused (a ``ValueError``) unless that rule or metric is asked for.
+    """
+    owner = "optimum_table"
+    if gamma is not None and "focal" not in rules:
+        raise ParameterError("gamma", owner, "None unless 'focal' is among the rules", gamma)
+    if "cost" not in metrics:
+        refuse_costs(cost_fn, cost_fp, owner, "'cost' is among the metrics")
     beta_grid, p_grid = np.meshgrid(np.asarray(betas), np.asarray(ps), indexing="ij")
     records = []
     for rule in rules:
+        rule_options = {"gamma": gamma} if rule == "focal" else {}
         for metric in metrics:
-            best = optimize_alpha(beta_grid, Superellipse(p_grid), metric=metric, rule=rule)
+            options = rule_options | (
+                {"cost_fn": cost_fn, "cost_fp": cost_fp} if metric == "cost" else {}
+            )
+            best = optimize_alpha(
+                beta_grid, Superellipse(p_grid), metric=metric, rule=rule, **options
+            )
             for index in np.ndindex(beta_grid.shape):
                 records.append(
                     {
@@ -249,6 +288,7 @@ def optimum_table(
                         "p": float(p_grid[index]),
                         "rule": rule,
                         "metric": metric,
+                        **options,
                         "alpha_opt": float(best.alpha[index]),
                         "at_edge": bool(best.at_edge[index]),
                         "flat": bool(best.flat[index]),
@@ -274,6 +314,29 @@ def format_optimum_table(records: Sequence[dict[str, object]]) -> str:
             row[4] += "*"
         rows.append(row)
     return format_table(header, rows)
+
+
+def _priced(args: argparse.Namespace) -> str:
+    """Lines that say the focal rule's gamma and the prices of the cost, where they are used."""
+    lines = []
+    if "focal" in args.rule:
+        lines.append(f"# focal rule: gamma = {_gamma(args):g}\n")
+    if "cost" in args.metric:
+        prices = [
+            DEFAULT_COST if price is None else price for price in (args.cost_fn, args.cost_fp)
+        ]
+        lines.append(f"# cost = {prices[0]:g} * FN + {prices[1]:g} * FP per sample\n")
+    return "".join(lines)
+
+
+def _gamma(args: argparse.Namespace) -> float:
+    """The focal rule's gamma the command uses."""
+    return DEFAULT_GAMMA if args.gamma is None else args.gamma
+
+
+def _rule_label(args: argparse.Namespace) -> str:
+    """The what-if rule as its titles name it, with gamma for the focal rule."""
+    return f"focal (gamma {_gamma(args):g})" if args.rule == "focal" else args.rule
 
 
 def _tidy(value: object) -> object:
@@ -329,6 +392,7 @@ def _run_what_if_point(args: argparse.Namespace) -> str:
         alpha_observed=args.alpha_observed,
         family=family,
         rule=args.rule,
+        gamma=args.gamma,
     )
     records = [
         {"alpha": float(alpha), **{name: float(scores[name][i]) for name in _WHAT_IF_SCORES}}
@@ -341,7 +405,7 @@ def _run_what_if_point(args: argparse.Namespace) -> str:
     title = (
         f"# {family} curve through (recall={args.recall:g}, "
         f"specificity={args.specificity:g}) observed at alpha={args.alpha_observed:g}; "
-        f"rule {args.rule}; beta={args.beta:g}"
+        f"rule {_rule_label(args)}; beta={args.beta:g}"
     )
     return f"{title}\n{format_table(header, rows)}"
 
@@ -354,6 +418,7 @@ def _run_what_if_scores(args: argparse.Namespace) -> str:
         "alpha_observed": args.alpha_observed,
         "threshold": args.threshold,
         "rule": args.rule,
+        "gamma": args.gamma,
         "smooth": smooth,
     }
     fractions = args.positive_fraction
@@ -388,8 +453,8 @@ def _run_what_if_scores(args: argparse.Namespace) -> str:
     beta = prevalence if args.beta is None else args.beta
     title = (
         f"# {args.scores}: {labels.size} rows, {prevalence:.3g} positive; the model at threshold "
-        f"{args.threshold:g}, trained at alpha={args.alpha_observed:g}; rule {args.rule}; curve "
-        f"{smooth or 'exact hull'}; scores at beta={beta:g}"
+        f"{args.threshold:g}, trained at alpha={args.alpha_observed:g}; rule {_rule_label(args)}; "
+        f"curve {smooth or 'exact hull'}; scores at beta={beta:g}"
         + ("; [95% bootstrap intervals]" if args.bootstrap else "")
     )
     observed = "# now: " + ", ".join(
@@ -487,8 +552,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "what-if":
             output = _run_what_if(args, commands_of(parser)["what-if"])
         else:
-            records = optimum_table(args.beta, args.p, args.rule, args.metric)
+            records = optimum_table(
+                args.beta,
+                args.p,
+                args.rule,
+                args.metric,
+                gamma=args.gamma,
+                cost_fn=args.cost_fn,
+                cost_fp=args.cost_fp,
+            )
             output = json.dumps(records, indent=2) if args.json else format_optimum_table(records)
+            output = output if args.json else _priced(args) + output
     except ParameterError as error:
         parser.error(error.flag_message())
     except ValueError as error:

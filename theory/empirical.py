@@ -10,7 +10,10 @@ objective over the curve lands on one of the hull's vertices (a threshold the mo
   along a concave curve);
 - under the ``"bce"`` rule it picks the vertex maximising ``m * log(x) + log(z)``: a vertex of
   the upper hull of the vertices in ``(log x, log z)``, bracketed by the elasticities
-  ``-d log z / d log x`` of its two segments there.
+  ``-d log z / d log x`` of its two segments there;
+- under any rule that maximises ``m * f(x) + f(z)`` (:attr:`theory.rules.Rule.transform`; the
+  ``"focal"`` rule's ``f(u) = (1-u)**gamma * log(u)``) likewise: a vertex of the upper hull in
+  ``(f(x), f(z))``, bracketed by the ``-d f(z) / d f(x)`` of its two segments there.
 
 Each vertex is thus reached by an interval of weights, and slopes and elasticities are piecewise
 constant. Where a quantity falls exactly on a boundary, the vertex of lower recall is returned:
@@ -33,6 +36,7 @@ from numpy.typing import ArrayLike, NDArray
 from params.validation import ParameterError, check_option
 from theory.curves import Curve
 from theory.fit import fit_curve
+from theory.rules import RULES, Rule
 
 __all__ = [
     "DEFAULT_SMOOTH",
@@ -240,11 +244,11 @@ def _hull_candidates(u: Array, v: Array) -> NDArray[np.intp]:
     return np.unique(np.asarray(kept, dtype=np.intp))
 
 
-def _log_hull(recall: Array, specificity: Array) -> NDArray[np.intp]:
-    """Indices of the hull vertices the bce rule can pick: the upper hull in (log x, log z)."""
+def _transformed_hull(recall: Array, specificity: Array, rule: Rule) -> NDArray[np.intp]:
+    """Indices of the hull vertices ``rule`` can pick: the upper hull in ``(f(x), f(z))``."""
     inside = np.flatnonzero((recall > 0) & (specificity > 0))
-    u, v = np.log(recall[inside]), np.log(specificity[inside])
-    # In (log x, log z) the points run left to right; maximising r*u + v is the upper hull.
+    u, v = rule.transform(recall[inside]), rule.transform(specificity[inside])
+    # f increases, so the points run left to right; maximising r*u + v is the upper hull.
     return inside[_upper_hull(u, v)]
 
 
@@ -373,15 +377,7 @@ class EmpiricalCurve:
         At a vertex the bce rule can pick, it is the geometric mean of the elasticities that
         bracket the vertex in ``(log x, log z)``, so that the bce rule maps it back there.
         """
-        if self.fitted is not None:
-            return self.fitted.elasticity(x)
-        x = np.asarray(x, np.float64)
-        picks, boundaries = self.candidates("bce")
-        on_vertex = self._vertex_quantity(x, boundaries, candidates=picks)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            between = x * -self.slope(x) / self.specificity(x)
-        at_candidate = np.isin(x, self.hull.recall[picks])
-        return np.where(at_candidate, on_vertex, between)
+        return self.rule_quantity(RULES["bce"], x)
 
     def x_at_slope(self, m: ArrayLike) -> Array:
         """Recall the bayes rule picks for ``-dz/dx = m``: a hull vertex (or the smoothed point)."""
@@ -391,10 +387,33 @@ class EmpiricalCurve:
 
     def x_at_elasticity(self, e: ArrayLike) -> Array:
         """Recall the bce rule picks for elasticity ``e``: a hull vertex (or the smoothed point)."""
+        return self.x_at_rule(RULES["bce"], e)
+
+    # Any rule (see theory.rules.AppliesRules): the smoothed curve's answer, or a hull vertex.
+
+    def rule_quantity(self, rule: Rule, x: ArrayLike) -> Array:
+        """``rule``'s stationarity quantity at recall ``x``.
+
+        On the exact hull, at a vertex the rule can pick it is the geometric mean of the two
+        quantities that bracket the vertex (:meth:`candidates`), so that the rule maps it back
+        there; elsewhere it is the quantity of the hull segment at ``x``.
+        """
         if self.fitted is not None:
-            return self.fitted.x_at_elasticity(e)
-        picks, boundaries = self.candidates("bce")
-        return self.hull.recall[picks][_bracket_pick(boundaries, e)]
+            return rule.quantity_at(self.fitted, x)
+        x = np.asarray(x, np.float64)
+        picks, boundaries = self.candidates(rule)
+        on_vertex = self._vertex_quantity(x, boundaries, candidates=picks)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            between = rule.from_steepness(-self.slope(x), x, self.specificity(x))
+        at_candidate = np.isin(x, self.hull.recall[picks])
+        return np.where(at_candidate, on_vertex, between)
+
+    def x_at_rule(self, rule: Rule, quantity: ArrayLike) -> Array:
+        """Recall ``rule`` picks for ``quantity``: a hull vertex (or the smoothed curve's point)."""
+        if self.fitted is not None:
+            return rule.recall_at(self.fitted, quantity)
+        picks, boundaries = self.candidates(rule)
+        return self.hull.recall[picks][_bracket_pick(boundaries, quantity)]
 
     # Thresholds: which score threshold reaches a recall.
 
@@ -423,14 +442,16 @@ class EmpiricalCurve:
         with np.errstate(divide="ignore", invalid="ignore"):
             return -np.diff(self.hull.specificity) / np.diff(self.hull.recall)
 
-    def candidates(self, rule: str) -> tuple[NDArray[np.intp], Array]:
+    def candidates(self, rule: Rule) -> tuple[NDArray[np.intp], Array]:
         """The hull vertices ``rule`` can pick, and the quantities at which neighbours tie.
 
         Parameters
         ----------
-        rule : {"bayes", "bce"}
-            Every vertex for ``"bayes"`` (ties at each segment's ``-dz/dx``); for ``"bce"``
-            those on the upper hull in ``(log x, log z)`` (ties at ``-d log z / d log x``).
+        rule : Rule
+            A rule of :func:`theory.rules.rule_named`. Every vertex for ``"bayes"`` (ties at each
+            segment's ``-dz/dx``); for the others, which maximise ``r * f(x) + f(z)``, those on
+            the upper hull in ``(f(x), f(z))`` (ties at ``-d f(z) / d f(x)``): in
+            ``(log x, log z)`` for ``"bce"``.
 
         Returns
         -------
@@ -440,12 +461,12 @@ class EmpiricalCurve:
             Increasing, one fewer than the indices: candidate ``j`` is picked for quantities
             in ``(boundaries[j-1], boundaries[j]]``.
         """
-        if rule == "bayes":
+        if rule.name == "bayes":
             return np.arange(self.hull.recall.size), self._steepness()
-        picks = _log_hull(self.hull.recall, self.hull.specificity)
-        log_x, log_z = np.log(self.hull.recall[picks]), np.log(self.hull.specificity[picks])
+        picks = _transformed_hull(self.hull.recall, self.hull.specificity, rule)
+        u, v = rule.transform(self.hull.recall[picks]), rule.transform(self.hull.specificity[picks])
         with np.errstate(divide="ignore", invalid="ignore"):
-            return picks, -np.diff(log_z) / np.diff(log_x)
+            return picks, -np.diff(v) / np.diff(u)
 
     def _vertex_quantity(
         self,

@@ -19,6 +19,7 @@ from theory.curves import Curve, as_curve
 from theory.rules import ALPHA_RANGE, BETA_RANGE, Rule, rule_named, weight_ratio
 from theory.scores import (
     ScoreFunction,
+    check_costs,
     check_fbeta,
     confusion_scores,
     expected_confusion,
@@ -32,7 +33,12 @@ Confusion = tuple[Array, Array, Array, Array]
 
 
 def operating_point(
-    alpha: ArrayLike, beta: ArrayLike, curve: Curve | ArrayLike, *, rule: str = "bce"
+    alpha: ArrayLike,
+    beta: ArrayLike,
+    curve: Curve | ArrayLike,
+    *,
+    rule: str = "bce",
+    gamma: float | None = None,
 ) -> tuple[Array, Array]:
     """Recall and specificity that weight ``alpha`` on the positives leads to.
 
@@ -45,9 +51,12 @@ def operating_point(
     curve : Curve or array_like
         A :class:`~theory.curves.Curve`, or numbers ``p >= 1`` meaning the post's
         :class:`~theory.curves.Superellipse`.
-    rule : {"bce", "bayes"}, default "bce"
-        How the weight picks the point (see :data:`theory.RULES`); ``"bce"`` is the post's
-        derivation.
+    rule : {"bce", "bayes", "focal"}, default "bce"
+        How the weight picks the point (see :mod:`theory.rules`); ``"bce"`` is the post's
+        derivation, ``"focal"`` the same argument for the focal loss.
+    gamma : float, optional
+        The focal rule's parameter, a single number >= 0 (default 2); only with
+        ``rule="focal"``, and ``gamma = 0`` is the ``"bce"`` rule.
 
     Returns
     -------
@@ -57,7 +66,8 @@ def operating_point(
     Raises
     ------
     ValueError
-        For ``alpha <= 0``, ``beta`` outside (0, 1), ``p < 1`` or an unknown rule.
+        For ``alpha <= 0``, ``beta`` outside (0, 1), ``p < 1``, an unknown rule, or a ``gamma``
+        below 0 or given with another rule than ``"focal"``.
 
     Examples
     --------
@@ -65,7 +75,9 @@ def operating_point(
     >>> round(float(x), 4), round(float(z), 4)
     (0.7071, 0.7071)
     """
-    alpha, beta, curve, chosen = _check_arguments(alpha, beta, curve, rule, "operating_point")
+    alpha, beta, curve, chosen = _check_arguments(
+        alpha, beta, curve, rule, gamma, "operating_point"
+    )
     return chosen.point(curve, weight_ratio(alpha, beta))
 
 
@@ -76,15 +88,21 @@ def expected_score(
     *,
     metric: str = "f1",
     rule: str = "bce",
+    gamma: float | None = None,
+    cost_fn: float | None = None,
+    cost_fp: float | None = None,
 ) -> Array:
     """Expected value of one score at the operating point of weight ``alpha``.
 
     Parameters
     ----------
-    alpha, beta, curve, rule
+    alpha, beta, curve, rule, gamma
         As in :func:`operating_point`; they broadcast together.
     metric : str, default "f1"
         A score of :data:`theory.SCORE_NAMES`, or ``"f<b>"`` (``"f2"``) for an F-beta score.
+    cost_fn, cost_fp : float, optional
+        With ``metric="cost"`` only: the prices of a false negative and a false positive, each
+        > 0 and 1 unless given; the score is then ``cost_fn * FN + cost_fp * FP`` per sample.
 
     Returns
     -------
@@ -95,7 +113,8 @@ def expected_score(
     Raises
     ------
     ValueError
-        For ``alpha <= 0``, ``beta`` outside (0, 1), ``p < 1``, or an unknown metric or rule.
+        For ``alpha <= 0``, ``beta`` outside (0, 1), ``p < 1``, an unknown metric or rule, or
+        a ``gamma`` or a cost that is out of range or given where it would be ignored.
 
     Examples
     --------
@@ -103,8 +122,9 @@ def expected_score(
     0.1253
     """
     owner = "expected_score"
-    alpha, beta, curve, chosen = _check_arguments(alpha, beta, curve, rule, owner)
-    return _expected_score(alpha, beta, curve, chosen, score_function(metric, owner))
+    alpha, beta, curve, chosen = _check_arguments(alpha, beta, curve, rule, gamma, owner)
+    score = score_function(metric, owner, cost_fn=cost_fn, cost_fp=cost_fp)
+    return _expected_score(alpha, beta, curve, chosen, score)
 
 
 def expected_scores(
@@ -113,30 +133,37 @@ def expected_scores(
     curve: Curve | ArrayLike,
     *,
     rule: str = "bce",
+    gamma: float | None = None,
     fbeta: float | Iterable[float] = (2.0, 0.5),
+    cost_fn: float | None = None,
+    cost_fp: float | None = None,
 ) -> dict[str, Array]:
     """Every expected score at the operating point of weight ``alpha``.
 
     Parameters
     ----------
-    alpha, beta, curve, rule
+    alpha, beta, curve, rule, gamma
         As in :func:`operating_point`; they broadcast together.
     fbeta : float or iterable of float, default (2.0, 0.5)
         The ``b`` of each F-beta score to add (reported as ``"f2"``, ``"f0.5"``, ...).
+    cost_fn, cost_fp : float, optional
+        The prices of a false negative and a false positive in ``"cost"``, each > 0 and 1
+        unless given (the cost is then the error rate).
 
     Returns
     -------
     dict of str to ndarray
         ``recall``, ``specificity``, ``precision``, ``npv``, ``f1``, ``balanced_accuracy``,
-        ``accuracy``, ``mcc``, ``gmean``, ``hter`` and the F-beta scores, computed by
+        ``accuracy``, ``mcc``, ``gmean``, ``hter``, ``cost`` and the F-beta scores, computed by
         :func:`theory.scores.confusion_scores` from the expected confusion fractions. Each entry
         equals :func:`expected_score` of that metric.
 
     Raises
     ------
     ValueError
-        For ``alpha <= 0``, ``beta`` outside (0, 1), ``p < 1``, an unknown rule or an F-beta
-        ``b <= 0``.
+        For ``alpha <= 0``, ``beta`` outside (0, 1), ``p < 1``, an unknown rule, a ``gamma``
+        out of range or given with another rule than ``"focal"``, an F-beta ``b <= 0`` or a
+        cost that is not a number > 0.
 
     Examples
     --------
@@ -145,22 +172,31 @@ def expected_scores(
     0.1253
     """
     owner = "expected_scores"
-    alpha, beta, curve, chosen = _check_arguments(alpha, beta, curve, rule, owner)
+    alpha, beta, curve, chosen = _check_arguments(alpha, beta, curve, rule, gamma, owner)
     check_fbeta(fbeta, owner)
+    costs = check_costs(cost_fn, cost_fp, owner)
     return confusion_scores(
-        *_confusion_at(weight_ratio(alpha, beta), beta, curve, chosen), fbeta=fbeta
+        *_confusion_at(weight_ratio(alpha, beta), beta, curve, chosen),
+        fbeta=fbeta,
+        cost_fn=costs[0],
+        cost_fp=costs[1],
     )
 
 
 def _check_arguments(
-    alpha: ArrayLike, beta: ArrayLike, curve: Curve | ArrayLike, rule: str, owner: str
+    alpha: ArrayLike,
+    beta: ArrayLike,
+    curve: Curve | ArrayLike,
+    rule: str,
+    gamma: float | None,
+    owner: str,
 ) -> tuple[Array, Array, Curve, Rule]:
     """``alpha``, ``beta``, the curve and the rule, checked with ``owner`` named in any error."""
     return (
         check_array(alpha, "alpha", owner, ALPHA_RANGE),
         check_array(beta, "beta", owner, BETA_RANGE),
         as_curve(curve, owner),
-        rule_named(rule, owner),
+        rule_named(rule, owner, gamma=gamma),
     )
 
 

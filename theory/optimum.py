@@ -59,8 +59,9 @@ class Optimum:
     alpha : ndarray
         The maximising weight. Where the score keeps improving towards an end of the search
         range (:data:`SEARCH_RANGE`, widened to three decades either side of ``(1 - beta) / beta``;
-        see :func:`search_bounds`), for example F1 on the chance line under the ``"bce"`` rule,
-        it is that end, and ``at_edge`` is True.
+        see :func:`search_bounds`; for the focal rule its lower end is multiplied by the rule's
+        ``weight_scale``, ``1e-4**gamma``), for example F1 on the chance line under the ``"bce"``
+        rule, it is that end, and ``at_edge`` is True.
     score : ndarray
         The score at ``alpha``.
     at_edge : ndarray of bool
@@ -103,6 +104,9 @@ def optimize_alpha(
     *,
     metric: str = "f1",
     rule: str = "bce",
+    gamma: float | None = None,
+    cost_fn: float | None = None,
+    cost_fp: float | None = None,
 ) -> Optimum:
     """Best weight for ``metric``, with the scores it is compared against.
 
@@ -114,10 +118,16 @@ def optimize_alpha(
         A :class:`~theory.curves.Curve`, or numbers ``p >= 1`` for the post's superellipse.
         Its parameters broadcast with ``beta``.
     metric : str, default "f1"
-        A score of :data:`theory.scores.SCORE_NAMES` or ``"f<b>"``; ``"hter"`` is minimised,
-        every other score maximised.
-    rule : {"bce", "bayes"}, default "bce"
+        A score of :data:`theory.scores.SCORE_NAMES` or ``"f<b>"``; ``"hter"`` and ``"cost"``
+        are minimised, every other score maximised.
+    rule : {"bce", "bayes", "focal"}, default "bce"
         How a weight picks the operating point; ``"bce"`` is the post's derivation.
+    gamma : float, optional
+        The focal rule's parameter (default 2); only with ``rule="focal"``.
+    cost_fn, cost_fp : float, optional
+        With ``metric="cost"`` only: the prices of a false negative and a false positive, each
+        > 0 and 1 unless given. Under the ``"bayes"`` rule the best weight is then
+        ``cost_fn / cost_fp`` on every curve.
 
     Returns
     -------
@@ -128,9 +138,11 @@ def optimize_alpha(
     Raises
     ------
     ValueError
-        For ``beta`` outside (0, 1), ``p < 1``, or an unknown metric or rule.
+        For ``beta`` outside (0, 1), ``p < 1``, an unknown metric or rule, or a ``gamma`` or a
+        cost that is out of range or given where it would be ignored.
     """
-    return _optimize(*_check_search(beta, curve, metric, rule, "optimize_alpha"))
+    costs = (cost_fn, cost_fp)
+    return _optimize(*_check_search(beta, curve, metric, rule, gamma, costs, "optimize_alpha"))
 
 
 def optimal_alpha(
@@ -139,6 +151,9 @@ def optimal_alpha(
     *,
     metric: str = "f1",
     rule: str = "bce",
+    gamma: float | None = None,
+    cost_fn: float | None = None,
+    cost_fp: float | None = None,
 ) -> Array:
     """The weight that maximises the expected ``metric``; see :func:`optimize_alpha`.
 
@@ -149,7 +164,8 @@ def optimal_alpha(
     >>> round(float(optimal_alpha(0.01, 2.0, metric="balanced_accuracy")), 6)
     99.0
     """
-    return _optimize(*_check_search(beta, curve, metric, rule, "optimal_alpha")).alpha
+    checked = _check_search(beta, curve, metric, rule, gamma, (cost_fn, cost_fp), "optimal_alpha")
+    return _optimize(*checked).alpha
 
 
 def search_bounds(inverse: ArrayLike) -> tuple[Array, Array]:
@@ -165,14 +181,21 @@ def search_bounds(inverse: ArrayLike) -> tuple[Array, Array]:
 
 
 def _check_search(
-    beta: ArrayLike, curve: Curve | ArrayLike, metric: str, rule: str, owner: str
+    beta: ArrayLike,
+    curve: Curve | ArrayLike,
+    metric: str,
+    rule: str,
+    gamma: float | None,
+    costs: tuple[float | None, float | None],
+    owner: str,
 ) -> tuple[Array, Curve, Rule, ScoreFunction, float]:
     """The checked arguments of a search, and the sign that turns ``metric`` into a maximum."""
+    cost_fn, cost_fp = costs
     return (
         check_array(beta, "beta", owner, BETA_RANGE),
         as_curve(curve, owner),
-        rule_named(rule, owner),
-        score_function(metric, owner),
+        rule_named(rule, owner, gamma=gamma),
+        score_function(metric, owner, cost_fn=cost_fn, cost_fp=cost_fp),
         -1.0 if metric in LOWER_IS_BETTER else 1.0,
     )
 
@@ -190,6 +213,7 @@ def _optimize(beta: Array, curve: Curve, rule: Rule, score: ScoreFunction, sign:
     shape = score_at_one.shape
     inverse = np.broadcast_to((1.0 - beta) / beta, shape)
     low, high = search_bounds(inverse)
+    low = low + np.log(rule.weight_scale)
     steps = np.linspace(0.0, 1.0, _GRID_POINTS).reshape((-1,) + (1,) * len(shape))
     grid = low + (high - low) * steps
     values = objective(grid)
@@ -236,7 +260,7 @@ def _optimize_vertices(
     Each vertex is reached by an interval of weights; the reported weight is the largest of
     them (:func:`theory.empirical.reported_quantity`), at the edge when the interval is unbounded.
     """
-    indices, boundaries = curve.candidates(rule.name)
+    indices, boundaries = curve.candidates(rule)
     x, z = curve.hull.recall[indices], curve.hull.specificity[indices]
     shape = beta.shape
     column = (-1,) + (1,) * len(shape)

@@ -6,6 +6,10 @@ score below is invariant to scaling all four by the same factor, so both uses sh
 
 Where a score is 0/0 (precision with no predicted positives, say) it is 0, as scikit-learn's
 default ``zero_division`` policy returns; :func:`_safe_divide` holds that decision.
+
+Two scores take parameters: F-beta (``"f<b>"``, the ``b`` in its name) and the expected cost
+(``"cost"``, priced by ``cost_fn`` and ``cost_fp``, each 1 unless given: then the cost is the
+error rate ``1 - accuracy``).
 """
 
 from __future__ import annotations
@@ -19,12 +23,15 @@ from numpy.typing import ArrayLike, NDArray
 from params.validation import Interval, ParameterError, check_array
 
 __all__ = [
+    "DEFAULT_COST",
     "LOWER_IS_BETTER",
     "SCORE_NAMES",
+    "check_costs",
     "check_fbeta",
     "confusion_scores",
     "expected_confusion",
     "fbeta_name",
+    "refuse_costs",
     "score_function",
 ]
 
@@ -72,13 +79,29 @@ def _fbeta(b: float) -> ScoreFunction:
     return fbeta
 
 
+def _cost(cost_fn: float, cost_fp: float) -> ScoreFunction:
+    def cost(tp: Rates, fp: Rates, fn: Rates, tn: Rates) -> Rates:
+        return _safe_divide(cost_fn * fn + cost_fp * fp, tp + fp + fn + tn)
+
+    cost.__doc__ = (
+        f"Expected cost per sample, ({cost_fn:g} FN + {cost_fp:g} FP) / (TP + FP + FN + TN)."
+    )
+    return cost
+
+
 def balanced_accuracy(tp: Rates, fp: Rates, fn: Rates, tn: Rates) -> Rates:
     """Mean of recall and specificity."""
     return 0.5 * (recall(tp, fp, fn, tn) + specificity(tp, fp, fn, tn))
 
 
 def half_total_error_rate(tp: Rates, fp: Rates, fn: Rates, tn: Rates) -> Rates:
-    """Mean of the false-negative and false-positive rates, 1 - balanced accuracy."""
+    """Mean of the false-negative and false-positive rates, 1 - balanced accuracy.
+
+    It is the expected cost (the ``"cost"`` score) with ``cost_fn = 1 / (2 beta)`` and
+    ``cost_fp = 1 / (2 (1 - beta))`` at prevalence ``beta``: each class's errors priced by the
+    inverse of its share. At balanced prevalence (``beta = 1/2``) both costs are 1, so HTER is
+    the equal-cost case there: the cost with ``cost_fn = cost_fp = c`` is ``c * HTER``.
+    """
     return 1.0 - balanced_accuracy(tp, fp, fn, tn)
 
 
@@ -112,9 +135,12 @@ _SCORES: dict[str, ScoreFunction] = {
 }
 
 #: Names of the scores that :func:`confusion_scores` always returns.
-SCORE_NAMES: tuple[str, ...] = tuple(_SCORES)
-#: Error rates: scores that are minimised rather than maximised.
-LOWER_IS_BETTER: frozenset[str] = frozenset({"hter"})
+SCORE_NAMES: tuple[str, ...] = (*_SCORES, "cost")
+#: Error rates and costs: scores that are minimised rather than maximised.
+LOWER_IS_BETTER: frozenset[str] = frozenset({"hter", "cost"})
+#: The price of a false negative and of a false positive unless given.
+DEFAULT_COST = 1.0
+_COST_RANGE = Interval(0.0, np.inf)
 
 _FBETA_NAME = re.compile(r"^f(\d+(?:\.\d+)?)$")
 
@@ -124,7 +150,13 @@ def fbeta_name(b: float) -> str:
     return f"f{b:g}"
 
 
-def score_function(name: str, owner: str) -> ScoreFunction:
+def score_function(
+    name: str,
+    owner: str,
+    *,
+    cost_fn: ArrayLike | None = None,
+    cost_fp: ArrayLike | None = None,
+) -> ScoreFunction:
     """The function ``(tp, fp, fn, tn) -> score`` for a score's name.
 
     Parameters
@@ -133,19 +165,63 @@ def score_function(name: str, owner: str) -> ScoreFunction:
         One of :data:`SCORE_NAMES`, or ``"f<b>"`` (``"f2"``, ``"f0.5"``) for an F-beta score.
     owner : str
         The function whose ``metric`` argument ``name`` is, named in the error message.
+    cost_fn, cost_fp : float, optional
+        The prices of a false negative and a false positive, each > 0 and
+        :data:`DEFAULT_COST` unless given; only with ``name="cost"``, the expected cost per
+        sample ``(cost_fn * FN + cost_fp * FP) / (TP + FP + FN + TN)``.
 
     Raises
     ------
     ValueError
-        If the name is unknown.
+        If the name is unknown, a cost is not a single number > 0, or a cost is given with
+        another score (it would be ignored).
     """
+    if name == "cost":
+        return _cost(*check_costs(cost_fn, cost_fp, owner))
     if name in _SCORES:
-        return _SCORES[name]
-    match = _FBETA_NAME.match(str(name))
-    if match and float(match.group(1)) > 0:
-        return _fbeta(float(match.group(1)))
-    allowed = ", ".join(repr(n) for n in SCORE_NAMES) + " or 'f<b>' such as 'f2'"
-    raise ParameterError("metric", owner, f"one of {allowed}", name)
+        function = _SCORES[name]
+    else:
+        match = _FBETA_NAME.match(str(name))
+        if not (match and float(match.group(1)) > 0):
+            allowed = ", ".join(repr(n) for n in SCORE_NAMES) + " or 'f<b>' such as 'f2'"
+            raise ParameterError("metric", owner, f"one of {allowed}", name)
+        function = _fbeta(float(match.group(1)))
+    refuse_costs(cost_fn, cost_fp, owner, "metric is 'cost'")
+    return function
+
+
+def check_costs(
+    cost_fn: ArrayLike | None, cost_fp: ArrayLike | None, owner: str
+) -> tuple[float, float]:
+    """The prices of a false negative and a false positive, :data:`DEFAULT_COST` where None.
+
+    Raises
+    ------
+    ValueError
+        Naming ``owner``, for a price that is not a single number > 0.
+    """
+    costs = []
+    for name, value in (("cost_fn", cost_fn), ("cost_fp", cost_fp)):
+        if value is None:
+            costs.append(DEFAULT_COST)
+            continue
+        array = check_array(value, name, owner, _COST_RANGE)
+        if array.ndim:
+            raise ParameterError(name, owner, f"a single float in the range {_COST_RANGE}", value)
+        costs.append(float(array))
+    return costs[0], costs[1]
+
+
+def refuse_costs(
+    cost_fn: ArrayLike | None, cost_fp: ArrayLike | None, owner: str, needed: str
+) -> None:
+    """Raise if a price is given where no cost is computed: it would be ignored silently.
+
+    ``needed`` says when a price may be given, e.g. ``"metric is 'cost'"``.
+    """
+    for name, value in (("cost_fn", cost_fn), ("cost_fp", cost_fp)):
+        if value is not None:
+            raise ParameterError(name, owner, f"None unless {needed}", value)
 
 
 def expected_confusion(
@@ -178,6 +254,8 @@ def confusion_scores(
     tn: ArrayLike,
     *,
     fbeta: float | Iterable[float] = (2.0, 0.5),
+    cost_fn: ArrayLike | None = None,
+    cost_fp: ArrayLike | None = None,
 ) -> dict[str, Rates]:
     """Every score of :data:`SCORE_NAMES`, plus F-beta scores, from confusion counts or rates.
 
@@ -187,6 +265,9 @@ def confusion_scores(
         Non-negative counts or fractions; they broadcast together.
     fbeta : float or iterable of float, default (2.0, 0.5)
         The ``b`` of each extra F-beta score, reported under :func:`fbeta_name` (``"f2"``).
+    cost_fn, cost_fp : float, optional
+        The prices of a false negative and a false positive in ``"cost"``, each > 0;
+        :data:`DEFAULT_COST` unless given (the cost is then the error rate).
 
     Returns
     -------
@@ -196,7 +277,8 @@ def confusion_scores(
     Raises
     ------
     ValueError
-        If a count is negative or an F-beta ``b`` is not positive.
+        If a count is negative, an F-beta ``b`` is not positive or a cost is not a single
+        number > 0.
     """
     owner = "confusion_scores"
     counts = [
@@ -206,6 +288,7 @@ def confusion_scores(
     counts = np.broadcast_arrays(*counts)
     bs = check_fbeta(fbeta, owner)
     scores = {name: function(*counts) for name, function in _SCORES.items()}
+    scores["cost"] = _cost(*check_costs(cost_fn, cost_fp, owner))(*counts)
     for b in bs:
         scores[fbeta_name(b)] = _fbeta(float(b))(*counts)
     return scores

@@ -1,4 +1,5 @@
-"""The post's superellipse results, derived by sympy, and their numeric twins.
+"""The post's superellipse results, the rules' stationarity conditions and the cost optimum,
+derived by sympy, and their numeric twins.
 
 Every closed form here is found by sympy (differentiation and ``solve``), never typed in as an
 answer; the numeric modules are tested against these expressions. Each derivation is one
@@ -10,6 +11,10 @@ sympy has no assumption ``beta < 1``. Where a derivation needs it (to know that 
 ``1 - x**p`` is positive, so that powers denest), it is written in the odds
 ``w = (1 - beta) / beta`` of a negative, a positive symbol, by substituting
 ``beta = 1 / (1 + w)``; the result is mapped back to ``beta`` at the end.
+
+Derivations on a general curve ``z(x)`` (:func:`rule_quantity`, :func:`cost_optimal_alpha`)
+differentiate along an undefined function ``z(x)`` and then name its value :data:`Z` and its
+steepness ``-dz/dx`` :data:`STEEPNESS`.
 
 This module imports sympy at import time; nothing in the numeric package imports it.
 """
@@ -27,18 +32,28 @@ __all__ = [
     "ALPHA",
     "ALPHA_OBSERVED",
     "BETA",
+    "COST_FN",
+    "COST_FP",
+    "GAMMA",
+    "STEEPNESS",
     "THRESHOLD",
     "P",
     "X",
+    "Z",
     "balanced_accuracy_optimal_alpha",
     "bayes_point_superellipse",
     "calibrated_threshold",
+    "cost_optimal_alpha",
+    "cost_optimal_steepness",
     "expected_balanced_accuracy",
     "expected_balanced_accuracy_function",
     "expected_f1",
     "expected_f1_function",
     "f1_alpha_derivative",
     "f1_alpha_derivative_function",
+    "focal_curvature",
+    "rule_quantity",
+    "rule_quantity_function",
     "stationary_point",
 ]
 
@@ -48,7 +63,19 @@ ALPHA, BETA, P, X = sympy.symbols("alpha beta p x", positive=True)
 THRESHOLD = sympy.Symbol("t0", positive=True)
 ALPHA_OBSERVED = sympy.Symbol("alpha0", positive=True)
 #: Specificity, where a derivation treats it as a variable of its own.
-_Z = sympy.Symbol("z", positive=True)
+Z = sympy.Symbol("z", positive=True)
+#: Steepness ``-dz/dx`` of a curve at the point ``(x, z)``.
+STEEPNESS = sympy.Symbol("m", positive=True)
+#: The focal rule's parameter.
+GAMMA = sympy.Symbol("gamma", nonnegative=True)
+#: Prices of a false negative and of a false positive.
+COST_FN, COST_FP = sympy.symbols("c_fn c_fp", positive=True)
+#: The rules' objectives ``alpha*beta*f(x) + (1-beta)*f(z)``, by the ``f`` of each.
+_TRANSFORMS: dict[str, Callable[[sympy.Expr], sympy.Expr]] = {
+    "bce": sympy.log,
+    "bayes": lambda u: u,
+    "focal": lambda u: (1 - u) ** GAMMA * sympy.log(u),
+}
 #: Odds ``(1 - beta) / beta`` of a negative; positive exactly when ``0 < beta < 1``.
 _ODDS = sympy.Symbol("w", positive=True)
 #: Weight ratio ``alpha * beta / (1 - beta)``, the positives' total weight over the negatives'.
@@ -219,11 +246,11 @@ def bayes_point_superellipse() -> tuple[sympy.Expr, sympy.Expr]:
         If sympy does not find exactly one root at either step.
     """
     objective = _RATIO * X + _superellipse(X)
-    stationarity = sympy.diff(objective, X).subs(1 - X**P, _Z**P)
+    stationarity = sympy.diff(objective, X).subs(1 - X**P, Z**P)
     x_of_z = _only_solution(sympy.solve(stationarity, X), X)
-    z = _only_solution(sympy.solve(sympy.Eq(x_of_z**P + _Z**P, 1), _Z), _Z)
+    z = _only_solution(sympy.solve(sympy.Eq(x_of_z**P + Z**P, 1), Z), Z)
     ratio = ALPHA * BETA / (1 - BETA)
-    return x_of_z.subs(_Z, z).subs(_RATIO, ratio), z.subs(_RATIO, ratio)
+    return x_of_z.subs(Z, z).subs(_RATIO, ratio), z.subs(_RATIO, ratio)
 
 
 def _numeric(expr: sympy.Expr) -> NumericFunction:
@@ -296,3 +323,121 @@ def calibrated_threshold() -> sympy.Expr:
         sympy.solve(sympy.Eq(steepness, observed * ALPHA / ALPHA_OBSERVED), odds), odds
     )
     return sympy.simplify(new_odds / (1 + new_odds))
+
+
+def _along_curve(expr: sympy.Expr, curve: sympy.Expr) -> sympy.Expr:
+    """``expr`` with ``d curve / dx`` named ``-m`` (:data:`STEEPNESS`) and ``curve`` named ``z``."""
+    return expr.subs(sympy.Derivative(curve, X), -STEEPNESS).subs(curve, Z)
+
+
+@functools.cache
+def rule_quantity(rule: str) -> sympy.Expr:
+    """The weight ratio ``r = alpha*beta/(1-beta)`` at which ``rule`` stops at a point.
+
+    sympy differentiates the rule's objective ``alpha*beta*f(x) + (1-beta)*f(z(x))`` along a
+    curve ``z(x)``, writes the curve's value and steepness at the point as ``z`` and ``m``,
+    solves the stationarity condition for ``alpha`` and turns it into the weight ratio: the
+    rule's stationarity quantity, which :func:`theory.rules.rule_named` computes numerically.
+
+    Parameters
+    ----------
+    rule : {"bce", "bayes", "focal"}
+        The rule (``f`` is ``log``, the identity and ``(1-u)**gamma * log(u)``).
+
+    Returns
+    -------
+    sympy.Expr
+        The quantity in :data:`X`, :data:`Z`, :data:`STEEPNESS` and, for ``"focal"``,
+        :data:`GAMMA`: ``m`` for bayes, ``m*x/z`` for bce.
+
+    Raises
+    ------
+    RuntimeError
+        If sympy does not find exactly one root.
+    """
+    transform = _TRANSFORMS[rule]
+    curve = sympy.Function("z")(X)
+    objective = ALPHA * BETA * transform(X) + (1 - BETA) * transform(curve)
+    stationarity = _along_curve(sympy.diff(objective, X), curve)
+    alpha = _only_solution(sympy.solve(stationarity, ALPHA), ALPHA)
+    return sympy.factor(sympy.expand_log(sympy.simplify(alpha * BETA / (1 - BETA)), force=True))
+
+
+@functools.cache
+def rule_quantity_function(rule: str) -> Callable[..., NDArray[np.float64]]:
+    """:func:`rule_quantity` as a NumPy function of ``(x, z, m, gamma)``; they broadcast."""
+    compiled = sympy.lambdify((X, Z, STEEPNESS, GAMMA), rule_quantity(rule), "numpy")
+
+    def evaluate(
+        x: ArrayLike, z: ArrayLike, m: ArrayLike, gamma: ArrayLike = 0.0
+    ) -> NDArray[np.float64]:
+        arguments = np.broadcast_arrays(*(np.asarray(v, np.float64) for v in (x, z, m, gamma)))
+        return np.asarray(compiled(*arguments), np.float64)
+
+    evaluate.__doc__ = f"Evaluate ``{rule_quantity(rule)}`` elementwise; the arguments broadcast."
+    return evaluate
+
+
+@functools.cache
+def focal_curvature() -> sympy.Expr:
+    """``-phi''(u) * (1-u)**(2-gamma)`` for ``phi(u) = (1-u)**gamma * log(u)``, in ``t = (1-u)/u``.
+
+    sympy differentiates twice, substitutes ``u = 1/(1+t)`` and simplifies, to
+    ``t**2 + 2*gamma*t + gamma*(gamma-1)*log(1+t)``. Since ``log(1+t) <= t`` it is at least
+    ``t**2 + gamma*(1+gamma)*t > 0`` for ``t > 0``, ``gamma >= 0``: ``phi`` is strictly concave
+    on (0, 1), which makes the focal rule's quantity increase along a concave curve.
+
+    Returns
+    -------
+    sympy.Expr
+        The expression in ``t`` (a positive symbol) and :data:`GAMMA`.
+    """
+    u, t = sympy.symbols("u t", positive=True)
+    phi = _TRANSFORMS["focal"](u)
+    scaled = -sympy.diff(phi, u, 2) * (1 - u) ** (2 - GAMMA)
+    return sympy.simplify(sympy.expand_log(scaled.subs(u, 1 / (1 + t)), force=True))
+
+
+@functools.cache
+def cost_optimal_steepness() -> sympy.Expr:
+    """The steepness ``-dz/dx`` at which the expected cost is least along any curve.
+
+    The expected cost per sample is ``c_fn*beta*(1-x) + c_fp*(1-beta)*(1-z(x))``; sympy sets its
+    derivative along ``z(x)`` to zero and solves for the steepness. (It is a minimum on a
+    concave curve: the second derivative is ``-c_fp*(1-beta)*z''(x) >= 0``.)
+
+    Returns
+    -------
+    sympy.Expr
+        ``beta*c_fn / ((1-beta)*c_fp)`` (as sympy writes it) in :data:`BETA`, :data:`COST_FN`
+        and :data:`COST_FP`.
+    """
+    curve = sympy.Function("z")(X)
+    cost = COST_FN * BETA * (1 - X) + COST_FP * (1 - BETA) * (1 - curve)
+    stationarity = _along_curve(sympy.diff(cost, X), curve)
+    return sympy.simplify(_only_solution(sympy.solve(stationarity, STEEPNESS), STEEPNESS))
+
+
+@functools.cache
+def cost_optimal_alpha(rule: str) -> sympy.Expr:
+    """The weight that puts ``rule`` at the point of least expected cost, on any curve.
+
+    sympy solves ``rule_quantity(rule) = alpha*beta/(1-beta)`` at the cost-optimal steepness
+    (:func:`cost_optimal_steepness`) for ``alpha``. For ``"bayes"`` the point and the curve drop
+    out: the weight is ``c_fn / c_fp`` (Elkan, 2001). For the other rules it depends on the
+    point ``(x, z)`` where the cost is least: ``c_fn*x / (c_fp*z)`` for ``"bce"``.
+
+    Returns
+    -------
+    sympy.Expr
+        The weight in :data:`COST_FN`, :data:`COST_FP` and, except for ``"bayes"``, :data:`X`,
+        :data:`Z` (and :data:`GAMMA` for ``"focal"``).
+
+    Raises
+    ------
+    RuntimeError
+        If sympy does not find exactly one root.
+    """
+    quantity = rule_quantity(rule).subs(STEEPNESS, cost_optimal_steepness())
+    equation = sympy.Eq(quantity, ALPHA * BETA / (1 - BETA))
+    return sympy.simplify(_only_solution(sympy.solve(equation, ALPHA), ALPHA))

@@ -2,7 +2,7 @@
 
 A model trained with weight ``alpha_observed`` was measured at some recall and specificity. Take
 the member of a curve family through that point, then move along it so that the rule's
-stationarity quantity scales by ``alpha / alpha_observed``: under either rule the quantity is
+stationarity quantity scales by ``alpha / alpha_observed``: under every rule the quantity is
 proportional to the weight, whatever constant the real training process adds to it.
 """
 
@@ -17,7 +17,7 @@ from params.validation import Interval, check_array
 from theory.curves import Curve, check_point, curve_through
 from theory.operating import _confusion_at
 from theory.rules import ALPHA_RANGE, BETA_RANGE, rule_named
-from theory.scores import check_fbeta, confusion_scores
+from theory.scores import check_costs, check_fbeta, confusion_scores
 
 __all__ = ["equivalent_weight", "what_if"]
 
@@ -33,7 +33,10 @@ def what_if(
     alpha_observed: ArrayLike = 1.0,
     family: str | Callable[[Array, Array], Curve] = "binormal",
     rule: str = "bayes",
+    gamma: float | None = None,
     fbeta: float | Iterable[float] = (2.0, 0.5),
+    cost_fn: float | None = None,
+    cost_fp: float | None = None,
 ) -> dict[str, Array]:
     """Expected scores of an observed model retrained with weight ``alpha``.
 
@@ -53,12 +56,18 @@ def what_if(
         returns a :class:`~theory.curves.Curve` through the point, such as
         ``functools.partial(AsymmetricSuperellipse.through, q=2.0)``. The binormal default is the
         ROC of signal detection theory, which fits many real scoring models.
-    rule : {"bayes", "bce"}, default "bayes"
+    rule : {"bayes", "bce", "focal"}, default "bayes"
         How a weight picks the operating point. Unlike the rest of :mod:`theory`, which follows
         the post's ``"bce"`` derivation, the default is ``"bayes"``: a model one already has is,
-        near enough, a calibrated model thresholded at 1/2.
+        near enough, a calibrated model thresholded at 1/2. ``"focal"``: a model trained with
+        the focal loss.
+    gamma : float, optional
+        The focal rule's parameter (default 2); only with ``rule="focal"``.
     fbeta : float or iterable of float, default (2.0, 0.5)
         Extra F-beta scores to report.
+    cost_fn, cost_fp : float, optional
+        The prices of a false negative and a false positive in the ``"cost"`` score, each > 0
+        and 1 unless given.
 
     Returns
     -------
@@ -70,7 +79,8 @@ def what_if(
     ------
     ValueError
         For rates outside (0, 1) or below the chance line, ``beta`` outside (0, 1), a weight
-        ``<= 0``, or an unknown family or rule.
+        ``<= 0``, an unknown family or rule, a ``gamma`` out of range or given with another rule
+        than ``"focal"``, or a cost that is not a number > 0.
 
     Examples
     --------
@@ -84,10 +94,16 @@ def what_if(
     beta = check_array(beta, "beta", owner, BETA_RANGE)
     alpha = check_array(alpha, "alpha", owner, ALPHA_RANGE)
     alpha_observed = check_array(alpha_observed, "alpha_observed", owner, ALPHA_RANGE)
-    chosen = rule_named(rule, owner)
+    chosen = rule_named(rule, owner, gamma=gamma)
     check_fbeta(fbeta, owner)
-    quantity = chosen.quantity(fitted, x) * alpha / alpha_observed
-    return confusion_scores(*_confusion_at(quantity, beta, fitted, chosen), fbeta=fbeta)
+    cost_fn, cost_fp = check_costs(cost_fn, cost_fp, owner)
+    quantity = chosen.quantity_at(fitted, x) * alpha / alpha_observed
+    return confusion_scores(
+        *_confusion_at(quantity, beta, fitted, chosen),
+        fbeta=fbeta,
+        cost_fn=cost_fn,
+        cost_fp=cost_fp,
+    )
 
 
 def equivalent_weight(beta: ArrayLike, positive_fraction: ArrayLike) -> Array:

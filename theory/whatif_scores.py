@@ -36,13 +36,15 @@ from theory.empirical import (
     rank,
     reported_quantity,
 )
-from theory.rules import RULES, Rule
+from theory.rules import Rule, rule_named
 from theory.scores import (
     LOWER_IS_BETTER,
+    check_costs,
     check_fbeta,
     confusion_scores,
     expected_confusion,
     fbeta_name,
+    refuse_costs,
     score_function,
 )
 from theory.whatif import equivalent_weight
@@ -93,6 +95,7 @@ class _Settings(NamedTuple):
     probabilities: bool
     metrics: tuple[str, ...]
     fbeta: tuple[float, ...]
+    costs: dict[str, float]
 
 
 def what_if_scores(
@@ -104,12 +107,15 @@ def what_if_scores(
     alpha_observed: float = 1.0,
     threshold: float = 0.5,
     rule: str = "bayes",
+    gamma: float | None = None,
     smooth: str | None = DEFAULT_SMOOTH,
     positive_fraction: ArrayLike | None = None,
     probabilities: bool | None = None,
     pos_label: object = None,
     metrics: Sequence[str] = DEFAULT_METRICS,
     fbeta: float | Iterable[float] = 2.0,
+    cost_fn: float | None = None,
+    cost_fp: float | None = None,
     bootstrap: int = 0,
     seed: int = 0,
     n_jobs: int = 1,
@@ -130,9 +136,11 @@ def what_if_scores(
         The weight the current model was trained with.
     threshold : float, default 0.5
         The threshold the current model uses (positive where ``score >= threshold``).
-    rule : {"bayes", "bce"}, default "bayes"
+    rule : {"bayes", "bce", "focal"}, default "bayes"
         How a weight picks the operating point; ``"bayes"`` because a model one has is, near
         enough, a calibrated model thresholded at its threshold.
+    gamma : float, optional
+        The focal rule's parameter (default 2); only with ``rule="focal"``.
     smooth : str or None, default :data:`theory.empirical.DEFAULT_SMOOTH`
         The smoothed curve (:data:`theory.empirical.SMOOTHERS`), or None for the exact hull.
     positive_fraction : array_like, optional
@@ -146,9 +154,13 @@ def what_if_scores(
     pos_label : optional
         The positive label, unless the labels are 0/1 or booleans.
     metrics : sequence of str, default ("f1", "balanced_accuracy")
-        Scores whose best weight and best threshold are reported (``"hter"`` is minimised).
+        Scores whose best weight and best threshold are reported (``"hter"`` and ``"cost"``
+        are minimised).
     fbeta : float or iterable of float, default 2.0
         F-beta scores to add to the table.
+    cost_fn, cost_fp : float, optional
+        With ``"cost"`` among the metrics only: the prices of a false negative and a false
+        positive, each > 0 and 1 unless given.
     bootstrap : int, default 0
         Resample the rows this many times and add 95% intervals.
     seed : int, default 0
@@ -183,12 +195,17 @@ def what_if_scores(
         alphas = _grid(alpha, "alpha", owner, _POSITIVE)
     if beta is not None:
         beta = float(check_array(beta, "beta", owner, _UNIT_OPEN))
-    chosen = RULES[check_option(rule, "rule", owner, RULES)]
+    chosen = rule_named(rule, owner, gamma=gamma)
     if smooth is not None:
         check_option(smooth, "smooth", owner, SMOOTHERS)
     metrics = tuple(metrics)
+    costs = {}
+    if "cost" in metrics:
+        costs = dict(zip(("cost_fn", "cost_fp"), check_costs(cost_fn, cost_fp, owner), strict=True))
+    else:
+        refuse_costs(cost_fn, cost_fp, owner, "'cost' is among the metrics")
     for metric in metrics:
-        score_function(metric, owner)
+        score_function(metric, owner, **(costs if metric == "cost" else {}))
     in_unit = bool(np.all((scores >= 0) & (scores <= 1))) and 0 < threshold < 1
     if probabilities is None:
         probabilities = in_unit
@@ -208,6 +225,7 @@ def what_if_scores(
         probabilities=probabilities,
         metrics=metrics,
         fbeta=tuple(float(b) for b in check_fbeta(fbeta, owner)),
+        costs=costs,
     )
     predicted = np.count_nonzero(scores >= threshold)
     if not probabilities and predicted in (0, scores.size):
@@ -268,7 +286,7 @@ def _replicate(
     quantity = _observed_quantity(curve, x_observed, z_observed, settings)
     if not (np.isfinite(quantity) and quantity > 0):
         return None
-    x = rule.solve(curve, quantity * settings.alphas / settings.alpha_observed)
+    x = rule.recall_at(curve, quantity * settings.alphas / settings.alpha_observed)
     z = curve.specificity(x)
     table = _scores(x, z, beta, settings.fbeta)
     table["threshold"] = curve.threshold_at(x)
@@ -276,7 +294,9 @@ def _replicate(
     best = {}
     for metric in settings.metrics:
         sign = -1.0 if metric in LOWER_IS_BETTER else 1.0
-        score = score_function(metric, "what_if_scores")
+        score = score_function(
+            metric, "what_if_scores", **(settings.costs if metric == "cost" else {})
+        )
 
         def value(x_: Array, z_: Array, score=score, sign=sign) -> Array:
             return sign * score(*expected_confusion(x_, z_, beta))
@@ -306,13 +326,11 @@ def _observed_quantity(
 ) -> float:
     """The rule's stationarity quantity at the current model's point."""
     if not settings.probabilities:
-        return float(settings.rule.quantity(curve, x_observed))
+        return float(settings.rule.quantity_at(curve, x_observed))
     t = settings.threshold
     prior = curve.prevalence
     steepness = ((1.0 - t) / t) * (prior / (1.0 - prior))
-    if settings.rule.name == "bayes":
-        return steepness
-    return steepness * float(x_observed) / float(z_observed)
+    return float(settings.rule.from_steepness(steepness, float(x_observed), float(z_observed)))
 
 
 def _scores(x: ArrayLike, z: ArrayLike, beta: float, fbeta: tuple[float, ...]) -> dict[str, Array]:
@@ -325,7 +343,7 @@ def _best_point(curve: EmpiricalCurve, rule: Rule, value) -> tuple[Array, float,
     """The reachable point that maximises ``value(x, z)``, and the interval of quantities
     that reach it (one quantity on a smoothed curve)."""
     if curve.fitted is None:
-        candidates, boundaries = curve.candidates(rule.name)
+        candidates, boundaries = curve.candidates(rule)
         x = curve.hull.recall[candidates]
         j = int(np.argmax(value(x, curve.hull.specificity[candidates])))
         low = boundaries[j - 1] if j > 0 else 0.0
@@ -341,7 +359,7 @@ def _best_point(curve: EmpiricalCurve, rule: Rule, value) -> tuple[Array, float,
         options={"xatol": 1e-12},
     )
     x_best = result.x if -result.fun >= values[j] else grid[j]
-    q = float(rule.quantity(curve, x_best))
+    q = float(rule.quantity_at(curve, x_best))
     return np.asarray(x_best), q, q
 
 

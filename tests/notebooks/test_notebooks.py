@@ -21,7 +21,7 @@ pytestmark = pytest.mark.notebooks
 
 #: Overrides of each notebook's parameters cell that keep the whole run short.
 SMALL_PARAMETERS: dict[str, dict[str, object]] = {
-    "01_theory.ipynb": {"N_ALPHA": 20},
+    "01_theory.ipynb": {"N_ALPHA": 20, "N_GAMMA": 3, "N_COST": 3},
     "02_simulation.ipynb": {
         "SEPS": (0.5, 2.0),
         "REPS": 2,

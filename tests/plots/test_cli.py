@@ -20,6 +20,9 @@ NAMES = {
     "optimal_alpha_map",
     "operating_points",
     "balanced_validation",
+    "focal_loss",
+    "cost_weights",
+    "theory_gap",
 }
 
 

@@ -7,10 +7,11 @@ from plots import (
     pick_separations,
     plot_empirical_scores,
     plot_operating_points,
+    plot_theory_gap,
     plot_theory_vs_simulation,
 )
 from simulate import load_run
-from simulate.summary import fit_separations
+from simulate.summary import fit_separations, theory_gap
 from tests.plots.conftest import ALPHAS, BETA, SEP_TO_P
 from tests.plots.helpers import line
 
@@ -116,6 +117,30 @@ def test_operating_points_paths_fits_and_theory(summary):
     assert zoom.get_ylim()[0] <= summary["specificity_mean"].min()
 
 
+def test_theory_gap_panels_hold_the_fits_rmse_and_movement(summary):
+    fig = plot_theory_gap(summary, beta=BETA, class_sep=1.0)
+    scores_ax, rmse_ax, move_ax = fig.axes
+    assert "class_sep = 1" in scores_ax.get_title()
+    cell = summary[summary["class_sep"] == 1.0]
+    np.testing.assert_allclose(line(scores_ax, "simulated").get_ydata(), cell["f1_mean"])
+    gap = theory_gap(summary, BETA)
+    for family in ("superellipse", "asymmetric"):
+        for rule in ("bce", "bayes"):
+            rows = gap[(gap["family"] == family) & (gap["rule"] == rule)]
+            key = f"{family}-{rule}"
+            np.testing.assert_allclose(line(rmse_ax, f"rmse-{key}").get_ydata(), rows["rmse"])
+            moved = line(move_ax, f"move-{key}").get_ydata()
+            np.testing.assert_allclose(moved, rows["recall_high"] - rows["recall_low"])
+            assert line(scores_ax, f"theory-{key}").get_xdata().min() == pytest.approx(ALPHAS[0])
+    # The synthetic means are the bce rule's on a superellipse: it moves as the theory says.
+    simulated = line(move_ax, "move-simulated").get_ydata()
+    np.testing.assert_allclose(
+        simulated, line(move_ax, "move-superellipse-bce").get_ydata(), atol=1e-3
+    )
+    with pytest.raises(ValueError, match=r"'class_sep' parameter of plot_theory_gap .*Got 9"):
+        plot_theory_gap(summary, beta=BETA, class_sep=9.0)
+
+
 def test_every_run_figure_reads_a_real_run(small_run):
     run = load_run(small_run)
     beta = run.run["config"]["beta"]
@@ -123,5 +148,6 @@ def test_every_run_figure_reads_a_real_run(small_run):
         plot_empirical_scores(run.summary, beta=beta),
         plot_theory_vs_simulation(run.summary, beta=beta),
         plot_operating_points(run.summary, beta=beta),
+        plot_theory_gap(run.summary, beta=beta),
     ):
         assert isinstance(fig, Figure)

@@ -3,7 +3,14 @@ import pandas as pd
 import pytest
 
 import theory
-from simulate.summary import fit_separations, per_cell, per_separation
+from simulate.summary import (
+    SUMMARY_SCORES,
+    fit_separations,
+    per_cell,
+    per_separation,
+    pooled_rmse,
+    theory_gap,
+)
 
 
 @pytest.fixture
@@ -63,3 +70,61 @@ def test_inverse_weight_outside_the_grid_is_nan():
     row = per_separation(fits, 0.01).iloc[0]
     assert np.isnan(row.f1_at_inverse)
     assert row.f1_best == pytest.approx(0.33)
+
+
+def _asymmetric_summary(beta, shapes, alphas):
+    """A per-cell table whose means are the bce rule's on known asymmetric superellipses."""
+    rows = []
+    for class_sep, (p, q) in shapes.items():
+        expected = theory.expected_scores(alphas, beta, theory.AsymmetricSuperellipse(p, q))
+        for i, alpha in enumerate(alphas):
+            rows.append(
+                {
+                    "class_sep": class_sep,
+                    "alpha": alpha,
+                    **{f"{name}_mean": float(expected[name][i]) for name in SUMMARY_SCORES},
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def test_theory_gap_finds_an_asymmetric_curve_that_the_models_move_along():
+    beta, alphas = 0.02, np.logspace(0.0, 2.0, 9)
+    shapes = {1.0: (3.0, 1.5), 2.0: (8.0, 2.5)}
+    summary = _asymmetric_summary(beta, shapes, alphas)
+    gap = theory_gap(summary, beta)
+    assert list(gap[["family", "rule"]].drop_duplicates().itertuples(index=False, name=None)) == [
+        ("superellipse", "bce"),
+        ("superellipse", "bayes"),
+        ("asymmetric", "bce"),
+        ("asymmetric", "bayes"),
+    ]
+    exact = gap[(gap.family == "asymmetric") & (gap.rule == "bce")]
+    for row in exact.itertuples():
+        assert (row.p, row.q) == pytest.approx(shapes[row.class_sep], rel=1e-3)
+        assert row.rmse < 1e-4
+        # The models move along the curve exactly as the rule says.
+        assert row.recall_low == pytest.approx(row.recall_low_simulated, abs=1e-4)
+        assert row.recall_high == pytest.approx(row.recall_high_simulated, abs=1e-4)
+    symmetric = gap[(gap.family == "superellipse") & (gap.rule == "bce")]
+    assert (symmetric.p == symmetric.q).all()
+    assert (symmetric.rmse.to_numpy() > 10 * exact.rmse.to_numpy()).all()
+    cell = summary[summary.class_sep == 2.0]
+    curve = theory.fit_curve(cell.recall_mean, cell.specificity_mean)
+    expected = theory.expected_score(alphas, beta, curve, rule="bayes")
+    row = gap[(gap.family == "superellipse") & (gap.rule == "bayes") & (gap.class_sep == 2.0)]
+    rmse = np.sqrt(np.mean((cell.f1_mean.to_numpy() - expected) ** 2))
+    assert float(row.rmse.iloc[0]) == pytest.approx(rmse, rel=1e-12)
+
+
+def test_pooled_rmse_is_the_rmse_over_every_cell():
+    beta, alphas = 0.02, np.logspace(0.0, 2.0, 9)
+    summary = _asymmetric_summary(beta, {1.0: (3.0, 1.5), 2.0: (8.0, 2.5)}, alphas)
+    gap = theory_gap(summary, beta, families=("superellipse",), rules=("bce",))
+    pooled = pooled_rmse(gap)
+    assert list(pooled.columns) == ["family", "rule", "rmse"]
+    errors = []
+    for class_sep, cell in summary.groupby("class_sep"):
+        curve = fit_separations(summary)[class_sep]
+        errors.append(cell.f1_mean.to_numpy() - theory.expected_score(alphas, beta, curve))
+    assert pooled.rmse.iloc[0] == pytest.approx(np.sqrt(np.mean(np.square(errors))), rel=1e-12)

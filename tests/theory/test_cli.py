@@ -96,6 +96,42 @@ def test_table_json(capsys):
         assert record["flat"] is False
 
 
+def test_table_of_the_focal_rule_and_the_cost(capsys):
+    argv = ["--p", "2,11", "--rule", "bayes,focal", "--gamma", "1", "--metric", "f1,cost"]
+    priced = [*argv, "--cost-fn", "5", "--cost-fp", "2"]
+    records = json.loads(_run(capsys, [*priced, "--json"]))
+    assert len(records) == 2 * 2 * 2
+    for record in records:
+        options = {"gamma": 1.0} if record["rule"] == "focal" else {}
+        if record["metric"] == "cost":
+            options |= {"cost_fn": 5.0, "cost_fp": 2.0}
+        assert set(record) == TABLE_KEYS | set(options)
+        best = optimize_alpha(
+            0.01, record["p"], metric=record["metric"], rule=record["rule"], **options
+        )
+        assert record["alpha_opt"] == pytest.approx(float(best.alpha), rel=1e-7)
+        assert record["score_opt"] == pytest.approx(float(best.score), rel=1e-12)
+        if record["rule"] == "bayes" and record["metric"] == "cost":
+            assert record["alpha_opt"] == pytest.approx(2.5, rel=1e-6)
+    lines = _run(capsys, priced).splitlines()
+    assert lines[:2] == ["# focal rule: gamma = 1", "# cost = 5 * FN + 2 * FP per sample"]
+    assert lines[2].split()[:4] == ["beta", "p", "rule", "metric"]
+    assert _run(capsys, ["--rule", "focal", "--metric", "cost"]).startswith(
+        "# focal rule: gamma = 2\n# cost = 1 * FN + 1 * FP per sample\n"
+    )
+
+
+def test_what_if_of_the_focal_rule(capsys):
+    records = json.loads(_run(capsys, [*WHAT_IF, "--rule", "focal", "--gamma", "0.5", "--json"]))
+    scores = what_if(
+        0.6, 0.99, beta=0.01, alpha=np.array([0.5, 2.0, 99.0]), rule="focal", gamma=0.5
+    )
+    for i, record in enumerate(records):
+        assert record["recall"] == pytest.approx(scores["recall"][i], rel=1e-12)
+    title = _run(capsys, [*WHAT_IF, "--rule", "focal"]).splitlines()[0]
+    assert "; rule focal (gamma 2); beta=0.01" in title
+
+
 def test_what_if_table(capsys):
     lines = _run(capsys, WHAT_IF).splitlines()
     assert lines[0].startswith("# binormal curve through (recall=0.6, specificity=0.99)")
@@ -133,7 +169,10 @@ def test_what_if_json(capsys):
     ("argv", "flags"),
     [
         (["--help"], ["table", "what-if"]),
-        (["table", "--help"], ["--beta", "--p", "--rule", "--metric", "--json"]),
+        (
+            ["table", "--help"],
+            ["--beta", "--p", "--rule", "--gamma", "--metric", "--cost-fn", "--cost-fp", "--json"],
+        ),
         (
             ["what-if", "--help"],
             [
@@ -144,6 +183,7 @@ def test_what_if_json(capsys):
                 "--alpha-observed",
                 "--family",
                 "--rule",
+                "--gamma",
             ],
         ),
     ],
@@ -165,6 +205,11 @@ def test_help_lists_every_flag(capsys, argv, flags):
         (["--p", "0.5"], ["--p", "[1, 1000000]", "'0.5'"]),
         (["--rule", "x"], ["--rule", "'x'"]),
         (["--metric", "nope"], ["--metric", "'nope'"]),
+        (["--rule", "focal", "--gamma", "-1"], ["--gamma", "[0, inf)", "'-1'"]),
+        (["--gamma", "1"], ["argument --gamma: must be None unless 'focal' is among the rules"]),
+        (["--metric", "cost", "--cost-fn", "0"], ["--cost-fn", "(0, inf)", "'0'"]),
+        (["--cost-fp", "2"], ["argument --cost-fp: must be None unless 'cost' is among"]),
+        ([*WHAT_IF_GOOD, "--gamma", "2"], ["argument --gamma: must be None unless rule is"]),
         (
             ["what-if", "--recall", "2", "--specificity", "0.9", "--beta", "0.01", "--alpha", "2"],
             ["--recall", "'2'"],

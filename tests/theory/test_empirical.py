@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 import theory
 from theory.curves import Curve
 from theory.empirical import SMOOTHERS, EmpiricalCurve, rank, roc_points
+from theory.rules import rule_named
 
 
 def _scored(n=600, prevalence=0.1, separation=1.5, seed=0, decimals=None):
@@ -91,25 +92,62 @@ def test_each_rule_picks_the_vertex_it_maximises(ratio, seed):
     )
 
 
+@given(
+    ratio=st.floats(1e-3, 1e3),
+    gamma=st.floats(0.0, 6.0),
+    seed=st.integers(0, 20),
+)
+@settings(max_examples=60, deadline=None)
+def test_the_focal_rule_picks_the_vertex_it_maximises(ratio, gamma, seed):
+    # The upper hull in (phi(x), phi(z)) generalises the bce rule's in (log x, log z).
+    positive, scores = _scored(n=300, seed=seed)
+    curve = EmpiricalCurve.from_scores(positive, scores, smooth=None)
+    focal = rule_named("focal", "test", gamma=gamma)
+    x, z = curve.hull.recall, curve.hull.specificity
+    with np.errstate(divide="ignore"):
+        objective = ratio * focal.transform(x) + focal.transform(z)
+    picked, specificity = focal.point(curve, ratio)
+    attained = ratio * focal.transform(picked) + focal.transform(specificity)
+    assert attained == pytest.approx(objective.max(), rel=1e-12)
+
+
+@pytest.mark.parametrize("smooth", [None, "binormal"])
+def test_the_focal_rule_at_gamma_zero_is_the_bce_rule(smooth):
+    positive, scores = _scored(seed=9)
+    curve = EmpiricalCurve.from_scores(positive, scores, smooth=smooth)
+    bce, focal = theory.RULES["bce"], rule_named("focal", "test", gamma=0.0)
+    ratios = np.logspace(-3, 3, 61)
+    np.testing.assert_allclose(focal.recall_at(curve, ratios), bce.recall_at(curve, ratios))
+    if smooth is None:
+        for got, expected in zip(curve.candidates(focal), curve.candidates(bce), strict=True):
+            np.testing.assert_array_equal(got, expected)
+
+
 def test_quantities_at_vertices_lead_back_to_them():
     positive, scores = _scored(seed=4)
     curve = EmpiricalCurve.from_scores(positive, scores, smooth=None)
     vertices = curve.hull.recall
     np.testing.assert_array_equal(curve.x_at_slope(-curve.slope(vertices)), vertices)
-    picks, _ = curve.candidates("bce")
+    picks, _ = curve.candidates(theory.RULES["bce"])
     reachable = vertices[picks]
     np.testing.assert_array_equal(curve.x_at_elasticity(curve.elasticity(reachable)), reachable)
+    for gamma in (0.5, 2.0, 5.0):
+        focal = rule_named("focal", "test", gamma=gamma)
+        picks, _ = curve.candidates(focal)
+        reachable = vertices[picks]
+        quantities = focal.quantity_at(curve, reachable)
+        np.testing.assert_array_equal(focal.recall_at(curve, quantities), reachable)
 
 
 def test_a_tie_picks_the_vertex_of_lower_recall():
     positive, scores = _scored(seed=5)
     curve = EmpiricalCurve.from_scores(positive, scores, smooth=None)
-    indices, boundaries = curve.candidates("bayes")
+    indices, boundaries = curve.candidates(theory.RULES["bayes"])
     assert curve.x_at_slope(boundaries[3]) == curve.hull.recall[indices[3]]
 
 
 @pytest.mark.parametrize("smooth", [None, *SMOOTHERS])
-@pytest.mark.parametrize("rule", ["bce", "bayes"])
+@pytest.mark.parametrize("rule", ["bce", "bayes", "focal"])
 def test_usable_wherever_a_curve_is(smooth, rule):
     positive, scores = _scored(seed=6)
     curve = EmpiricalCurve.from_scores(positive, scores, smooth=smooth)

@@ -1,4 +1,4 @@
-"""Operating points of the two rules, the expected scores there, and the owners of errors."""
+"""Operating points of the rules, the expected scores there, and the owners of errors."""
 
 import numpy as np
 import pytest
@@ -24,6 +24,10 @@ CURVES = {
 OBJECTIVES = {
     "bce": lambda alpha, beta, x, z: alpha * beta * np.log(x) + (1 - beta) * np.log(z),
     "bayes": lambda alpha, beta, x, z: alpha * beta * x + (1 - beta) * z,
+    # The focal rule at its default gamma = 2.
+    "focal": lambda alpha, beta, x, z: (
+        alpha * beta * (1 - x) ** 2 * np.log(x) + (1 - beta) * (1 - z) ** 2 * np.log(z)
+    ),
 }
 
 
@@ -80,7 +84,7 @@ curves = st.one_of(
     ),
     st.floats(0.0, 6.0).map(Binormal),
 )
-rules = st.sampled_from(["bce", "bayes"])
+rules = st.sampled_from(["bce", "bayes", "focal"])
 log_alphas = st.floats(-3.0, 5.0)
 betas = st.floats(1e-4, 0.9)
 
@@ -103,7 +107,7 @@ def test_every_score_is_in_range(curve, rule, beta, log_alpha):
         assert low <= value <= 1.0, (name, value)
 
 
-@given(st.integers(1, 6), st.integers(1, 6), rules)
+@given(st.integers(1, 6), st.integers(1, 6), st.sampled_from(["bce", "bayes"]))
 def test_shapes_broadcast(n, m, rule):
     alpha = np.logspace(-1, 3, n)[:, None]
     p = np.linspace(1.0, 30.0, m)
@@ -161,7 +165,7 @@ def test_scores_are_those_of_the_operating_point():
         (
             (1.0, 0.1, 2.0),
             {"rule": "x"},
-            r"^The 'rule' parameter of {owner} must be one of 'bce', 'bayes'\. "
+            r"^The 'rule' parameter of {owner} must be one of 'bce', 'bayes', 'focal'\. "
             r"Got 'x' instead\.$",
         ),
     ],
@@ -172,6 +176,51 @@ def test_errors_name_the_function_called(function, args, kwargs, message):
         function(*args, **kwargs)
 
 
+@pytest.mark.parametrize(
+    ("function", "kwargs", "message"),
+    [
+        (
+            operating_point,
+            {"rule": "focal", "gamma": -1},
+            r"^The 'gamma' parameter of operating_point must be a float in the range \[0, inf\)\. "
+            r"Got -1\.0 instead\.$",
+        ),
+        (
+            expected_score,
+            {"gamma": 2.0},
+            r"^The 'gamma' parameter of expected_score must be None unless rule is 'focal'\. "
+            r"Got 2\.0 instead\.$",
+        ),
+        (
+            expected_score,
+            {"cost_fn": 5.0},
+            r"^The 'cost_fn' parameter of expected_score must be None unless metric is 'cost'\. "
+            r"Got 5\.0 instead\.$",
+        ),
+        (
+            expected_scores,
+            {"cost_fp": 0.0},
+            r"^The 'cost_fp' parameter of expected_scores must be a float in the range "
+            r"\(0, inf\)\. Got 0\.0 instead\.$",
+        ),
+    ],
+)
+def test_gamma_and_costs_name_the_function_called(function, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        function(1.0, 0.01, 2.0, **kwargs)
+
+
+def test_costs_price_the_cost_score():
+    costs = {"cost_fn": 5.0, "cost_fp": 2.0}
+    scores = expected_scores(ALPHAS, BETAS, Binormal(1.5), **costs)
+    single = expected_score(ALPHAS, BETAS, Binormal(1.5), metric="cost", **costs)
+    np.testing.assert_array_equal(scores["cost"], single)
+    x, z = scores["recall"], scores["specificity"]
+    np.testing.assert_allclose(single, 5.0 * BETAS * (1 - x) + 2.0 * (1 - BETAS) * (1 - z))
+    unpriced = expected_scores(ALPHAS, BETAS, Binormal(1.5))
+    np.testing.assert_allclose(unpriced["cost"], 1 - unpriced["accuracy"], atol=1e-15)
+
+
 def test_bad_fbeta_names_the_function_called():
     with pytest.raises(ValueError, match=r"'fbeta' parameter of expected_scores .*Got 0\.0"):
         expected_scores(1.0, 0.01, 2.0, fbeta=0.0)
@@ -180,7 +229,7 @@ def test_bad_fbeta_names_the_function_called():
 def test_bad_metric_names_expected_score():
     with pytest.raises(
         ValueError,
-        match=r"^The 'metric' parameter of expected_score must be one of 'recall', .*'hter' or "
+        match=r"^The 'metric' parameter of expected_score must be one of 'recall', .*'cost' or "
         r"'f<b>' such as 'f2'\. Got 'nope' instead\.$",
     ):
         expected_score(1.0, 0.01, 2.0, metric="nope")
@@ -195,7 +244,7 @@ def test_rule_is_keyword_only(function):
 # -- one expected score ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("rule", ["bce", "bayes"])
+@pytest.mark.parametrize("rule", ["bce", "bayes", "focal"])
 @pytest.mark.parametrize("name", CURVES)
 def test_expected_score_is_the_entry_of_expected_scores(name, rule):
     curve = CURVES[name]

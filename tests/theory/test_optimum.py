@@ -10,7 +10,10 @@ from theory.curves import AsymmetricSuperellipse, Binormal, Superellipse
 from theory.operating import expected_scores
 from theory.optimum import SEARCH_RANGE, inverse_proportion_weight, optimal_alpha, optimize_alpha
 
-RULES = ("bce", "bayes")
+RULES = ("bce", "bayes", "focal")
+#: The rules for tests that search many times: the focal rule's solver bisects, so its many
+#: scalar searches go to the slow tier.
+SEARCHING_RULES = ("bce", "bayes", pytest.param("focal", marks=pytest.mark.slow))
 BETAS = np.array([0.001, 0.01, 0.1, 0.3, 0.5])[:, None]
 SYMMETRIC = {
     "superellipse": Superellipse(np.array([1.2, 2.0, 5.0, 20.0, 60.0])),
@@ -132,7 +135,7 @@ def _mp_optimum(beta, family, shape, rule, metric, guess):
 
 
 @pytest.mark.parametrize("metric", ["f1", "f2", "mcc"])
-@pytest.mark.parametrize("rule", RULES)
+@pytest.mark.parametrize("rule", ["bce", "bayes"])
 @pytest.mark.parametrize(
     ("beta", "family", "shape"),
     [
@@ -163,7 +166,7 @@ def test_bce_f1_optimum_at_p_2_is_exact():
 
 
 @pytest.mark.parametrize("metric", ["f1", "balanced_accuracy", "mcc"])
-@pytest.mark.parametrize("rule", RULES)
+@pytest.mark.parametrize("rule", SEARCHING_RULES)
 def test_vectorised_equals_scalar_calls(rule, metric):
     beta = np.array([0.002, 0.01, 0.05, 0.2, 0.45])[:, None]
     for make, shapes in [(Superellipse, [1.5, 3.0, 11.0, 40.0]), (Binormal, [0.4, 1.0, 2.5])]:
@@ -180,7 +183,7 @@ def test_vectorised_equals_scalar_calls(rule, metric):
 
 
 @pytest.mark.parametrize("metric", ["f1", "balanced_accuracy", "mcc", "f2", "f0.5", "gmean"])
-@pytest.mark.parametrize("rule", RULES)
+@pytest.mark.parametrize("rule", SEARCHING_RULES)
 def test_gains_are_never_negative_and_no_weight_does_better(rule, metric):
     beta = np.array([0.001, 0.01, 0.1, 0.4])[:, None]
     alphas = np.logspace(-3, 6, 1500)[:, None, None]
@@ -206,6 +209,141 @@ def test_half_total_error_rate_is_minimised(rule):
     assert np.all(hter.gain_over_one <= 1e-12)
     assert np.all(hter.gain_over_inverse <= 1e-12)
     assert np.any(hter.gain_over_one < -0.01)
+
+
+@pytest.mark.parametrize("gamma", [0.5, 2.0, 5.0])
+@pytest.mark.parametrize("p", [2.0, 11.0])
+def test_focal_f1_optimum_is_where_the_rule_reaches_the_curves_best_point(p, gamma):
+    # Every rule moves along the same curve: the best F1 over all weights is the curve's best,
+    # and a rule's best weight is the one that takes it to that point. The focal rule's lies
+    # far below 1 (below the range searched for the other rules), and is found there.
+    beta, curve = 0.01, Superellipse(p)
+    best = optimize_alpha(beta, curve, metric="f1", rule="focal", gamma=gamma)
+    x = special.expit(np.linspace(-20, 20, 400_001))
+    f1 = theory.confusion_scores(*theory.expected_confusion(x, curve.specificity(x), beta))["f1"]
+    assert not best.at_edge
+    assert float(best.score) == pytest.approx(f1.max(), rel=1e-9)
+    quantity = theory.rule_named("focal", "test", gamma=gamma).quantity(curve, x[np.argmax(f1)])
+    assert float(best.alpha) == pytest.approx(float(quantity) * (1 - beta) / beta, rel=2e-3)
+    if gamma >= 2.0:
+        assert float(best.alpha) < SEARCH_RANGE[0]
+
+
+# -- error costs -------------------------------------------------------------------------------
+
+#: (cost_fn, cost_fp, beta): the least-cost point's steepness c_fn*beta / (c_fp*(1-beta)) lies
+#: between 0.2 and 1, away from the curves' corners, where the cost is flat to rounding.
+COSTS = [(5.0, 1.0, 0.1), (1.0, 3.0, 0.5), (1.0, 1.0, 0.3), (99.0, 1.0, 0.01), (20.0, 1.0, 0.01)]
+
+
+def _least_cost_on(curve, beta, cost_fn, cost_fp):
+    x = special.expit(np.linspace(-25, 25, 100_001))
+    z = curve.specificity(x)
+    return (cost_fn * beta * (1 - x) + cost_fp * (1 - beta) * (1 - z)).min()
+
+
+@pytest.mark.parametrize(("cost_fn", "cost_fp", "beta"), COSTS)
+@pytest.mark.parametrize("name", MEMBERS)
+def test_bayes_cost_optimum_is_the_cost_ratio(name, cost_fn, cost_fp, beta):
+    # Elkan (2001): the bayes rule's best weight for a cost is c_fn / c_fp, whatever the curve.
+    costs = {"cost_fn": cost_fn, "cost_fp": cost_fp}
+    best = optimize_alpha(beta, MEMBERS[name], metric="cost", rule="bayes", **costs)
+    assert float(best.alpha) == pytest.approx(cost_fn / cost_fp, rel=1e-6)
+    assert not best.at_edge
+    # The point there is the least-cost point of the whole curve.
+    least = _least_cost_on(MEMBERS[name], beta, cost_fn, cost_fp)
+    assert float(best.score) <= least + 1e-15
+    assert float(best.score) == pytest.approx(least, rel=1e-6)
+
+
+#: (member, rule) pairs of the quick tier; the rest of every member with every rule is slow.
+_QUICK_COST_CASES = {
+    *(
+        (name, rule)
+        for name in ("superellipse-3", "asymmetric-2-3", "binormal-1.5")
+        for rule in RULES[:2]
+    ),
+    ("asymmetric-2-3", "focal"),
+}
+
+
+@pytest.mark.parametrize(("cost_fn", "cost_fp", "beta"), COSTS)
+@pytest.mark.parametrize(
+    ("name", "rule"),
+    [
+        pytest.param(
+            name, rule, marks=() if (name, rule) in _QUICK_COST_CASES else pytest.mark.slow
+        )
+        for name in MEMBERS
+        for rule in RULES
+    ],
+)
+def test_each_rules_cost_optimum_reaches_the_least_cost_point(name, rule, cost_fn, cost_fp, beta):
+    # Every rule's best weight puts it where the cost is least, the point of steepness
+    # m = c_fn*beta / (c_fp*(1-beta)); there the rule's quantity is its weight ratio. Where that
+    # weight lies below the search range the optimum is its lower end, flagged at_edge.
+    curve, costs = MEMBERS[name], {"cost_fn": cost_fn, "cost_fp": cost_fp}
+    chosen = theory.rule_named(rule, "test")
+    steepness = cost_fn * beta / (cost_fp * (1 - beta))
+    x, z = theory.operating_point(cost_fn / cost_fp, beta, curve, rule="bayes")
+    expected = float(chosen.from_steepness(steepness, x, z)) * (1 - beta) / beta
+    best = optimize_alpha(beta, curve, metric="cost", rule=rule, **costs)
+    low, high = np.exp(theory.optimum.search_bounds((1 - beta) / beta))
+    if low < expected < high:
+        assert float(best.alpha) == pytest.approx(expected, rel=1e-5)
+        assert float(best.score) == pytest.approx(
+            _least_cost_on(curve, beta, cost_fn, cost_fp), rel=1e-6
+        )
+    else:
+        assert best.at_edge and float(best.alpha) == pytest.approx(low)
+
+
+@pytest.mark.parametrize("p", [1.5, 2.0, 11.0, 40.0])
+@pytest.mark.parametrize("ratio", [1.0, 5.0, 99.0])
+def test_bce_cost_optimum_on_the_superellipse(p, ratio):
+    # There the bce quantity is the steepness to the power p/(p-1): alpha = (c_fn/c_fp)**(p/(p-1))
+    # * (beta/(1-beta))**(1/(p-1)), below c_fn/c_fp wherever the least-cost point has x < z.
+    beta = 0.1
+    found = optimal_alpha(beta, p, metric="cost", rule="bce", cost_fn=ratio, cost_fp=1.0)
+    closed = ratio ** (p / (p - 1)) * (beta / (1 - beta)) ** (1 / (p - 1))
+    assert float(found) == pytest.approx(closed, rel=1e-6)
+
+
+@pytest.mark.parametrize(("cost_fn", "cost_fp", "beta"), COSTS)
+def test_bayes_cost_optimum_on_an_exact_hull_is_an_interval_around_the_ratio(
+    cost_fn, cost_fp, beta
+):
+    rng = np.random.default_rng(4)
+    positive = rng.random(3000) < 0.05
+    curve = theory.EmpiricalCurve.from_scores(
+        positive, rng.normal(size=3000) + 1.5 * positive, smooth=None
+    )
+    costs = {"cost_fn": cost_fn, "cost_fp": cost_fp}
+    best = optimize_alpha(beta, curve, metric="cost", rule="bayes", **costs)
+    x, z = curve.hull.recall, curve.hull.specificity
+    cost = cost_fn * beta * (1 - x) + cost_fp * (1 - beta) * (1 - z)
+    assert float(best.score) == pytest.approx(cost.min(), rel=1e-12)
+    # The vertex is reached by an interval of weights, and c_fn / c_fp lies in it.
+    indices, boundaries = curve.candidates(theory.RULES["bayes"])
+    j = int(np.argmin(cost[indices]))
+    weights = np.concatenate(([0.0], boundaries, [np.inf])) * (1 - beta) / beta
+    assert weights[j] < cost_fn / cost_fp <= weights[j + 1]
+    at_ratio = theory.expected_score(
+        cost_fn / cost_fp, beta, curve, metric="cost", rule="bayes", **costs
+    )
+    assert float(at_ratio) == pytest.approx(cost.min(), rel=1e-12)
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_cost_is_minimised(rule):
+    beta = np.array([0.01, 0.2])[:, None]
+    curve = Superellipse(np.array([1.5, 4.0]))
+    costs = {"cost_fn": 20.0, "cost_fp": 1.0}
+    best = optimize_alpha(beta, curve, metric="cost", rule=rule, **costs)
+    alphas = np.logspace(-3, 6, 1500)[:, None, None]
+    on_grid = expected_scores(alphas, beta, curve, rule=rule, **costs)["cost"]
+    assert np.all(best.score <= on_grid.min(axis=0) + 1e-12)
+    assert np.all(best.gain_over_one <= 1e-12)
 
 
 @pytest.mark.parametrize("curve", [Superellipse(1.0), Binormal(0.0)])
@@ -246,7 +384,27 @@ def test_inverse_proportion_weight():
             r"^The 'metric' parameter of {owner} must be one of 'recall', .*'f1'.*"
             r"Got 'nope' instead\.$",
         ),
-        ({"rule": "x"}, r"'rule' parameter of {owner} .*'bce', 'bayes'\. Got 'x' instead"),
+        ({"rule": "x"}, r"'rule' parameter of {owner} .*'bce', 'bayes', 'focal'\. Got 'x' instead"),
+        (
+            {"rule": "focal", "gamma": -1},
+            r"^The 'gamma' parameter of {owner} must be a float in the range \[0, inf\)\. "
+            r"Got -1\.0 instead\.$",
+        ),
+        (
+            {"gamma": 2.0},
+            r"^The 'gamma' parameter of {owner} must be None unless rule is 'focal'\. "
+            r"Got 2\.0 instead\.$",
+        ),
+        (
+            {"cost_fn": 5.0},
+            r"^The 'cost_fn' parameter of {owner} must be None unless metric is 'cost'\. "
+            r"Got 5\.0 instead\.$",
+        ),
+        (
+            {"metric": "cost", "cost_fp": -2.0},
+            r"^The 'cost_fp' parameter of {owner} must be a float in the range \(0, inf\)\. "
+            r"Got -2\.0 instead\.$",
+        ),
     ],
 )
 @pytest.mark.parametrize("function", [optimize_alpha, optimal_alpha])

@@ -83,10 +83,67 @@ def test_bad_input():
     with pytest.raises(
         ValueError,
         match=r"^The 'metric' parameter of caller must be one of 'recall', 'specificity', .*, "
-        r"'hter' or 'f<b>' such as 'f2'\. Got 'f1x' instead\.$",
+        r"'hter', 'cost' or 'f<b>' such as 'f2'\. Got 'f1x' instead\.$",
     ):
         score_function("f1x", "caller")
     with pytest.raises(ValueError, match=r"'tp' parameter of confusion_scores .*\[0, inf\)"):
         confusion_scores(-1, 0, 0, 0)
     with pytest.raises(ValueError, match="'fbeta'"):
         confusion_scores(1, 0, 0, 0, fbeta=0.0)
+
+
+@given(counts, counts, counts, counts, st.floats(0.01, 100), st.floats(0.01, 100))
+def test_cost_is_the_priced_errors_per_sample(tp, fp, fn, tn, cost_fn, cost_fp):
+    if tp + fp + fn + tn == 0:
+        return
+    scores = confusion_scores(tp, fp, fn, tn, cost_fn=cost_fn, cost_fp=cost_fp)
+    expected = (cost_fn * fn + cost_fp * fp) / (tp + fp + fn + tn)
+    assert scores["cost"] == pytest.approx(expected, rel=1e-12, abs=1e-300)
+    priced = score_function("cost", "f", cost_fn=cost_fn, cost_fp=cost_fp)
+    assert priced(tp, fp, fn, tn) == scores["cost"]
+    # Unpriced, the cost is the error rate.
+    assert confusion_scores(tp, fp, fn, tn)["cost"] == pytest.approx(1 - scores["accuracy"])
+
+
+@given(st.floats(0.01, 0.99), st.floats(0.0, 1.0), st.floats(0.0, 1.0), st.floats(0.1, 10.0))
+def test_hter_is_the_cost_at_the_inverse_shares(beta, x, z, price):
+    # Each class's errors priced by the inverse of its share; at beta = 1/2 both prices are 1.
+    rates = expected_confusion(x, z, beta)
+    hter = confusion_scores(*rates)["hter"]
+    cost = score_function("cost", "f", cost_fn=1 / (2 * beta), cost_fp=1 / (2 * (1 - beta)))
+    assert cost(*rates) == pytest.approx(hter, rel=1e-12, abs=1e-15)
+    balanced = expected_confusion(x, z, 0.5)
+    equal = score_function("cost", "f", cost_fn=price, cost_fp=price)(*balanced)
+    assert equal == pytest.approx(price * confusion_scores(*balanced)["hter"], rel=1e-12, abs=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda: score_function("f1", "caller", cost_fn=5.0),
+            r"^The 'cost_fn' parameter of caller must be None unless metric is 'cost'\. "
+            r"Got 5\.0 instead\.$",
+        ),
+        (
+            lambda: score_function("hter", "caller", cost_fp=2),
+            r"'cost_fp' parameter of caller must be None unless metric is 'cost'\. Got 2 ",
+        ),
+        (
+            lambda: score_function("cost", "caller", cost_fn=0.0),
+            r"^The 'cost_fn' parameter of caller must be a float in the range \(0, inf\)\. "
+            r"Got 0\.0 instead\.$",
+        ),
+        (
+            lambda: score_function("cost", "caller", cost_fp=[1.0, 2.0]),
+            r"'cost_fp' parameter of caller must be a single float in the range \(0, inf\)",
+        ),
+        (
+            lambda: confusion_scores(1, 0, 0, 0, cost_fp=-1.0),
+            r"'cost_fp' parameter of confusion_scores .*Got -1\.0 instead",
+        ),
+    ],
+)
+def test_costs_are_checked(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()

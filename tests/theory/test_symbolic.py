@@ -163,3 +163,89 @@ def test_bayes_point_is_the_closed_form_on_the_curve():
 def test_numeric_package_does_not_import_sympy():
     code = "import sys, theory; assert 'sympy' not in sys.modules, 'theory imported sympy'"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# -- the rules on any curve, and the least expected cost (slow: sympy solves on z(x)) ------------
+
+m_symbol, z_symbol = sympy.Symbol("m", positive=True), sympy.Symbol("z", positive=True)
+FOCAL_CURVES = [
+    theory.Superellipse(3.0),
+    theory.AsymmetricSuperellipse(2.0, 4.0),
+    theory.Binormal(1.2),
+    theory.Superellipse(1.0),
+]
+
+
+@pytest.mark.slow
+def test_rule_quantities_are_the_elasticity_and_the_slope():
+    assert sympy.simplify(symbolic.rule_quantity("bce") - m_symbol * x_symbol / z_symbol) == 0
+    assert symbolic.rule_quantity("bayes") == m_symbol
+    focal_at_zero = symbolic.rule_quantity("focal").subs(symbolic.GAMMA, 0)
+    assert sympy.simplify(focal_at_zero - m_symbol * x_symbol / z_symbol) == 0
+    assert symbolic.rule_quantity("focal").free_symbols == {
+        x_symbol,
+        z_symbol,
+        m_symbol,
+        symbolic.GAMMA,
+    }
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("curve", FOCAL_CURVES, ids=repr)
+@pytest.mark.parametrize("gamma", [0.0, 0.5, 2.0, 5.0])
+def test_focal_quantity_matches_the_derivation(gamma, curve):
+    x = np.linspace(0.02, 0.98, 49)
+    derived = symbolic.rule_quantity_function("focal")(
+        x, curve.specificity(x), -curve.slope(x), gamma
+    )
+    numeric = theory.rule_named("focal", "test", gamma=gamma).quantity(curve, x)
+    np.testing.assert_allclose(numeric, derived, rtol=1e-10)
+    # The solver inverts it: the point it finds has the derived quantity it was asked for.
+    ratios = np.logspace(-2, 2, 9)
+    found, specificity = theory.rule_named("focal", "test", gamma=gamma).point(curve, ratios)
+    at_found = symbolic.rule_quantity_function("focal")(
+        found, specificity, -curve.slope(found), gamma
+    )
+    np.testing.assert_allclose(at_found, ratios, rtol=1e-8)
+
+
+@pytest.mark.slow
+def test_focal_objective_is_strictly_concave():
+    t = sympy.Symbol("t", positive=True)
+    gamma = symbolic.GAMMA
+    expected = t**2 + 2 * gamma * t + gamma * (gamma - 1) * sympy.log(1 + t)
+    assert sympy.simplify(symbolic.focal_curvature() - expected) == 0
+
+
+@pytest.mark.slow
+def test_bayes_cost_optimal_weight_is_the_cost_ratio_on_any_curve():
+    c_fn, c_fp = symbolic.COST_FN, symbolic.COST_FP
+    assert sympy.simplify(symbolic.cost_optimal_alpha("bayes") - c_fn / c_fp) == 0
+    assert symbolic.cost_optimal_alpha("bayes").free_symbols == {c_fn, c_fp}
+    steepness = beta * c_fn / ((1 - beta) * c_fp)
+    assert sympy.simplify(symbolic.cost_optimal_steepness() - steepness) == 0
+    assert (
+        sympy.simplify(symbolic.cost_optimal_alpha("bce") - c_fn * x_symbol / (c_fp * z_symbol))
+        == 0
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("rule", ["bce", "focal"])
+@pytest.mark.parametrize("curve", FOCAL_CURVES[:3], ids=repr)
+def test_cost_optimal_weight_of_each_rule_matches_the_derivation(curve, rule):
+    beta_value, cost_fn, cost_fp = 0.1, 5.0, 1.0
+    x, z = theory.operating_point(cost_fn / cost_fp, beta_value, curve, rule="bayes")
+    derived = symbolic.cost_optimal_alpha(rule).subs(
+        {
+            symbolic.COST_FN: cost_fn,
+            symbolic.COST_FP: cost_fp,
+            x_symbol: float(x),
+            z_symbol: float(z),
+            symbolic.GAMMA: 2.0,
+        }
+    )
+    found = theory.optimal_alpha(
+        beta_value, curve, metric="cost", rule=rule, cost_fn=cost_fn, cost_fp=cost_fp
+    )
+    assert float(found) == pytest.approx(float(derived), rel=1e-5)

@@ -11,7 +11,7 @@ from theory.curves import FAMILIES, AsymmetricSuperellipse, Binormal, Superellip
 from theory.operating import operating_point
 from theory.whatif import equivalent_weight, what_if
 
-RULES = ("bce", "bayes")
+RULES = ("bce", "bayes", "focal")
 rates = st.floats(0.005, 0.995)
 
 
@@ -67,6 +67,9 @@ def test_recall_rises_with_alpha(family, rule):
         (Binormal(1.5), "bce"),
         (AsymmetricSuperellipse(3.0, 1.0), "bce"),
         (AsymmetricSuperellipse(3.0, 1.0), "bayes"),
+        (Superellipse(4.0), "focal"),
+        (Binormal(1.5), "focal"),
+        (AsymmetricSuperellipse(3.0, 1.0), "focal"),
     ],
 )
 @pytest.mark.parametrize("ratio_observed", [0.1, 0.5, 2.0])
@@ -131,7 +134,7 @@ def test_equivalent_weight_is_what_dropping_negatives_does(positives, negatives,
             r"^The 'family' parameter of what_if must be one of 'superellipse', 'asymmetric', "
             r"'binormal'\. Got 'nope' instead\.$",
         ),
-        ({"rule": "x"}, r"'rule' parameter of what_if .*'bce', 'bayes'\. Got 'x' instead"),
+        ({"rule": "x"}, r"'rule' parameter of what_if .*'bce', 'bayes', 'focal'\. Got 'x' instead"),
         (
             {"recall": 0.3, "specificity": 0.4},
             r"^The 'recall' and 'specificity' parameters of what_if must lie on or above the "

@@ -115,13 +115,81 @@ def test_margins_use_the_curve_at_the_observed_point():
 
 
 @pytest.mark.parametrize(
+    ("smooth", "threshold", "probabilities"),
+    [(None, 0.5, True), ("binormal", 0.5, True), ("asymmetric", 1.0, False)],
+)
+def test_the_focal_rule_at_gamma_zero_predicts_what_the_bce_rule_does(
+    smooth, threshold, probabilities
+):
+    positive, scores, probability = _binormal(3000, seed=9)
+    values = probability if probabilities else scores
+    options = {"smooth": smooth, "threshold": threshold, "probabilities": probabilities}
+    focal = what_if_scores(positive, values, ALPHAS, rule="focal", gamma=0.0, **options)
+    bce = what_if_scores(positive, values, ALPHAS, rule="bce", **options)
+    pd.testing.assert_frame_equal(focal.table, bce.table, rtol=1e-12)
+    pd.testing.assert_frame_equal(focal.best, bce.best, rtol=1e-12)
+
+
+def test_the_focal_rule_on_the_exact_hull_reaches_its_best_vertex():
+    positive, _, probability = _binormal(3000, seed=10)
+    result = what_if_scores(
+        positive, probability, ALPHAS, rule="focal", gamma=2.0, smooth=None, metrics=("f1",)
+    )
+    assert (np.diff(result.table["recall"]) >= 0).all()
+    curve = theory.EmpiricalCurve.from_scores(positive, probability, smooth=None)
+    focal = theory.rule_named("focal", "test", gamma=2.0)
+    picks, _ = curve.candidates(focal)
+    f1 = theory.confusion_scores(
+        *theory.expected_confusion(
+            curve.hull.recall[picks], curve.hull.specificity[picks], positive.mean()
+        )
+    )["f1"]
+    assert set(result.table["recall"]) <= set(curve.hull.recall[picks])
+    assert result.best.loc["f1", "score_at_alpha"] == pytest.approx(f1.max(), rel=1e-12)
+
+
+def test_the_least_cost_threshold_is_a_scan_of_every_threshold():
+    positive, scores, _ = _binormal(400, seed=11)
+    costs = {"cost_fn": 5.0, "cost_fp": 1.0}
+    result = what_if_scores(
+        positive, scores, [1.0], threshold=0.0, smooth=None, metrics=("cost",), **costs
+    )
+    predicted = scores[None, :] >= np.unique(scores)[:, None]
+    false_negatives = (~predicted & positive).sum(axis=1)
+    false_positives = (predicted & ~positive).sum(axis=1)
+    least = (5.0 * false_negatives + false_positives).min() / positive.size
+    best = result.best.loc["cost"]
+    assert best["score_at_threshold"] == pytest.approx(least, rel=1e-12)
+    # The bayes rule reaches the least-cost vertex at the weight c_fn / c_fp, relative to the
+    # model's own quantity, and the best weight's vertex is that of the best threshold.
+    assert best["score_at_alpha"] == pytest.approx(least, rel=1e-12)
+
+
+@pytest.mark.parametrize(
     ("arguments", "message"),
     [
         ({"alpha": None}, r"'alpha' parameter of what_if_scores.*exactly one"),
         ({"alpha": [1.0], "positive_fraction": [0.5]}, r"'alpha'.*exactly one"),
         ({"alpha": [0.0]}, r"'alpha' parameter of what_if_scores.*\(0, inf\)"),
         ({"alpha": [2.0], "beta": 1.0}, r"'beta' parameter of what_if_scores"),
-        ({"alpha": [2.0], "rule": "focal"}, r"'rule' parameter of what_if_scores"),
+        ({"alpha": [2.0], "rule": "nope"}, r"'rule' parameter of what_if_scores"),
+        (
+            {"alpha": [2.0], "gamma": 2.0},
+            r"^The 'gamma' parameter of what_if_scores must be None unless rule is 'focal'\.",
+        ),
+        (
+            {"alpha": [2.0], "rule": "focal", "gamma": -0.5},
+            r"^The 'gamma' parameter of what_if_scores must be a float in the range \[0, inf\)",
+        ),
+        (
+            {"alpha": [2.0], "cost_fn": 5.0},
+            r"^The 'cost_fn' parameter of what_if_scores must be None unless 'cost' is among the "
+            r"metrics\. Got 5\.0 instead\.$",
+        ),
+        (
+            {"alpha": [2.0], "metrics": ("cost",), "cost_fp": 0.0},
+            r"^The 'cost_fp' parameter of what_if_scores must be a float in the range \(0, inf\)",
+        ),
         ({"alpha": [2.0], "smooth": "spline"}, r"'smooth' parameter of what_if_scores"),
         ({"alpha": [2.0], "metrics": ("f1", "auc")}, r"'metric' parameter of what_if_scores"),
         ({"alpha": [2.0], "bootstrap": -1}, r"'bootstrap' parameter of what_if_scores"),

@@ -1,0 +1,132 @@
+"""Error costs: the weight that minimises the expected cost, under each rule, on a few curves."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from numpy.typing import ArrayLike
+
+import theory
+from plots._style import INVERSE_COLOR, RULE_STYLES, THEORY_BETA, new_figure
+from theory.curves import Curve
+
+__all__ = ["COST_CURVES", "COST_RATIOS", "cost_optimal_weights", "plot_cost_weights"]
+
+#: Prices of a false negative relative to a false positive, 1 to 1000.
+COST_RATIOS = np.logspace(0.0, 3.0, 13)
+#: The curves of the figure, by label.
+COST_CURVES: dict[str, Curve] = {
+    "superellipse p = 2": theory.Superellipse(2.0),
+    "superellipse p = 11": theory.Superellipse(11.0),
+    "binormal d = 1.5": theory.Binormal(1.5),
+}
+#: Rules drawn, with the focal rule at its default gamma.
+_RULES = ("bayes", "bce", "focal")
+_CURVE_COLORS = ("tab:blue", "tab:orange", "tab:green")
+
+
+def cost_optimal_weights(
+    ratio: ArrayLike = COST_RATIOS,
+    curves: dict[str, Curve] | None = None,
+    *,
+    beta: float = THEORY_BETA,
+    rules: tuple[str, ...] = _RULES,
+) -> pd.DataFrame:
+    """The weight that minimises the expected cost ``ratio * FN + FP`` under each rule.
+
+    Parameters
+    ----------
+    ratio : array_like, default :data:`COST_RATIOS`
+        Prices of a false negative, each > 0; a false positive costs 1.
+    curves : dict of str to curve, optional
+        The curves, by label; default :data:`COST_CURVES`.
+    beta : float, default 0.01
+        Prevalence of the positive class.
+    rules : tuple of str, default ("bayes", "bce", "focal")
+        The rules (the focal rule at gamma = 2).
+
+    Returns
+    -------
+    DataFrame
+        One row per (curve, rule, ratio): ``curve`` (the label), ``rule``, ``ratio``, ``alpha``
+        (:func:`theory.optimize_alpha` of the cost), ``at_edge`` and ``cost``, the least
+        expected cost. Under the bayes rule ``alpha`` is ``ratio`` on every curve.
+    """
+    curves = COST_CURVES if curves is None else curves
+    rows = []
+    for label, curve in curves.items():
+        for rule in rules:
+            for price in np.atleast_1d(np.asarray(ratio, dtype=np.float64)):
+                best = theory.optimize_alpha(
+                    beta, curve, metric="cost", rule=rule, cost_fn=float(price), cost_fp=1.0
+                )
+                rows.append(
+                    {
+                        "curve": label,
+                        "rule": rule,
+                        "ratio": float(price),
+                        "alpha": float(best.alpha),
+                        "at_edge": bool(best.at_edge),
+                        "cost": float(best.score),
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def plot_cost_weights(
+    ratio: ArrayLike = COST_RATIOS,
+    curves: dict[str, Curve] | None = None,
+    *,
+    beta: float = THEORY_BETA,
+) -> Figure:
+    """The least-cost weight against the price ratio ``c_fn / c_fp``, per rule and curve.
+
+    Parameters
+    ----------
+    ratio, curves, beta
+        As for :func:`cost_optimal_weights`, which computes the numbers drawn.
+
+    Returns
+    -------
+    Figure
+        One log-log axes: per curve and rule a line with ``gid`` ``"<rule>-<curve label>"``
+        (x-data the ratios, y-data the weights; an optimum at the edge of the search is left
+        out), the bayes rule's lines on the diagonal ``alpha = c_fn / c_fp``, and a vertical
+        line at the inverse-proportion weight (``gid`` ``"inverse-weight"``).
+    """
+    table = cost_optimal_weights(ratio, curves, beta=beta)
+    styles = {**RULE_STYLES, "focal": {"color": "black", "ls": ":", "lw": 1.8}}
+    fig = new_figure((8.5, 6.0))
+    ax = fig.add_subplot()
+    labels = list(dict.fromkeys(table["curve"]))
+    for color, label in zip(_CURVE_COLORS, labels, strict=False):
+        for rule, rows in table[table["curve"] == label].groupby("rule", sort=False):
+            kept = rows[~rows["at_edge"]]
+            style = styles[rule] | {"color": color}
+            ax.plot(kept["ratio"], kept["alpha"], **style, marker=".", gid=f"{rule}-{label}")
+    inverse = float(theory.inverse_proportion_weight(beta))
+    ax.axvline(inverse, color=INVERSE_COLOR, ls=":", lw=1.2, gid="inverse-weight")
+    ax.set(
+        xscale="log",
+        yscale="log",
+        xlabel="price of a false negative over that of a false positive, c_fn / c_fp",
+        ylabel="weight α with the least expected cost",
+        title=f"The weight that minimises c_fn·FN + c_fp·FP, β = {beta:g}",
+    )
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(
+        handles=[
+            *(
+                Line2D([], [], color=color, lw=1.6, label=label)
+                for color, label in zip(_CURVE_COLORS, labels, strict=False)
+            ),
+            Line2D([], [], **RULE_STYLES["bayes"], label="bayes rule: α = c_fn / c_fp"),
+            Line2D([], [], **RULE_STYLES["bce"], label="bce rule"),
+            Line2D([], [], **styles["focal"], label="focal rule, γ = 2"),
+            Line2D([], [], color=INVERSE_COLOR, ls=":", lw=1.2, label=f"(1−β)/β = {inverse:g}"),
+        ],
+        fontsize="small",
+    )
+    return fig
