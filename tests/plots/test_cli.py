@@ -1,14 +1,14 @@
-import json
 import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from matplotlib.image import imread
 
 from plots import cli
 from plots.cli import FIGURES, build_parser, main, read_run
-from tests.plots.conftest import BETA
+from tests.plots.conftest import BETA, synthetic_summary, write_synthetic_run
 
 ROOT = Path(__file__).resolve().parents[2]
 NAMES = {
@@ -68,15 +68,21 @@ def test_defaults():
 
 
 def _corrupt_summary(run: Path) -> None:
-    (run / "summary.csv").write_text("this is,not\na summary,at all\n")
+    summary = pd.DataFrame({"this is": ["a summary"], "not": ["at all"]})
+    write_synthetic_run(run, summary=summary)
 
 
 def _unreadable_summary(run: Path) -> None:
     (run / "summary.csv").write_bytes(b"\x00\xff\xfe garbage \x00")
 
 
+def _edited_summary(run: Path) -> None:
+    text = (run / "summary.csv").read_text()
+    (run / "summary.csv").write_text(text.replace("0.", "1.", 1))
+
+
 def _no_beta(run: Path) -> None:
-    (run / "run.json").write_text(json.dumps({"config": {"reps": 3}}))
+    write_synthetic_run(run, config={"reps": 3})
 
 
 def _bad_json(run: Path) -> None:
@@ -88,19 +94,17 @@ def _no_summary(run: Path) -> None:
 
 
 def _negative_mean(run: Path) -> None:
-    text = (run / "summary.csv").read_text().splitlines()
-    header, first = text[0].split(","), text[1].split(",")
-    first[header.index("f1_mean")] = "-0.5"
-    (run / "summary.csv").write_text("\n".join([text[0], ",".join(first), *text[2:]]) + "\n")
+    write_synthetic_run(run, summary=synthetic_summary().assign(f1_mean=-0.5))
 
 
 @pytest.mark.parametrize(
     ("damage", "message"),
     [
         (_corrupt_summary, "is corrupt: summary.csv lacks the columns 'class_sep', 'alpha'"),
-        (_unreadable_summary, "is corrupt"),
+        (_unreadable_summary, "is corrupt: summary.csv has 13 bytes where run.json records"),
+        (_edited_summary, "is corrupt: summary.csv does not match the sha256 checksum"),
         (_no_beta, "is corrupt: run.json has no prevalence 'beta'"),
-        (_bad_json, "is corrupt"),
+        (_bad_json, "is corrupt: run.json cannot be read"),
         (_no_summary, "has no summary.csv: it is not a finished run"),
         (_negative_mean, "a mean score outside [0, 1]"),
     ],
