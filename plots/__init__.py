@@ -21,8 +21,8 @@ A run's per-cell summary (``summary.csv``, see :func:`simulate.summary.per_cell`
 
 Colours are shared: p always by :data:`P_COLORMAP` under :data:`P_NORM`, class_sep by
 :data:`SEPARATION_COLORMAP`. No function draws through pyplot or writes a file;
-:func:`save_figure` writes one, and ``python -m plots`` (:mod:`plots.cli`) writes them all to
-``results/figures``.
+:func:`save_figure` writes one, :func:`save_run_figure` a run's own figure into its folder, and
+``python -m plots`` (:mod:`plots.cli`) writes them all to ``results/figures``.
 """
 
 from plots._style import (
@@ -34,7 +34,7 @@ from plots._style import (
     THEORY_P,
 )
 from plots.optimum_map import optimal_alpha_grid, plot_optimal_alpha_map
-from plots.save import save_figure
+from plots.save import save_figure, save_run_figure
 from plots.scores import plot_theoretic_scores
 from plots.simulation import (
     pick_separations,
@@ -60,4 +60,5 @@ __all__ = [
     "plot_theory_vs_simulation",
     "plot_tradeoff_curves",
     "save_figure",
+    "save_run_figure",
 ]

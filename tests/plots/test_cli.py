@@ -33,7 +33,10 @@ def test_writes_all_seven_pngs_from_a_real_run(small_run, tmp_path, capsys):
         assert width >= 1152
         assert height >= 720
     printed = capsys.readouterr().out.splitlines()
-    assert printed == [f"wrote {out / name}.png" for name in FIGURES]
+    assert printed == [
+        *(f"wrote {out / name}.png" for name in FIGURES),
+        f"wrote {small_run / 'f1_vs_alpha.png'}",
+    ]
 
 
 @pytest.mark.slow
@@ -176,3 +179,17 @@ def test_figures_never_touch_pyplot():
         [sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=ROOT
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_run_gets_its_own_figure_back(synthetic_run, tmp_path, monkeypatch):
+    monkeypatch.setattr(cli, "FIGURES", {})
+    assert not (synthetic_run / "f1_vs_alpha.png").exists()
+    assert main(["--run", str(synthetic_run), "--out", str(tmp_path / "figures"), "--quiet"]) == 0
+    assert imread(synthetic_run / "f1_vs_alpha.png").shape[1] >= 1152
+
+
+def test_an_empty_path_is_refused(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--run", ""])
+    assert exit_info.value.code == 2
+    assert "argument --run: must be a non-empty str" in capsys.readouterr().err
