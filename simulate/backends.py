@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -114,7 +115,8 @@ class Workers:
     """The workers of one run, as set by ``parallel``; use as a context manager.
 
     Entering connects to the dask scheduler (for ``"dask"``); leaving disconnects. Local worker
-    processes are started on first use and watch their parent (see :func:`_exit_with_parent`).
+    processes are started on first use, leave Ctrl-C to this process and end with it (see
+    :func:`_init_worker`).
 
     Parameters
     ----------
@@ -162,7 +164,7 @@ class Workers:
             return
         options: dict[str, Any] = {"backend": parallel.backend, "n_jobs": parallel.n_jobs}
         if parallel.backend == "loky":
-            options.update(initializer=_exit_with_parent, initargs=(os.getpid(),))
+            options.update(initializer=_init_worker, initargs=(os.getpid(),))
         with joblib.parallel_config(**options):
             tasks = (joblib.delayed(_labelled)(function, item) for item in items)
             yield from joblib.Parallel(return_as="generator_unordered")(tasks)
@@ -172,13 +174,16 @@ def _labelled(function: Callable[[Any], Any], item: Any) -> tuple[Any, Any]:
     return item, function(item)
 
 
-def _exit_with_parent(parent: int) -> None:
-    """Initializer of a local worker process: end it once ``parent`` is no longer its parent.
+def _init_worker(parent: int) -> None:
+    """Initializer of a local worker process: leave Ctrl-C to ``parent``, and end with it.
 
-    When the process that started the worker dies, the worker is adopted by another one; a
-    thread notices within :data:`_PARENT_POLL_SECONDS` and ends the worker, even mid-task.
-    Without it, loky keeps an orphaned worker alive until its idle timeout, five minutes.
+    A terminal's Ctrl-C reaches every process of the run; the parent stops the workers, so a
+    worker ignores SIGINT instead of printing a traceback of its own. When the parent dies, the
+    worker is adopted by another process; a thread notices within :data:`_PARENT_POLL_SECONDS`
+    and ends the worker, even mid-task. Without it, loky keeps an orphaned worker alive until its
+    idle timeout, five minutes.
     """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def watch() -> None:
         while os.getppid() == parent:
