@@ -40,12 +40,14 @@ RULES = ("bce", "bayes")
 METRICS = ("f1", "balanced_accuracy")
 
 
-def best_time(function: Callable[..., object], *args: object, repeat: int) -> float:
-    """Smallest wall time, in seconds, of ``repeat`` calls of ``function(*args)``."""
+def best_time(
+    function: Callable[..., object], *args: object, repeat: int, **kwargs: object
+) -> float:
+    """Smallest wall time, in seconds, of ``repeat`` calls of ``function(*args, **kwargs)``."""
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
-        function(*args)
+        function(*args, **kwargs)
         times.append(time.perf_counter() - start)
     return min(times)
 
@@ -83,8 +85,8 @@ def main() -> None:
     print("                            x binormal d in linspace(0.1, 4)")
     for family, curve in grids.items():
         for rule in RULES:
-            expected_scores(alpha[:2], BETA, tiny[family], rule)
-            seconds = best_time(expected_scores, alpha, BETA, curve, rule, repeat=args.repeat)
+            expected_scores(alpha[:2], BETA, tiny[family], rule=rule)
+            seconds = best_time(expected_scores, alpha, BETA, curve, rule=rule, repeat=args.repeat)
             print(f"  {family:<13} {rule:<6} {seconds:8.3f} s")
     print()
     print(f"optimal_alpha, {PAIRS:,} random pairs, beta log-uniform in [0.001, 0.5]")
@@ -92,8 +94,10 @@ def main() -> None:
     for family, curve in problems.items():
         for rule in RULES:
             for metric in METRICS:
-                optimal_alpha(betas[:2], tiny[family], metric, rule)
-                seconds = best_time(optimal_alpha, betas, curve, metric, rule, repeat=args.repeat)
+                optimal_alpha(betas[:2], tiny[family], metric=metric, rule=rule)
+                seconds = best_time(
+                    optimal_alpha, betas, curve, metric=metric, rule=rule, repeat=args.repeat
+                )
                 print(f"  {family:<13} {rule:<6} {metric:<18} {seconds:8.3f} s")
 
 

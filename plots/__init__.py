@@ -19,6 +19,12 @@ A run's per-cell summary (``summary.csv``, see :func:`simulate.summary.per_cell`
 - :func:`plot_operating_points`: simulated mean (recall, specificity) across ``alpha`` with the
   fitted curves (``operating_points``).
 
+A model one has (its scores on validation rows):
+
+- :func:`plot_what_if_scores`: its curve with the point each new weight lands on, beside the
+  predicted F1 and balanced accuracy and the equivalent thresholds
+  (``python -m theory what-if --scores FILE --plot FIG``).
+
 Colours are shared: p always by :data:`P_COLORMAP` under :data:`P_NORM`, class_sep by
 :data:`SEPARATION_COLORMAP`. No function draws through pyplot or writes a file;
 :func:`save_figure` writes one, :func:`save_run_figure` a run's own figure into its folder, and
@@ -43,6 +49,7 @@ from plots.simulation import (
     plot_theory_vs_simulation,
 )
 from plots.tradeoff import plot_tradeoff_curves
+from plots.whatif import plot_what_if_scores
 
 __all__ = [
     "P_COLORMAP",
@@ -59,6 +66,7 @@ __all__ = [
     "plot_theoretic_scores",
     "plot_theory_vs_simulation",
     "plot_tradeoff_curves",
+    "plot_what_if_scores",
     "save_figure",
     "save_run_figure",
 ]

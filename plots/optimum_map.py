@@ -134,5 +134,5 @@ def optimal_alpha_grid(
     """
     beta = np.asarray(beta, dtype=np.float64)
     p = np.asarray(p, dtype=np.float64)
-    best = theory.optimize_alpha(beta[None, :], p[:, None], metric, rule)
+    best = theory.optimize_alpha(beta[None, :], p[:, None], metric=metric, rule=rule)
     return np.where(best.at_edge, np.nan, best.alpha)

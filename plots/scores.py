@@ -21,7 +21,6 @@ from plots._style import (
     new_figure,
     p_color,
 )
-from theory.scores import score_function
 
 __all__ = ["plot_theoretic_scores"]
 
@@ -72,11 +71,9 @@ def plot_theoretic_scores(
     """
     p = np.atleast_1d(np.asarray(p, dtype=np.float64))
     alpha = np.atleast_1d(np.asarray(alpha, dtype=np.float64))
-    score = score_function(metric)
-    best = theory.optimize_alpha(beta, p, metric, rule)
+    best = theory.optimize_alpha(beta, p, metric=metric, rule=rule)
     # One call for the whole (alpha, p) grid: rows are weights, columns curves.
-    x, z = theory.operating_point(alpha[:, None], beta, p[None, :], rule)
-    values = score(*theory.expected_confusion(x, z, beta))
+    values = theory.expected_score(alpha[:, None], beta, p[None, :], metric=metric, rule=rule)
     own = ax is None
     if own:
         fig = new_figure()

@@ -196,9 +196,9 @@ def plot_theory_vs_simulation(
         )
         curve = curves[key]
         for rule in _RULES:
-            expected = theory.expected_scores(alpha, beta, curve, rule)[score]
+            expected = theory.expected_score(alpha, beta, curve, metric=score, rule=rule)
             ax.plot(alpha, expected, **RULE_STYLES[rule], gid=f"theory-{rule}")
-            optimum = theory.optimize_alpha(beta, curve, score, rule)
+            optimum = theory.optimize_alpha(beta, curve, metric=score, rule=rule)
             inside = low <= float(optimum.alpha) <= high
             ax.plot(
                 [float(optimum.alpha)] if inside else [],
@@ -308,7 +308,7 @@ def plot_operating_points(
             ax.plot(recall[-1], specificity[-1], ls="none", marker="s", ms=5, color=color)
     largest = float(summary["alpha"].max())
     if beta is not None:
-        points = [theory.operating_point(largest, beta, curves[s], rule) for s in seps]
+        points = [theory.operating_point(largest, beta, curves[s], rule=rule) for s in seps]
         whole.plot(
             *np.array(points, dtype=np.float64).T,
             ls="none",

@@ -70,7 +70,7 @@ def plot_tradeoff_curves(
             (1.0, "o", "α = 1", "alpha=1"),
             (inverse, "s", f"α = (1−β)/β = {inverse:.3g}", "alpha=inverse"),
         ):
-            xs, zs = theory.operating_point(alpha, beta, curve, rule)
+            xs, zs = theory.operating_point(alpha, beta, curve, rule=rule)
             ax.plot(
                 xs,
                 zs,

@@ -50,7 +50,9 @@ def fit_separations(summary: pd.DataFrame, *, family: str = "superellipse") -> d
         Keyed by class_sep, in increasing order.
     """
     return {
-        float(class_sep): theory.fit_curve(cell["recall_mean"], cell["specificity_mean"], family)
+        float(class_sep): theory.fit_curve(
+            cell["recall_mean"], cell["specificity_mean"], family=family
+        )
         for class_sep, cell in summary.groupby("class_sep", sort=True)
     }
 
@@ -100,8 +102,8 @@ def per_separation(fits: pd.DataFrame, beta: float, *, seed: int = 0) -> pd.Data
                 "f1_best": mean_f1.max(),
                 "f1_at_inverse": _interpolate(inverse, alphas, mean_f1),
                 "p_fit": float(curve.p),
-                "alpha_bce": float(theory.optimal_alpha(beta, curve, "f1", "bce")),
-                "alpha_bayes": float(theory.optimal_alpha(beta, curve, "f1", "bayes")),
+                "alpha_bce": float(theory.optimal_alpha(beta, curve, metric="f1", rule="bce")),
+                "alpha_bayes": float(theory.optimal_alpha(beta, curve, metric="f1", rule="bayes")),
             }
         )
     return pd.DataFrame(rows)

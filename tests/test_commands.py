@@ -29,6 +29,11 @@ BAD_INPUT = {
         "argument --beta",
         None,
     ),
+    "theory what-if --scores": (
+        ["-m", "theory", "what-if", "--scores", "no-such.csv", "--alpha", "2"],
+        "does not exist",
+        None,
+    ),
     "plots": (["-m", "plots", "--run", "no/such/run"], "does not exist", None),
     "plots, a damaged run": (
         ["-m", "plots", "--run", "damaged"],
@@ -36,6 +41,18 @@ BAD_INPUT = {
         _damaged_run,
     ),
 }
+
+
+@pytest.mark.slow
+def test_theory_runs_as_a_module():
+    result = subprocess.run(
+        [sys.executable, "-m", "theory", "--beta", "0.01", "--p", "2,5,20"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 13
 
 
 @pytest.mark.slow

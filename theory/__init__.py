@@ -2,22 +2,41 @@
 
 The public API, all vectorised over its numeric arguments:
 
-- :func:`operating_point` and :func:`expected_scores`: the point a weight ``alpha`` reaches
-  on a curve under a rule, and the expected scores there;
+- :func:`operating_point`, :func:`expected_score` and :func:`expected_scores`: the point a
+  weight ``alpha`` reaches on a curve under a rule, and the expected scores there;
 - :func:`optimal_alpha` and :func:`optimize_alpha`: the best weight for a score, and its gains
   over no weight and over the inverse-proportion weight;
 - :func:`fit_curve`: the member of a family closest to observed operating points;
 - :func:`what_if` and :func:`equivalent_weight`: what reweighting or resampling does to a
-  model one already has;
-- curve families :class:`Superellipse`, :class:`AsymmetricSuperellipse`, :class:`Binormal`;
-  rules ``"bce"`` and ``"bayes"`` (:data:`RULES`);
+  model one already has, from one observed point;
+- :class:`EmpiricalCurve` and :func:`what_if_scores`: the same from the model's scores on a
+  validation set (its whole ROC), with the threshold that does the same without retraining;
+- the :class:`Curve` protocol, and the families :class:`Superellipse`,
+  :class:`AsymmetricSuperellipse`, :class:`Binormal` (:data:`FAMILIES`); rules ``"bce"`` and
+  ``"bayes"`` (:data:`RULES`);
 - :func:`confusion_scores`: every score from confusion counts or rates, the one definition the
   simulator shares;
 - :mod:`theory.symbolic`: the sympy derivations the numeric code is checked against.
+
+Vocabulary
+----------
+- An observed operating point is ``recall`` and ``specificity`` in every signature; ``x`` and
+  ``z`` name the same rates in formulas and docstrings.
+- ``curve`` is always a curve object (anything with the methods of :class:`Curve`), or a bare
+  number ``p >= 1`` for the post's superellipse; ``family`` is always a family name of
+  :data:`FAMILIES` (or, where a curve is fitted through a point, a callable
+  ``(recall, specificity) -> curve``).
+- ``rule`` defaults to ``"bce"``, the post's derivation, everywhere except :func:`what_if` and
+  :func:`what_if_scores`, where it defaults to ``"bayes"``: a model one already has is, near
+  enough, a calibrated model thresholded at its threshold.
+- The first few arguments are positional; the rest (``rule``, ``metric``, ``family``, ...) are
+  keyword-only.
 """
 
-from theory.curves import FAMILIES, AsymmetricSuperellipse, Binormal, Superellipse
+from theory.curves import FAMILIES, AsymmetricSuperellipse, Binormal, Curve, Superellipse
+from theory.empirical import EmpiricalCurve
 from theory.fit import fit_curve
+from theory.operating import expected_score, expected_scores, operating_point
 from theory.optimum import (
     SEARCH_RANGE,
     Optimum,
@@ -25,9 +44,10 @@ from theory.optimum import (
     optimal_alpha,
     optimize_alpha,
 )
-from theory.rules import RULES, expected_scores, operating_point, weight_ratio
+from theory.rules import RULES, weight_ratio
 from theory.scores import SCORE_NAMES, confusion_scores, expected_confusion
 from theory.whatif import equivalent_weight, what_if
+from theory.whatif_scores import WhatIfScores, what_if_scores
 
 __all__ = [
     "FAMILIES",
@@ -36,11 +56,15 @@ __all__ = [
     "SEARCH_RANGE",
     "AsymmetricSuperellipse",
     "Binormal",
+    "Curve",
+    "EmpiricalCurve",
     "Optimum",
     "Superellipse",
+    "WhatIfScores",
     "confusion_scores",
     "equivalent_weight",
     "expected_confusion",
+    "expected_score",
     "expected_scores",
     "fit_curve",
     "inverse_proportion_weight",
@@ -49,4 +73,5 @@ __all__ = [
     "optimize_alpha",
     "weight_ratio",
     "what_if",
+    "what_if_scores",
 ]

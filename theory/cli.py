@@ -3,22 +3,34 @@
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from params.argtypes import bounded, number_list
 from params.tables import format_table
-from params.validation import Interval
+from params.validation import Interval, ParameterError
 from theory.curves import FAMILIES, MAX_EXPONENT, Superellipse
+from theory.empirical import DEFAULT_SMOOTH, SMOOTHERS
 from theory.optimum import SEARCH_RANGE, optimize_alpha
 from theory.rules import RULES
 from theory.scores import SCORE_NAMES, score_function
 from theory.whatif import equivalent_weight, what_if
+from theory.whatif_scores import what_if_scores
 
-__all__ = ["build_parser", "format_optimum_table", "main", "optimum_table"]
+__all__ = [
+    "build_parser",
+    "commands_of",
+    "format_optimum_table",
+    "main",
+    "optimum_table",
+    "read_scores",
+]
 
 _UNIT_OPEN = Interval(0.0, 1.0)
 _POSITIVE = Interval(0.0, np.inf)
@@ -35,6 +47,12 @@ _TABLE_COLUMNS = (
     ("gain_over_inverse", "gain vs inv", "{:+.4f}"),
 )
 _WHAT_IF_SCORES = ("recall", "specificity", "precision", "f1", "balanced_accuracy", "mcc")
+#: Scores printed per weight by ``what-if --scores`` (``--json`` gives every score).
+_SCORES_PRINTED = ("recall", "specificity", "precision", "f1", "balanced_accuracy")
+#: The family ``what_if`` fits through a point unless told otherwise.
+_WHAT_IF_DEFAULT_FAMILY = inspect.signature(what_if).parameters["family"].default
+#: Most bootstrap resamples the command accepts.
+MAX_BOOTSTRAP = 100_000
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -89,19 +107,70 @@ def build_parser() -> argparse.ArgumentParser:
 
     whatif = commands.add_parser(
         "what-if",
-        help="what a new weight does to a model observed at (tpr, tnr)",
-        description="Fit a curve through a model's observed recall (tpr) and specificity (tnr), "
-        "move along it as the new weight dictates, and print the expected scores. Resampling "
-        "to a positive fraction q acts as alpha = (q/(1-q)) * ((1-beta)/beta).",
+        help="what a new weight, resampling or threshold does to a model you have",
+        description="Two ways to describe the model. With --recall and --specificity: fit a "
+        "curve of --family through that point, move along it as the new weight dictates, and "
+        "print the expected scores. With --scores FILE (CSV or parquet: a label and a score "
+        "column of the model on validation rows): use the model's whole ROC, print per weight the "
+        "predicted scores at --beta and the threshold that reaches the same point without "
+        "retraining, and the best weight and threshold per metric. Resampling to a positive "
+        "fraction q acts as alpha = (q/(1-q)) * ((1-beta)/beta).",
     )
-    whatif.add_argument("--tpr", type=bounded(_UNIT_OPEN), required=True, help="observed recall")
-    whatif.add_argument(
-        "--tnr", type=bounded(_UNIT_OPEN), required=True, help="observed specificity"
+    point = whatif.add_argument_group("a model observed at one point")
+    point.add_argument("--recall", type=bounded(_UNIT_OPEN), help="observed recall in (0, 1)")
+    point.add_argument(
+        "--specificity", type=bounded(_UNIT_OPEN), help="observed specificity in (0, 1)"
     )
-    whatif.add_argument(
-        "--beta", type=bounded(_UNIT_OPEN), required=True, help="positive prevalence in (0, 1)"
+    point.add_argument(
+        "--family",
+        choices=list(FAMILIES),
+        default=None,
+        help="curve family fitted through the point (default: binormal)",
     )
-    new_weight = whatif.add_mutually_exclusive_group(required=True)
+    scored = whatif.add_argument_group("a model's scores on validation rows")
+    scored.add_argument("--scores", type=Path, metavar="FILE", help="CSV or parquet file")
+    scored.add_argument("--label-col", default="y", help="column of the labels (default: y)")
+    scored.add_argument(
+        "--score-col", default="score", help="column of the scores (default: score)"
+    )
+    scored.add_argument(
+        "--pos-label", help="the positive label, unless the labels are 0/1 or true/false"
+    )
+    scored.add_argument(
+        "--threshold",
+        type=bounded(Interval(-np.inf, np.inf)),
+        default=0.5,
+        help="the threshold the model uses: positive where score >= threshold (default: 0.5)",
+    )
+    scored.add_argument(
+        "--smooth",
+        choices=[*SMOOTHERS, "none"],
+        default=None,
+        help=f"curve fitted to the ROC, or none for its exact hull (default: {DEFAULT_SMOOTH})",
+    )
+    scored.add_argument(
+        "--bootstrap",
+        type=bounded(Interval(0, MAX_BOOTSTRAP, "both"), int),
+        default=0,
+        help="resample the rows this many times for 95%% intervals (default: 0)",
+    )
+    scored.add_argument(
+        "--seed",
+        type=bounded(Interval(0, 2**32 - 1, "both"), int),
+        default=0,
+        help="seeds the bootstrap (default: 0)",
+    )
+    scored.add_argument(
+        "--plot", type=Path, metavar="FIG", help="draw the curve and the predictions to FIG.png"
+    )
+    both = whatif.add_argument_group("either way")
+    both.add_argument(
+        "--beta",
+        type=bounded(_UNIT_OPEN),
+        help="prevalence where the model is used, in (0, 1); needed with --recall, default the "
+        "labels' with --scores",
+    )
+    new_weight = both.add_mutually_exclusive_group(required=True)
     new_weight.add_argument(
         "--alpha",
         type=number_list(_POSITIVE),
@@ -113,23 +182,27 @@ def build_parser() -> argparse.ArgumentParser:
         help="instead of --alpha: resample the training set to these positive fractions q in "
         "(0, 1), which act as alpha = (q/(1-q)) * ((1-beta)/beta)",
     )
-    whatif.add_argument(
+    both.add_argument(
         "--alpha-observed",
         type=bounded(_POSITIVE),
         default=1.0,
         help="weight the observed model was trained with (default: 1)",
     )
-    whatif.add_argument(
-        "--curve",
-        choices=list(FAMILIES),
-        default="binormal",
-        help="curve family fitted through the point (default: binormal)",
+    both.add_argument(
+        "--rule",
+        choices=list(RULES),
+        default="bayes",
+        help="how the weight picks the point; bayes treats the model as calibrated and thresholded "
+        "at its threshold (default: bayes)",
     )
-    whatif.add_argument(
-        "--rule", choices=list(RULES), default="bayes", help="rule (default: bayes)"
-    )
-    whatif.add_argument("--json", action="store_true", help="print JSON records instead")
+    both.add_argument("--json", action="store_true", help="print JSON records instead")
     return parser
+
+
+def commands_of(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """The sub-command parsers of ``parser``, by name."""
+    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(action.choices)
 
 
 def _choices(options: Sequence[str], *, allow_fbeta: bool = False) -> Callable[[str], list[str]]:
@@ -142,7 +215,7 @@ def _choices(options: Sequence[str], *, allow_fbeta: bool = False) -> Callable[[
         if not allow_fbeta:
             return False
         try:
-            score_function(name)
+            score_function(name, "python -m theory table")
         except ValueError:
             return False
         return True
@@ -168,7 +241,7 @@ def optimum_table(
     records = []
     for rule in rules:
         for metric in metrics:
-            best = optimize_alpha(beta_grid, Superellipse(p_grid), metric, rule)
+            best = optimize_alpha(beta_grid, Superellipse(p_grid), metric=metric, rule=rule)
             for index in np.ndindex(beta_grid.shape):
                 records.append(
                     {
@@ -208,13 +281,54 @@ def _tidy(value: object) -> object:
     return round(value, 4) + 0.0 if isinstance(value, float) else value
 
 
-def _run_what_if(args: argparse.Namespace) -> str:
+def _run_what_if(args: argparse.Namespace, parser: argparse.ArgumentParser) -> str:
+    if args.scores is not None:
+        given = [f"--{name}" for name in ("recall", "specificity", "family") if getattr(args, name)]
+        if given:
+            parser.error(f"--scores describes the model; {', '.join(given)} cannot go with it")
+        return _run_what_if_scores(args)
+    missing = [
+        f"--{name}" for name in ("recall", "specificity", "beta") if getattr(args, name) is None
+    ]
+    if missing:
+        parser.error(
+            f"the what-if command needs --scores FILE, or --recall, --specificity and --beta "
+            f"(missing {', '.join(missing)})"
+        )
+    scored_only = [
+        flag
+        for flag, value, default in (
+            ("--plot", args.plot, None),
+            ("--bootstrap", args.bootstrap, 0),
+            ("--smooth", args.smooth, None),
+            ("--threshold", args.threshold, 0.5),
+        )
+        if value != default
+    ]
+    if scored_only:
+        parser.error(f"{', '.join(scored_only)} needs --scores FILE")
+    return _run_what_if_point(args)
+
+
+def _new_weights(args: argparse.Namespace, prevalence: float) -> np.ndarray:
     if args.positive_fraction is not None:
-        alphas = equivalent_weight(args.beta, np.asarray(args.positive_fraction))
-    else:
-        alphas = np.asarray(args.alpha)
+        return args.alpha_observed * equivalent_weight(
+            prevalence, np.asarray(args.positive_fraction)
+        )
+    return np.asarray(args.alpha)
+
+
+def _run_what_if_point(args: argparse.Namespace) -> str:
+    alphas = _new_weights(args, args.beta)
+    family = args.family or _WHAT_IF_DEFAULT_FAMILY
     scores = what_if(
-        args.tpr, args.tnr, args.beta, alphas, args.alpha_observed, args.curve, args.rule
+        args.recall,
+        args.specificity,
+        beta=args.beta,
+        alpha=alphas,
+        alpha_observed=args.alpha_observed,
+        family=family,
+        rule=args.rule,
     )
     records = [
         {"alpha": float(alpha), **{name: float(scores[name][i]) for name in _WHAT_IF_SCORES}}
@@ -225,10 +339,141 @@ def _run_what_if(args: argparse.Namespace) -> str:
     header = ["alpha", *_WHAT_IF_SCORES]
     rows = [[f"{r['alpha']:.4g}", *(f"{r[n]:.4f}" for n in _WHAT_IF_SCORES)] for r in records]
     title = (
-        f"# {args.curve} curve through (tpr={args.tpr:g}, tnr={args.tnr:g}) observed at "
-        f"alpha={args.alpha_observed:g}; rule {args.rule}; beta={args.beta:g}"
+        f"# {family} curve through (recall={args.recall:g}, "
+        f"specificity={args.specificity:g}) observed at alpha={args.alpha_observed:g}; "
+        f"rule {args.rule}; beta={args.beta:g}"
     )
     return f"{title}\n{format_table(header, rows)}"
+
+
+def _run_what_if_scores(args: argparse.Namespace) -> str:
+    labels, scores = read_scores(args.scores, args.label_col, args.score_col, args.pos_label)
+    smooth = {None: DEFAULT_SMOOTH, "none": None}.get(args.smooth, args.smooth)
+    options = {
+        "beta": args.beta,
+        "alpha_observed": args.alpha_observed,
+        "threshold": args.threshold,
+        "rule": args.rule,
+        "smooth": smooth,
+    }
+    fractions = args.positive_fraction
+    result = what_if_scores(
+        labels,
+        scores,
+        alpha=None if fractions is not None else args.alpha,
+        positive_fraction=fractions,
+        bootstrap=args.bootstrap,
+        seed=args.seed,
+        n_jobs=-1 if args.bootstrap else 1,
+        **options,
+    )
+    prevalence = float(np.mean(labels.astype(bool)))
+    if args.plot is not None:
+        from plots import plot_what_if_scores, save_figure
+
+        figure = plot_what_if_scores(labels, scores, alpha=result.table["alpha"], **options)
+        try:
+            save_figure(figure, args.plot, format=args.plot.suffix.lstrip(".") or "png")
+        except OSError as error:
+            raise ValueError(f"Cannot write the figure {str(args.plot)!r}: {error}") from None
+    if args.json:
+        return json.dumps(
+            {
+                "observed": result.observed.to_dict(),
+                "table": result.table.to_dict(orient="records"),
+                "best": result.best.reset_index().to_dict(orient="records"),
+            },
+            indent=2,
+        )
+    beta = prevalence if args.beta is None else args.beta
+    title = (
+        f"# {args.scores}: {labels.size} rows, {prevalence:.3g} positive; the model at threshold "
+        f"{args.threshold:g}, trained at alpha={args.alpha_observed:g}; rule {args.rule}; curve "
+        f"{smooth or 'exact hull'}; scores at beta={beta:g}"
+        + ("; [95% bootstrap intervals]" if args.bootstrap else "")
+    )
+    observed = "# now: " + ", ".join(
+        f"{name} {result.observed[name]:.4f}" for name in ("recall", "specificity", "f1")
+    )
+    weights = _text_table(result.table, ("alpha", *_SCORES_PRINTED, "threshold"), ("alpha",))
+    best = _text_table(
+        result.best.reset_index(),
+        ("metric", "alpha", "score_at_alpha", "gain_at_alpha", "threshold_at_alpha",
+         "threshold", "score_at_threshold", "gain_at_threshold"),
+        ("metric", "gain_at_alpha", "threshold_at_alpha", "gain_at_threshold"),
+    )  # fmt: skip
+    return "\n".join(
+        (title, observed, weights, "", "# best weight and best threshold per metric", best)
+    )
+
+
+def _text_table(frame: pd.DataFrame, columns: Sequence[str], plain: Sequence[str]) -> str:
+    """Chosen columns as a plain-text table; a column with ``_low``/``_high`` companions (a
+    bootstrap) is shown as ``value [low, high]``, except those in ``plain``."""
+    rows = []
+    for _, record in frame.iterrows():
+        row = []
+        for column in columns:
+            value = record[column]
+            text = value if isinstance(value, str) else f"{value:.4g}"
+            if column not in plain and f"{column}_low" in frame.columns:
+                text += f" [{record[f'{column}_low']:.3g}, {record[f'{column}_high']:.3g}]"
+            row.append(text)
+        rows.append(row)
+    return format_table(list(columns), rows)
+
+
+def read_scores(
+    path: Path, label_col: str, score_col: str, pos_label: str | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Labels and scores from a CSV or parquet file, as booleans (True = positive) and floats.
+
+    Raises
+    ------
+    ValueError
+        Naming the file, and the missing column, empty table, non-numeric scores, or a
+        ``pos_label`` that is not among the labels.
+    """
+    where = f"The scores file {str(path)!r}"
+    try:
+        if path.suffix.lower() in (".parquet", ".pq"):
+            table = pd.read_parquet(path)
+        else:
+            table = pd.read_csv(path)
+    except FileNotFoundError:
+        raise ValueError(f"{where} does not exist.") from None
+    except (OSError, ValueError, pd.errors.ParserError, ImportError) as error:
+        message = " ".join(str(error).split())
+        raise ValueError(f"{where} cannot be read as {_kind(path)}: {message}") from None
+    missing = [column for column in (label_col, score_col) if column not in table.columns]
+    if missing:
+        raise ValueError(
+            f"{where} has no column {missing[0]!r} (its columns: "
+            f"{', '.join(map(str, table.columns))}); name them with --label-col and --score-col."
+        )
+    if table.empty:
+        raise ValueError(f"{where} has no rows.")
+    scores = pd.to_numeric(table[score_col], errors="coerce")
+    if scores.isna().any():
+        row = int(np.flatnonzero(scores.isna().to_numpy())[0])
+        raise ValueError(
+            f"{where} has a score that is not a number in column {score_col!r} "
+            f"(row {row + 1}: {table[score_col].iloc[row]!r})."
+        )
+    labels = table[label_col]
+    if pos_label is not None:
+        values = labels.astype(str)
+        if pos_label not in set(values):
+            raise ValueError(
+                f"The '--pos-label' flag must be one of the labels in {label_col!r} "
+                f"({', '.join(sorted(set(values)))}). Got {pos_label!r} instead."
+            )
+        return (values == pos_label).to_numpy(), scores.to_numpy(dtype=np.float64)
+    return labels.to_numpy(), scores.to_numpy(dtype=np.float64)
+
+
+def _kind(path: Path) -> str:
+    return "parquet" if path.suffix.lower() in (".parquet", ".pq") else "CSV"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -240,11 +485,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "what-if":
-            output = _run_what_if(args)
+            output = _run_what_if(args, commands_of(parser)["what-if"])
         else:
             records = optimum_table(args.beta, args.p, args.rule, args.metric)
             output = json.dumps(records, indent=2) if args.json else format_optimum_table(records)
+    except ParameterError as error:
+        parser.error(error.flag_message())
     except ValueError as error:
-        parser.error(str(error))
+        parser.error(" ".join(str(error).split()))
     print(output)
     return 0

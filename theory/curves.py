@@ -1,29 +1,32 @@
-"""Families of tradeoff curves between recall ``x`` and specificity ``z``.
+"""Tradeoff curves between recall ``x`` and specificity ``z``, and the families they come in.
 
 A curve is the set of operating points ``(x, z)`` a classifier can reach; a rule (see
-:mod:`theory.rules`) picks one point on it for a class weight. Each family here gives
+:mod:`theory.rules`) picks one point on it for a class weight. What the theory needs of a curve is
+the :class:`Curve` protocol:
 
 - ``specificity(x)``: ``z`` as a function of ``x``,
 - ``slope(x)``: ``dz/dx``, which is negative,
 - ``elasticity(x)``: ``x * (-dz/dx) / z``, the quantity the post's expected-BCE rule sets,
-- ``x_at_slope(m)`` and ``x_at_elasticity(e)``: the inverses of ``-slope`` and ``elasticity``,
-- ``through(x0, z0)``: the member of the family passing through an observed point.
+- ``x_at_slope(m)`` and ``x_at_elasticity(e)``: the inverses of ``-slope`` and ``elasticity``.
 
-Shape parameters are arrays and broadcast with the arguments, so one curve object can stand for a
-whole grid of curves.
+Any object with these methods is a curve; it need not subclass anything here. The families below
+(:data:`FAMILIES`) also give ``through(recall, specificity)``: the member passing through an
+observed point. Shape parameters are arrays and broadcast with the arguments, so one curve object
+can stand for a whole grid of curves.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import ClassVar, Protocol, runtime_checkable
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
+from params.validation import Interval, ParameterError, check_array, check_option
 from theory._solve import bisect_increasing
-from params.validation import Interval, check_array, check_option
 
 __all__ = [
     "FAMILIES",
@@ -32,6 +35,7 @@ __all__ = [
     "Curve",
     "Superellipse",
     "as_curve",
+    "check_point",
     "curve_through",
 ]
 
@@ -52,6 +56,8 @@ _UNIT_OPEN = Interval(0.0, 1.0)
 #: Shape exponents allowed: beyond about 1e16 ``x**p`` underflows and the curve degenerates.
 MAX_EXPONENT = 1e6
 _SHAPE = Interval(1.0, MAX_EXPONENT, "both")
+#: numpy dtype kinds read as numbers ``p`` where a curve is expected: bool, int, uint, float.
+_NUMERIC_KINDS = "biuf"
 
 
 def _inverse_mills(u: Array) -> Array:
@@ -64,29 +70,49 @@ def _logit_parts(s: Array) -> tuple[Array, Array]:
     return -np.logaddexp(0.0, -s), -np.logaddexp(0.0, s)
 
 
-@dataclass(frozen=True, eq=False)
-class AsymmetricSuperellipse:
-    """The curve ``x**p + z**q = 1``, i.e. ``z = (1 - x**p)**(1/q)``, with ``p, q >= 1``.
+@runtime_checkable
+class Curve(Protocol):
+    """What the theory needs of a tradeoff curve ``z(x)``, decreasing from ``z(0) = 1``.
 
-    ``p = q`` gives the post's symmetric superellipse; ``p = q = 1`` the chance line. A larger
-    ``p`` keeps specificity high as recall rises; a larger ``q`` keeps recall high as
-    specificity rises.
-
-    Parameters
-    ----------
-    p, q : array_like
-        Shape parameters, each at least 1; they broadcast.
+    Every method takes an array and returns one of the shape it broadcasts to with the curve's own
+    parameters. A new family implements these five methods (closed forms or numerical inverses)
+    and is then accepted wherever a curve is, without subclassing anything.
     """
 
-    family: ClassVar[str] = "asymmetric"
+    def specificity(self, x: ArrayLike, /) -> Array:
+        """Specificity ``z`` at recall ``x`` in [0, 1]."""
+        ...
+
+    def slope(self, x: ArrayLike, /) -> Array:
+        """``dz/dx`` at recall ``x``: negative, since specificity falls as recall rises."""
+        ...
+
+    def elasticity(self, x: ArrayLike, /) -> Array:
+        """``x * (-dz/dx) / z`` at recall ``x``: the quantity the ``"bce"`` rule sets."""
+        ...
+
+    def x_at_slope(self, m: ArrayLike, /) -> Array:
+        """Recall where ``-dz/dx`` equals ``m > 0``: the point the ``"bayes"`` rule picks.
+
+        Where no point of the curve has that slope, the end of the curve the rule favours (1 for
+        a slope steeper than any on the curve, 0 for a flatter one).
+        """
+        ...
+
+    def x_at_elasticity(self, e: ArrayLike, /) -> Array:
+        """Recall where the elasticity equals ``e > 0``: the point the ``"bce"`` rule picks."""
+        ...
+
+
+class _PowerCurve:
+    """The curve ``x**p + z**q = 1``, i.e. ``z = (1 - x**p)**(1/q)``: the math its families share.
+
+    Subclasses hold the shape parameters ``p`` and ``q`` (arrays, each at least 1) and add
+    ``through`` and ``x_at_slope``, which differ between the symmetric and the general family.
+    """
 
     p: Array
     q: Array
-
-    def __post_init__(self) -> None:
-        owner = type(self).__name__
-        object.__setattr__(self, "p", check_array(self.p, "p", owner, _SHAPE))
-        object.__setattr__(self, "q", check_array(self.q, "q", owner, _SHAPE))
 
     def specificity(self, x: ArrayLike) -> Array:
         """``z = (1 - x**p)**(1/q)``."""
@@ -109,6 +135,31 @@ class AsymmetricSuperellipse:
         e = np.asarray(e, np.float64) * self.q / self.p
         return (e / (1.0 + e)) ** (1.0 / self.p)
 
+
+@dataclass(frozen=True, eq=False)
+class AsymmetricSuperellipse(_PowerCurve):
+    """The curve ``x**p + z**q = 1``, i.e. ``z = (1 - x**p)**(1/q)``, with ``p, q >= 1``.
+
+    ``p = q`` gives the post's symmetric superellipse; ``p = q = 1`` the chance line. A larger
+    ``p`` keeps specificity high as recall rises; a larger ``q`` keeps recall high as
+    specificity rises.
+
+    Parameters
+    ----------
+    p, q : array_like
+        Shape parameters, each at least 1; they broadcast.
+    """
+
+    family: ClassVar[str] = "asymmetric"
+
+    p: Array
+    q: Array
+
+    def __post_init__(self) -> None:
+        owner = type(self).__name__
+        object.__setattr__(self, "p", check_array(self.p, "p", owner, _SHAPE))
+        object.__setattr__(self, "q", check_array(self.q, "q", owner, _SHAPE))
+
     def x_at_slope(self, m: ArrayLike) -> Array:
         """Recall where ``-dz/dx`` equals ``m``.
 
@@ -127,35 +178,48 @@ class AsymmetricSuperellipse:
 
     @classmethod
     def through(
-        cls, x0: ArrayLike, z0: ArrayLike, *, p: ArrayLike | None = None, q: ArrayLike | None = 1.0
+        cls,
+        recall: ArrayLike,
+        specificity: ArrayLike,
+        *,
+        p: ArrayLike | None = None,
+        q: ArrayLike = 1.0,
     ) -> AsymmetricSuperellipse:
-        """The member through ``(x0, z0)`` with one shape parameter fixed.
+        """The member through ``(recall, specificity)`` with one shape parameter fixed.
 
         Give ``p`` to fix it and solve for ``q``; otherwise ``q`` (default 1) is fixed and ``p``
-        solved. Raises :class:`ValueError` if the solved parameter falls below 1.
+        solved.
+
+        Raises
+        ------
+        ValueError
+            For rates outside (0, 1), or if the solved parameter falls below 1.
         """
-        x0, z0 = _check_point(x0, z0, f"{cls.__name__}.through")
+        owner = f"{cls.__name__}.through"
+        x, z = check_point(recall, specificity, owner, above_chance=False)
         if p is not None:
             p = np.asarray(p, np.float64)
-            q = np.log1p(-(x0**p)) / np.log(z0)
-            return cls(p=p, q=_check_fitted(q, "q", x0, z0))
+            solved_q = np.log1p(-(x**p)) / np.log(z)
+            return cls(p=p, q=_check_fitted(solved_q, "q", x, z, owner))
         q = np.asarray(q, np.float64)
-        p = np.log1p(-(z0**q)) / np.log(x0)
-        return cls(p=_check_fitted(p, "p", x0, z0), q=q)
+        solved_p = np.log1p(-(z**q)) / np.log(x)
+        return cls(p=_check_fitted(solved_p, "p", x, z, owner), q=q)
 
 
 @dataclass(frozen=True, eq=False)
-class Superellipse(AsymmetricSuperellipse):
+class Superellipse(_PowerCurve):
     """The post's family ``x**p + z**p = 1`` with ``p >= 1``; ``p = 1`` is the chance line.
 
     Parameters
     ----------
     p : array_like
-        Shape parameter, at least 1. Larger is a better classifier.
+        Shape parameter, at least 1. Larger is a better classifier. (``q`` mirrors it, so that
+        the symmetric curve reads like an :class:`AsymmetricSuperellipse` with ``q = p``.)
     """
 
     family: ClassVar[str] = "superellipse"
 
+    p: Array
     q: Array = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -180,17 +244,22 @@ class Superellipse(AsymmetricSuperellipse):
         return np.where(p == 1.0, chance, x)
 
     @classmethod
-    def through(cls, x0: ArrayLike, z0: ArrayLike) -> Superellipse:  # type: ignore[override]
-        """The member through ``(x0, z0)``: the ``p`` solving ``x0**p + z0**p = 1``."""
-        x0, z0 = _check_point(x0, z0, f"{cls.__name__}.through")
-        _check_above_chance(x0, z0)
-        largest = np.maximum(x0, z0)
-        # x0**p + z0**p falls with p; it is <= 1 once largest**p <= 1/2.
+    def through(cls, recall: ArrayLike, specificity: ArrayLike) -> Superellipse:
+        """The member through ``(recall, specificity)``: the ``p`` solving ``x**p + z**p = 1``.
+
+        Raises
+        ------
+        ValueError
+            For rates outside (0, 1) or below the chance line.
+        """
+        x, z = check_point(recall, specificity, f"{cls.__name__}.through")
+        largest = np.maximum(x, z)
+        # x**p + z**p falls with p; it is <= 1 once largest**p <= 1/2.
         log_high = np.log(np.maximum(np.log(0.5) / np.log(largest), 1.0))
 
         def excess(log_p: Array) -> Array:
             p = np.exp(log_p)
-            return 1.0 - (x0**p + z0**p)
+            return 1.0 - (x**p + z**p)
 
         return cls(p=np.maximum(np.exp(bisect_increasing(excess, 0.0, log_high)), 1.0))
 
@@ -280,17 +349,20 @@ class Binormal:
         return -_inverse_mills(d - t) - _inverse_mills(t) - d
 
     @classmethod
-    def through(cls, x0: ArrayLike, z0: ArrayLike) -> Binormal:
-        """The member through ``(x0, z0)``: ``d = Phi^-1(x0) + Phi^-1(z0)``."""
-        x0, z0 = _check_point(x0, z0, f"{cls.__name__}.through")
-        _check_above_chance(x0, z0)
-        return cls(d=np.maximum(special.ndtri(x0) + special.ndtri(z0), 0.0))
+    def through(cls, recall: ArrayLike, specificity: ArrayLike) -> Binormal:
+        """The member through ``(recall, specificity)``: ``d = Phi^-1(x) + Phi^-1(z)``.
+
+        Raises
+        ------
+        ValueError
+            For rates outside (0, 1) or below the chance line.
+        """
+        x, z = check_point(recall, specificity, f"{cls.__name__}.through")
+        return cls(d=np.maximum(special.ndtri(x) + special.ndtri(z), 0.0))
 
 
-Curve = AsymmetricSuperellipse | Superellipse | Binormal
-
-#: Family name -> class; every class has ``through(x0, z0)``.
-FAMILIES: dict[str, type[Curve]] = {
+#: Family name -> class; every class has ``through(recall, specificity)``.
+FAMILIES: dict[str, type[Superellipse | AsymmetricSuperellipse | Binormal]] = {
     Superellipse.family: Superellipse,
     AsymmetricSuperellipse.family: AsymmetricSuperellipse,
     Binormal.family: Binormal,
@@ -298,46 +370,93 @@ FAMILIES: dict[str, type[Curve]] = {
 
 
 def as_curve(curve: Curve | ArrayLike, owner: str) -> Curve:
-    """A curve object, or a bare number (array) ``p`` taken as :class:`Superellipse`."""
-    if isinstance(curve, AsymmetricSuperellipse | Binormal):
+    """``curve`` itself if it is a :class:`Curve`; numbers ``p`` as a :class:`Superellipse`.
+
+    Raises
+    ------
+    ValueError
+        For anything else (a string, an object lacking a method of :class:`Curve`) or a number
+        below 1, naming ``owner``.
+    """
+    if isinstance(curve, Curve):
         return curve
-    if isinstance(curve, str):
-        raise ValueError(
-            f"The 'curve' parameter of {owner} must be a curve object or a number p >= 1 "
-            f"(the post's superellipse). Got {curve!r} instead."
+    try:
+        numeric = np.asarray(curve).dtype.kind in _NUMERIC_KINDS
+    except (TypeError, ValueError):  # a ragged sequence, say
+        numeric = False
+    if not numeric:
+        raise ParameterError(
+            "curve",
+            owner,
+            "a curve (an object with the methods of theory.Curve) or a number p >= 1 "
+            "(the post's superellipse)",
+            curve,
         )
     return Superellipse(p=check_array(curve, "p", owner, _SHAPE))
 
 
-def curve_through(family: str, x0: ArrayLike, z0: ArrayLike, owner: str) -> Curve:
-    """The member of the named family through ``(x0, z0)``."""
-    check_option(family, "curve", owner, FAMILIES)
-    return FAMILIES[family].through(x0, z0)
+def curve_through(
+    family: str | Callable[[Array, Array], Curve],
+    recall: Array,
+    specificity: Array,
+    owner: str,
+) -> Curve:
+    """The member of ``family`` through the point ``(recall, specificity)``.
+
+    Parameters
+    ----------
+    family : str or callable
+        A name of :data:`FAMILIES`, or a callable ``(recall, specificity) -> curve``.
+    recall, specificity : ndarray
+        The observed point, as :func:`check_point` returns it.
+    owner : str
+        The function whose ``family`` argument this is, named in the error message.
+
+    Raises
+    ------
+    ValueError
+        For an unknown family name.
+    """
+    if callable(family):
+        return family(recall, specificity)
+    return FAMILIES[check_option(family, "family", owner, FAMILIES)].through(recall, specificity)
 
 
-def _check_point(x0: ArrayLike, z0: ArrayLike, owner: str) -> tuple[Array, Array]:
-    x0 = check_array(x0, "x0", owner, _UNIT_OPEN)
-    z0 = check_array(z0, "z0", owner, _UNIT_OPEN)
-    return np.broadcast_arrays(x0, z0)
+def check_point(
+    recall: ArrayLike, specificity: ArrayLike, owner: str, *, above_chance: bool = True
+) -> tuple[Array, Array]:
+    """An observed point ``(recall, specificity)``, checked for ``owner`` and broadcast.
 
+    Both rates must lie in (0, 1) and, with ``above_chance``, on or above the chance line
+    ``recall + specificity = 1``, as a point of a curve through it must.
 
-def _check_above_chance(x0: Array, z0: Array) -> None:
-    below = x0 + z0 < 1.0
-    if np.any(below):
+    Raises
+    ------
+    ValueError
+        Naming ``owner`` and the first offending value.
+    """
+    x = check_array(recall, "recall", owner, _UNIT_OPEN)
+    z = check_array(specificity, "specificity", owner, _UNIT_OPEN)
+    x, z = np.broadcast_arrays(x, z)
+    below = x + z < 1.0
+    if above_chance and np.any(below):
         i = np.flatnonzero(below.ravel())[0]
         raise ValueError(
-            "The point (x0, z0) must lie on or above the chance line (x0 + z0 >= 1) for a curve "
-            f"to pass through it. Got ({x0.ravel()[i]:g}, {z0.ravel()[i]:g}) instead."
+            f"The 'recall' and 'specificity' parameters of {owner} must lie on or above the "
+            "chance line (recall + specificity >= 1) for a curve to pass through them. Got "
+            f"recall={x.ravel()[i]:g} and specificity={z.ravel()[i]:g} instead."
         )
+    return x, z
 
 
-def _check_fitted(value: Array, name: str, x0: Array, z0: Array) -> Array:
-    value, x0, z0 = np.broadcast_arrays(value, x0, z0)
+def _check_fitted(value: Array, name: str, x: Array, z: Array, owner: str) -> Array:
+    value, x, z = np.broadcast_arrays(value, x, z)
     bad = ~(value >= 1.0 - _FIT_ROUNDING)
     if np.any(bad):
         i = np.flatnonzero(bad)[0]
         raise ValueError(
-            f"No asymmetric superellipse with {name} >= 1 passes through "
-            f"({x0.flat[i]:g}, {z0.flat[i]:g}); fix the other shape parameter differently."
+            f"{owner} found no asymmetric superellipse with {name} >= 1 through "
+            f"recall={x.flat[i]:g} and specificity={z.flat[i]:g}; fix the other shape parameter "
+            "differently."
         )
     return np.maximum(value, 1.0)

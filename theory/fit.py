@@ -11,7 +11,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import optimize, special
 
 from params.validation import Interval, check_array, check_option
-from theory.curves import FAMILIES, AsymmetricSuperellipse, Binormal, Curve, Superellipse
+from theory.curves import FAMILIES, AsymmetricSuperellipse, Binormal, Superellipse
 
 __all__ = ["fit_curve"]
 
@@ -26,7 +26,9 @@ _GRID_POINTS = 200
 _RATE_MARGIN = 1e-6
 
 
-def fit_curve(recall: ArrayLike, specificity: ArrayLike, family: str = "superellipse") -> Curve:
+def fit_curve(
+    recall: ArrayLike, specificity: ArrayLike, *, family: str = "superellipse"
+) -> Superellipse | AsymmetricSuperellipse | Binormal:
     """The member of ``family`` closest to points ``(recall, specificity)``.
 
     Parameters
@@ -38,7 +40,7 @@ def fit_curve(recall: ArrayLike, specificity: ArrayLike, family: str = "superell
 
     Returns
     -------
-    curve
+    Superellipse, AsymmetricSuperellipse or Binormal
         - superellipse: the ``p`` in [1, MAX_SHAPE] minimising the squared residuals
           ``(x**p + z**p)**(1/p) - 1`` (how far each point's p-norm lies from 1);
         - asymmetric: ``(p, q)`` minimising the squared residuals ``x**p + z**q - 1``;
@@ -63,7 +65,7 @@ def fit_curve(recall: ArrayLike, specificity: ArrayLike, family: str = "superell
     z = np.ravel(check_array(specificity, "specificity", owner, unit))
     if x.shape != z.shape or x.size == 0:
         raise ValueError(
-            "The 'recall' and 'specificity' parameters of fit_curve must be non-empty and of "
+            f"The 'recall' and 'specificity' parameters of {owner} must be non-empty and of "
             f"equal length. Got lengths {x.size} and {z.size} instead."
         )
     x = np.clip(x, _RATE_MARGIN, 1 - _RATE_MARGIN)

@@ -9,16 +9,19 @@ Along a concave tradeoff curve the ratio-of-linear scores (precision, F-beta) an
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from params.validation import check_array
 from theory._solve import bisect_increasing
-from params.validation import check_array, check_option
 from theory.curves import Curve, as_curve
-from theory.rules import BETA_RANGE, RULES, Rule, weight_ratio
-from theory.scores import ScoreFunction, expected_confusion, score_function
+from theory.empirical import EmpiricalCurve, reported_quantity
+from theory.operating import _expected_score
+from theory.rules import BETA_RANGE, Rule, rule_named, weight_ratio
+from theory.scores import LOWER_IS_BETTER, ScoreFunction, expected_confusion, score_function
 
 __all__ = [
     "SEARCH_RANGE",
@@ -45,8 +48,6 @@ _EDGE_TOLERANCE = 1e-6
 _INVERSE_DECADES = 3.0
 #: Relative spread of the score over the whole search below which the optimum is flagged flat.
 _FLAT_TOLERANCE = 1e-12
-#: Error rates, which are minimised rather than maximised.
-_LOWER_IS_BETTER = frozenset({"hter"})
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ def inverse_proportion_weight(beta: ArrayLike) -> Array:
 def optimize_alpha(
     beta: ArrayLike,
     curve: Curve | ArrayLike,
+    *,
     metric: str = "f1",
     rule: str = "bce",
 ) -> Optimum:
@@ -108,34 +110,81 @@ def optimize_alpha(
     ----------
     beta : array_like
         Prevalence of the positive class, in (0, 1).
-    curve : curve object or array_like
-        A curve from :mod:`theory.curves`, or numbers ``p >= 1`` for the post's superellipse.
+    curve : Curve or array_like
+        A :class:`~theory.curves.Curve`, or numbers ``p >= 1`` for the post's superellipse.
         Its parameters broadcast with ``beta``.
     metric : str, default "f1"
         A score of :data:`theory.scores.SCORE_NAMES` or ``"f<b>"``; ``"hter"`` is minimised,
         every other score maximised.
     rule : {"bce", "bayes"}, default "bce"
-        How a weight picks the operating point.
+        How a weight picks the operating point; ``"bce"`` is the post's derivation.
 
     Returns
     -------
     Optimum
-        Arrays of the broadcast shape of ``beta`` and the curve's parameters.
+        Arrays of the broadcast shape of ``beta`` and the curve's parameters. ``score`` is
+        :func:`theory.expected_score` at ``alpha``.
 
     Raises
     ------
     ValueError
         For ``beta`` outside (0, 1), ``p < 1``, or an unknown metric or rule.
     """
-    owner = "optimize_alpha"
-    beta = check_array(beta, "beta", owner, BETA_RANGE)
-    curve = as_curve(curve, owner)
-    chosen_rule = RULES[check_option(rule, "rule", owner, RULES)]
-    score = score_function(metric)
-    sign = -1.0 if metric in _LOWER_IS_BETTER else 1.0
+    return _optimize(*_check_search(beta, curve, metric, rule, "optimize_alpha"))
+
+
+def optimal_alpha(
+    beta: ArrayLike,
+    curve: Curve | ArrayLike,
+    *,
+    metric: str = "f1",
+    rule: str = "bce",
+) -> Array:
+    """The weight that maximises the expected ``metric``; see :func:`optimize_alpha`.
+
+    Examples
+    --------
+    >>> round(float(optimal_alpha(0.01, 2.0)), 2)
+    2.01
+    >>> round(float(optimal_alpha(0.01, 2.0, metric="balanced_accuracy")), 6)
+    99.0
+    """
+    return _optimize(*_check_search(beta, curve, metric, rule, "optimal_alpha")).alpha
+
+
+def search_bounds(inverse: ArrayLike) -> tuple[Array, Array]:
+    """``log`` of the smallest and largest weight searched, given the inverse-proportion weight.
+
+    The range is :data:`SEARCH_RANGE`, widened where needed to reach three decades either side
+    of ``(1 - beta) / beta``, so that extreme prevalences are searched around their own scale.
+    """
+    inverse = np.asarray(inverse, np.float64)
+    low = np.minimum(np.log(SEARCH_RANGE[0]), np.log(inverse) - _INVERSE_DECADES * np.log(10))
+    high = np.maximum(np.log(SEARCH_RANGE[1]), np.log(inverse) + _INVERSE_DECADES * np.log(10))
+    return low, high
+
+
+def _check_search(
+    beta: ArrayLike, curve: Curve | ArrayLike, metric: str, rule: str, owner: str
+) -> tuple[Array, Curve, Rule, ScoreFunction, float]:
+    """The checked arguments of a search, and the sign that turns ``metric`` into a maximum."""
+    return (
+        check_array(beta, "beta", owner, BETA_RANGE),
+        as_curve(curve, owner),
+        rule_named(rule, owner),
+        score_function(metric, owner),
+        -1.0 if metric in LOWER_IS_BETTER else 1.0,
+    )
+
+
+def _optimize(beta: Array, curve: Curve, rule: Rule, score: ScoreFunction, sign: float) -> Optimum:
+    """The search of :func:`optimize_alpha` for the maximum of ``sign * score``; not validated."""
 
     def objective(log_alpha: Array) -> Array:
-        return sign * _score_at(np.exp(log_alpha), beta, curve, chosen_rule, score)
+        return sign * _expected_score(np.exp(log_alpha), beta, curve, rule, score)
+
+    if isinstance(curve, EmpiricalCurve) and curve.fitted is None:
+        return _optimize_vertices(beta, curve, rule, score, sign, objective)
 
     score_at_one = objective(np.zeros(()))
     shape = score_at_one.shape
@@ -174,36 +223,38 @@ def optimize_alpha(
     )
 
 
-def search_bounds(inverse: ArrayLike) -> tuple[Array, Array]:
-    """``log`` of the smallest and largest weight searched, given the inverse-proportion weight.
+def _optimize_vertices(
+    beta: Array,
+    curve: EmpiricalCurve,
+    rule: Rule,
+    score: ScoreFunction,
+    sign: float,
+    objective: Callable[[Array], Array],
+) -> Optimum:
+    """The best of the vertices ``rule`` can reach on an exact hull, scored one by one.
 
-    The range is :data:`SEARCH_RANGE`, widened where needed to reach three decades either side
-    of ``(1 - beta) / beta``, so that extreme prevalences are searched around their own scale.
+    Each vertex is reached by an interval of weights; the reported weight is the largest of
+    them (:func:`theory.empirical.reported_quantity`), at the edge when the interval is unbounded.
     """
-    inverse = np.asarray(inverse, np.float64)
-    low = np.minimum(np.log(SEARCH_RANGE[0]), np.log(inverse) - _INVERSE_DECADES * np.log(10))
-    high = np.maximum(np.log(SEARCH_RANGE[1]), np.log(inverse) + _INVERSE_DECADES * np.log(10))
-    return low, high
-
-
-def optimal_alpha(
-    beta: ArrayLike,
-    curve: Curve | ArrayLike,
-    metric: str = "f1",
-    rule: str = "bce",
-) -> Array:
-    """The weight that maximises the expected ``metric``; see :func:`optimize_alpha`.
-
-    Examples
-    --------
-    >>> round(float(optimal_alpha(0.01, 2.0)), 2)
-    2.01
-    >>> round(float(optimal_alpha(0.01, 2.0, metric="balanced_accuracy")), 6)
-    99.0
-    """
-    return optimize_alpha(beta, curve, metric, rule).alpha
-
-
-def _score_at(alpha: Array, beta: Array, curve: Curve, rule: Rule, score: ScoreFunction) -> Array:
-    x = rule.solve(curve, weight_ratio(alpha, beta))
-    return score(*expected_confusion(x, curve.specificity(x), beta))
+    indices, boundaries = curve.candidates(rule.name)
+    x, z = curve.hull.recall[indices], curve.hull.specificity[indices]
+    shape = beta.shape
+    column = (-1,) + (1,) * len(shape)
+    rates = expected_confusion(x.reshape(column), z.reshape(column), beta)
+    values = np.broadcast_to(sign * score(*rates), (x.size, *shape))
+    best = np.argmax(values, axis=0)
+    lower = np.concatenate(([0.0], boundaries))[best]
+    upper = np.concatenate((boundaries, [np.inf]))[best]
+    ratio = reported_quantity(lower, upper)
+    alpha = ratio / weight_ratio(1.0, beta)
+    spread = values.max(axis=0) - values.min(axis=0)
+    refined = np.take_along_axis(values, best[None], axis=0)[0]
+    inverse = (1.0 - beta) / beta
+    return Optimum(
+        alpha=alpha,
+        score=sign * refined,
+        at_edge=np.asarray(np.isinf(upper)),
+        flat=np.asarray(spread <= _FLAT_TOLERANCE * (1.0 + np.abs(refined))),
+        score_at_one=sign * objective(np.zeros(shape)),
+        score_at_inverse=sign * objective(np.log(inverse)),
+    )

@@ -16,9 +16,10 @@ from collections.abc import Callable, Iterable
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from params.validation import Interval, check_array
+from params.validation import Interval, ParameterError, check_array
 
 __all__ = [
+    "LOWER_IS_BETTER",
     "SCORE_NAMES",
     "check_fbeta",
     "confusion_scores",
@@ -112,6 +113,8 @@ _SCORES: dict[str, ScoreFunction] = {
 
 #: Names of the scores that :func:`confusion_scores` always returns.
 SCORE_NAMES: tuple[str, ...] = tuple(_SCORES)
+#: Error rates: scores that are minimised rather than maximised.
+LOWER_IS_BETTER: frozenset[str] = frozenset({"hter"})
 
 _FBETA_NAME = re.compile(r"^f(\d+(?:\.\d+)?)$")
 
@@ -121,13 +124,15 @@ def fbeta_name(b: float) -> str:
     return f"f{b:g}"
 
 
-def score_function(name: str) -> ScoreFunction:
+def score_function(name: str, owner: str) -> ScoreFunction:
     """The function ``(tp, fp, fn, tn) -> score`` for a score's name.
 
     Parameters
     ----------
     name : str
         One of :data:`SCORE_NAMES`, or ``"f<b>"`` (``"f2"``, ``"f0.5"``) for an F-beta score.
+    owner : str
+        The function whose ``metric`` argument ``name`` is, named in the error message.
 
     Raises
     ------
@@ -140,7 +145,7 @@ def score_function(name: str) -> ScoreFunction:
     if match and float(match.group(1)) > 0:
         return _fbeta(float(match.group(1)))
     allowed = ", ".join(repr(n) for n in SCORE_NAMES) + " or 'f<b>' such as 'f2'"
-    raise ValueError(f"The 'metric' parameter must be one of {allowed}. Got {name!r} instead.")
+    raise ParameterError("metric", owner, f"one of {allowed}", name)
 
 
 def expected_confusion(

@@ -25,11 +25,14 @@ from numpy.typing import ArrayLike, NDArray
 
 __all__ = [
     "ALPHA",
+    "ALPHA_OBSERVED",
     "BETA",
+    "THRESHOLD",
     "P",
     "X",
     "balanced_accuracy_optimal_alpha",
     "bayes_point_superellipse",
+    "calibrated_threshold",
     "expected_balanced_accuracy",
     "expected_balanced_accuracy_function",
     "expected_f1",
@@ -41,6 +44,9 @@ __all__ = [
 
 #: Weight of the positives, their prevalence, the superellipse's shape and the recall.
 ALPHA, BETA, P, X = sympy.symbols("alpha beta p x", positive=True)
+#: Threshold of the observed model on its calibrated probabilities, and its weight.
+THRESHOLD = sympy.Symbol("t0", positive=True)
+ALPHA_OBSERVED = sympy.Symbol("alpha0", positive=True)
 #: Specificity, where a derivation treats it as a variable of its own.
 _Z = sympy.Symbol("z", positive=True)
 #: Odds ``(1 - beta) / beta`` of a negative; positive exactly when ``0 < beta < 1``.
@@ -257,3 +263,36 @@ def f1_alpha_derivative_function() -> NumericFunction:
     The function broadcasts its arguments and returns an ndarray.
     """
     return _numeric(f1_alpha_derivative())
+
+
+@functools.cache
+def calibrated_threshold() -> sympy.Expr:
+    """The threshold at which a calibrated model reaches the point retraining at ``alpha`` would.
+
+    A model whose scores are calibrated probabilities at prior ``pi`` predicts positive at
+    threshold ``t0`` where the likelihood ratio of its scores is at least
+    ``odds(t0) / odds(pi)``: that is the ROC's slope there, and its steepness ``-dz/dx`` is the
+    inverse. The bayes rule scales the steepness by ``alpha / alpha0`` when the model trained
+    with weight ``alpha0`` is retrained with ``alpha``; sympy solves for the odds of the
+    threshold that gives the new steepness on the same scores and maps them to a probability.
+    The prior drops out: the threshold's odds scale by ``alpha0 / alpha``.
+
+    Returns
+    -------
+    sympy.Expr
+        The threshold in ``t0`` (:data:`THRESHOLD`), ``alpha0`` (:data:`ALPHA_OBSERVED`) and
+        ``alpha`` (:data:`ALPHA`).
+
+    Raises
+    ------
+    RuntimeError
+        If sympy does not find exactly one root.
+    """
+    odds, prior_odds = sympy.symbols("o o_pi", positive=True)
+    observed_odds = THRESHOLD / (1 - THRESHOLD)
+    steepness = prior_odds / odds
+    observed = steepness.subs(odds, observed_odds)
+    new_odds = _only_solution(
+        sympy.solve(sympy.Eq(steepness, observed * ALPHA / ALPHA_OBSERVED), odds), odds
+    )
+    return sympy.simplify(new_odds / (1 + new_odds))

@@ -1,9 +1,9 @@
 """What reweighting or resampling would do to a model one already has.
 
-A model trained with weight ``alpha_observed`` was measured at recall ``tpr`` and specificity
-``tnr``. Take the member of a curve family through that point, then move along it so that the
-rule's stationarity quantity scales by ``alpha / alpha_observed``: under either rule the quantity
-is proportional to the weight, whatever constant the real training process adds to it.
+A model trained with weight ``alpha_observed`` was measured at some recall and specificity. Take
+the member of a curve family through that point, then move along it so that the rule's
+stationarity quantity scales by ``alpha / alpha_observed``: under either rule the quantity is
+proportional to the weight, whatever constant the real training process adds to it.
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ from collections.abc import Callable, Iterable
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from params.validation import Interval, check_array, check_option
-from theory.curves import Curve, curve_through
-from theory.rules import ALPHA_RANGE, BETA_RANGE, RULES
-from theory.scores import check_fbeta, confusion_scores, expected_confusion
+from params.validation import Interval, check_array
+from theory.curves import Curve, check_point, curve_through
+from theory.operating import _confusion_at
+from theory.rules import ALPHA_RANGE, BETA_RANGE, rule_named
+from theory.scores import check_fbeta, confusion_scores
 
 __all__ = ["equivalent_weight", "what_if"]
 
@@ -24,35 +25,38 @@ Array = NDArray[np.float64]
 
 
 def what_if(
-    tpr: ArrayLike,
-    tnr: ArrayLike,
+    recall: ArrayLike,
+    specificity: ArrayLike,
+    *,
     beta: ArrayLike,
     alpha: ArrayLike,
     alpha_observed: ArrayLike = 1.0,
-    curve: str | Callable[[Array, Array], Curve] = "binormal",
+    family: str | Callable[[Array, Array], Curve] = "binormal",
     rule: str = "bayes",
-    *,
     fbeta: float | Iterable[float] = (2.0, 0.5),
 ) -> dict[str, Array]:
     """Expected scores of an observed model retrained with weight ``alpha``.
 
     Parameters
     ----------
-    tpr, tnr : array_like
-        Observed recall and specificity, each in (0, 1), with ``tpr + tnr >= 1``.
+    recall, specificity : array_like
+        The observed model's rates, each in (0, 1), with ``recall + specificity >= 1``.
     beta : array_like
         Prevalence of the positive class where the model is used, in (0, 1).
     alpha : array_like
         The new weight of the positive class, > 0.
     alpha_observed : array_like, default 1.0
         The weight the observed model was trained with, > 0.
-    curve : str or callable, default "binormal"
-        A family name of :data:`theory.curves.FAMILIES` (``"superellipse"``, ``"asymmetric"``
-        with ``q = 1`` fixed, ``"binormal"``), or a callable ``(tpr, tnr) -> curve`` that returns
-        a curve through the point, such as ``functools.partial(AsymmetricSuperellipse.through,
-        q=2.0)``.
+    family : str or callable, default "binormal"
+        A family name of :data:`theory.FAMILIES` (``"superellipse"``, ``"asymmetric"`` with
+        ``q = 1`` fixed, ``"binormal"``), or a callable ``(recall, specificity) -> curve`` that
+        returns a :class:`~theory.curves.Curve` through the point, such as
+        ``functools.partial(AsymmetricSuperellipse.through, q=2.0)``. The binormal default is the
+        ROC of signal detection theory, which fits many real scoring models.
     rule : {"bayes", "bce"}, default "bayes"
-        How a weight picks the operating point.
+        How a weight picks the operating point. Unlike the rest of :mod:`theory`, which follows
+        the post's ``"bce"`` derivation, the default is ``"bayes"``: a model one already has is,
+        near enough, a calibrated model thresholded at 1/2.
     fbeta : float or iterable of float, default (2.0, 0.5)
         Extra F-beta scores to report.
 
@@ -75,25 +79,15 @@ def what_if(
     (0.979, 0.063)
     """
     owner = "what_if"
-    unit = Interval(0.0, 1.0)
-    tpr = check_array(tpr, "tpr", owner, unit)
-    tnr = check_array(tnr, "tnr", owner, unit)
-    below = tpr + tnr < 1.0
-    if np.any(below):
-        bad_tpr, bad_tnr = (np.broadcast_to(v, below.shape)[below].flat[0] for v in (tpr, tnr))
-        raise ValueError(
-            f"The 'tpr' and 'tnr' parameters of {owner} must lie on or above the chance line "
-            f"(tpr + tnr >= 1). Got tpr={bad_tpr:g} and tnr={bad_tnr:g} instead."
-        )
+    x, z = check_point(recall, specificity, owner)
+    fitted = curve_through(family, x, z, owner)
     beta = check_array(beta, "beta", owner, BETA_RANGE)
     alpha = check_array(alpha, "alpha", owner, ALPHA_RANGE)
     alpha_observed = check_array(alpha_observed, "alpha_observed", owner, ALPHA_RANGE)
-    chosen = RULES[check_option(rule, "rule", owner, RULES)]
+    chosen = rule_named(rule, owner)
     check_fbeta(fbeta, owner)
-    fitted = curve(tpr, tnr) if callable(curve) else curve_through(curve, tpr, tnr, owner)
-    quantity = chosen.quantity(fitted, tpr) * alpha / alpha_observed
-    x = chosen.solve(fitted, quantity)
-    return confusion_scores(*expected_confusion(x, fitted.specificity(x), beta), fbeta=fbeta)
+    quantity = chosen.quantity(fitted, x) * alpha / alpha_observed
+    return confusion_scores(*_confusion_at(quantity, beta, fitted, chosen), fbeta=fbeta)
 
 
 def equivalent_weight(beta: ArrayLike, positive_fraction: ArrayLike) -> Array:

@@ -28,7 +28,7 @@ SMALL_PARAMETERS: dict[str, dict[str, object]] = {
         "N_SAMPLES": 2000,
         "N_JOBS": 1,
     },
-    "03_what_if.ipynb": {"N_ALPHA": 50},
+    "03_what_if.ipynb": {"N_ALPHA": 50, "N_BOOTSTRAP": 20},
 }
 #: Prints the kernel's interpreter prefix, to check which environment runs the notebook.
 _PREFIX_PROBE = "import sys\nprint(sys.prefix)"

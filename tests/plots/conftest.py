@@ -21,7 +21,7 @@ def synthetic_summary(beta: float = BETA) -> pd.DataFrame:
     """A per-cell table whose means are the theory's (bce rule) on a known superellipse."""
     rows = []
     for class_sep, p in SEP_TO_P.items():
-        expected = theory.expected_scores(ALPHAS, beta, p, "bce")
+        expected = theory.expected_scores(ALPHAS, beta, p, rule="bce")
         for i, alpha in enumerate(ALPHAS):
             row = {"class_sep": class_sep, "alpha": alpha, "count": 5}
             for score in SCORES:

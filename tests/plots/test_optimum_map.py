@@ -13,7 +13,7 @@ def test_grid_is_the_theory_rows_p_columns_beta():
     grid = optimal_alpha_grid(BETA, P, rule="bayes")
     assert grid.shape == (len(P), len(BETA))
     for i, j in [(0, 0), (3, 4), (6, 8)]:
-        expected = theory.optimal_alpha(BETA[j], P[i], "f1", "bayes")
+        expected = theory.optimal_alpha(BETA[j], P[i], metric="f1", rule="bayes")
         assert grid[i, j] == pytest.approx(float(expected), rel=1e-9)
 
 

@@ -20,9 +20,9 @@ def test_f1_lines_are_the_theory_and_dots_its_optima(rule):
     for curve, p in zip(curves, THEORY_P, strict=True):
         alpha, f1 = curve.get_data()
         np.testing.assert_allclose(alpha, THEORY_ALPHA)
-        np.testing.assert_allclose(f1, theory.expected_scores(alpha, 0.01, p, rule)["f1"])
+        np.testing.assert_allclose(f1, theory.expected_score(alpha, 0.01, p, rule=rule))
         assert mpl.colors.same_color(curve.get_color(), p_color(p))
-    best = theory.optimize_alpha(0.01, THEORY_P, "f1", rule)
+    best = theory.optimize_alpha(0.01, THEORY_P, metric="f1", rule=rule)
     optima = line(ax, "optima")
     np.testing.assert_allclose(optima.get_xdata(), best.alpha)
     np.testing.assert_allclose(optima.get_ydata(), best.score)

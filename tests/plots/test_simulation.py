@@ -75,8 +75,8 @@ def test_theory_vs_simulation_panels_hold_simulation_theory_and_optima(summary):
         curve = theory.fit_curve(cell["recall_mean"], cell["specificity_mean"])
         for rule in ("bce", "bayes"):
             alpha, f1 = line(ax, f"theory-{rule}").get_data()
-            np.testing.assert_allclose(f1, theory.expected_scores(alpha, BETA, curve, rule)["f1"])
-            optimum = theory.optimize_alpha(BETA, curve, "f1", rule)
+            np.testing.assert_allclose(f1, theory.expected_score(alpha, BETA, curve, rule=rule))
+            optimum = theory.optimize_alpha(BETA, curve, metric="f1", rule=rule)
             marked = line(ax, f"best-{rule}").get_data()
             np.testing.assert_allclose(marked, [[optimum.alpha], [optimum.score]])
         # The synthetic means are the bce theory, so its line passes through them.

@@ -41,7 +41,7 @@ def test_every_sweep_flag_is_covered():
     ],
 )
 def test_theory_flags_refuse_garbage(command, parser, capsys):
-    required = ["--tpr", "0.6", "--tnr", "0.9", "--beta", "0.01", "--alpha", "2"]
+    required = ["--recall", "0.6", "--specificity", "0.9", "--beta", "0.01", "--alpha", "2"]
     for flag in _valued_flags(parser):
         base = required if command == "what-if" else []
         with pytest.raises(SystemExit) as exit_info:

@@ -43,7 +43,7 @@ def test_fit_separations_fits_each_class_sep_once(fits):
     assert list(curves) == sorted(summary.class_sep.unique())
     for class_sep, curve in curves.items():
         cell = summary[summary.class_sep == class_sep]
-        expected = theory.fit_curve(cell.recall_mean, cell.specificity_mean, "binormal")
+        expected = theory.fit_curve(cell.recall_mean, cell.specificity_mean, family="binormal")
         assert float(curve.d) == pytest.approx(float(expected.d))
 
 

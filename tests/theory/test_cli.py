@@ -1,19 +1,18 @@
 """``python -m theory``: the table, what-if, help and errors."""
 
+import inspect
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from theory.cli import main
+from theory.cli import build_parser, main
 from theory.curves import Superellipse
 from theory.optimum import optimize_alpha
 from theory.whatif import what_if
+from theory.whatif_scores import what_if_scores
 
-ROOT = Path(__file__).resolve().parents[2]
 TABLE_KEYS = {
     "beta",
     "p",
@@ -29,8 +28,19 @@ TABLE_KEYS = {
     "gain_over_inverse",
 }
 WHAT_IF_KEYS = ("recall", "specificity", "precision", "f1", "balanced_accuracy", "mcc")
-WHAT_IF_GOOD = ["what-if", "--tpr", "0.6", "--tnr", "0.9", "--beta", "0.01", "--alpha", "2"]
-WHAT_IF = ["what-if", "--tpr", "0.6", "--tnr", "0.99", "--beta", "0.01", "--alpha", "0.5,2,99"]
+POINT = ["--recall", "0.6", "--specificity", "0.9", "--beta", "0.01"]
+WHAT_IF_GOOD = ["what-if", *POINT, "--alpha", "2"]
+WHAT_IF = [
+    "what-if",
+    "--recall",
+    "0.6",
+    "--specificity",
+    "0.99",
+    "--beta",
+    "0.01",
+    "--alpha",
+    "0.5,2,99",
+]
 
 
 def _run(capsys, argv):
@@ -45,7 +55,7 @@ def test_table_numbers_agree_with_optimize_alpha(capsys):
     assert len(rows) == 3 * 2 * 2  # p values x rules x metrics
     seen = set()
     for beta, p, rule, metric, alpha, score, at_one, at_inverse, *gains in rows:
-        best = optimize_alpha(float(beta), Superellipse(float(p)), metric, rule)
+        best = optimize_alpha(float(beta), Superellipse(float(p)), metric=metric, rule=rule)
         assert float(alpha) == pytest.approx(float(best.alpha), rel=1e-3)
         assert float(score) == pytest.approx(float(best.score), abs=6e-5)
         assert float(at_one) == pytest.approx(float(best.score_at_one), abs=6e-5)
@@ -76,7 +86,9 @@ def test_table_json(capsys):
     assert len(records) == 2 * 3 * 2 * 2
     for record in records:
         assert set(record) == TABLE_KEYS
-        best = optimize_alpha(record["beta"], record["p"], record["metric"], record["rule"])
+        best = optimize_alpha(
+            record["beta"], record["p"], metric=record["metric"], rule=record["rule"]
+        )
         # The command solves a grid at once; arrays round a little differently from scalars.
         assert record["alpha_opt"] == pytest.approx(float(best.alpha), rel=1e-7)
         assert record["score_opt"] == pytest.approx(float(best.score), rel=1e-12)
@@ -86,9 +98,9 @@ def test_table_json(capsys):
 
 def test_what_if_table(capsys):
     lines = _run(capsys, WHAT_IF).splitlines()
-    assert lines[0].startswith("# binormal curve through (tpr=0.6, tnr=0.99)")
+    assert lines[0].startswith("# binormal curve through (recall=0.6, specificity=0.99)")
     assert lines[1].split() == ["alpha", *WHAT_IF_KEYS]
-    scores = what_if(0.6, 0.99, 0.01, np.array([0.5, 2.0, 99.0]))
+    scores = what_if(0.6, 0.99, beta=0.01, alpha=np.array([0.5, 2.0, 99.0]))
     for line, i in zip(lines[2:], range(3), strict=True):
         cells = [float(cell) for cell in line.split()]
         assert cells[1] == pytest.approx(scores["recall"][i], abs=6e-5)
@@ -96,10 +108,18 @@ def test_what_if_table(capsys):
 
 
 def test_what_if_json(capsys):
-    argv = [*WHAT_IF, "--alpha-observed", "2", "--curve", "superellipse", "--rule", "bce"]
+    argv = [*WHAT_IF, "--alpha-observed", "2", "--family", "superellipse", "--rule", "bce"]
     records = json.loads(_run(capsys, [*argv, "--json"]))
     assert [record["alpha"] for record in records] == [0.5, 2.0, 99.0]
-    scores = what_if(0.6, 0.99, 0.01, np.array([0.5, 2.0, 99.0]), 2.0, "superellipse", "bce")
+    scores = what_if(
+        0.6,
+        0.99,
+        beta=0.01,
+        alpha=np.array([0.5, 2.0, 99.0]),
+        alpha_observed=2.0,
+        family="superellipse",
+        rule="bce",
+    )
     for i, record in enumerate(records):
         assert set(record) == {"alpha", *WHAT_IF_KEYS}
         for name in WHAT_IF_KEYS:
@@ -116,7 +136,15 @@ def test_what_if_json(capsys):
         (["table", "--help"], ["--beta", "--p", "--rule", "--metric", "--json"]),
         (
             ["what-if", "--help"],
-            ["--tpr", "--tnr", "--beta", "--alpha", "--alpha-observed", "--curve", "--rule"],
+            [
+                "--recall",
+                "--specificity",
+                "--beta",
+                "--alpha",
+                "--alpha-observed",
+                "--family",
+                "--rule",
+            ],
         ),
     ],
 )
@@ -138,41 +166,35 @@ def test_help_lists_every_flag(capsys, argv, flags):
         (["--rule", "x"], ["--rule", "'x'"]),
         (["--metric", "nope"], ["--metric", "'nope'"]),
         (
-            ["what-if", "--tpr", "2", "--tnr", "0.9", "--beta", "0.01", "--alpha", "2"],
-            ["--tpr", "'2'"],
+            ["what-if", "--recall", "2", "--specificity", "0.9", "--beta", "0.01", "--alpha", "2"],
+            ["--recall", "'2'"],
         ),
         (
-            ["what-if", "--tpr", "0.6", "--tnr", "0", "--beta", "0.01", "--alpha", "2"],
-            ["--tnr", "'0'"],
+            ["what-if", "--recall", "0.6", "--specificity", "0", "--beta", "0.01", "--alpha", "2"],
+            ["--specificity", "'0'"],
         ),
+        (["what-if", *POINT, "--alpha", "0"], ["--alpha", "'0'"]),
+        ([*WHAT_IF_GOOD, "--family", "x"], ["--family", "'x'"]),
         (
-            ["what-if", "--tpr", "0.6", "--tnr", "0.9", "--beta", "0.01", "--alpha", "0"],
-            ["--alpha", "'0'"],
-        ),
-        ([*WHAT_IF_GOOD, "--curve", "x"], ["--curve", "'x'"]),
-        (
-            ["what-if", "--tpr", "0.6", "--tnr", "0.9", "--beta", "0.01"],
+            ["what-if", *POINT],
             ["one of the arguments --alpha --positive-fraction is required"],
         ),
-        (
-            [
-                "what-if",
-                "--tpr",
-                "0.6",
-                "--tnr",
-                "0.9",
-                "--beta",
-                "0.01",
-                "--positive-fraction",
-                "1",
-            ],
-            ["--positive-fraction", "'1'"],
-        ),
+        (["what-if", *POINT, "--positive-fraction", "1"], ["--positive-fraction", "'1'"]),
         ([*WHAT_IF_GOOD, "--rule", "x"], ["--rule", "'x'"]),
         ([*WHAT_IF_GOOD, "--alpha-observed", "-1"], ["--alpha-observed", "'-1'"]),
         (
-            ["what-if", "--tpr", "0.3", "--tnr", "0.4", "--beta", "0.01", "--alpha", "2"],
-            ["'tpr' and 'tnr'", "chance line", "tpr=0.3 and tnr=0.4"],
+            [
+                "what-if",
+                "--recall",
+                "0.3",
+                "--specificity",
+                "0.4",
+                "--beta",
+                "0.01",
+                "--alpha",
+                "2",
+            ],
+            ["'recall' and 'specificity'", "chance line", "recall=0.3 and specificity=0.4"],
         ),
     ],
 )
@@ -190,35 +212,116 @@ def test_bad_input_is_a_one_line_error(capsys, argv, named):
     assert "Traceback" not in captured.err
 
 
-def test_module_entry_point():
-    def run(*argv):
-        return subprocess.run(
-            [sys.executable, "-m", "theory", *argv],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            timeout=120,
-            check=False,
-        )
-
-    ok = run("--beta", "0.01", "--p", "2,5,20")
-    assert ok.returncode == 0, ok.stderr
-    assert len(ok.stdout.splitlines()) == 13
-
-    bad = run("--beta", "1.5")
-    assert bad.returncode == 2
-    assert bad.stdout == ""
-    assert "Traceback" not in bad.stderr
-    last = bad.stderr.strip().splitlines()[-1]
-    assert "error: argument --beta" in last
-    assert "'1.5'" in last
+def test_what_if_defaults_are_the_apis(capsys):
+    argv = ["what-if", "--recall", "0.6", "--specificity", "0.9", "--beta", "0.01", "--alpha", "2"]
+    args = build_parser().parse_args(argv)
+    defaults = inspect.signature(what_if).parameters
+    for name in ("alpha_observed", "rule"):
+        assert getattr(args, name) == defaults[name].default, name
+    main(argv)
+    assert capsys.readouterr().out.startswith(f"# {defaults['family'].default} curve")
+    scored = inspect.signature(what_if_scores).parameters
+    args = build_parser().parse_args(["what-if", "--scores", "f.csv", "--alpha", "2"])
+    for name in ("alpha_observed", "rule", "threshold", "bootstrap", "seed", "beta"):
+        assert getattr(args, name) == scored[name].default, name
 
 
 def test_what_if_positive_fraction_is_the_equivalent_weight(capsys):
-    base = ["what-if", "--tpr", "0.6", "--tnr", "0.99", "--beta", "0.01", "--json"]
+    base = ["what-if", "--recall", "0.6", "--specificity", "0.99", "--beta", "0.01", "--json"]
     main([*base, "--positive-fraction", "0.5"])
     resampled = json.loads(capsys.readouterr().out)
     main([*base, "--alpha", "99"])
     weighted = json.loads(capsys.readouterr().out)
     assert resampled[0]["alpha"] == pytest.approx(99.0)
     assert resampled[0]["f1"] == pytest.approx(weighted[0]["f1"])
+
+
+def _scores_file(tmp_path, suffix=".csv", rows=400, labels=("ham", "spam")):
+    rng = np.random.default_rng(0)
+    positive = rng.random(rows) < 0.15
+    score = 1.0 / (1.0 + np.exp(-(rng.normal(size=rows) + 1.8 * positive - 2.0)))
+    table = pd.DataFrame({"label": np.where(positive, labels[1], labels[0]), "p": score})
+    path = tmp_path / f"scores{suffix}"
+    table.to_parquet(path) if suffix == ".parquet" else table.to_csv(path, index=False)
+    return path, positive, score
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_what_if_from_a_scores_file(tmp_path, suffix, capsys):
+    path, positive, score = _scores_file(tmp_path, suffix)
+    argv = ["what-if", "--scores", str(path), "--label-col", "label", "--score-col", "p",
+            "--pos-label", "spam", "--alpha", "2,20", "--beta", "0.05", "--json"]  # fmt: skip
+    assert main(argv) == 0
+    printed = json.loads(capsys.readouterr().out)
+    expected = what_if_scores(positive, score, [2.0, 20.0], beta=0.05)
+    assert [row["f1"] for row in printed["table"]] == pytest.approx(list(expected.table["f1"]))
+    assert [row["metric"] for row in printed["best"]] == ["f1", "balanced_accuracy"]
+    assert main(argv[:-1]) == 0
+    text = capsys.readouterr().out
+    assert "best weight and best threshold per metric" in text
+    assert "threshold" in text.splitlines()[2]
+
+
+def test_what_if_plot_is_written(tmp_path, capsys):
+    path, _, _ = _scores_file(tmp_path)
+    figure = tmp_path / "what-if.png"
+    argv = ["what-if", "--scores", str(path), "--label-col", "label", "--score-col", "p",
+            "--pos-label", "spam", "--positive-fraction", "0.25,0.5",
+            "--plot", str(figure)]  # fmt: skip
+    assert main(argv) == 0
+    assert figure.read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "does not exist"),
+        ("", "cannot be read as CSV"),
+        ("label,p\n", "has no rows"),
+        ("label,q\nspam,0.1\n", "has no column 'p'"),
+        ("label,p\nspam,high\nham,0.1\n", "not a number"),
+        ("label,p\nspam,0.9\nspam,0.1\n", "two classes"),
+    ],
+)
+def test_bad_scores_files_give_one_line(tmp_path, capsys, content, message):
+    path = tmp_path / "scores.csv"
+    if content is not None:
+        path.write_text(content)
+    argv = ["what-if", "--scores", str(path), "--label-col", "label", "--score-col", "p",
+            "--alpha", "2"]  # fmt: skip
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert message in error
+    assert "Traceback" not in error
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--recall", "0.5"], "--recall cannot go with it"),
+        (["--pos-label", "eggs"], "'--pos-label' flag must be one of the labels"),
+        (["--threshold", "7", "--smooth", "none"], "argument --threshold"),
+    ],
+)
+def test_what_if_scores_flags_that_do_not_fit(tmp_path, capsys, extra, message):
+    path, _, _ = _scores_file(tmp_path)
+    argv = ["what-if", "--scores", str(path), "--label-col", "label", "--score-col", "p",
+            "--alpha", "2"]  # fmt: skip
+    if "--pos-label" not in extra:
+        argv += ["--pos-label", "spam"]
+    with pytest.raises(SystemExit) as exit_info:
+        main([*argv, *extra])
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_point_flags_need_a_point(capsys):
+    with pytest.raises(SystemExit):
+        main(["what-if", "--recall", "0.6", "--alpha", "2"])
+    assert "missing --specificity, --beta" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["what-if", "--recall", "0.6", "--specificity", "0.9", "--beta", "0.1",
+              "--alpha", "2", "--bootstrap", "5"])  # fmt: skip
+    assert "--bootstrap needs --scores FILE" in capsys.readouterr().err

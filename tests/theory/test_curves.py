@@ -1,10 +1,19 @@
-"""Curve families: derivatives, inverses, members through a point, and argument checks."""
+"""Curve families: derivatives, inverses, members through a point, argument checks, and a new
+family that only satisfies the :class:`~theory.curves.Curve` protocol."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pytest
-from scipy import stats
+from numpy.typing import ArrayLike, NDArray
+from scipy import special, stats
 
-from theory.curves import AsymmetricSuperellipse, Binormal, Superellipse
+from theory.curves import AsymmetricSuperellipse, Binormal, Curve, Superellipse
+from theory.operating import expected_scores, operating_point
+from theory.optimum import optimize_alpha
+from theory.whatif import what_if
 
 CURVES = {
     "superellipse-1.5": Superellipse(1.5),
@@ -84,20 +93,20 @@ def test_slope_inverse_saturates_where_the_slope_is_out_of_reach():
 @pytest.mark.parametrize("point", POINTS)
 @pytest.mark.parametrize("cls", [Superellipse, Binormal])
 def test_member_through_a_point(cls, point):
-    x0, z0 = point
-    curve = cls.through(x0, z0)
-    assert curve.specificity(x0) == pytest.approx(z0, rel=1e-10)
+    recall, specificity = point
+    curve = cls.through(recall, specificity)
+    assert curve.specificity(recall) == pytest.approx(specificity, rel=1e-10)
 
 
 @pytest.mark.parametrize("point", POINTS)
 def test_asymmetric_member_through_a_point(point):
-    x0, z0 = point
-    solved_p = AsymmetricSuperellipse.through(x0, z0)
+    recall, specificity = point
+    solved_p = AsymmetricSuperellipse.through(recall, specificity)
     assert solved_p.q == 1.0
-    assert solved_p.specificity(x0) == pytest.approx(z0, rel=1e-10)
-    solved_q = AsymmetricSuperellipse.through(x0, z0, p=1.0)
+    assert solved_p.specificity(recall) == pytest.approx(specificity, rel=1e-10)
+    solved_q = AsymmetricSuperellipse.through(recall=recall, specificity=specificity, p=1.0)
     assert solved_q.p == 1.0
-    assert solved_q.specificity(x0) == pytest.approx(z0, rel=1e-10)
+    assert solved_q.specificity(recall) == pytest.approx(specificity, rel=1e-10)
 
 
 def test_member_through_known_points():
@@ -109,12 +118,12 @@ def test_member_through_known_points():
 
 @pytest.mark.parametrize("cls", [Superellipse, Binormal])
 def test_members_through_many_points_at_once(cls):
-    x0, z0 = np.array(POINTS).T
-    curves = cls.through(x0, z0)
-    np.testing.assert_allclose(curves.specificity(x0), z0, rtol=1e-10)
+    recall, specificity = np.array(POINTS).T
+    curves = cls.through(recall, specificity)
+    np.testing.assert_allclose(curves.specificity(recall), specificity, rtol=1e-10)
     for i, point in enumerate(POINTS):
         single = cls.through(*point)
-        np.testing.assert_allclose(curves.specificity(x0)[i], single.specificity(point[0]))
+        np.testing.assert_allclose(curves.specificity(recall)[i], single.specificity(point[0]))
 
 
 def test_member_through_a_point_on_the_chance_line():
@@ -218,24 +227,36 @@ def test_array_parameters_broadcast():
         (lambda: Binormal(np.nan), r"'d' parameter of Binormal .*Got nan instead"),
         (
             lambda: Superellipse.through(1.2, 0.5),
-            r"'x0' parameter of Superellipse\.through .*\(0, 1\)\. Got 1\.2 instead",
+            r"^The 'recall' parameter of Superellipse\.through must be a float in the range "
+            r"\(0, 1\)\. Got 1\.2 instead\.$",
         ),
         (
             lambda: Binormal.through(0.5, 0.0),
-            r"'z0' parameter of Binormal\.through .*\(0, 1\)\. Got 0\.0 instead",
+            r"'specificity' parameter of Binormal\.through .*\(0, 1\)\. Got 0\.0 instead",
         ),
-        (lambda: Superellipse.through(0.3, 0.4), r"chance line.*Got \(0\.3, 0\.4\) instead"),
+        (
+            lambda: AsymmetricSuperellipse.through(0.5, 1.0),
+            r"'specificity' parameter of AsymmetricSuperellipse\.through .*Got 1\.0 instead",
+        ),
+        (
+            lambda: Superellipse.through(0.3, 0.4),
+            r"^The 'recall' and 'specificity' parameters of Superellipse\.through must lie on or "
+            r"above the chance line .*Got recall=0\.3 and specificity=0\.4 instead\.$",
+        ),
         (
             lambda: Binormal.through([0.9, 0.2], [0.9, 0.3]),
-            r"chance line.*Got \(0\.2, 0\.3\) instead",
+            r"parameters of Binormal\.through .*chance line.*Got recall=0\.2 and "
+            r"specificity=0\.3 instead",
         ),
         (
             lambda: AsymmetricSuperellipse.through(0.3, 0.4),
-            r"No asymmetric superellipse with p >= 1 passes through \(0\.3, 0\.4\)",
+            r"^AsymmetricSuperellipse\.through found no asymmetric superellipse with p >= 1 "
+            r"through recall=0\.3 and specificity=0\.4",
         ),
         (
             lambda: AsymmetricSuperellipse.through(0.3, 0.9, p=2.0),
-            r"No asymmetric superellipse with q >= 1 passes through \(0\.3, 0\.9\)",
+            r"found no asymmetric superellipse with q >= 1 through recall=0\.3 and "
+            r"specificity=0\.9",
         ),
     ],
 )
@@ -252,3 +273,157 @@ def test_superellipse_takes_no_second_exponent():
 def test_exponents_above_the_limit_are_refused():
     with pytest.raises(ValueError, match=r"'p' parameter of Superellipse .*Got 1e\+300 instead"):
         Superellipse(1e300)
+
+
+@pytest.mark.parametrize(
+    "through", [Superellipse.through, Binormal.through, AsymmetricSuperellipse.through]
+)
+def test_arguments_after_the_point_are_keyword_only(through):
+    with pytest.raises(TypeError, match="positional argument"):
+        through(0.6, 0.9, 2.0)
+
+
+# -- the Curve protocol ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", CURVES)
+def test_every_family_is_a_curve(name):
+    assert isinstance(CURVES[name], Curve)
+
+
+def test_the_symmetric_family_is_not_an_asymmetric_one():
+    # Each superellipse family has its own ``through``; neither overrides the other's.
+    assert not issubclass(Superellipse, AsymmetricSuperellipse)
+    assert not issubclass(AsymmetricSuperellipse, Superellipse)
+
+
+class Incomplete:
+    """Has a specificity but no inverses: not a curve."""
+
+    def specificity(self, x):
+        return 1.0 - np.asarray(x)
+
+
+def test_an_object_without_the_curve_methods_is_refused():
+    assert not isinstance(Incomplete(), Curve)
+    with pytest.raises(ValueError, match=r"^The 'curve' parameter of operating_point must be a"):
+        operating_point(1.0, 0.01, Incomplete())
+
+
+@dataclass(frozen=True)
+class PowerCurve:
+    """``z = 1 - x**k`` with ``k > 1``: a concave family that subclasses nothing.
+
+    Its closed forms: ``-dz/dx = k x**(k-1)``, elasticity ``k x**k / (1 - x**k)``.
+    """
+
+    k: NDArray[np.float64] | float
+
+    def specificity(self, x: ArrayLike) -> NDArray[np.float64]:
+        return 1.0 - np.asarray(x, np.float64) ** self.k
+
+    def slope(self, x: ArrayLike) -> NDArray[np.float64]:
+        return -self.k * np.asarray(x, np.float64) ** (self.k - 1.0)
+
+    def elasticity(self, x: ArrayLike) -> NDArray[np.float64]:
+        u = np.asarray(x, np.float64) ** self.k
+        return self.k * u / (1.0 - u)
+
+    def x_at_slope(self, m: ArrayLike) -> NDArray[np.float64]:
+        # The slope runs from 0 (x = 0) to -k (x = 1); a steeper one is reached only at x = 1.
+        x = (np.asarray(m, np.float64) / self.k) ** (1.0 / (self.k - 1.0))
+        return np.minimum(x, 1.0)
+
+    def x_at_elasticity(self, e: ArrayLike) -> NDArray[np.float64]:
+        e = np.asarray(e, np.float64)
+        return (e / (self.k + e)) ** (1.0 / self.k)
+
+    @classmethod
+    def through(cls, recall: ArrayLike, specificity: ArrayLike) -> PowerCurve:
+        return cls(k=np.log1p(-np.asarray(specificity)) / np.log(np.asarray(recall)))
+
+
+POWER_OBJECTIVES = {
+    "bce": lambda alpha, beta, x, z: alpha * beta * np.log(x) + (1 - beta) * np.log(z),
+    "bayes": lambda alpha, beta, x, z: alpha * beta * x + (1 - beta) * z,
+}
+#: Every point of a power curve, dense in logit(x) so that both corners are covered.
+POWER_GRID = special.expit(np.linspace(-25, 25, 400_001))
+
+
+def _f1(beta, x, z):
+    return 2 * beta * x / (beta * x + beta * z + 1 - z)
+
+
+@pytest.mark.parametrize("rule", POWER_OBJECTIVES)
+@pytest.mark.parametrize("k", [1.5, 3.0, 10.0])
+def test_a_new_family_gives_the_operating_point_that_maximises_the_rule(k, rule):
+    curve, objective = PowerCurve(k), POWER_OBJECTIVES[rule]
+    assert isinstance(curve, Curve)
+    z_grid = curve.specificity(POWER_GRID)
+    for alpha in (0.5, 2.0, 99.0):
+        x, z = operating_point(alpha, 0.01, curve, rule=rule)
+        with np.errstate(divide="ignore"):
+            best = np.argmax(objective(alpha, 0.01, POWER_GRID, z_grid))
+        assert x == pytest.approx(POWER_GRID[best], abs=1e-4)
+        assert z == pytest.approx(1.0 - x**k, rel=1e-12)
+    r = 2.0 * 0.01 / 0.99
+    expected = (r / (k + r)) ** (1 / k) if rule == "bce" else (r / k) ** (1 / (k - 1))
+    assert operating_point(2.0, 0.01, curve, rule=rule)[0] == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("rule", POWER_OBJECTIVES)
+def test_a_new_family_gives_the_expected_scores_at_its_point(rule):
+    k = np.array([1.5, 3.0, 10.0])
+    alpha = np.array([[0.5], [2.0], [99.0]])
+    scores = expected_scores(alpha, 0.01, PowerCurve(k), rule=rule)
+    x, z = scores["recall"], scores["specificity"]
+    assert x.shape == (3, 3)
+    np.testing.assert_allclose(z, 1.0 - x**k, rtol=1e-12)
+    np.testing.assert_allclose(scores["f1"], _f1(0.01, x, z), rtol=1e-12)
+    np.testing.assert_allclose(scores["balanced_accuracy"], (x + z) / 2, rtol=1e-12)
+
+
+@pytest.mark.parametrize("rule", POWER_OBJECTIVES)
+@pytest.mark.parametrize("k", [1.5, 3.0, 10.0])
+def test_a_new_family_has_the_best_f1_of_any_point_on_it(k, rule):
+    # Every weight leads to some point of the curve and every point is led to by some weight, so
+    # the best expected F1 over weights is the best F1 over the curve's points.
+    curve, beta = PowerCurve(k), 0.01
+    f1 = _f1(beta, POWER_GRID, curve.specificity(POWER_GRID))
+    best = optimize_alpha(beta, curve, metric="f1", rule=rule)
+    assert not best.at_edge
+    assert best.score >= f1.max() - 1e-12
+    assert best.score == pytest.approx(f1.max(), abs=1e-9)
+    x = POWER_GRID[np.argmax(f1)]
+    # The weight whose stationarity quantity is the one at the best point.
+    ratio = k * x**k / (1 - x**k) if rule == "bce" else k * x ** (k - 1)
+    assert best.alpha == pytest.approx(ratio * (1 - beta) / beta, rel=1e-3)
+    if rule == "bayes":
+        assert best.alpha == pytest.approx(2 / best.score - 1, rel=1e-6)
+
+
+@pytest.mark.parametrize("rule", POWER_OBJECTIVES)
+def test_what_if_moves_along_a_new_family(rule):
+    recall, specificity, alpha_observed = 0.6, 0.9, 2.0
+    k = np.log(1 - specificity) / np.log(recall)
+    alphas = np.array([0.5, 2.0, 5.0, 10.0])
+    scores = what_if(
+        recall,
+        specificity,
+        beta=0.01,
+        alpha=alphas,
+        alpha_observed=alpha_observed,
+        family=PowerCurve.through,
+        rule=rule,
+    )
+    # The rule's quantity at the new point is the observed one times alpha / alpha_observed.
+    scale = alphas / alpha_observed
+    if rule == "bce":
+        odds = scale * recall**k / (1 - recall**k)
+        expected = (odds / (1 + odds)) ** (1 / k)
+    else:
+        expected = recall * scale ** (1 / (k - 1))
+    np.testing.assert_allclose(scores["recall"], expected, rtol=1e-12)
+    np.testing.assert_allclose(scores["specificity"], 1 - expected**k, rtol=1e-12)
+    assert scores["recall"][1] == pytest.approx(recall, rel=1e-12)

@@ -12,8 +12,9 @@ def test_recovers_the_superellipse_through_its_points(p):
 
 
 def test_recovers_binormal_and_asymmetric():
-    assert float(fit_curve(X, Binormal(1.3).specificity(X), "binormal").d) == pytest.approx(1.3)
-    fitted = fit_curve(X, AsymmetricSuperellipse(5.0, 2.0).specificity(X), "asymmetric")
+    binormal = fit_curve(X, Binormal(1.3).specificity(X), family="binormal")
+    assert float(binormal.d) == pytest.approx(1.3)
+    fitted = fit_curve(X, AsymmetricSuperellipse(5.0, 2.0).specificity(X), family="asymmetric")
     assert (float(fitted.p), float(fitted.q)) == pytest.approx((5.0, 2.0), rel=1e-4)
 
 
@@ -27,10 +28,35 @@ def test_nearly_flat_loss_finds_the_global_minimum():
     assert float(fit_curve(x, z).p) == pytest.approx(ps[np.argmin(losses)], rel=1e-3)
 
 
-def test_bad_input():
-    with pytest.raises(ValueError, match=r"'recall' parameter of fit_curve .*Got 1\.5"):
-        fit_curve([1.5], [0.5])
-    with pytest.raises(ValueError, match="equal length"):
-        fit_curve([0.5, 0.6], [0.5])
-    with pytest.raises(ValueError, match="'family'"):
-        fit_curve([0.5], [0.6], "circle")
+@pytest.mark.parametrize(
+    ("args", "kwargs", "message"),
+    [
+        (
+            ([1.5], [0.5]),
+            {},
+            r"^The 'recall' parameter of fit_curve must be a float in the range \[0, 1\]\. "
+            r"Got 1\.5 instead\.$",
+        ),
+        (([0.5], [-0.1]), {}, r"'specificity' parameter of fit_curve .*Got -0\.1 instead"),
+        (
+            ([0.5, 0.6], [0.5]),
+            {},
+            r"'recall' and 'specificity' parameters of fit_curve .*equal length\. "
+            r"Got lengths 2 and 1 instead",
+        ),
+        (
+            ([0.5], [0.6]),
+            {"family": "circle"},
+            r"^The 'family' parameter of fit_curve must be one of 'superellipse', 'asymmetric', "
+            r"'binormal'\. Got 'circle' instead\.$",
+        ),
+    ],
+)
+def test_errors_name_fit_curve(args, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        fit_curve(*args, **kwargs)
+
+
+def test_family_is_keyword_only():
+    with pytest.raises(TypeError, match="positional argument"):
+        fit_curve(X, X[::-1], "binormal")

@@ -7,8 +7,8 @@ from scipy import special
 
 import theory
 from theory.curves import AsymmetricSuperellipse, Binormal, Superellipse
+from theory.operating import expected_scores
 from theory.optimum import SEARCH_RANGE, inverse_proportion_weight, optimal_alpha, optimize_alpha
-from theory.rules import expected_scores
 
 RULES = ("bce", "bayes")
 BETAS = np.array([0.001, 0.01, 0.1, 0.3, 0.5])[:, None]
@@ -33,7 +33,7 @@ MEMBERS = {
 @pytest.mark.parametrize("rule", RULES)
 @pytest.mark.parametrize("family", SYMMETRIC)
 def test_balanced_accuracy_optimum_is_the_inverse_proportion_weight(family, rule):
-    best = optimal_alpha(BETAS, SYMMETRIC[family], "balanced_accuracy", rule)
+    best = optimal_alpha(BETAS, SYMMETRIC[family], metric="balanced_accuracy", rule=rule)
     expected = np.broadcast_to((1 - BETAS) / BETAS, best.shape)
     np.testing.assert_allclose(best, expected, rtol=1e-6)
 
@@ -45,9 +45,9 @@ def test_bayes_rule_optima_of_linear_scores(name):
     # (At small beta the accuracy-optimal point of a poor curve lies so near a corner that the
     # accuracy is flat to machine precision over a range of weights; those betas are left out.)
     curve = MEMBERS[name]
-    accuracy = optimal_alpha(np.array([0.2, 0.3, 0.5]), curve, "accuracy", "bayes")
+    accuracy = optimal_alpha(np.array([0.2, 0.3, 0.5]), curve, metric="accuracy", rule="bayes")
     np.testing.assert_allclose(accuracy, 1.0, rtol=1e-6)
-    balanced = optimal_alpha(BETAS, curve, "balanced_accuracy", "bayes")
+    balanced = optimal_alpha(BETAS, curve, metric="balanced_accuracy", rule="bayes")
     np.testing.assert_allclose(balanced, (1 - BETAS) / BETAS, rtol=1e-6)
 
 
@@ -62,7 +62,7 @@ def _best_f1_on_the_curve(curve, beta):
 @pytest.mark.parametrize("name", MEMBERS)
 def test_bayes_f1_optimum_is_two_over_best_f1_minus_one(name, beta):
     curve = MEMBERS[name]
-    best = optimize_alpha(beta, curve, "f1", "bayes")
+    best = optimize_alpha(beta, curve, metric="f1", rule="bayes")
     assert best.alpha == pytest.approx(2 / best.score - 1, rel=1e-6)
     brute = _best_f1_on_the_curve(curve, beta)
     assert best.score >= brute - 1e-12
@@ -146,7 +146,7 @@ def _mp_optimum(beta, family, shape, rule, metric, guess):
 )
 def test_optimum_is_accurate_to_one_part_in_a_million(beta, family, shape, rule, metric):
     curve = Superellipse(shape) if family == "superellipse" else Binormal(shape)
-    alpha = float(optimal_alpha(beta, curve, metric, rule))
+    alpha = float(optimal_alpha(beta, curve, metric=metric, rule=rule))
     reference = _mp_optimum(beta, family, shape, rule, metric, guess=alpha)
     assert alpha == pytest.approx(reference, rel=1e-6)
 
@@ -167,11 +167,11 @@ def test_bce_f1_optimum_at_p_2_is_exact():
 def test_vectorised_equals_scalar_calls(rule, metric):
     beta = np.array([0.002, 0.01, 0.05, 0.2, 0.45])[:, None]
     for make, shapes in [(Superellipse, [1.5, 3.0, 11.0, 40.0]), (Binormal, [0.4, 1.0, 2.5])]:
-        best = optimize_alpha(beta, make(np.array(shapes)), metric, rule)
+        best = optimize_alpha(beta, make(np.array(shapes)), metric=metric, rule=rule)
         assert best.alpha.shape == (beta.size, len(shapes))
         for i, b in enumerate(beta.ravel()):
             for j, shape in enumerate(shapes):
-                single = optimize_alpha(b, make(shape), metric, rule)
+                single = optimize_alpha(b, make(shape), metric=metric, rule=rule)
                 # Array and scalar arithmetic round differently (SIMD paths); near a flat optimum
                 # that moves the result well inside the 1e-6 accuracy promised.
                 assert best.alpha[i, j] == pytest.approx(single.alpha, rel=1e-7)
@@ -188,18 +188,18 @@ def test_gains_are_never_negative_and_no_weight_does_better(rule, metric):
         Superellipse(np.array([1.1, 2.0, 5.0, 20.0, 60.0])),
         Binormal(np.array([0.5, 2.0])),
     ):
-        best = optimize_alpha(beta, curve, metric, rule)
+        best = optimize_alpha(beta, curve, metric=metric, rule=rule)
         assert np.all(best.gain_over_one >= -1e-12)
         assert np.all(best.gain_over_inverse >= -1e-12)
-        on_grid = expected_scores(alphas, beta, curve, rule, fbeta=(2.0, 0.5))[metric]
+        on_grid = expected_scores(alphas, beta, curve, rule=rule, fbeta=(2.0, 0.5))[metric]
         assert np.all(best.score >= on_grid.max(axis=0) - 1e-12)
 
 
 @pytest.mark.parametrize("rule", RULES)
 def test_half_total_error_rate_is_minimised(rule):
     curve = Superellipse(np.array([1.5, 2.0, 8.0]))
-    hter = optimize_alpha(BETAS, curve, "hter", rule)
-    balanced = optimize_alpha(BETAS, curve, "balanced_accuracy", rule)
+    hter = optimize_alpha(BETAS, curve, metric="hter", rule=rule)
+    balanced = optimize_alpha(BETAS, curve, metric="balanced_accuracy", rule=rule)
     np.testing.assert_allclose(hter.alpha, balanced.alpha, rtol=1e-6)
     np.testing.assert_allclose(hter.score, 1 - balanced.score, rtol=1e-12)
     # Lower is better: the gains of an error rate are differences that are never positive.
@@ -212,14 +212,14 @@ def test_half_total_error_rate_is_minimised(rule):
 def test_chance_line_under_bce_ends_at_the_edge(curve):
     # On the chance line F1 keeps rising towards "predict everything positive" as alpha grows, so
     # the documented result is the upper end of the search range, flagged at_edge.
-    best = optimize_alpha(0.01, curve, "f1", "bce")
+    best = optimize_alpha(0.01, curve, metric="f1", rule="bce")
     assert best.at_edge
     assert best.alpha == pytest.approx(SEARCH_RANGE[1], rel=1e-9)
     assert best.score == pytest.approx(2 * 0.01 / 1.01, rel=1e-5)
 
 
 def test_interior_optima_are_not_at_the_edge():
-    best = optimize_alpha(BETAS, Superellipse(np.array([1.5, 2.0, 20.0])), "f1", "bce")
+    best = optimize_alpha(BETAS, Superellipse(np.array([1.5, 2.0, 20.0])), metric="f1", rule="bce")
     assert not np.any(best.at_edge)
     assert np.all((best.alpha > SEARCH_RANGE[0]) & (best.alpha < SEARCH_RANGE[1]))
 
@@ -227,7 +227,7 @@ def test_interior_optima_are_not_at_the_edge():
 def test_inverse_proportion_weight():
     assert inverse_proportion_weight(0.01) == pytest.approx(99.0)
     np.testing.assert_allclose(inverse_proportion_weight([0.5, 0.2]), [1.0, 4.0])
-    best = optimize_alpha(0.01, 2.0, "f1", "bce")
+    best = optimize_alpha(0.01, 2.0, metric="f1", rule="bce")
     assert best.score_at_inverse == pytest.approx(expected_scores(99.0, 0.01, 2.0)["f1"])
     assert best.score_at_one == pytest.approx(expected_scores(1.0, 0.01, 2.0)["f1"])
 
@@ -237,31 +237,41 @@ def test_inverse_proportion_weight():
     [
         (
             {"beta": 1.5},
-            r"^The 'beta' parameter of optimize_alpha must be a float in the range \(0, 1\)\. "
+            r"^The 'beta' parameter of {owner} must be a float in the range \(0, 1\)\. "
             r"Got 1\.5 instead\.$",
         ),
-        ({"curve": 0.5}, r"'p' parameter of optimize_alpha .*\[1, 1000000\]\. Got 0\.5 instead"),
-        ({"metric": "nope"}, r"'metric' parameter must be one of .*'f1'.*Got 'nope' instead"),
-        ({"rule": "x"}, r"'rule' parameter of optimize_alpha .*'bce', 'bayes'\. Got 'x' instead"),
+        ({"curve": 0.5}, r"'p' parameter of {owner} .*\[1, 1000000\]\. Got 0\.5 instead"),
+        (
+            {"metric": "nope"},
+            r"^The 'metric' parameter of {owner} must be one of 'recall', .*'f1'.*"
+            r"Got 'nope' instead\.$",
+        ),
+        ({"rule": "x"}, r"'rule' parameter of {owner} .*'bce', 'bayes'\. Got 'x' instead"),
     ],
 )
 @pytest.mark.parametrize("function", [optimize_alpha, optimal_alpha])
-def test_bad_input(function, kwargs, message):
+def test_errors_name_the_function_called(function, kwargs, message):
     arguments = {"beta": 0.01, "curve": 2.0} | kwargs
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ValueError, match=message.format(owner=function.__name__)):
         function(**arguments)
+
+
+@pytest.mark.parametrize("function", [optimize_alpha, optimal_alpha])
+def test_metric_and_rule_are_keyword_only(function):
+    with pytest.raises(TypeError, match="positional argument"):
+        function(0.01, 2.0, "f1")
 
 
 @pytest.mark.parametrize("beta", [1e-7, 1e-5, 0.999, 0.99999])
 def test_extreme_prevalence_is_searched_around_its_own_scale(beta):
     inverse = (1 - beta) / beta
-    best = optimize_alpha(beta, 2.0, "balanced_accuracy")
+    best = optimize_alpha(beta, 2.0, metric="balanced_accuracy")
     assert float(best.alpha) == pytest.approx(inverse, rel=1e-6)
     assert not best.at_edge
     assert float(best.gain_over_inverse) >= -1e-12
 
 
 def test_a_flat_score_is_flagged():
-    chance = optimize_alpha(0.01, 1.0, "balanced_accuracy")
+    chance = optimize_alpha(0.01, 1.0, metric="balanced_accuracy")
     assert chance.flat
-    assert not optimize_alpha(0.01, 2.0, "balanced_accuracy").flat
+    assert not optimize_alpha(0.01, 2.0, metric="balanced_accuracy").flat

@@ -75,13 +75,17 @@ def test_broadcasting():
 def test_fbeta_names_and_lookup():
     assert fbeta_name(2.0) == "f2"
     assert fbeta_name(0.5) == "f0.5"
-    assert score_function("f1")(1.0, 1.0, 0.0, 0.0) == pytest.approx(2 / 3)
-    assert score_function("f0.5")(1.0, 0.0, 1.0, 0.0) == pytest.approx(1.25 / 1.5)
+    assert score_function("f1", "f")(1.0, 1.0, 0.0, 0.0) == pytest.approx(2 / 3)
+    assert score_function("f0.5", "f")(1.0, 0.0, 1.0, 0.0) == pytest.approx(1.25 / 1.5)
 
 
 def test_bad_input():
-    with pytest.raises(ValueError, match=r"'metric'.*Got 'f1x'"):
-        score_function("f1x")
+    with pytest.raises(
+        ValueError,
+        match=r"^The 'metric' parameter of caller must be one of 'recall', 'specificity', .*, "
+        r"'hter' or 'f<b>' such as 'f2'\. Got 'f1x' instead\.$",
+    ):
+        score_function("f1x", "caller")
     with pytest.raises(ValueError, match=r"'tp' parameter of confusion_scores .*\[0, inf\)"):
         confusion_scores(-1, 0, 0, 0)
     with pytest.raises(ValueError, match="'fbeta'"):

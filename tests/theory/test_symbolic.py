@@ -36,6 +36,7 @@ def _numeric(expr):
     return sympy.lambdify((alpha, beta, p), expr, "numpy")
 
 
+@pytest.mark.slow
 def test_expressions_use_the_public_symbols_only():
     expressions = [
         symbolic.stationary_point(),
@@ -158,6 +159,7 @@ def test_bayes_point_is_the_closed_form_on_the_curve():
         assert _at(x**p + z**p, *point) == pytest.approx(1.0, rel=1e-25)
 
 
+@pytest.mark.slow
 def test_numeric_package_does_not_import_sympy():
     code = "import sys, theory; assert 'sympy' not in sys.modules, 'theory imported sympy'"
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -8,7 +8,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from theory.curves import FAMILIES, AsymmetricSuperellipse, Binormal, Superellipse
-from theory.rules import operating_point
+from theory.operating import operating_point
 from theory.whatif import equivalent_weight, what_if
 
 RULES = ("bce", "bayes")
@@ -23,17 +23,21 @@ rates = st.floats(0.005, 0.995)
     st.sampled_from(list(FAMILIES)),
     st.sampled_from(RULES),
 )
-def test_observed_weight_gives_the_observed_point(tpr, tnr, beta, log_alpha, family, rule):
-    assume(tpr + tnr > 1.02)
+def test_observed_weight_gives_the_observed_point(
+    recall, specificity, beta, log_alpha, family, rule
+):
+    assume(recall + specificity > 1.02)
     alpha = np.exp(log_alpha)
-    scores = what_if(tpr, tnr, beta, alpha, alpha, family, rule)
-    assert scores["recall"] == pytest.approx(tpr, abs=1e-9)
-    assert scores["specificity"] == pytest.approx(tnr, abs=1e-9)
+    scores = what_if(
+        recall, specificity, beta=beta, alpha=alpha, alpha_observed=alpha, family=family, rule=rule
+    )
+    assert scores["recall"] == pytest.approx(recall, abs=1e-9)
+    assert scores["specificity"] == pytest.approx(specificity, abs=1e-9)
 
 
 def test_observed_weight_gives_the_observed_point_for_a_custom_family():
     through = functools.partial(AsymmetricSuperellipse.through, q=2.0)
-    scores = what_if(0.7, 0.9, 0.05, 3.0, 3.0, through, "bce")
+    scores = what_if(0.7, 0.9, beta=0.05, alpha=3.0, alpha_observed=3.0, family=through, rule="bce")
     assert scores["recall"] == pytest.approx(0.7, abs=1e-9)
     assert scores["specificity"] == pytest.approx(0.9, abs=1e-9)
 
@@ -42,7 +46,9 @@ def test_observed_weight_gives_the_observed_point_for_a_custom_family():
 @pytest.mark.parametrize("family", FAMILIES)
 def test_recall_rises_with_alpha(family, rule):
     alphas = np.logspace(-2, 4, 61)
-    scores = what_if(0.55, 0.9, 0.02, alphas, 2.0, family, rule)
+    scores = what_if(
+        0.55, 0.9, beta=0.02, alpha=alphas, alpha_observed=2.0, family=family, rule=rule
+    )
     assert np.all(np.diff(scores["recall"]) >= -1e-12)
     assert np.all(np.diff(scores["specificity"]) <= 1e-12)
     assert scores["recall"][-1] > scores["recall"][0] + 0.1
@@ -71,10 +77,18 @@ def test_what_if_moves_along_the_theory_curve(curve, rule, ratio_observed, beta)
     # (alpha_observed is a multiple of (1-beta)/beta so that the observed rates stay clear of
     # 0 and 1, where a float no longer resolves which member passes through them.)
     alpha_observed = ratio_observed * (1 - beta) / beta
-    x0, z0 = operating_point(alpha_observed, beta, curve, rule)
+    recall, specificity = operating_point(alpha_observed, beta, curve, rule=rule)
     alphas = alpha_observed * np.logspace(-2, 2, 17)
-    scores = what_if(x0, z0, beta, alphas, alpha_observed, curve.family, rule)
-    x, z = operating_point(alphas, beta, curve, rule)
+    scores = what_if(
+        recall,
+        specificity,
+        beta=beta,
+        alpha=alphas,
+        alpha_observed=alpha_observed,
+        family=curve.family,
+        rule=rule,
+    )
+    x, z = operating_point(alphas, beta, curve, rule=rule)
     np.testing.assert_allclose(scores["recall"], x, rtol=1e-8)
     np.testing.assert_allclose(scores["specificity"], z, rtol=1e-8, atol=1e-12)
 
@@ -104,28 +118,35 @@ def test_equivalent_weight_is_what_dropping_negatives_does(positives, negatives,
     ("kwargs", "message"),
     [
         (
-            {"tpr": 1.2},
-            r"^The 'tpr' parameter of what_if must be a float in the range \(0, 1\)\. "
+            {"recall": 1.2},
+            r"^The 'recall' parameter of what_if must be a float in the range \(0, 1\)\. "
             r"Got 1\.2 instead\.$",
         ),
-        ({"tnr": 0.0}, r"'tnr' parameter of what_if .*\(0, 1\)\. Got 0\.0 instead"),
+        ({"specificity": 0.0}, r"'specificity' parameter of what_if .*\(0, 1\)\. Got 0\.0"),
         ({"beta": 1.5}, r"'beta' parameter of what_if .*\(0, 1\)\. Got 1\.5 instead"),
         ({"alpha": -1.0}, r"'alpha' parameter of what_if .*\(0, inf\)\. Got -1\.0 instead"),
         ({"alpha_observed": 0.0}, r"'alpha_observed' parameter of what_if .*Got 0\.0 instead"),
         (
-            {"curve": "nope"},
-            r"'curve' parameter of what_if must be one of 'superellipse', 'asymmetric', "
-            r"'binormal'\. Got 'nope' instead",
+            {"family": "nope"},
+            r"^The 'family' parameter of what_if must be one of 'superellipse', 'asymmetric', "
+            r"'binormal'\. Got 'nope' instead\.$",
         ),
         ({"rule": "x"}, r"'rule' parameter of what_if .*'bce', 'bayes'\. Got 'x' instead"),
         (
-            {"tpr": 0.3, "tnr": 0.4},
-            r"'tpr' and 'tnr' .*chance line.*Got tpr=0\.3 and tnr=0\.4 instead",
+            {"recall": 0.3, "specificity": 0.4},
+            r"^The 'recall' and 'specificity' parameters of what_if must lie on or above the "
+            r"chance line \(recall \+ specificity >= 1\).*"
+            r"Got recall=0\.3 and specificity=0\.4 instead\.$",
+        ),
+        (
+            {"fbeta": -1.0},
+            r"^The 'fbeta' parameter of what_if must be a float in the range \(0, inf\)\. "
+            r"Got -1\.0 instead\.$",
         ),
     ],
 )
-def test_bad_input(kwargs, message):
-    arguments = {"tpr": 0.6, "tnr": 0.9, "beta": 0.01, "alpha": 2.0} | kwargs
+def test_errors_name_what_if(kwargs, message):
+    arguments = {"recall": 0.6, "specificity": 0.9, "beta": 0.01, "alpha": 2.0} | kwargs
     with pytest.raises(ValueError, match=message):
         what_if(**arguments)
 
@@ -142,6 +163,6 @@ def test_equivalent_weight_bad_input(args, message):
         equivalent_weight(*args)
 
 
-def test_bad_fbeta_names_what_if():
-    with pytest.raises(ValueError, match=r"'fbeta' parameter of what_if .*Got -1\.0"):
-        what_if(0.6, 0.99, 0.01, 2.0, fbeta=-1.0)
+def test_arguments_after_the_point_are_keyword_only():
+    with pytest.raises(TypeError, match="positional argument"):
+        what_if(0.6, 0.9, 0.01, 2.0)

@@ -1,0 +1,224 @@
+"""Operating points of the two rules, the expected scores there, and the owners of errors."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from scipy import special, stats
+
+from theory.curves import AsymmetricSuperellipse, Binormal, Superellipse
+from theory.operating import expected_score, expected_scores, operating_point
+from theory.optimum import optimize_alpha
+from theory.scores import SCORE_NAMES
+
+ALPHAS = np.logspace(-2, 4, 25)[:, None, None]
+BETAS = np.array([0.001, 0.01, 0.2, 0.7])[:, None]
+CURVES = {
+    "superellipse-1.5": Superellipse(1.5),
+    "superellipse-4": Superellipse(4.0),
+    "asymmetric-2-3": AsymmetricSuperellipse(2.0, 3.0),
+    "asymmetric-6-1.5": AsymmetricSuperellipse(6.0, 1.5),
+    "binormal-0.7": Binormal(0.7),
+    "binormal-2.5": Binormal(2.5),
+}
+OBJECTIVES = {
+    "bce": lambda alpha, beta, x, z: alpha * beta * np.log(x) + (1 - beta) * np.log(z),
+    "bayes": lambda alpha, beta, x, z: alpha * beta * x + (1 - beta) * z,
+}
+
+
+def test_bce_rule_closed_form_on_the_superellipse():
+    p = np.array([1.0, 1.5, 2.0, 11.0, 40.0])
+    x, z = operating_point(ALPHAS, BETAS, p)
+    ab = ALPHAS * BETAS
+    expected_x = (ab / (ab - BETAS + 1)) ** (1 / p)
+    np.testing.assert_allclose(x, expected_x, rtol=1e-12)
+    np.testing.assert_allclose(z, (1 - expected_x**p) ** (1 / p), rtol=1e-12)
+
+
+def test_bayes_rule_closed_form_on_the_superellipse():
+    p = np.array([1.2, 2.0, 5.0, 11.0, 40.0])
+    x, z = operating_point(ALPHAS, BETAS, p, rule="bayes")
+    k = (ALPHAS * BETAS / (1 - BETAS)) ** (1 / (p - 1))
+    expected_x = (k**p / (1 + k**p)) ** (1 / p)
+    np.testing.assert_allclose(x, expected_x, rtol=1e-10)
+    # z is computed from x, so where x is within 1e-10 of 1 only z's absolute error is small.
+    np.testing.assert_allclose(z, expected_x / k, rtol=1e-10, atol=1e-12)
+
+
+def test_bayes_rule_threshold_on_the_binormal():
+    d = np.array([0.3, 1.0, 2.0, 4.0])
+    x, z = operating_point(ALPHAS, BETAS, Binormal(d), rule="bayes")
+    threshold = d / 2 + np.log((1 - BETAS) / (ALPHAS * BETAS)) / d
+    np.testing.assert_allclose(x, stats.norm.sf(threshold, loc=d), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(z, stats.norm.cdf(threshold), rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("rule", OBJECTIVES)
+@pytest.mark.parametrize("name", CURVES)
+def test_point_maximises_the_rule_objective(name, rule):
+    curve, objective = CURVES[name], OBJECTIVES[rule]
+    # Every point of the curve, dense in logit(x) so that both corners are covered.
+    x_grid = special.expit(np.linspace(-30, 30, 200_001))
+    z_grid = curve.specificity(x_grid)
+    for alpha in (0.3, 1.0, 7.0, 99.0, 1000.0):
+        for beta in (0.01, 0.3):
+            x, z = operating_point(alpha, beta, curve, rule=rule)
+            assert z == pytest.approx(curve.specificity(x), rel=1e-12)
+            with np.errstate(divide="ignore"):
+                on_grid = objective(alpha, beta, x_grid, z_grid)
+            best = np.argmax(on_grid)
+            attained = objective(alpha, beta, x, z)
+            assert attained >= on_grid[best] - 1e-12 * abs(on_grid[best])
+            assert x == pytest.approx(x_grid[best], abs=1e-3)
+
+
+curves = st.one_of(
+    st.floats(1.0, 60.0).map(Superellipse),
+    st.tuples(st.floats(1.0, 30.0), st.floats(1.0, 30.0)).map(
+        lambda pq: AsymmetricSuperellipse(*pq)
+    ),
+    st.floats(0.0, 6.0).map(Binormal),
+)
+rules = st.sampled_from(["bce", "bayes"])
+log_alphas = st.floats(-3.0, 5.0)
+betas = st.floats(1e-4, 0.9)
+
+
+@given(curves, rules, betas, log_alphas, log_alphas)
+def test_recall_rises_and_specificity_falls_with_alpha(curve, rule, beta, log_a, log_b):
+    low, high = np.exp(min(log_a, log_b)), np.exp(max(log_a, log_b))
+    x_low, z_low = operating_point(low, beta, curve, rule=rule)
+    x_high, z_high = operating_point(high, beta, curve, rule=rule)
+    assert x_high >= x_low - 1e-12
+    assert z_high <= z_low + 1e-12
+
+
+@given(curves, rules, betas, log_alphas)
+def test_every_score_is_in_range(curve, rule, beta, log_alpha):
+    scores = expected_scores(np.exp(log_alpha), beta, curve, rule=rule, fbeta=(0.5, 2.0, 3.0))
+    assert set(SCORE_NAMES) | {"f0.5", "f2", "f3"} <= set(scores)
+    for name, value in scores.items():
+        low = -1.0 if name == "mcc" else 0.0
+        assert low <= value <= 1.0, (name, value)
+
+
+@given(st.integers(1, 6), st.integers(1, 6), rules)
+def test_shapes_broadcast(n, m, rule):
+    alpha = np.logspace(-1, 3, n)[:, None]
+    p = np.linspace(1.0, 30.0, m)
+    x, z = operating_point(alpha, 0.05, p, rule=rule)
+    scores = expected_scores(alpha, 0.05, p, rule=rule)
+    assert x.shape == z.shape == (n, m)
+    assert all(value.shape == (n, m) for value in scores.values())
+    for i in range(n):
+        for j in range(m):
+            x_ij, z_ij = operating_point(alpha[i, 0], 0.05, p[j], rule=rule)
+            assert x[i, j] == pytest.approx(x_ij, rel=1e-12, abs=1e-300)
+            assert z[i, j] == pytest.approx(z_ij, rel=1e-12, abs=1e-300)
+
+
+def test_beta_and_curve_parameters_broadcast():
+    beta = np.array([0.01, 0.1, 0.5])[:, None]
+    d = np.array([0.5, 1.0, 2.0, 3.0])
+    x, _ = operating_point(10.0, beta, Binormal(d), rule="bce")
+    assert x.shape == (3, 4)
+    assert x[1, 2] == operating_point(10.0, 0.1, Binormal(2.0), rule="bce")[0]
+
+
+def test_scores_are_those_of_the_operating_point():
+    x, z = operating_point(5.0, 0.02, Binormal(1.5), rule="bayes")
+    scores = expected_scores(5.0, 0.02, Binormal(1.5), rule="bayes")
+    assert scores["recall"] == pytest.approx(x, rel=1e-12)
+    assert scores["specificity"] == pytest.approx(z, rel=1e-12)
+    assert scores["f1"] == pytest.approx(2 * 0.02 * x / (0.02 * x + 0.02 * z + 1 - z))
+    assert scores["balanced_accuracy"] == pytest.approx((x + z) / 2)
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "message"),
+    [
+        (
+            (1.0, 1.5, 2.0),
+            {},
+            r"^The 'beta' parameter of {owner} must be a float in the range \(0, 1\)\. "
+            r"Got 1\.5 instead\.$",
+        ),
+        ((1.0, 0.0, 2.0), {}, r"'beta' parameter of {owner} .*\(0, 1\)\. Got 0\.0 instead"),
+        (
+            (0.0, 0.1, 2.0),
+            {},
+            r"^The 'alpha' parameter of {owner} must be a float in the range "
+            r"\(0, inf\)\. Got 0\.0 instead\.$",
+        ),
+        (([1.0, -2.0], 0.1, 2.0), {}, r"'alpha' parameter of {owner} .*Got -2\.0 instead"),
+        ((1.0, 0.1, 0.5), {}, r"'p' parameter of {owner} .*\[1, 1000000\]\. Got 0\.5 instead"),
+        (
+            (1.0, 0.1, "binormal"),
+            {},
+            r"^The 'curve' parameter of {owner} must be a curve .*Got 'binormal' instead\.$",
+        ),
+        (
+            (1.0, 0.1, 2.0),
+            {"rule": "x"},
+            r"^The 'rule' parameter of {owner} must be one of 'bce', 'bayes'\. "
+            r"Got 'x' instead\.$",
+        ),
+    ],
+)
+@pytest.mark.parametrize("function", [operating_point, expected_score, expected_scores])
+def test_errors_name_the_function_called(function, args, kwargs, message):
+    with pytest.raises(ValueError, match=message.format(owner=function.__name__)):
+        function(*args, **kwargs)
+
+
+def test_bad_fbeta_names_the_function_called():
+    with pytest.raises(ValueError, match=r"'fbeta' parameter of expected_scores .*Got 0\.0"):
+        expected_scores(1.0, 0.01, 2.0, fbeta=0.0)
+
+
+def test_bad_metric_names_expected_score():
+    with pytest.raises(
+        ValueError,
+        match=r"^The 'metric' parameter of expected_score must be one of 'recall', .*'hter' or "
+        r"'f<b>' such as 'f2'\. Got 'nope' instead\.$",
+    ):
+        expected_score(1.0, 0.01, 2.0, metric="nope")
+
+
+@pytest.mark.parametrize("function", [operating_point, expected_score, expected_scores])
+def test_rule_is_keyword_only(function):
+    with pytest.raises(TypeError, match="positional argument"):
+        function(1.0, 0.01, 2.0, "bce")
+
+
+# -- one expected score ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rule", ["bce", "bayes"])
+@pytest.mark.parametrize("name", CURVES)
+def test_expected_score_is_the_entry_of_expected_scores(name, rule):
+    curve = CURVES[name]
+    scores = expected_scores(ALPHAS, BETAS, curve, rule=rule, fbeta=(2.0, 0.5))
+    for metric, value in scores.items():
+        single = expected_score(ALPHAS, BETAS, curve, metric=metric, rule=rule)
+        assert single.shape == value.shape
+        np.testing.assert_array_equal(single, value)
+
+
+def test_expected_score_defaults_to_f1_under_bce():
+    np.testing.assert_array_equal(
+        expected_score(ALPHAS, BETAS, 3.0), expected_scores(ALPHAS, BETAS, 3.0)["f1"]
+    )
+
+
+@pytest.mark.parametrize("metric", ["f1", "balanced_accuracy", "mcc", "f2", "hter"])
+@pytest.mark.parametrize("rule", ["bce", "bayes"])
+def test_expected_score_is_the_optimisers_score(metric, rule):
+    curve = Binormal(np.array([0.7, 1.5, 3.0]))
+    beta = np.array([0.01, 0.2])[:, None]
+    best = optimize_alpha(beta, curve, metric=metric, rule=rule)
+    at_best = expected_score(best.alpha, beta, curve, metric=metric, rule=rule)
+    np.testing.assert_allclose(at_best, best.score, rtol=1e-14)
+    at_one = expected_score(1.0, beta, curve, metric=metric, rule=rule)
+    np.testing.assert_allclose(at_one, best.score_at_one, rtol=1e-14)

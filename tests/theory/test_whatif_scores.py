@@ -1,0 +1,135 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+import theory
+from theory import symbolic
+from theory.whatif_scores import what_if_scores
+
+ALPHAS = [1.0, 2.0, 5.0, 20.0, 99.0]
+
+
+def _binormal(n, prevalence=0.1, separation=1.5, seed=0):
+    """Labels and scores N(0, 1) / N(d, 1), and the calibrated posterior probability of each."""
+    rng = np.random.default_rng(seed)
+    positive = rng.random(n) < prevalence
+    scores = rng.normal(size=n) + separation * positive
+    log_odds = separation * scores - separation**2 / 2 + np.log(prevalence / (1 - prevalence))
+    return positive, scores, 1.0 / (1.0 + np.exp(-log_odds))
+
+
+def _brute_force(positive, scores, metric, beta):
+    """Best threshold by scanning every distinct score: positive where score >= threshold."""
+    best_value, best_threshold = -np.inf, None
+    for threshold in np.unique(scores):
+        predicted = scores >= threshold
+        recall = predicted[positive].mean()
+        specificity = (~predicted[~positive]).mean()
+        value = theory.confusion_scores(*theory.expected_confusion(recall, specificity, beta))
+        if value[metric] > best_value:
+            best_value, best_threshold = float(value[metric]), threshold
+    return best_threshold, best_value
+
+
+@pytest.mark.parametrize("beta", [None, 0.01])
+@pytest.mark.parametrize("metric", ["f1", "balanced_accuracy"])
+def test_best_threshold_equals_a_scan_of_every_threshold(metric, beta):
+    positive, scores, _ = _binormal(400, seed=1)
+    result = what_if_scores(positive, scores, [1.0], beta=beta, threshold=0.0, smooth=None)
+    threshold, value = _brute_force(
+        positive, scores, metric, positive.mean() if beta is None else beta
+    )
+    best = result.best.loc[metric]
+    assert best["threshold"] == threshold
+    assert best["score_at_threshold"] == pytest.approx(value, rel=1e-12)
+    # Through the curve: the best weight on the exact hull reaches the same threshold.
+    assert best["threshold_at_alpha"] == threshold
+    assert best["score_at_alpha"] == pytest.approx(value, rel=1e-12)
+
+
+def test_calibrated_scores_move_like_the_thresholds_odds():
+    positive, _, probability = _binormal(200_000, seed=2)
+    result = what_if_scores(positive, probability, ALPHAS, smooth="binormal")
+    expected = [
+        float(symbolic.calibrated_threshold().subs(
+            {symbolic.THRESHOLD: 0.5, symbolic.ALPHA_OBSERVED: 1.0, symbolic.ALPHA: a}
+        ))
+        for a in ALPHAS
+    ]  # fmt: skip
+    logit = np.log(result.table["threshold"] / (1 - result.table["threshold"]))
+    np.testing.assert_allclose(
+        logit, np.log(np.array(expected) / (1 - np.array(expected))), atol=0.1
+    )
+
+
+def test_the_weight_of_the_model_returns_the_model_on_the_exact_hull():
+    positive, _, probability = _binormal(50_000, seed=3)
+    result = what_if_scores(positive, probability, [1.0], smooth=None, threshold=0.5)
+    row = result.table.iloc[0]
+    # The hull vertex the threshold's odds point to, and its threshold, lie next to t = 0.5.
+    assert abs(row["threshold"] - 0.5) < 0.02
+    assert row["recall"] == pytest.approx(result.observed["recall"], abs=0.02)
+
+
+def test_deployment_prevalence_changes_precision_not_rates():
+    positive, _, probability = _binormal(3000, seed=4)
+    here = what_if_scores(positive, probability, ALPHAS)
+    there = what_if_scores(positive, probability, ALPHAS, beta=0.01)
+    pd.testing.assert_series_equal(here.table["recall"], there.table["recall"])
+    assert (there.table["precision"] < here.table["precision"]).all()
+    expected = theory.confusion_scores(
+        *theory.expected_confusion(there.table["recall"], there.table["specificity"], 0.01)
+    )
+    np.testing.assert_allclose(there.table["f1"], expected["f1"])
+
+
+def test_positive_fraction_is_its_equivalent_weight():
+    positive, _, probability = _binormal(3000, seed=5)
+    resampled = what_if_scores(positive, probability, positive_fraction=[0.25, 0.5])
+    weights = theory.equivalent_weight(positive.mean(), np.array([0.25, 0.5]))
+    weighted = what_if_scores(positive, probability, weights)
+    np.testing.assert_allclose(resampled.table["alpha"], weights)
+    np.testing.assert_allclose(resampled.table["f1"], weighted.table["f1"])
+    assert list(resampled.table["positive_fraction"]) == [0.25, 0.5]
+
+
+def test_bootstrap_intervals_hold_the_estimate_and_do_not_depend_on_jobs():
+    positive, _, probability = _binormal(1500, seed=6)
+    one = what_if_scores(positive, probability, ALPHAS, bootstrap=40, seed=3)
+    two = what_if_scores(positive, probability, ALPHAS, bootstrap=40, seed=3, n_jobs=2)
+    pd.testing.assert_frame_equal(one.table, two.table)
+    pd.testing.assert_frame_equal(one.best, two.best)
+    for name in ("recall", "f1"):
+        assert (one.table[f"{name}_low"] <= one.table[name] + 1e-9).all()
+        assert (one.table[name] <= one.table[f"{name}_high"] + 1e-9).all()
+    assert {"alpha_low", "alpha_high", "threshold_low", "threshold_high"} <= set(one.best.columns)
+    other_seed = what_if_scores(positive, probability, ALPHAS, bootstrap=40, seed=4)
+    assert not other_seed.table["f1_low"].equals(one.table["f1_low"])
+
+
+def test_margins_use_the_curve_at_the_observed_point():
+    positive, scores, _ = _binormal(5000, seed=7)
+    result = what_if_scores(positive, scores, ALPHAS, threshold=1.0, smooth="binormal")
+    assert (np.diff(result.table["recall"]) > 0).all()
+    assert result.table["recall"].iloc[0] == pytest.approx(result.observed["recall"], abs=0.03)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"alpha": None}, r"'alpha' parameter of what_if_scores.*exactly one"),
+        ({"alpha": [1.0], "positive_fraction": [0.5]}, r"'alpha'.*exactly one"),
+        ({"alpha": [0.0]}, r"'alpha' parameter of what_if_scores.*\(0, inf\)"),
+        ({"alpha": [2.0], "beta": 1.0}, r"'beta' parameter of what_if_scores"),
+        ({"alpha": [2.0], "rule": "focal"}, r"'rule' parameter of what_if_scores"),
+        ({"alpha": [2.0], "smooth": "spline"}, r"'smooth' parameter of what_if_scores"),
+        ({"alpha": [2.0], "metrics": ("f1", "auc")}, r"'metric' parameter of what_if_scores"),
+        ({"alpha": [2.0], "bootstrap": -1}, r"'bootstrap' parameter of what_if_scores"),
+        ({"alpha": [2.0], "threshold": 9.0, "probabilities": False}, r"'threshold'.*some rows"),
+        ({"alpha": [2.0], "threshold": 3.0, "probabilities": True}, r"'probabilities'"),
+    ],
+)
+def test_bad_input_names_the_argument(arguments, message):
+    positive, scores, _ = _binormal(300, seed=8)
+    with pytest.raises(ValueError, match=message):
+        what_if_scores(positive, scores, **arguments)

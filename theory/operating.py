@@ -1,0 +1,181 @@
+"""The operating point a class weight leads to, and the expected scores there.
+
+Every expected score goes through one chain, :func:`_confusion_at`: the rule's inverse gives the
+recall where the curve's stationarity quantity equals the weight ratio, the curve gives the
+specificity there, and the prevalence turns the two rates into expected confusion fractions, from
+which :mod:`theory.scores` reads any score. The public functions check their arguments, naming
+themselves in the error messages, and then run the chain on checked values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from params.validation import check_array
+from theory.curves import Curve, as_curve
+from theory.rules import ALPHA_RANGE, BETA_RANGE, Rule, rule_named, weight_ratio
+from theory.scores import (
+    ScoreFunction,
+    check_fbeta,
+    confusion_scores,
+    expected_confusion,
+    score_function,
+)
+
+__all__ = ["expected_score", "expected_scores", "operating_point"]
+
+Array = NDArray[np.float64]
+Confusion = tuple[Array, Array, Array, Array]
+
+
+def operating_point(
+    alpha: ArrayLike, beta: ArrayLike, curve: Curve | ArrayLike, *, rule: str = "bce"
+) -> tuple[Array, Array]:
+    """Recall and specificity that weight ``alpha`` on the positives leads to.
+
+    Parameters
+    ----------
+    alpha : array_like
+        Weight of the positive class (the negatives weigh 1), > 0.
+    beta : array_like
+        Prevalence of the positive class, in (0, 1).
+    curve : Curve or array_like
+        A :class:`~theory.curves.Curve`, or numbers ``p >= 1`` meaning the post's
+        :class:`~theory.curves.Superellipse`.
+    rule : {"bce", "bayes"}, default "bce"
+        How the weight picks the point (see :data:`theory.RULES`); ``"bce"`` is the post's
+        derivation.
+
+    Returns
+    -------
+    x, z : ndarray
+        Recall and specificity, of the shape ``alpha``, ``beta`` and the curve broadcast to.
+
+    Raises
+    ------
+    ValueError
+        For ``alpha <= 0``, ``beta`` outside (0, 1), ``p < 1`` or an unknown rule.
+
+    Examples
+    --------
+    >>> x, z = operating_point(99.0, 0.01, 2.0)
+    >>> round(float(x), 4), round(float(z), 4)
+    (0.7071, 0.7071)
+    """
+    alpha, beta, curve, chosen = _check_arguments(alpha, beta, curve, rule, "operating_point")
+    return chosen.point(curve, weight_ratio(alpha, beta))
+
+
+def expected_score(
+    alpha: ArrayLike,
+    beta: ArrayLike,
+    curve: Curve | ArrayLike,
+    *,
+    metric: str = "f1",
+    rule: str = "bce",
+) -> Array:
+    """Expected value of one score at the operating point of weight ``alpha``.
+
+    Parameters
+    ----------
+    alpha, beta, curve, rule
+        As in :func:`operating_point`; they broadcast together.
+    metric : str, default "f1"
+        A score of :data:`theory.SCORE_NAMES`, or ``"f<b>"`` (``"f2"``) for an F-beta score.
+
+    Returns
+    -------
+    ndarray
+        The score, computed by :mod:`theory.scores` from the expected confusion fractions, of
+        the broadcast shape of ``alpha``, ``beta`` and the curve.
+
+    Raises
+    ------
+    ValueError
+        For ``alpha <= 0``, ``beta`` outside (0, 1), ``p < 1``, or an unknown metric or rule.
+
+    Examples
+    --------
+    >>> round(float(expected_score(1.0, 0.01, 2.0)), 4)
+    0.1253
+    """
+    owner = "expected_score"
+    alpha, beta, curve, chosen = _check_arguments(alpha, beta, curve, rule, owner)
+    return _expected_score(alpha, beta, curve, chosen, score_function(metric, owner))
+
+
+def expected_scores(
+    alpha: ArrayLike,
+    beta: ArrayLike,
+    curve: Curve | ArrayLike,
+    *,
+    rule: str = "bce",
+    fbeta: float | Iterable[float] = (2.0, 0.5),
+) -> dict[str, Array]:
+    """Every expected score at the operating point of weight ``alpha``.
+
+    Parameters
+    ----------
+    alpha, beta, curve, rule
+        As in :func:`operating_point`; they broadcast together.
+    fbeta : float or iterable of float, default (2.0, 0.5)
+        The ``b`` of each F-beta score to add (reported as ``"f2"``, ``"f0.5"``, ...).
+
+    Returns
+    -------
+    dict of str to ndarray
+        ``recall``, ``specificity``, ``precision``, ``npv``, ``f1``, ``balanced_accuracy``,
+        ``accuracy``, ``mcc``, ``gmean``, ``hter`` and the F-beta scores, computed by
+        :func:`theory.scores.confusion_scores` from the expected confusion fractions. Each entry
+        equals :func:`expected_score` of that metric.
+
+    Raises
+    ------
+    ValueError
+        For ``alpha <= 0``, ``beta`` outside (0, 1), ``p < 1``, an unknown rule or an F-beta
+        ``b <= 0``.
+
+    Examples
+    --------
+    >>> scores = expected_scores(1.0, 0.01, 2.0)
+    >>> round(float(scores["f1"]), 4)
+    0.1253
+    """
+    owner = "expected_scores"
+    alpha, beta, curve, chosen = _check_arguments(alpha, beta, curve, rule, owner)
+    check_fbeta(fbeta, owner)
+    return confusion_scores(
+        *_confusion_at(weight_ratio(alpha, beta), beta, curve, chosen), fbeta=fbeta
+    )
+
+
+def _check_arguments(
+    alpha: ArrayLike, beta: ArrayLike, curve: Curve | ArrayLike, rule: str, owner: str
+) -> tuple[Array, Array, Curve, Rule]:
+    """``alpha``, ``beta``, the curve and the rule, checked with ``owner`` named in any error."""
+    return (
+        check_array(alpha, "alpha", owner, ALPHA_RANGE),
+        check_array(beta, "beta", owner, BETA_RANGE),
+        as_curve(curve, owner),
+        rule_named(rule, owner),
+    )
+
+
+def _expected_score(
+    alpha: Array, beta: Array, curve: Curve, rule: Rule, score: ScoreFunction
+) -> Array:
+    """``score`` at the operating point of weight ``alpha``; inputs not validated."""
+    return score(*_confusion_at(weight_ratio(alpha, beta), beta, curve, rule))
+
+
+def _confusion_at(quantity: Array, beta: Array, curve: Curve, rule: Rule) -> Confusion:
+    """Expected confusion fractions where ``rule``'s quantity on ``curve`` equals ``quantity``.
+
+    For a weight ``alpha`` the quantity is :func:`~theory.rules.weight_ratio`;
+    :func:`~theory.whatif.what_if` passes the observed model's quantity, rescaled. Inputs not
+    validated.
+    """
+    return expected_confusion(*rule.point(curve, quantity), beta)

@@ -1,0 +1,373 @@
+"""What a new weight, a resampled training set or a new threshold will do, from a model's scores.
+
+A practitioner has a model trained with weight ``alpha_observed`` and its scores on a validation
+set. The scores give the model's whole tradeoff curve (:class:`~theory.empirical.EmpiricalCurve`).
+The model sits where ``threshold`` cuts its scores; retraining with weight ``alpha`` moves it along
+the curve so that the rule's stationarity quantity scales by ``alpha / alpha_observed``, as
+:func:`theory.what_if` does from a single point.
+
+Where the observed point's quantity comes from matters more than the curve: read off a finite
+curve, a slope is noisy. When the scores are calibrated probabilities, the threshold says it
+exactly: a calibrated model thresholded at ``t`` sits where the ROC's likelihood ratio is
+``odds(t) / odds(prior)``, so ``-dz/dx = odds(prior) / odds(t)`` (:mod:`theory.symbolic` derives
+that retraining then acts like scaling the threshold's odds by ``alpha_observed / alpha``). For
+other scores (logits of an uncalibrated model, margins) the quantity is read off the smoothed
+curve at the observed point.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+from joblib import Parallel, delayed
+from numpy.typing import ArrayLike, NDArray
+from scipy import optimize
+
+from params.validation import Interval, ParameterError, check_array, check_option
+from theory.empirical import (
+    DEFAULT_SMOOTH,
+    SMOOTHERS,
+    EmpiricalCurve,
+    Ranking,
+    check_scores,
+    rank,
+    reported_quantity,
+)
+from theory.rules import RULES, Rule
+from theory.scores import (
+    LOWER_IS_BETTER,
+    check_fbeta,
+    confusion_scores,
+    expected_confusion,
+    fbeta_name,
+    score_function,
+)
+from theory.whatif import equivalent_weight
+
+__all__ = ["DEFAULT_METRICS", "WhatIfScores", "what_if_scores"]
+
+Array = NDArray[np.float64]
+
+#: Metrics whose best weight and best threshold are reported unless others are asked for.
+DEFAULT_METRICS: tuple[str, ...] = ("f1", "balanced_accuracy")
+#: Scores in the table, besides the F-beta scores asked for.
+_TABLE_SCORES = ("recall", "specificity", "precision", "f1", "balanced_accuracy", "mcc", "hter")
+#: Points of the recall grid searched for a smoothed curve's best point, before refining.
+_GRID_POINTS = 2001
+#: Quantiles of the bootstrap's 95% intervals.
+_INTERVAL = (2.5, 97.5)
+_POSITIVE = Interval(0.0, np.inf)
+_UNIT_OPEN = Interval(0.0, 1.0)
+
+
+class WhatIfScores(NamedTuple):
+    """What :func:`what_if_scores` predicts."""
+
+    table: pd.DataFrame
+    """One row per new weight: ``alpha`` (and ``positive_fraction`` when given), the predicted
+    scores at the deployment prevalence, and ``threshold``, the threshold on the current model's
+    scores that reaches the same operating point without retraining; with a bootstrap, each
+    column ``c`` has ``c_low`` and ``c_high``, its 95% interval."""
+    best: pd.DataFrame
+    """One row per metric: the best weight ``alpha`` (on the exact hull every weight above
+    ``alpha_min`` and up to ``alpha_max`` reaches the same vertex, and ``alpha`` is the largest
+    of them), the metric there
+    (``score_at_alpha``), its equivalent threshold and its gain over the current model
+    (``gain_at_alpha``); the best threshold (``threshold``, a scan of every distinct score), the
+    metric there and its gain; with a bootstrap, ``_low``/``_high`` intervals of each."""
+    observed: pd.Series
+    """The current model at ``threshold``: recall, specificity and every score at the
+    deployment prevalence."""
+
+
+class _Settings(NamedTuple):
+    alphas: Array
+    alpha_observed: float
+    threshold: float
+    beta: float | None
+    rule: Rule
+    smooth: str | None
+    probabilities: bool
+    metrics: tuple[str, ...]
+    fbeta: tuple[float, ...]
+
+
+def what_if_scores(
+    y_true: ArrayLike,
+    y_score: ArrayLike,
+    alpha: ArrayLike | None = None,
+    *,
+    beta: float | None = None,
+    alpha_observed: float = 1.0,
+    threshold: float = 0.5,
+    rule: str = "bayes",
+    smooth: str | None = DEFAULT_SMOOTH,
+    positive_fraction: ArrayLike | None = None,
+    probabilities: bool | None = None,
+    pos_label: object = None,
+    metrics: Sequence[str] = DEFAULT_METRICS,
+    fbeta: float | Iterable[float] = 2.0,
+    bootstrap: int = 0,
+    seed: int = 0,
+    n_jobs: int = 1,
+) -> WhatIfScores:
+    """Predict what retraining with new weights (or resampling) does to a model, from its scores.
+
+    Parameters
+    ----------
+    y_true, y_score : array_like
+        The model's validation rows: labels (0/1, booleans, or two values with ``pos_label``)
+        and scores (any real numbers; larger means more positive).
+    alpha : array_like, optional
+        New weights of the positive class, > 0. Give this or ``positive_fraction``.
+    beta : float, optional
+        Prevalence where the model will be used, in (0, 1); default that of ``y_true``. Recall
+        and specificity do not depend on it; precision, F1 and MCC are computed at it.
+    alpha_observed : float, default 1.0
+        The weight the current model was trained with.
+    threshold : float, default 0.5
+        The threshold the current model uses (positive where ``score >= threshold``).
+    rule : {"bayes", "bce"}, default "bayes"
+        How a weight picks the operating point; ``"bayes"`` because a model one has is, near
+        enough, a calibrated model thresholded at its threshold.
+    smooth : str or None, default :data:`theory.empirical.DEFAULT_SMOOTH`
+        The smoothed curve (:data:`theory.empirical.SMOOTHERS`), or None for the exact hull.
+    positive_fraction : array_like, optional
+        Instead of ``alpha``: resample the training set to these positive fractions ``q``,
+        which act as ``alpha = alpha_observed * (q / (1 - q)) * ((1 - prior) / prior)`` with
+        ``prior`` the prevalence of ``y_true`` (taken as the training set's).
+    probabilities : bool, optional
+        Whether the scores are calibrated probabilities (of a model trained at the prevalence
+        of ``y_true``); then the threshold's odds give the observed point's quantity. Default:
+        when every score and the threshold lie in [0, 1].
+    pos_label : optional
+        The positive label, unless the labels are 0/1 or booleans.
+    metrics : sequence of str, default ("f1", "balanced_accuracy")
+        Scores whose best weight and best threshold are reported (``"hter"`` is minimised).
+    fbeta : float or iterable of float, default 2.0
+        F-beta scores to add to the table.
+    bootstrap : int, default 0
+        Resample the rows this many times and add 95% intervals.
+    seed : int, default 0
+        Seeds the bootstrap; the same seed gives the same intervals for any ``n_jobs``.
+    n_jobs : int, default 1
+        Processes for the bootstrap (joblib; -1 for every core).
+
+    Returns
+    -------
+    WhatIfScores
+        ``.table`` (per weight), ``.best`` (per metric) and ``.observed``.
+
+    Raises
+    ------
+    ValueError
+        Naming the bad argument.
+    """
+    owner = "what_if_scores"
+    positive, scores = check_scores(y_true, y_score, pos_label, owner)
+    threshold = float(check_array(threshold, "threshold", owner, Interval(-np.inf, np.inf)))
+    alpha_observed = float(check_array(alpha_observed, "alpha_observed", owner, _POSITIVE))
+    prior = float(positive.mean())
+    if (alpha is None) == (positive_fraction is None):
+        raise ParameterError(
+            "alpha", owner, "given, or positive_fraction instead (exactly one of them)", alpha
+        )
+    fractions = None
+    if alpha is None:
+        fractions = _grid(positive_fraction, "positive_fraction", owner, _UNIT_OPEN)
+        alphas = alpha_observed * equivalent_weight(prior, fractions)
+    else:
+        alphas = _grid(alpha, "alpha", owner, _POSITIVE)
+    if beta is not None:
+        beta = float(check_array(beta, "beta", owner, _UNIT_OPEN))
+    chosen = RULES[check_option(rule, "rule", owner, RULES)]
+    if smooth is not None:
+        check_option(smooth, "smooth", owner, SMOOTHERS)
+    metrics = tuple(metrics)
+    for metric in metrics:
+        score_function(metric, owner)
+    in_unit = bool(np.all((scores >= 0) & (scores <= 1))) and 0 < threshold < 1
+    if probabilities is None:
+        probabilities = in_unit
+    elif probabilities and not in_unit:
+        raise ParameterError(
+            "probabilities", owner, "False unless every score and the threshold lie in [0, 1]", True
+        )
+    if isinstance(bootstrap, bool) or not isinstance(bootstrap, int | np.integer) or bootstrap < 0:
+        raise ParameterError("bootstrap", owner, "an int >= 0", bootstrap)
+    settings = _Settings(
+        alphas=alphas,
+        alpha_observed=alpha_observed,
+        threshold=threshold,
+        beta=beta,
+        rule=chosen,
+        smooth=smooth,
+        probabilities=probabilities,
+        metrics=metrics,
+        fbeta=tuple(float(b) for b in check_fbeta(fbeta, owner)),
+    )
+    predicted = np.count_nonzero(scores >= threshold)
+    if not probabilities and predicted in (0, scores.size):
+        raise ParameterError(
+            "threshold",
+            owner,
+            "a threshold at which the model predicts some rows positive and some negative",
+            threshold,
+        )
+    ranking = rank(positive, scores)
+    estimate = _replicate(ranking, None, settings)
+    if estimate is None:
+        raise ParameterError(
+            "threshold", owner, "a threshold inside the curve (not at either end)", threshold
+        )
+    replicates = []
+    if bootstrap:
+        children = np.random.SeedSequence(seed).spawn(int(bootstrap))
+        replicates = Parallel(n_jobs=n_jobs)(
+            delayed(_resampled)(ranking, child, settings) for child in children
+        )
+    return _assemble(estimate, replicates, fractions, settings)
+
+
+def _grid(values: ArrayLike, name: str, owner: str, interval: Interval) -> Array:
+    array = np.ravel(check_array(values, name, owner, interval))
+    if array.size == 0:
+        raise ParameterError(name, owner, f"at least one value in the range {interval}", values)
+    return array
+
+
+def _resampled(
+    ranking: Ranking, seed: np.random.SeedSequence, settings: _Settings
+) -> dict[str, Any] | None:
+    """One bootstrap replicate, or None if the resample lost a class or its observed point.
+
+    Rows are drawn with replacement as counts per row; the counts are laid out in the
+    ranking's order directly, which draws from the same rows with the same law.
+    """
+    rng = np.random.default_rng(seed)
+    n = ranking.order.size
+    weights = np.bincount(rng.integers(0, n, size=n), minlength=n).astype(np.float64)
+    kept = weights[ranking.positive].sum()
+    if kept == 0 or kept == n:
+        return None
+    return _replicate(ranking, weights, settings)
+
+
+def _replicate(
+    ranking: Ranking, weights: Array | None, settings: _Settings
+) -> dict[str, Any] | None:
+    """Every prediction from one (possibly reweighted) set of rows; None where the observed
+    point has no usable quantity (it sits at an end of the curve)."""
+    curve = EmpiricalCurve.from_ranking(ranking, smooth=settings.smooth, weights=weights)
+    beta = curve.prevalence if settings.beta is None else settings.beta
+    rule = settings.rule
+    x_observed, z_observed = curve.rates_at(settings.threshold)
+    quantity = _observed_quantity(curve, x_observed, z_observed, settings)
+    if not (np.isfinite(quantity) and quantity > 0):
+        return None
+    x = rule.solve(curve, quantity * settings.alphas / settings.alpha_observed)
+    z = curve.specificity(x)
+    table = _scores(x, z, beta, settings.fbeta)
+    table["threshold"] = curve.threshold_at(x)
+    observed = _scores(x_observed, z_observed, beta, settings.fbeta)
+    best = {}
+    for metric in settings.metrics:
+        sign = -1.0 if metric in LOWER_IS_BETTER else 1.0
+        score = score_function(metric, "what_if_scores")
+
+        def value(x_: Array, z_: Array, score=score, sign=sign) -> Array:
+            return sign * score(*expected_confusion(x_, z_, beta))
+
+        x_best, low, high = _best_point(curve, rule, value)
+        scale = settings.alpha_observed / quantity
+        roc_values = value(curve.roc.recall, curve.roc.specificity)
+        at = int(np.argmax(roc_values))
+        at_alpha = float(value(x_best, curve.specificity(x_best)))
+        current = float(value(x_observed, z_observed))
+        best[metric] = {
+            "alpha": float(reported_quantity(low, high)) * scale,
+            "alpha_min": low * scale,
+            "alpha_max": high * scale,
+            "score_at_alpha": sign * at_alpha,
+            "gain_at_alpha": sign * (at_alpha - current),
+            "threshold_at_alpha": float(curve.threshold_at(x_best)),
+            "threshold": float(curve.roc.threshold[at]),
+            "score_at_threshold": sign * float(roc_values[at]),
+            "gain_at_threshold": sign * (float(roc_values[at]) - current),
+        }
+    return {"table": table, "observed": observed, "best": best}
+
+
+def _observed_quantity(
+    curve: EmpiricalCurve, x_observed: Array, z_observed: Array, settings: _Settings
+) -> float:
+    """The rule's stationarity quantity at the current model's point."""
+    if not settings.probabilities:
+        return float(settings.rule.quantity(curve, x_observed))
+    t = settings.threshold
+    prior = curve.prevalence
+    steepness = ((1.0 - t) / t) * (prior / (1.0 - prior))
+    if settings.rule.name == "bayes":
+        return steepness
+    return steepness * float(x_observed) / float(z_observed)
+
+
+def _scores(x: ArrayLike, z: ArrayLike, beta: float, fbeta: tuple[float, ...]) -> dict[str, Array]:
+    every = confusion_scores(*expected_confusion(x, z, beta), fbeta=fbeta)
+    names = (*_TABLE_SCORES[:4], *(fbeta_name(b) for b in fbeta), *_TABLE_SCORES[4:])
+    return {name: every[name] for name in names}
+
+
+def _best_point(curve: EmpiricalCurve, rule: Rule, value) -> tuple[Array, float, float]:
+    """The reachable point that maximises ``value(x, z)``, and the interval of quantities
+    that reach it (one quantity on a smoothed curve)."""
+    if curve.fitted is None:
+        candidates, boundaries = curve.candidates(rule.name)
+        x = curve.hull.recall[candidates]
+        j = int(np.argmax(value(x, curve.hull.specificity[candidates])))
+        low = boundaries[j - 1] if j > 0 else 0.0
+        high = boundaries[j] if j < boundaries.size else np.inf
+        return x[j], float(low), float(high)
+    grid = np.linspace(0.0, 1.0, _GRID_POINTS)[1:-1]
+    values = value(grid, curve.specificity(grid))
+    j = int(np.argmax(values))
+    result = optimize.minimize_scalar(
+        lambda x_: -float(value(x_, curve.specificity(x_))),
+        bounds=(grid[max(j - 1, 0)], grid[min(j + 1, grid.size - 1)]),
+        method="bounded",
+        options={"xatol": 1e-12},
+    )
+    x_best = result.x if -result.fun >= values[j] else grid[j]
+    q = float(rule.quantity(curve, x_best))
+    return np.asarray(x_best), q, q
+
+
+def _assemble(
+    estimate: dict[str, Any],
+    replicates: list[dict[str, Any] | None],
+    fractions: Array | None,
+    settings: _Settings,
+) -> WhatIfScores:
+    table = pd.DataFrame({"alpha": settings.alphas})
+    if fractions is not None:
+        table["positive_fraction"] = fractions
+    for name, values in estimate["table"].items():
+        table[name] = values
+    best = pd.DataFrame.from_dict(estimate["best"], orient="index")
+    best.index.name = "metric"
+    kept = [r for r in replicates if r is not None]
+    if kept:
+        for name in estimate["table"]:
+            low, high = np.percentile([r["table"][name] for r in kept], _INTERVAL, axis=0)
+            table[f"{name}_low"], table[f"{name}_high"] = low, high
+        for column in ("alpha", "score_at_alpha", "threshold", "score_at_threshold"):
+            draws = [[r["best"][m][column] for m in settings.metrics] for r in kept]
+            low, high = np.percentile(draws, _INTERVAL, axis=0)
+            best[f"{column}_low"], best[f"{column}_high"] = low, high
+    observed = pd.Series(
+        {"threshold": settings.threshold, **{k: float(v) for k, v in estimate["observed"].items()}}
+    )
+    return WhatIfScores(table=table, best=best, observed=observed)
