@@ -31,7 +31,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from params.validation import ParameterError, check_option
-from theory.curves import Curve
+from theory.curves import Curve, _RecallAt
 from theory.fit import fit_curve
 
 __all__ = [
@@ -262,7 +262,7 @@ def _bracket_pick(boundaries: Array, target: ArrayLike) -> NDArray[np.intp]:
 
 
 @dataclass(frozen=True, eq=False)
-class EmpiricalCurve:
+class EmpiricalCurve(_RecallAt):
     """The tradeoff curve of a scored validation set; build it with :meth:`from_scores`.
 
     Attributes
@@ -377,18 +377,22 @@ class EmpiricalCurve:
         at_candidate = np.isin(x, self.hull.recall[picks])
         return np.where(at_candidate, on_vertex, between)
 
-    def x_at_slope(self, m: ArrayLike) -> Array:
-        """Recall the bayes rule picks for ``-dz/dx = m``: a hull vertex (or the smoothed point)."""
+    def point_at_slope(self, m: ArrayLike) -> tuple[Array, Array]:
+        """The point the bayes rule picks for ``-dz/dx = m``: a hull vertex (or the smoothed
+        curve's point)."""
         if self.fitted is not None:
-            return self.fitted.x_at_slope(m)
-        return self.hull.recall[_bracket_pick(self._steepness(), m)]
+            return self.fitted.point_at_slope(m)
+        x = self.hull.recall[_bracket_pick(self._steepness(), m)]
+        return x, self.specificity(x)
 
-    def x_at_elasticity(self, e: ArrayLike) -> Array:
-        """Recall the bce rule picks for elasticity ``e``: a hull vertex (or the smoothed point)."""
+    def point_at_elasticity(self, e: ArrayLike) -> tuple[Array, Array]:
+        """The point the bce rule picks for elasticity ``e``: a hull vertex (or the smoothed
+        curve's point)."""
         if self.fitted is not None:
-            return self.fitted.x_at_elasticity(e)
+            return self.fitted.point_at_elasticity(e)
         picks, boundaries = self.candidates("bce")
-        return self.hull.recall[picks][_bracket_pick(boundaries, e)]
+        x = self.hull.recall[picks][_bracket_pick(boundaries, e)]
+        return x, self.specificity(x)
 
     # Thresholds: which score threshold reaches a recall.
 

@@ -43,19 +43,14 @@ class Rule:
         What the rule maximises, in words.
     quantity : callable
         ``(curve, x) -> q``, the stationarity quantity at recall ``x``.
-    solve : callable
-        ``(curve, q) -> x``, the recall at which the quantity equals ``q``.
+    point : callable
+        ``(curve, q) -> (x, z)``, the recall and specificity at which the quantity equals ``q``.
     """
 
     name: str
     objective: str
     quantity: Callable[[Curve, Array], Array]
-    solve: Callable[[Curve, Array], Array]
-
-    def point(self, curve: Curve, quantity: Array) -> tuple[Array, Array]:
-        """Recall and specificity where the quantity on ``curve`` equals ``quantity``."""
-        x = self.solve(curve, quantity)
-        return x, curve.specificity(x)
+    point: Callable[[Curve, Array], tuple[Array, Array]]
 
 
 RULES: dict[str, Rule] = {
@@ -63,13 +58,13 @@ RULES: dict[str, Rule] = {
         name="bce",
         objective="alpha*beta*log(x) + (1-beta)*log(z)  (expected weighted BCE)",
         quantity=lambda curve, x: curve.elasticity(x),
-        solve=lambda curve, q: curve.x_at_elasticity(q),
+        point=lambda curve, q: curve.point_at_elasticity(q),
     ),
     "bayes": Rule(
         name="bayes",
         objective="alpha*beta*x + (1-beta)*z  (weighted accuracy; calibrated model at 1/2)",
         quantity=lambda curve, x: -curve.slope(x),
-        solve=lambda curve, q: curve.x_at_slope(q),
+        point=lambda curve, q: curve.point_at_slope(q),
     ),
 }
 

@@ -33,7 +33,7 @@ def test_bce_rule_closed_form_on_the_superellipse():
     ab = ALPHAS * BETAS
     expected_x = (ab / (ab - BETAS + 1)) ** (1 / p)
     np.testing.assert_allclose(x, expected_x, rtol=1e-12)
-    np.testing.assert_allclose(z, (1 - expected_x**p) ** (1 / p), rtol=1e-12)
+    np.testing.assert_allclose(z, ((1 - BETAS) / (ab - BETAS + 1)) ** (1 / p), rtol=1e-12)
 
 
 def test_bayes_rule_closed_form_on_the_superellipse():
