@@ -41,7 +41,8 @@ def bounded(interval: Interval, kind: type = float) -> Callable[[str], float | i
 
 
 def number_list(interval: Interval, kind: type = float) -> Callable[[str], list[float | int]]:
-    """A comma-separated list of numbers in ``interval``, e.g. ``2,5,20``."""
+    """A comma-separated list of numbers in ``interval``, e.g. ``2,5,20``; a repeated value is
+    kept once, where it first appears."""
 
     def parse(text: str) -> list[float | int]:
         items = [item.strip() for item in text.split(",")]
@@ -49,7 +50,7 @@ def number_list(interval: Interval, kind: type = float) -> Callable[[str], list[
             raise argparse.ArgumentTypeError(
                 f"must be a comma-separated list of numbers. Got {text!r} instead."
             )
-        return [_number(item, kind, interval) for item in items]
+        return list(dict.fromkeys(_number(item, kind, interval) for item in items))
 
     return parse
 

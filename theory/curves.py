@@ -452,11 +452,25 @@ def curve_through(
     Raises
     ------
     ValueError
-        For an unknown family name.
+        For an unknown family name, or a point the family cannot represent (its member through
+        the point would need a shape parameter out of range); the message names the point.
     """
     if callable(family):
         return family(recall, specificity)
-    return FAMILIES[check_option(family, "family", owner, FAMILIES)].through(recall, specificity)
+    cls = FAMILIES[check_option(family, "family", owner, FAMILIES)]
+    try:
+        return cls.through(recall, specificity)
+    except ParameterError as error:
+        point = (
+            f"recall={recall.flat[0]:.10g} and specificity={specificity.flat[0]:.10g}"
+            if recall.size == 1
+            else "one of the points"
+        )
+        raise ValueError(
+            f"The 'recall' and 'specificity' parameters of {owner} must be a point the {family} "
+            f"family can represent. Got {point} instead: its member through it would have "
+            f"{error.name}={error.got:.4g}, and {error.name} must be {error.allowed}."
+        ) from None
 
 
 def check_point(

@@ -141,9 +141,16 @@ def test_equivalent_weight_is_what_dropping_negatives_does(positives, negatives,
         ),
         (
             {"fbeta": -1.0},
-            r"^The 'fbeta' parameter of what_if must be a float in the range \(0, inf\)\. "
+            r"^The 'fbeta' parameter of what_if must be a float in the range \(0, 1e\+100\]\. "
             r"Got -1\.0 instead\.$",
         ),
+        (
+            {"family": "superellipse", "recall": 0.99999999, "specificity": 0.99999999},
+            r"^The 'recall' and 'specificity' parameters of what_if must be a point the "
+            r"superellipse family can represent\. Got recall=0\.99999999 and "
+            r"specificity=0\.99999999 instead: its member through it would have p=6\.931e\+07",
+        ),
+        ({"fbeta": 1e200}, r"'fbeta' parameter of what_if .*\(0, 1e\+100\]\. Got 1e\+200 instead"),
     ],
 )
 def test_errors_name_what_if(kwargs, message):
