@@ -83,6 +83,8 @@ def test_end_to_end(tmp_path, capsys):
         (["--seed", str(2**32)], "argument --seed: must be an int in the range [0, 4294967295]"),
         (["--n-jobs", str(2**63)], "argument --n-jobs: must be an int in the range [-1024, 1024]"),
         (["--test-size", "0.999"], "expected positives in each training split"),
+        (["--resume", "--force"], "argument --force: not allowed with argument --resume"),
+        (["--out", ""], "argument --out: must be a non-empty str"),
         (["--n-jobs", "0"], "argument --n-jobs: must be a non-zero int"),
         (["--test-size", "1"], "argument --test-size: must be a float in the range (0, 1)"),
         (["--n-samples", "100"], "expected positives in each test split"),
@@ -117,21 +119,6 @@ def test_unwritable_output_folder(tmp_path, capsys):
         main([*SMALL, "--out", str(blocker / "run")])
     assert exit_info.value.code == 2
     assert "cannot be written" in capsys.readouterr().err
-
-
-def test_resume_with_force_is_refused(tmp_path, capsys):
-    with pytest.raises(SystemExit) as exit_info:
-        main([*SMALL, "--out", str(tmp_path / "run"), "--resume", "--force"])
-    assert exit_info.value.code == 2
-    assert "argument --force: not allowed with argument --resume" in capsys.readouterr().err
-    assert not (tmp_path / "run").exists()
-
-
-def test_an_empty_out_is_refused(capsys):
-    with pytest.raises(SystemExit) as exit_info:
-        main([*SMALL, "--out", ""])
-    assert exit_info.value.code == 2
-    assert "argument --out: must be a non-empty str" in capsys.readouterr().err
 
 
 def _fails_on(monkeypatch, owner, name, failure, when=lambda *args: True):

@@ -49,6 +49,13 @@ def _wait_for_chunks(out: Path, count: int = 1) -> None:
         time.sleep(0.05)
 
 
+def _mid_run(out: Path) -> tuple[subprocess.Popen, set[int]]:
+    """A run on two workers into ``out``, once it has saved a chunk, and its processes."""
+    process = _start(out, reps=40, jobs=2)
+    _wait_for_chunks(out)
+    return process, _descendants(process.pid)
+
+
 def _one_line(stderr: str) -> str:
     lines = stderr.strip().splitlines()
     assert len(lines) == 1, stderr
@@ -163,10 +170,7 @@ def test_a_second_writer_is_refused_while_the_first_runs(tmp_path):
 
 @pytest.mark.slow
 def test_workers_exit_when_their_parent_is_killed(tmp_path):
-    out = tmp_path / "run"
-    process = _start(out, reps=40, jobs=2)
-    _wait_for_chunks(out)
-    workers = _descendants(process.pid)
+    process, workers = _mid_run(tmp_path / "run")
     assert len(workers) >= 2
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
@@ -176,8 +180,7 @@ def test_workers_exit_when_their_parent_is_killed(tmp_path):
 @pytest.mark.slow
 def test_ctrl_c_mid_run_is_one_line_and_the_run_resumes(tmp_path):
     out = tmp_path / "run"
-    process = _start(out, reps=40, jobs=2)
-    _wait_for_chunks(out)
+    process, _ = _mid_run(out)
     os.killpg(process.pid, signal.SIGINT)
     _, stderr = process.communicate(timeout=PATIENCE)
     assert process.returncode == 130
@@ -209,9 +212,7 @@ def test_ctrl_c_while_starting_is_one_line(tmp_path):
 @pytest.mark.slow
 def test_sigterm_shuts_down_cleanly(tmp_path):
     out = tmp_path / "run"
-    process = _start(out, reps=40, jobs=2)
-    _wait_for_chunks(out)
-    workers = _descendants(process.pid)
+    process, workers = _mid_run(out)
     process.terminate()
     _, stderr = process.communicate(timeout=PATIENCE)
     assert process.returncode == 143
