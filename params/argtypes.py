@@ -8,27 +8,26 @@ Each factory returns a callable for ``add_argument(type=...)``. A bad value rais
 from __future__ import annotations
 
 import argparse
+import math
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 
-from params.validation import Interval
+from params.validation import Interval, ParameterError, check_path
 
-__all__ = ["bounded", "grid", "n_jobs", "number_list"]
+__all__ = ["bounded", "grid", "n_jobs", "number_list", "path"]
 
 
 def _number(text: str, kind: type, interval: Interval) -> float | int:
     noun = "an int" if kind is int else "a float"
+    message = f"must be {noun} in the range {interval}. Got {text!r} instead."
     try:
         value = kind(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"must be {noun} in the range {interval}. Got {text!r} instead."
-        ) from None
-    if not (np.isfinite(value) and interval.contains(np.float64(value))):
-        raise argparse.ArgumentTypeError(
-            f"must be {noun} in the range {interval}. Got {text!r} instead."
-        )
+        raise argparse.ArgumentTypeError(message) from None
+    if (kind is float and not math.isfinite(value)) or not interval.contains(value):
+        raise argparse.ArgumentTypeError(message)
     return value
 
 
@@ -42,7 +41,8 @@ def bounded(interval: Interval, kind: type = float) -> Callable[[str], float | i
 
 
 def number_list(interval: Interval, kind: type = float) -> Callable[[str], list[float | int]]:
-    """A comma-separated list of numbers in ``interval``, e.g. ``2,5,20``."""
+    """A comma-separated list of numbers in ``interval``, e.g. ``2,5,20``; a repeated value is
+    kept once, where it first appears."""
 
     def parse(text: str) -> list[float | int]:
         items = [item.strip() for item in text.split(",")]
@@ -50,13 +50,13 @@ def number_list(interval: Interval, kind: type = float) -> Callable[[str], list[
             raise argparse.ArgumentTypeError(
                 f"must be a comma-separated list of numbers. Got {text!r} instead."
             )
-        return [_number(item, kind, interval) for item in items]
+        return list(dict.fromkeys(_number(item, kind, interval) for item in items))
 
     return parse
 
 
 def grid(
-    interval: Interval, *, spacing: str, default_count: int = 15
+    interval: Interval, *, spacing: str, default_count: int = 15, max_count: float = np.inf
 ) -> Callable[[str], list[float]]:
     """Either ``LO:HI[:N]`` (``N`` points, log- or linearly spaced) or a comma-separated list.
 
@@ -68,6 +68,8 @@ def grid(
         How a ``LO:HI[:N]`` range is filled.
     default_count : int, default 15
         ``N`` when it is left out.
+    max_count : int, optional
+        Largest ``N`` (checked before the grid is made); no limit by default.
     """
     form = f"LO:HI[:N] with LO < HI (N >= 2 points, {spacing}-spaced) or a comma-separated list"
 
@@ -81,7 +83,8 @@ def grid(
         high = _number(parts[1].strip(), float, interval)
         count = default_count
         if len(parts) == 3:
-            count = _number(parts[2].strip(), int, Interval(2, np.inf, "left"))
+            counts = Interval(2, max_count, "both" if np.isfinite(max_count) else "left")
+            count = _number(parts[2].strip(), int, counts)
         if not low < high:
             raise argparse.ArgumentTypeError(f"must be {form}. Got {text!r} instead.")
         if spacing == "log":
@@ -99,3 +102,12 @@ def n_jobs(text: str) -> int:
             f"must be a non-zero int (-1 for every core). Got {text!r} instead."
         )
     return int(value)
+
+
+def path(text: str) -> Path:
+    """A file-system path: not empty, no NUL, encodable (:func:`params.validation.check_path`)."""
+    try:
+        return check_path(text, "path", "a flag")
+    except ParameterError as error:
+        message = f"must be {error.allowed}. Got {text!r} instead."
+        raise argparse.ArgumentTypeError(message) from None

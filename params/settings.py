@@ -61,6 +61,8 @@ class Setting:
     many : bool, default False
         Makes the setting a list of strings: a non-empty tuple of non-empty str, stored in the
         order given without duplicates, given on the command line as a comma list.
+    max_length : int, optional
+        Most values a grid may hold; checked before a ``LO:HI:N`` grid is made.
     optional : bool, default False
         None is allowed too; ``none_means`` says what it stands for.
     none_means : str, optional
@@ -79,6 +81,7 @@ class Setting:
     choices: tuple[str, ...] | None = None
     spacing: str | None = None
     many: bool = False
+    max_length: int | None = None
     optional: bool = False
     none_means: str | None = None
     metavar: str | None = None
@@ -93,7 +96,8 @@ class Setting:
         elif self.choices is not None:
             text = f"one of {_quoted(self.choices)}"
         elif self.spacing is not None:
-            text = f"a non-empty list of floats in the range {self.interval}"
+            most = f"at most {self.max_length} " if self.max_length is not None else ""
+            text = f"a non-empty list of {most}floats in the range {self.interval}"
         elif self.kind is str:
             text = "a non-empty str"
         else:
@@ -123,26 +127,24 @@ class Setting:
             if not isinstance(value, str) or not value:
                 raise ParameterError(name, owner, self.allowed(), value)
             return value
-        if self.kind is int:
-            if isinstance(value, bool) or not isinstance(value, int | np.integer):
-                raise ParameterError(name, owner, self.allowed(), value)
-            if not self.interval.contains(np.float64(value)):
-                raise ParameterError(name, owner, self.allowed(), int(value))
-            return int(value)
         if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
             raise ParameterError(name, owner, self.allowed(), value)
-        if not self.interval.contains(np.float64(value)):
-            raise ParameterError(name, owner, self.allowed(), float(value))
-        return float(value)
+        if self.kind is int and not isinstance(value, int | np.integer):
+            raise ParameterError(name, owner, self.allowed(), value)
+        number = int(value) if isinstance(value, int | np.integer) else float(value)
+        if not self.interval.contains(number):
+            raise ParameterError(name, owner, self.allowed(), number)
+        return self.kind(number)
 
     def _validate_grid(self, value: Any, name: str, owner: str) -> tuple[float, ...]:
         if isinstance(value, str | bytes):
             raise ParameterError(name, owner, self.allowed(), value)
         try:
             array = np.asarray(value, dtype=np.float64)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise ParameterError(name, owner, self.allowed(), value) from None
-        if array.ndim > 1 or array.size == 0:
+        too_long = self.max_length is not None and array.size > self.max_length
+        if array.ndim > 1 or array.size == 0 or too_long:
             raise ParameterError(name, owner, self.allowed(), value)
         array = np.atleast_1d(array)
         bad = ~self.interval.contains(array)
@@ -171,7 +173,8 @@ class Setting:
 
         def parse(text: str) -> Any:
             if self.spacing is not None:
-                values = grid(self.interval, spacing=self.spacing)(text)
+                most = np.inf if self.max_length is None else self.max_length
+                values = grid(self.interval, spacing=self.spacing, max_count=most)(text)
             elif self.many:
                 values = [item.strip() for item in text.split(",")]
             elif self.kind is str:

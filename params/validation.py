@@ -12,13 +12,23 @@ line can say the same of its flag (:meth:`ParameterError.flag_message`) and exit
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["Interval", "ParameterError", "check_array", "check_int", "check_option", "flag_name"]
+__all__ = [
+    "Interval",
+    "ParameterError",
+    "check_array",
+    "check_int",
+    "check_option",
+    "check_path",
+    "flag_name",
+]
 
 _BRACKETS = {"neither": "()", "left": "[)", "right": "(]", "both": "[]"}
 
@@ -39,8 +49,11 @@ class Interval:
     high: float
     closed: str = "neither"
 
-    def contains(self, values: NDArray[np.float64]) -> NDArray[np.bool_]:
-        """Elementwise membership; NaN is never a member."""
+    def contains(self, values: NDArray[np.float64] | float) -> NDArray[np.bool_] | bool:
+        """Elementwise membership; NaN is never a member.
+
+        A Python int is compared exactly, however large (no conversion to float).
+        """
         left_ok = values >= self.low if self.closed in ("left", "both") else values > self.low
         right_ok = values <= self.high if self.closed in ("right", "both") else values < self.high
         return left_ok & right_ok
@@ -76,17 +89,24 @@ class ParameterError(ValueError):
         What it may be, e.g. ``"a float in the range (0, 1)"``.
     got : object
         The value received.
+    reason : str, optional
+        Why the value was found wanting, when its form alone does not say (appended).
     """
 
-    def __init__(self, name: str, owner: str, allowed: str, got: object) -> None:
+    def __init__(
+        self, name: str, owner: str, allowed: str, got: object, reason: str | None = None
+    ) -> None:
         self.name, self.owner, self.allowed, self.got = name, owner, allowed, got
-        super().__init__(
-            f"The {name!r} parameter of {owner} must be {allowed}. Got {got!r} instead."
-        )
+        self.reason = reason
+        super().__init__(f"The {name!r} parameter of {owner} must be {self._complaint()}")
+
+    def _complaint(self) -> str:
+        because = f": {self.reason}" if self.reason else ""
+        return f"{self.allowed}. Got {self.got!r} instead{because}."
 
     def flag_message(self) -> str:
         """The same complaint about the parameter's command-line flag, as argparse words it."""
-        return f"argument {flag_name(self.name)}: must be {self.allowed}. Got {self.got!r} instead."
+        return f"argument {flag_name(self.name)}: must be {self._complaint()}"
 
 
 def _fail(name: str, owner: str, allowed: str, got: object) -> None:
@@ -139,7 +159,7 @@ def check_int(value: object, name: str, owner: str, interval: Interval) -> int:
     allowed = f"an int in the range {interval}"
     if isinstance(value, bool) or not isinstance(value, int | np.integer):
         _fail(name, owner, allowed, value)
-    if not interval.contains(np.float64(value)):
+    if not interval.contains(int(value)):
         _fail(name, owner, allowed, int(value))
     return int(value)
 
@@ -157,3 +177,26 @@ def check_option(value: object, name: str, owner: str, options: Iterable[str]) -
         allowed = "one of " + ", ".join(repr(option) for option in options)
         _fail(name, owner, allowed, value)
     return str(value)
+
+
+def check_path(value: object, name: str, owner: str) -> Path:
+    """Return ``value`` as a :class:`~pathlib.Path` after checking it can name a file.
+
+    Raises
+    ------
+    ValueError
+        If ``value`` is not a str or :class:`os.PathLike` of str, is empty, holds a NUL character
+        or cannot be encoded in the file system's encoding.
+    """
+    allowed = "a non-empty str or os.PathLike path in the file system's encoding"
+    try:
+        text = os.fspath(value)
+    except TypeError:
+        _fail(name, owner, allowed, value)
+    if not isinstance(text, str) or not text or "\x00" in text:
+        _fail(name, owner, allowed, value)
+    try:
+        os.fsencode(text)
+    except UnicodeEncodeError:
+        _fail(name, owner, allowed, value)
+    return Path(text)

@@ -44,8 +44,8 @@ A model one has (its scores on validation rows):
 
 Colours are shared: p always by :data:`P_COLORMAP` under :data:`P_NORM`, class_sep by
 :data:`SEPARATION_COLORMAP`. No function draws through pyplot or writes a file;
-:func:`save_figure` writes one, and ``python -m plots`` (:mod:`plots.cli`) writes them all to
-``results/figures``.
+:func:`save_figure` writes one, :func:`save_run_figure` a run's own figure into its folder, and
+``python -m plots`` (:mod:`plots.cli`) writes them all to ``results/figures``.
 """
 
 from plots._style import (
@@ -60,7 +60,7 @@ from plots.costs import cost_optimal_weights, plot_cost_weights
 from plots.focal import focal_sweep, plot_focal_loss
 from plots.optimum_map import optimal_alpha_grid, plot_optimal_alpha_map
 from plots.retraining import plot_retraining
-from plots.save import save_figure
+from plots.save import save_figure, save_run_figure
 from plots.scores import plot_theoretic_scores
 from plots.simulation import (
     pick_separations,
@@ -98,4 +98,5 @@ __all__ = [
     "plot_tradeoff_curves",
     "plot_what_if_scores",
     "save_figure",
+    "save_run_figure",
 ]

@@ -1,10 +1,11 @@
 """``python -m plots``: every figure, rebuilt from the theory and a saved run.
 
-The command reads a run directory (``summary.csv`` and ``run.json``, see
-:mod:`simulate.run_folder`), builds each figure of :data:`FIGURES` and writes it to the output
-folder, atomically. Bad input
-(a missing or corrupt run directory, an unknown format, an output folder that cannot be written)
-ends with a one-line message and exit status 2.
+The command reads a run directory (``summary.csv`` and ``run.json``, verified against the
+checksums the run recorded, see :mod:`simulate.run_folder`), builds each figure of
+:data:`FIGURES` and writes it to the output folder, atomically, then draws the run's own figure
+(``f1_vs_alpha.png``) into the run directory again. Bad input (a missing, unfinished or damaged
+run directory, an unknown format, a folder that cannot be written) ends with a one-line message
+and exit status 2.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from params.argtypes import path
 from plots.costs import plot_cost_weights
 from plots.focal import plot_focal_loss
 from plots.optimum_map import plot_optimal_alpha_map
-from plots.save import FORMATS, save_figure
+from plots.save import FORMATS, save_figure, save_run_figure
 from plots.scores import plot_theoretic_scores
 from plots.simulation import (
     plot_empirical_scores,
@@ -31,7 +33,7 @@ from plots.simulation import (
 )
 from plots.tradeoff import plot_tradeoff_curves
 from plots.validation import plot_balanced_validation
-from simulate.run_folder import RUN_FILE, SUMMARY_FILE, load_run
+from simulate.run_folder import FIGURE_FILE, RUN_FILE, SUMMARY_FILE, load_run
 from simulate.summary import SUMMARY_SCORES
 
 __all__ = ["DEFAULT_OUT", "DEFAULT_RUN", "FIGURES", "FORMATS", "RunSummary", "build_parser", "main"]
@@ -76,17 +78,18 @@ def build_parser() -> argparse.ArgumentParser:
             "curve quality, a threshold chosen on a balanced validation set, the focal loss, the "
             "least-cost weight) and a saved run's (simulated F1, the theory beside it, the "
             "operating points, the theory on symmetric and asymmetric fits), and write them as "
-            f"{', '.join(f'{n}.<format>' for n in FIGURES)}."
+            f"{', '.join(f'{n}.<format>' for n in FIGURES)}"
+            f"; draw the run's own {FIGURE_FILE} into the run directory again."
         ),
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument(
         "--run",
-        type=Path,
+        type=path,
         default=DEFAULT_RUN,
         help=f"run directory holding {SUMMARY_FILE} and {RUN_FILE} (python -m simulate --out)",
     )
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder for the figures")
+    parser.add_argument("--out", type=path, default=DEFAULT_OUT, help="folder for the figures")
     parser.add_argument("--format", choices=FORMATS, default="png", help="file format")
     parser.add_argument("--quiet", action="store_true", help="do not list the written files")
     return parser
@@ -116,6 +119,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(_one_line(f"Cannot write {str(target)!r}: {error}"))
         if not args.quiet:
             print(f"wrote {target}")
+    try:
+        target = save_run_figure(run.summary, run.beta, args.run)
+    except OSError as error:
+        parser.error(_one_line(f"Cannot write {str(args.run / FIGURE_FILE)!r}: {error}"))
+    if not args.quiet:
+        print(f"wrote {target}")
     return 0
 
 

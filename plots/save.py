@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import matplotlib as mpl
+import pandas as pd
 from matplotlib.figure import Figure
 
 from plots._style import DPI
-from simulate.run_folder import atomic_path
+from plots.simulation import plot_empirical_scores
+from simulate.run_folder import FIGURE_FILE, atomic_path
 
-__all__ = ["FORMATS", "save_figure"]
+__all__ = ["FORMATS", "save_figure", "save_run_figure"]
 
 #: File formats a figure is saved in.
 FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
@@ -37,3 +40,33 @@ def save_figure(figure: Figure, target: str | os.PathLike[str], *, format: str =
     """
     with atomic_path(target) as temporary, mpl.rc_context(_REPRODUCIBLE):
         figure.savefig(temporary, format=format, dpi=DPI, metadata=_NO_DATES[format])
+
+
+def save_run_figure(summary: pd.DataFrame, beta: float, directory: str | os.PathLike[str]) -> Path:
+    """Draw a run's own figure, its simulated F1 against alpha, into the run's folder.
+
+    ``python -m simulate`` draws it when a run finishes; ``python -m plots --run`` draws it
+    again, so a run that lost its figure gets it back.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        The run's per-cell table (:func:`plot_empirical_scores`).
+    beta : float
+        The run's prevalence.
+    directory : path
+        The run folder.
+
+    Returns
+    -------
+    Path
+        The file written, ``f1_vs_alpha.png`` in ``directory``.
+
+    Raises
+    ------
+    OSError
+        If the file cannot be written; its ``filename`` is the file.
+    """
+    target = Path(directory) / FIGURE_FILE
+    save_figure(plot_empirical_scores(summary, beta=beta), target)
+    return target

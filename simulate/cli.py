@@ -3,29 +3,37 @@
 Every flag of a sweep setting is built from its declaration (:class:`~simulate.config.SweepConfig`,
 :class:`~simulate.backends.ParallelConfig`); only the flags about the run folder and the output
 are the command's own.
+
+Every failure ends with one line on stderr: bad input, a folder in use and a full disk with exit
+status 2; Ctrl-C (exit 130) and SIGTERM (exit 143) at any moment with what the run folder keeps
+and what to run next.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from types import FrameType
 
 import pandas as pd
 
 import plots
+from params.argtypes import path
 from params.settings import add_arguments, settings_from_arguments
 from params.tables import format_table
 from params.validation import ParameterError
 from simulate.backends import ParallelConfig
 from simulate.config import SweepConfig
-from simulate.run_folder import FIGURE_FILE
+from simulate.run_folder import FIGURE_FILE, RunFolder
 from simulate.summary import per_separation
 from simulate.sweep import run_sweep
 
-__all__ = ["GRID_SETTINGS", "build_parser", "format_separation_table", "main"]
+__all__ = ["GRID_SETTINGS", "Terminated", "build_parser", "format_separation_table", "main"]
 
 #: The settings of the grid every sweep command takes.
 GRID_SETTINGS = ("beta", "alphas", "seps")
@@ -60,12 +68,13 @@ def build_parser() -> argparse.ArgumentParser:
     add_arguments(run, ParallelConfig, ("n_jobs", "backend", "scheduler"))
     run.add_argument(
         "--out",
-        type=Path,
+        type=path,
         default=None,
         help=f"run directory (default: a new time-stamped folder under {_RUNS_DIR}/)",
     )
-    run.add_argument("--force", action="store_true", help="overwrite a finished run in --out")
-    run.add_argument(
+    start = run.add_mutually_exclusive_group()
+    start.add_argument("--force", action="store_true", help="overwrite a finished run in --out")
+    start.add_argument(
         "--resume",
         action="store_true",
         help="continue the interrupted run in --out from its finished chunks",
@@ -103,35 +112,45 @@ def format_separation_table(table: pd.DataFrame) -> str:
     return format_table(header, rows)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where Ctrl-C raises KeyboardInterrupt, so a ``kill`` shuts a run down
+    the same way."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status (2 for bad input)."""
+    """Run the command line; returns the exit status (2 for bad input, 130 or 143 if stopped)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     out = args.out or _RUNS_DIR / time.strftime("%Y%m%d-%H%M%S")
     try:
-        config = SweepConfig(**settings_from_arguments(SweepConfig, args))
-        run = run_sweep(
-            config,
-            **settings_from_arguments(ParallelConfig, args),
-            out=out,
-            progress=not args.quiet,
-            resume=args.resume,
-            force=args.force,
-        )
+        with _sigterm_as_interrupt():
+            return _run(parser, args, out)
     except ParameterError as error:
         parser.error(error.flag_message())
     except ValueError as error:
         parser.error(str(error))
-    except KeyboardInterrupt:
-        print(
-            f"\ninterrupted; finished chunks are kept in {out}; rerun with --resume",
-            file=sys.stderr,
-        )
-        return 130
+    except OSError as error:
+        parser.exit(2, f"{parser.prog}: error: {error}; {_kept(out, args)}\n")
+    except KeyboardInterrupt as interrupt:
+        stopped = "terminated" if isinstance(interrupt, Terminated) else "interrupted"
+        line_break = "" if args.quiet else "\n"  # ends the progress bar's line
+        print(f"{line_break}{stopped}; {_kept(out, args)}", file=sys.stderr)
+        return 128 + (signal.SIGTERM if isinstance(interrupt, Terminated) else signal.SIGINT)
+
+
+def _run(parser: argparse.ArgumentParser, args: argparse.Namespace, out: Path) -> int:
+    """Run the sweep into ``out``, draw its figure and print its table."""
+    config = SweepConfig(**settings_from_arguments(SweepConfig, args))
+    run = run_sweep(
+        config,
+        **settings_from_arguments(ParallelConfig, args),
+        out=out,
+        progress=not args.quiet,
+        resume=args.resume,
+        force=args.force,
+    )
     if not args.no_plots:
-        plots.save_figure(
-            plots.plot_empirical_scores(run.summary, beta=config.beta), out / FIGURE_FILE
-        )
+        plots.save_run_figure(run.summary, config.beta, out)
     if not args.quiet:
         print(format_separation_table(per_separation(run.fits, config.beta, seed=config.seed)))
         print(
@@ -139,3 +158,30 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"({run.run['fits_per_second']:.0f} fits/s, engine {config.engine}); wrote {out}"
         )
     return 0
+
+
+def _kept(out: Path, args: argparse.Namespace) -> str:
+    """What the run folder keeps after a failure or an interruption, and what to run next."""
+    state = RunFolder(out).state()
+    if state.finished and not args.no_plots and not (out / FIGURE_FILE).exists():
+        return f"the run in {out} is finished; python -m plots --run {out} draws its figure"
+    if state.finished:
+        return f"the run in {out} is finished"
+    if state.chunks:
+        kept = "1 finished chunk is" if state.chunks == 1 else f"{state.chunks} finished chunks are"
+        return f"{kept} kept in {out}; rerun with --resume to continue"
+    return "nothing was kept; run the command again to start over"
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Raise :class:`Terminated` on SIGTERM while the block runs."""
+
+    def terminate(signum: int, frame: FrameType | None) -> None:
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -16,17 +16,43 @@ from params.settings import setting, validate_fields
 from params.validation import Interval, ParameterError
 from simulate.engine import ENGINES
 
-__all__ = ["DEFAULT_ALPHAS", "DEFAULT_SEPS", "MIN_TEST_POSITIVES", "SweepConfig"]
+__all__ = [
+    "ALPHA_RANGE",
+    "DEFAULT_ALPHAS",
+    "DEFAULT_SEPS",
+    "MAX_FITS",
+    "MIN_SPLIT_POSITIVES",
+    "SweepConfig",
+]
 
-#: A sweep must expect at least this many positives in each test split.
-MIN_TEST_POSITIVES = 5.0
+#: A sweep must expect at least this many positives in each test split and each training split.
+MIN_SPLIT_POSITIVES = 5.0
 #: Largest seed: numpy's SeedSequence takes any, scikit-learn's random_state 32 bits.
 MAX_SEED = 2**32 - 1
+#: Weights the simulator supports. Inside, the numba and sklearn engines agree (measured on 150
+#: datasets of 4,000 samples at prevalences 0.01 to 0.2: the same share of identical fits and no
+#: significant F1 difference from 1e-4 to 1e7). Further out, float64 rounding in the weighted
+#: Gini, not the data, decides splits, so the engines part; far out, the Gini overflows.
+ALPHA_RANGE = Interval(1e-4, 1e7, "both")
+#: Most values in the alphas and in the seps grid.
+MAX_GRID = 1000
+#: Most datasets per class_sep.
+MAX_REPS = 1_000_000
+#: Most fits in one sweep: the parent holds about 400 bytes per fit (the per-fit table and its
+#: copies; ``benchmarks/bench_memory.py``), so about 8 GB at this cap.
+MAX_FITS = 20_000_000
+#: Most samples in one dataset.
+MAX_SAMPLES = 1_000_000
+#: Most features in one dataset.
+MAX_FEATURES = 1000
+#: Most values (samples x features) in one dataset: 800 MB as float64 in each worker.
+MAX_DATASET_VALUES = 100_000_000
+#: Largest depth limit: nodes are numbered in int32, as in scikit-learn.
+MAX_DEPTH = int(np.iinfo(np.int32).max)
 
 _POSITIVE = Interval(0.0, np.inf)
-_AT_LEAST_ONE = Interval(1, np.inf, "left")
-_AT_LEAST_TWO = Interval(2, np.inf, "left")
 _UNIT_OPEN = Interval(0.0, 1.0)
+_FEATURES = Interval(2, MAX_FEATURES, "both")
 
 
 @dataclass(frozen=True)
@@ -43,15 +69,20 @@ class SweepConfig:
     beta : float, default 0.01
         Prevalence of the positive class, in (0, 1).
     alphas : tuple of float, default 15 log-spaced weights from 1 to 316.227766
-        Weights of the positive class, each > 0; stored sorted and without duplicates. The
-        default is the post's ``np.logspace(0, 2.5, 15)`` written as ``1:316.227766:15``.
+        Weights of the positive class, each in :data:`ALPHA_RANGE` (1e-4 to 1e7); stored sorted
+        and without duplicates, at most :data:`MAX_GRID` of them. The default is the post's
+        ``np.logspace(0, 2.5, 15)`` written as ``1:316.227766:15``.
     seps : tuple of float, default the post's 15 values from 0.05 to 3
-        ``class_sep`` values, each > 0; stored sorted and without duplicates.
+        ``class_sep`` values, each > 0; stored sorted and without duplicates, at most
+        :data:`MAX_GRID` of them.
     reps : int, default 250
-        Datasets per ``class_sep``.
+        Datasets per ``class_sep``, at most :data:`MAX_REPS`; the sweep fits at most
+        :data:`MAX_FITS` trees.
     n_samples, n_features, n_informative : int, default 10000, 10, 5
-        Size of each dataset; ``2 <= n_informative <= n_features`` (make_classification needs two
-        informative features for two classes of two clusters each).
+        Size of each dataset; ``2 <= n_informative <= n_features <= MAX_FEATURES``,
+        ``n_samples <= MAX_SAMPLES`` and ``n_samples * n_features <= MAX_DATASET_VALUES``
+        (make_classification needs two informative features for two classes of two clusters
+        each).
     flip_y : float, default 0.0
         Fraction of labels flipped at random, in [0, 1).
     test_size : float, default 0.25
@@ -61,9 +92,10 @@ class SweepConfig:
     engine : {"numba", "sklearn"}, default "numba"
         The tree implementation (:data:`simulate.engine.ENGINES`).
     max_depth : int or None, default None
-        Depth limit of the trees; None grows them until every leaf is pure.
+        Depth limit of the trees, at most :data:`MAX_DEPTH`; None grows them until every leaf
+        is pure.
     min_samples_leaf : int, default 1
-        Smallest number of training samples in a leaf.
+        Smallest number of training samples in a leaf, at most :data:`MAX_SAMPLES`.
 
     Raises
     ------
@@ -71,7 +103,9 @@ class SweepConfig:
         A :class:`ValueError` naming the first bad setting, its value and what is allowed; also
         when ``n_informative > n_features``.
     ValueError
-        When the test split would expect fewer than :data:`MIN_TEST_POSITIVES` positives.
+        When the test or training split would expect fewer than :data:`MIN_SPLIT_POSITIVES`
+        positives, or the sweep or one dataset would not fit in memory (:data:`MAX_FITS`,
+        :data:`MAX_DATASET_VALUES`); the message names the settings involved.
     """
 
     beta: float = setting(
@@ -80,24 +114,40 @@ class SweepConfig:
     alphas: tuple[float, ...] = setting(
         "1:316.227766:15",
         float,
-        "weights of the positive class: LO:HI[:N] (N log-spaced, default N 15) or a comma list",
-        interval=_POSITIVE,
+        f"weights of the positive class, in {ALPHA_RANGE} (where the engines agree): LO:HI[:N] "
+        f"(N log-spaced, default N 15) or a comma list; at most {MAX_GRID} values",
+        interval=ALPHA_RANGE,
         spacing="log",
+        max_length=MAX_GRID,
     )
     seps: tuple[float, ...] = setting(
         "0.05,0.26,0.47,0.68,0.89,1.1,1.31,1.52,1.74,1.95,2.16,2.37,2.58,2.79,3",
         float,
-        "class_sep values: LO:HI[:N] (N linearly spaced, default N 15) or a comma list",
+        "class_sep values: LO:HI[:N] (N linearly spaced, default N 15) or a comma list; at most "
+        f"{MAX_GRID} values",
         interval=_POSITIVE,
         spacing="linear",
+        max_length=MAX_GRID,
     )
-    reps: int = setting(250, int, "datasets per class_sep", interval=_AT_LEAST_ONE)
+    reps: int = setting(
+        250,
+        int,
+        f"datasets per class_sep, at most {MAX_REPS:,}; seps x reps x alphas at most "
+        f"{MAX_FITS:,} fits",
+        interval=Interval(1, MAX_REPS, "both"),
+    )
     n_samples: int = setting(
-        10_000, int, "samples per dataset, train and test together", interval=_AT_LEAST_ONE
+        10_000,
+        int,
+        f"samples per dataset, train and test together, at most {MAX_SAMPLES:,}; n-samples x "
+        f"n-features at most {MAX_DATASET_VALUES:,}",
+        interval=Interval(1, MAX_SAMPLES, "both"),
     )
-    n_features: int = setting(10, int, "features per dataset, at least 2", interval=_AT_LEAST_TWO)
+    n_features: int = setting(
+        10, int, f"features per dataset, 2 to {MAX_FEATURES}", interval=_FEATURES
+    )
     n_informative: int = setting(
-        5, int, "informative features, 2 to n-features", interval=_AT_LEAST_TWO
+        5, int, "informative features, 2 to n-features", interval=_FEATURES
     )
     flip_y: float = setting(
         0.0,
@@ -116,13 +166,16 @@ class SweepConfig:
     max_depth: int | None = setting(
         None,
         int,
-        "depth limit of the trees",
-        interval=_AT_LEAST_ONE,
+        f"depth limit of the trees, at most {MAX_DEPTH}",
+        interval=Interval(1, MAX_DEPTH, "both"),
         optional=True,
         none_means="grown until leaves are pure",
     )
     min_samples_leaf: int = setting(
-        1, int, "smallest number of training samples in a leaf", interval=_AT_LEAST_ONE
+        1,
+        int,
+        f"smallest number of training samples in a leaf, at most {MAX_SAMPLES:,}",
+        interval=Interval(1, MAX_SAMPLES, "both"),
     )
 
     def __post_init__(self) -> None:
@@ -130,13 +183,35 @@ class SweepConfig:
         if self.n_informative > self.n_features:
             allowed = f"an int in the range {Interval(2, self.n_features, 'both')}"
             raise ParameterError("n_informative", "SweepConfig", allowed, self.n_informative)
-        expected = self.n_samples * self.test_size * self.beta
-        if expected < MIN_TEST_POSITIVES:
+        for split, fraction, written, remedy in (
+            ("test", self.test_size, "test_size", "raise n_samples, test_size or beta"),
+            (
+                "training",
+                1 - self.test_size,
+                "(1 - test_size)",
+                "raise n_samples or beta, or lower test_size",
+            ),
+        ):
+            expected = self.n_samples * fraction * self.beta
+            if expected < MIN_SPLIT_POSITIVES:
+                raise ValueError(
+                    f"The settings of SweepConfig leave {expected:g} expected positives in each "
+                    f"{split} split (n_samples * {written} * beta = {self.n_samples} * "
+                    f"{fraction:g} * {self.beta:g}); at least {MIN_SPLIT_POSITIVES:g} are needed: "
+                    f"{remedy}."
+                )
+        values = self.n_samples * self.n_features
+        if values > MAX_DATASET_VALUES:
             raise ValueError(
-                f"The settings of SweepConfig leave {expected:g} expected positives in each test "
-                f"split (n_samples * test_size * beta = {self.n_samples} * {self.test_size:g} * "
-                f"{self.beta:g}); at least {MIN_TEST_POSITIVES:g} are needed: raise n_samples, "
-                "test_size or beta."
+                f"The settings of SweepConfig ask for datasets of {values:,} values (n_samples * "
+                f"n_features = {self.n_samples} * {self.n_features}); at most "
+                f"{MAX_DATASET_VALUES:,} fit in memory: lower n_samples or n_features."
+            )
+        if self.n_fits > MAX_FITS:
+            raise ValueError(
+                f"The settings of SweepConfig ask for {self.n_fits:,} fits (len(seps) * reps * "
+                f"len(alphas) = {len(self.seps)} * {self.reps} * {len(self.alphas)}); at most "
+                f"{MAX_FITS:,} fit in memory: lower reps or shorten the grids."
             )
 
     @property

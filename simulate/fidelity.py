@@ -205,7 +205,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the comparison and print its per-cell z-scores and summary."""
+    """Run the comparison and print its per-cell z-scores and summary.
+
+    Returns the exit status: 2 for bad input (argparse exits), 130 after Ctrl-C.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -218,6 +221,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(error.flag_message())
     except ValueError as error:
         parser.error(str(error))
+    except KeyboardInterrupt:
+        print("\ninterrupted; the comparison writes no files: run it again", file=sys.stderr)
+        return 130
     z = result.cells.pivot(index="class_sep", columns="alpha", values="z")
     z.columns = [f"{a:.3g}" for a in z.columns]
     print("z-score of mean F1 (numba - sklearn) per cell; rows class_sep, columns alpha")

@@ -63,7 +63,7 @@ import theory
 from params.settings import add_arguments, setting, settings_from_arguments, validate_fields
 from params.tables import format_table
 from params.validation import Interval, ParameterError
-from simulate.backends import ParallelConfig, imap_unordered
+from simulate.backends import ParallelConfig, Workers
 from simulate.config import MAX_SEED
 from simulate.run_folder import atomic_path, package_versions, write_json, write_parquet
 from theory.empirical import DEFAULT_SMOOTH, SMOOTHERS
@@ -521,10 +521,13 @@ def validate_retraining(
     parallel = ParallelConfig(n_jobs=-1 if n_jobs is None else n_jobs)
     tasks = [(d, split) for d in range(len(config.datasets)) for split in range(config.splits)]
     results = {}
-    with tqdm(
-        total=len(tasks), unit="split", disable=not progress, file=sys.stderr, desc="retraining"
-    ) as bar:
-        for task, frame in imap_unordered(functools.partial(_run_split, config), tasks, parallel):
+    with (
+        tqdm(
+            total=len(tasks), unit="split", disable=not progress, file=sys.stderr, desc="retraining"
+        ) as bar,
+        Workers(parallel) as workers,
+    ):
+        for task, frame in workers.imap_unordered(functools.partial(_run_split, config), tasks):
             results[task] = frame
             bar.update()
     return pd.concat([results[task] for task in tasks], ignore_index=True)

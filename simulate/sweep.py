@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import sys
 import time
 from functools import partial
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -15,11 +17,12 @@ from numpy.typing import NDArray
 from tqdm.auto import tqdm
 
 import theory
-from simulate.backends import DEFAULT_BACKEND, ParallelConfig, imap_unordered
+from params.validation import ParameterError, check_path
+from simulate.backends import DEFAULT_BACKEND, ParallelConfig, Workers
 from simulate.config import SweepConfig
 from simulate.data import dataset_seeds, make_dataset
 from simulate.engine import ENGINES
-from simulate.run_folder import RunData, RunFolder, package_versions
+from simulate.run_folder import COUNT_COLUMNS, RunData, RunFolder, SavedChunks, package_versions
 from simulate.summary import per_cell
 
 __all__ = ["FIT_COLUMNS", "Chunk", "plan_chunks", "run_chunk", "run_sweep", "tidy_fits"]
@@ -57,6 +60,10 @@ class Chunk(NamedTuple):
         """File-name-safe identifier, e.g. ``sep003-rep000020-000040``."""
         return f"sep{self.sep_index:03d}-rep{self.rep_start:06d}-{self.rep_stop:06d}"
 
+    def shape(self, config: SweepConfig) -> tuple[int, int, int]:
+        """Shape of the chunk's counts (:func:`run_chunk`): reps, alphas, 4."""
+        return (self.rep_stop - self.rep_start, len(config.alphas), len(COUNT_COLUMNS))
+
 
 def plan_chunks(config: SweepConfig, max_reps: int | None = None) -> list[Chunk]:
     """Split the sweep's datasets into chunks of at most ``max_reps`` repetitions.
@@ -82,7 +89,7 @@ def run_chunk(config: SweepConfig, chunk: Chunk) -> NDArray[np.int64]:
     engine = ENGINES[config.engine]
     alphas = np.asarray(config.alphas)
     class_sep = config.seps[chunk.sep_index]
-    counts = np.empty((chunk.rep_stop - chunk.rep_start, len(alphas), 4), dtype=np.int64)
+    counts = np.empty(chunk.shape(config), dtype=np.int64)
     for i, rep in enumerate(range(chunk.rep_start, chunk.rep_stop)):
         seeds = dataset_seeds(config.seed, chunk.sep_index, rep)
         data = make_dataset(config, class_sep, seeds)
@@ -112,12 +119,12 @@ def tidy_fits(config: SweepConfig, counts: dict[Chunk, NDArray[np.int64]]) -> pd
                     "class_sep": config.seps[chunk.sep_index],
                     "alpha": np.tile(alphas, n_reps),
                     "rep": np.repeat(reps, n_alphas),
-                    **dict(zip(("tp", "fp", "fn", "tn"), block.reshape(-1, 4).T, strict=True)),
+                    **dict(zip(COUNT_COLUMNS, block.reshape(-1, 4).T, strict=True)),
                 }
             )
         )
     fits = pd.concat(frames, ignore_index=True)
-    scores = theory.confusion_scores(*(fits[c].to_numpy() for c in ("tp", "fp", "fn", "tn")))
+    scores = theory.confusion_scores(*(fits[c].to_numpy() for c in COUNT_COLUMNS))
     for name in FIT_COLUMNS[7:]:
         fits[name] = scores[name]
     return fits[list(FIT_COLUMNS)]
@@ -144,16 +151,18 @@ def run_sweep(
         a keyword: ``run_sweep(beta=0.01, alphas=[1, 10, 100], reps=5)``.
     n_jobs : int, optional
         Worker processes (joblib); None or -1 uses every core. The numbers do not depend on it.
-    out : path, optional
-        Directory to write the run to (:class:`~simulate.run_folder.RunFolder`). Chunks are
-        saved as they finish, so an interrupted run can continue with ``resume=True``.
+    out : str or os.PathLike, optional
+        Directory to write the run to (:class:`~simulate.run_folder.RunFolder`); no other run
+        may be writing to it. Chunks are saved as they finish, so an interrupted run can
+        continue with ``resume=True``.
     progress : bool, default True
         Show a progress bar on stderr.
     resume : bool, default False
         Continue the unfinished run in ``out``, skipping its finished chunks. Refused if its
-        configuration differs.
+        configuration differs; chunk files that are damaged or hold other settings' counts are
+        recomputed (a line on stderr says how many).
     force : bool, default False
-        Overwrite a finished run in ``out``.
+        Overwrite a finished run in ``out``, or discard an unfinished one; not with ``resume``.
     backend : str, default "loky"
         A joblib backend or ``"dask"``; see :class:`~simulate.backends.ParallelConfig`.
     scheduler : str, optional
@@ -165,46 +174,72 @@ def run_sweep(
         ``.fits``: one row per fit (class_sep, alpha, rep, tp, fp, fn, tn, recall, specificity,
         precision, f1, balanced_accuracy); ``.summary``: one row per (class_sep, alpha) cell
         (:func:`~simulate.summary.per_cell`); ``.run``: the record written to ``run.json``
-        (configuration, versions, timing).
+        (configuration, versions, timing; with ``out``, also each file's size, checksum and
+        shape).
 
     Raises
     ------
     ValueError
-        For bad settings (a :class:`~params.validation.ParameterError` naming the setting), or
-        an ``out`` that holds a finished run (without ``force``), another run's chunks, or
-        cannot be written.
+        Before anything is written: for bad settings (a
+        :class:`~params.validation.ParameterError` naming the setting, also for an ``out`` that
+        is not a usable path, ``resume`` with ``force``, or a dask scheduler that does not
+        answer), or an ``out`` that is in use by another run, holds a finished run (without
+        ``force``), another run's chunks, or cannot be written.
+    OSError
+        If writing a chunk or a finished file fails (a full disk, say); its ``filename`` names
+        the file, and the chunks finished so far are kept for ``resume``.
     """
     config = dataclasses.replace(config or SweepConfig(), **settings)
     parallel = ParallelConfig(
         n_jobs=-1 if n_jobs is None else n_jobs, backend=backend, scheduler=scheduler
     )
+    if resume and force:
+        allowed = "False when force is True (a resumed run keeps its chunks, a forced one not)"
+        raise ParameterError("resume", "run_sweep", allowed, resume)
+    path = None if out is None else check_path(out, "out", "run_sweep")
     chunks = plan_chunks(config)
     started = time.perf_counter()
-    folder = RunFolder.start(out, config.to_dict(), resume=resume, force=force) if out else None
-    saved = folder.finished_chunks() if folder else {}
-    counts = {chunk: saved[chunk.name] for chunk in chunks if chunk.name in saved}
-    todo = [chunk for chunk in chunks if chunk not in counts]
-    per_dataset = len(config.alphas)
-    with tqdm(
-        total=config.n_fits,
-        initial=sum(len(block) for block in counts.values()) * per_dataset,
-        unit="fit",
-        disable=not progress,
-        file=sys.stderr,
-        mininterval=_PROGRESS_SECONDS,
-        desc=f"sweep ({config.engine})",
-    ) as bar:
-        for chunk, block in imap_unordered(partial(run_chunk, config), todo, parallel):
-            if folder is not None:
-                folder.save_chunk(chunk.name, block)
-            counts[chunk] = block
-            bar.update(block.shape[0] * per_dataset)
-    fits = tidy_fits(config, counts)
-    elapsed = time.perf_counter() - started
-    run = RunData(fits=fits, summary=per_cell(fits), run=_record(config, parallel, elapsed))
-    if folder is not None:
-        folder.finish(run)
+    with Workers(parallel) as workers, _started(path, config, resume, force) as folder:
+        shapes = {chunk.name: chunk.shape(config) for chunk in chunks}
+        saved = folder.finished_chunks(shapes) if folder else SavedChunks(counts={}, rejected=[])
+        if saved.rejected:
+            print(
+                f"{len(saved.rejected)} chunk files in {folder.path} are damaged or hold another "
+                "configuration's counts; computing them again",
+                file=sys.stderr,
+            )
+        counts = {chunk: saved.counts[chunk.name] for chunk in chunks if chunk.name in saved.counts}
+        todo = [chunk for chunk in chunks if chunk not in counts]
+        per_dataset = len(config.alphas)
+        with tqdm(
+            total=config.n_fits,
+            initial=sum(len(block) for block in counts.values()) * per_dataset,
+            unit="fit",
+            disable=not progress,
+            file=sys.stderr,
+            mininterval=_PROGRESS_SECONDS,
+            desc=f"sweep ({config.engine})",
+        ) as bar:
+            for chunk, block in workers.imap_unordered(partial(run_chunk, config), todo):
+                if folder is not None:
+                    folder.save_chunk(chunk.name, block)
+                counts[chunk] = block
+                bar.update(block.shape[0] * per_dataset)
+        fits = tidy_fits(config, counts)
+        elapsed = time.perf_counter() - started
+        run = RunData(fits=fits, summary=per_cell(fits), run=_record(config, parallel, elapsed))
+        if folder is not None:
+            run = run._replace(run=folder.finish(run))
     return run
+
+
+def _started(
+    path: Path | None, config: SweepConfig, resume: bool, force: bool
+) -> contextlib.AbstractContextManager[RunFolder | None]:
+    """The run's folder, started and locked, or nothing when the run is not saved."""
+    if path is None:
+        return contextlib.nullcontext()
+    return RunFolder.start(path, config.to_dict(), resume=resume, force=force)
 
 
 def _record(config: SweepConfig, parallel: ParallelConfig, elapsed: float) -> dict[str, Any]:

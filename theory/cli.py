@@ -17,9 +17,9 @@ from params.tables import format_table
 from params.validation import Interval, ParameterError
 from theory.curves import FAMILIES, MAX_EXPONENT, Superellipse
 from theory.empirical import DEFAULT_SMOOTH, SMOOTHERS
-from theory.optimum import SEARCH_RANGE, optimize_alpha
+from theory.optimum import SEARCH_BETA_RANGE, SEARCH_RANGE, optimize_alpha
 from theory.rules import DEFAULT_GAMMA, GAMMA_RANGE, RULE_NAMES, RULES
-from theory.scores import DEFAULT_COST, SCORE_NAMES, refuse_costs, score_function
+from theory.scores import DEFAULT_COST, FBETA_RANGE, SCORE_NAMES, refuse_costs, score_function
 from theory.whatif import equivalent_weight, what_if
 from theory.whatif_scores import what_if_scores
 
@@ -79,9 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     table.add_argument(
         "--beta",
-        type=number_list(_UNIT_OPEN),
+        type=number_list(SEARCH_BETA_RANGE),
         default=[0.01],
-        help="prevalence of the positive class, comma list in (0, 1) (default: 0.01)",
+        help=f"prevalence of the positive class, comma list in {SEARCH_BETA_RANGE} (below, "
+        "(1-beta)/beta overflows) (default: 0.01)",
     )
     table.add_argument(
         "--p",
@@ -102,7 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=_choices(SCORE_NAMES, allow_fbeta=True),
         default=["f1", "balanced_accuracy"],
         help="scores to optimise, comma list of "
-        f"{', '.join(SCORE_NAMES)} or f<b> such as f2 (default: f1,balanced_accuracy)",
+        f"{', '.join(SCORE_NAMES)} or f<b> such as f2, b in {FBETA_RANGE} "
+        "(default: f1,balanced_accuracy)",
     )
     for error, name in (("fn", "false negative"), ("fp", "false positive")):
         table.add_argument(
@@ -238,12 +240,13 @@ def _choices(options: Sequence[str], *, allow_fbeta: bool = False) -> Callable[[
         return True
 
     def parse(text: str) -> list[str]:
-        names = [name.strip() for name in text.split(",")]
+        names = list(dict.fromkeys(name.strip() for name in text.split(",")))
         for name in names:
             if not known(name):
                 raise argparse.ArgumentTypeError(
                     f"must be a comma list of {', '.join(options)}"
-                    f"{' or f<b>' if allow_fbeta else ''}. Got {name!r} instead."
+                    f"{f' or f<b> with b in {FBETA_RANGE}' if allow_fbeta else ''}. "
+                    f"Got {name!r} instead."
                 )
         return names
 
@@ -307,7 +310,7 @@ def format_optimum_table(records: Sequence[dict[str, object]]) -> str:
     header = [title for _, title, _ in _TABLE_COLUMNS]
     rows = []
     for record in records:
-        row = [fmt.format(_tidy(record[key])) for key, _, fmt in _TABLE_COLUMNS]
+        row = [_cell(record[key], fmt) for key, _, fmt in _TABLE_COLUMNS]
         if record["flat"]:
             row[4] += "~"
         elif record["at_edge"]:
@@ -339,9 +342,13 @@ def _rule_label(args: argparse.Namespace) -> str:
     return f"focal (gamma {_gamma(args):g})" if args.rule == "focal" else args.rule
 
 
-def _tidy(value: object) -> object:
-    """Round floats to the printed precision so that -1e-12 prints as 0, not -0."""
-    return round(value, 4) + 0.0 if isinstance(value, float) else value
+def _cell(value: object, fmt: str) -> str:
+    """``value`` in the column's format. Weights, prevalences and shapes show four significant
+    digits whatever their size; scores and gains four decimals, rounded first so that -1e-12
+    prints as 0, not -0."""
+    if isinstance(value, float) and fmt.endswith("f}"):
+        value = round(value, 4) + 0.0
+    return fmt.format(value)
 
 
 def _run_what_if(args: argparse.Namespace, parser: argparse.ArgumentParser) -> str:
@@ -403,8 +410,8 @@ def _run_what_if_point(args: argparse.Namespace) -> str:
     header = ["alpha", *_WHAT_IF_SCORES]
     rows = [[f"{r['alpha']:.4g}", *(f"{r[n]:.4f}" for n in _WHAT_IF_SCORES)] for r in records]
     title = (
-        f"# {family} curve through (recall={args.recall:g}, "
-        f"specificity={args.specificity:g}) observed at alpha={args.alpha_observed:g}; "
+        f"# {family} curve through (recall={args.recall:.10g}, "
+        f"specificity={args.specificity:.10g}) observed at alpha={args.alpha_observed:g}; "
         f"rule {_rule_label(args)}; beta={args.beta:g}"
     )
     return f"{title}\n{format_table(header, rows)}"

@@ -7,7 +7,13 @@ the :class:`Curve` protocol:
 - ``specificity(x)``: ``z`` as a function of ``x``,
 - ``slope(x)``: ``dz/dx``, which is negative,
 - ``elasticity(x)``: ``x * (-dz/dx) / z``, the quantity the post's expected-BCE rule sets,
-- ``x_at_slope(m)`` and ``x_at_elasticity(e)``: the inverses of ``-slope`` and ``elasticity``.
+- ``point_at_slope(m)`` and ``point_at_elasticity(e)``: the inverses of ``-slope`` and
+  ``elasticity``, as the point ``(x, z)``.
+
+An inverse gives both rates of its point, each computed from the family's own parameter there (a
+threshold, a logit), never one read off the other: near a corner one rate rounds to 1 in float64
+while its partner is still well resolved, and would be lost if computed from the rounded one.
+The built-in families also give ``x_at_slope`` and ``x_at_elasticity``, the recall alone.
 
 Any object with these methods is a curve; it need not subclass anything here. The families below
 (:data:`FAMILIES`) also give ``through(recall, specificity)``: the member passing through an
@@ -75,8 +81,9 @@ class Curve(Protocol):
     """What the theory needs of a tradeoff curve ``z(x)``, decreasing from ``z(0) = 1``.
 
     Every method takes an array and returns one of the shape it broadcasts to with the curve's own
-    parameters. A new family implements these five methods (closed forms or numerical inverses)
-    and is then accepted wherever a curve is, without subclassing anything.
+    parameters (the two inverses return two such arrays). A new family implements these five
+    methods (closed forms or numerical inverses) and is then accepted wherever a curve is, without
+    subclassing anything.
     """
 
     def specificity(self, x: ArrayLike, /) -> Array:
@@ -91,20 +98,40 @@ class Curve(Protocol):
         """``x * (-dz/dx) / z`` at recall ``x``: the quantity the ``"bce"`` rule sets."""
         ...
 
-    def x_at_slope(self, m: ArrayLike, /) -> Array:
-        """Recall where ``-dz/dx`` equals ``m > 0``: the point the ``"bayes"`` rule picks.
+    def point_at_slope(self, m: ArrayLike, /) -> tuple[Array, Array]:
+        """Recall and specificity where ``-dz/dx`` equals ``m > 0``: the ``"bayes"`` rule's point.
 
-        Where no point of the curve has that slope, the end of the curve the rule favours (1 for
-        a slope steeper than any on the curve, 0 for a flatter one).
+        Where no point of the curve has that slope, the end of the curve the rule favours (recall
+        1 for a slope steeper than any on the curve, 0 for a flatter one).
         """
         ...
 
-    def x_at_elasticity(self, e: ArrayLike, /) -> Array:
-        """Recall where the elasticity equals ``e > 0``: the point the ``"bce"`` rule picks."""
+    def point_at_elasticity(self, e: ArrayLike, /) -> tuple[Array, Array]:
+        """Recall and specificity where the elasticity equals ``e > 0``: the ``"bce"`` rule's
+        point."""
         ...
 
 
-class _PowerCurve:
+class _RecallAt:
+    """The recall alone of a curve's inverses, for the built-in families."""
+
+    def x_at_slope(self, m: ArrayLike) -> Array:
+        """Recall where ``-dz/dx`` equals ``m`` (see ``point_at_slope``)."""
+        return self.point_at_slope(m)[0]
+
+    def x_at_elasticity(self, e: ArrayLike) -> Array:
+        """Recall where the elasticity equals ``e`` (see ``point_at_elasticity``)."""
+        return self.point_at_elasticity(e)[0]
+
+
+def _chance_point(m: Array) -> tuple[Array, Array]:
+    """The chance line's point for slope ``m`` (its slope is 1 everywhere): the corner the rule
+    favours, (1, 0) for ``m > 1`` and (0, 1) for ``m < 1``, and the middle for ``m = 1``."""
+    x = np.where(m > 1.0, 1.0, np.where(m < 1.0, 0.0, 0.5))
+    return x, 1.0 - x
+
+
+class _PowerCurve(_RecallAt):
     """The curve ``x**p + z**q = 1``, i.e. ``z = (1 - x**p)**(1/q)``: the math its families share.
 
     Subclasses hold the shape parameters ``p`` and ``q`` (arrays, each at least 1) and add
@@ -130,10 +157,13 @@ class _PowerCurve:
         with np.errstate(divide="ignore"):
             return (self.p / self.q) * u / (1.0 - u)
 
-    def x_at_elasticity(self, e: ArrayLike) -> Array:
-        """Recall where the elasticity equals ``e`` (closed form)."""
-        e = np.asarray(e, np.float64) * self.q / self.p
-        return (e / (1.0 + e)) ** (1.0 / self.p)
+    def point_at_elasticity(self, e: ArrayLike) -> tuple[Array, Array]:
+        """The point where the elasticity equals ``e`` (closed form).
+
+        With ``r = e q / p`` it has ``x**p = r / (1 + r)`` and ``z**q = 1 / (1 + r)``.
+        """
+        r = np.asarray(e, np.float64) * self.q / self.p
+        return (r / (1.0 + r)) ** (1.0 / self.p), (1.0 + r) ** (-1.0 / self.q)
 
 
 @dataclass(frozen=True, eq=False)
@@ -160,11 +190,12 @@ class AsymmetricSuperellipse(_PowerCurve):
         object.__setattr__(self, "p", check_array(self.p, "p", owner, _SHAPE))
         object.__setattr__(self, "q", check_array(self.q, "q", owner, _SHAPE))
 
-    def x_at_slope(self, m: ArrayLike) -> Array:
-        """Recall where ``-dz/dx`` equals ``m``.
+    def point_at_slope(self, m: ArrayLike) -> tuple[Array, Array]:
+        """The point where ``-dz/dx`` equals ``m``.
 
-        Solved by bisection on ``logit(x**p)``. Where the slope cannot reach ``m`` (the chance
-        line, or a corner of the curve) the result is the end of the curve that the rule favours.
+        Solved by bisection on ``s = logit(x**p)``; then ``x**p = expit(s)`` and
+        ``z**q = expit(-s)``. Where the slope cannot reach ``m`` (the chance line, or a corner of
+        the curve) the result is the end of the curve that the rule favours.
         """
         log_m = np.log(np.asarray(m, np.float64))
         log_ratio = np.log(self.p / self.q)
@@ -174,7 +205,7 @@ class AsymmetricSuperellipse(_PowerCurve):
             return log_ratio + (self.p - 1) / self.p * log_u + (1 / self.q - 1) * log_1mu - log_m
 
         s = bisect_increasing(log_steepness_minus_target, -_LOGIT_BOUND, _LOGIT_BOUND)
-        return special.expit(s) ** (1.0 / self.p)
+        return special.expit(s) ** (1.0 / self.p), special.expit(-s) ** (1.0 / self.q)
 
     @classmethod
     def through(
@@ -228,20 +259,21 @@ class Superellipse(_PowerCurve):
         object.__setattr__(self, "p", p)
         object.__setattr__(self, "q", p)
 
-    def x_at_slope(self, m: ArrayLike) -> Array:
-        """Recall where ``-dz/dx = (x/z)**(p-1)`` equals ``m`` (closed form).
+    def point_at_slope(self, m: ArrayLike) -> tuple[Array, Array]:
+        """The point where ``-dz/dx = (x/z)**(p-1)`` equals ``m`` (closed form).
 
-        With ``k = m**(1/(p-1))`` the point is ``x = (k**p / (1 + k**p))**(1/p)``. On the chance
-        line (``p = 1``) the slope is 1 everywhere: the result is 1 for ``m > 1``, 0 for ``m < 1``
-        and 1/2 for ``m = 1``.
+        With ``k = m**(1/(p-1))`` the point is ``x = (k**p / (1 + k**p))**(1/p)``,
+        ``z = (1 / (1 + k**p))**(1/p)``. On the chance line (``p = 1``) the slope is 1
+        everywhere: the point is the corner the rule favours (:func:`_chance_point`).
         """
         m = np.asarray(m, np.float64)
         p = self.p
         with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
             log_k_p = np.log(m) * p / (p - 1.0)
             x = np.exp(-np.logaddexp(0.0, -log_k_p) / p)
-        chance = np.where(m > 1.0, 1.0, np.where(m < 1.0, 0.0, 0.5))
-        return np.where(p == 1.0, chance, x)
+            z = np.exp(-np.logaddexp(0.0, log_k_p) / p)
+        chance_x, chance_z = _chance_point(m)
+        return np.where(p == 1.0, chance_x, x), np.where(p == 1.0, chance_z, z)
 
     @classmethod
     def through(cls, recall: ArrayLike, specificity: ArrayLike) -> Superellipse:
@@ -265,7 +297,7 @@ class Superellipse(_PowerCurve):
 
 
 @dataclass(frozen=True, eq=False)
-class Binormal:
+class Binormal(_RecallAt):
     """Equal-variance binormal curve of signal detection theory.
 
     Negatives score ``N(0, 1)``, positives ``N(d, 1)``; a threshold ``t`` gives recall
@@ -301,25 +333,26 @@ class Binormal:
         """``x (-dz/dx) / z``."""
         return np.exp(self._log_elasticity(self.threshold(x)))
 
-    def x_at_slope(self, m: ArrayLike) -> Array:
-        """Recall where ``-dz/dx = m``: threshold ``t = d/2 - ln(m)/d`` (closed form).
+    def point_at_slope(self, m: ArrayLike) -> tuple[Array, Array]:
+        """The point where ``-dz/dx = m``: threshold ``t = d/2 - ln(m)/d`` (closed form).
 
-        On the chance line (``d = 0``) the result is 1 for ``m > 1``, 0 for ``m < 1`` and 1/2
-        for ``m = 1``.
+        Recall ``Phi(d - t)`` and specificity ``Phi(t)`` both come from the threshold. On the
+        chance line (``d = 0``) the point is the corner the rule favours (:func:`_chance_point`).
         """
         m = np.asarray(m, np.float64)
         d = self.d
         with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
             t = d / 2.0 - np.log(m) / d
-            x = special.ndtr(d - t)
-        chance = np.where(m > 1.0, 1.0, np.where(m < 1.0, 0.0, 0.5))
-        return np.where(d == 0.0, chance, x)
+        chance_x, chance_z = _chance_point(m)
+        x, z = self._point_at_threshold(t)
+        return np.where(d == 0.0, chance_x, x), np.where(d == 0.0, chance_z, z)
 
-    def x_at_elasticity(self, e: ArrayLike) -> Array:
-        """Recall where the elasticity equals ``e``.
+    def point_at_elasticity(self, e: ArrayLike) -> tuple[Array, Array]:
+        """The point where the elasticity equals ``e``.
 
         A coarse bisection on the threshold, then Newton steps on the log elasticity (which falls
-        smoothly with the threshold) polish the root to machine precision.
+        smoothly with the threshold) polish the root to machine precision; recall and specificity
+        both come from that threshold.
         """
         with np.errstate(divide="ignore"):
             log_e = np.log(np.asarray(e, np.float64))
@@ -334,7 +367,11 @@ class Binormal:
             with np.errstate(invalid="ignore", over="ignore"):
                 step = (self._log_elasticity(t) - log_e) / self._log_elasticity_slope(t)
             t = np.where(np.isfinite(step), t - step, t)
-        return special.ndtr(self.d - t)
+        return self._point_at_threshold(t)
+
+    def _point_at_threshold(self, t: Array) -> tuple[Array, Array]:
+        """Recall ``Phi(d - t)`` and specificity ``Phi(t)``."""
+        return special.ndtr(self.d - t), special.ndtr(t)
 
     def _log_steepness(self, t: Array) -> Array:
         return self.d**2 / 2.0 - self.d * t
@@ -415,11 +452,25 @@ def curve_through(
     Raises
     ------
     ValueError
-        For an unknown family name.
+        For an unknown family name, or a point the family cannot represent (its member through
+        the point would need a shape parameter out of range); the message names the point.
     """
     if callable(family):
         return family(recall, specificity)
-    return FAMILIES[check_option(family, "family", owner, FAMILIES)].through(recall, specificity)
+    cls = FAMILIES[check_option(family, "family", owner, FAMILIES)]
+    try:
+        return cls.through(recall, specificity)
+    except ParameterError as error:
+        point = (
+            f"recall={recall.flat[0]:.10g} and specificity={specificity.flat[0]:.10g}"
+            if recall.size == 1
+            else "one of the points"
+        )
+        raise ValueError(
+            f"The 'recall' and 'specificity' parameters of {owner} must be a point the {family} "
+            f"family can represent. Got {point} instead: its member through it would have "
+            f"{error.name}={error.got:.4g}, and {error.name} must be {error.allowed}."
+        ) from None
 
 
 def check_point(

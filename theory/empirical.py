@@ -34,7 +34,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from params.validation import ParameterError, check_option
-from theory.curves import Curve
+from theory.curves import Curve, _RecallAt
 from theory.fit import fit_curve
 from theory.rules import RULES, Rule
 
@@ -272,7 +272,7 @@ def _bracket_pick(boundaries: Array, target: ArrayLike) -> NDArray[np.intp]:
 
 
 @dataclass(frozen=True, eq=False)
-class EmpiricalCurve:
+class EmpiricalCurve(_RecallAt):
     """The tradeoff curve of a scored validation set; build it with :meth:`from_scores`.
 
     Attributes
@@ -379,15 +379,23 @@ class EmpiricalCurve:
         """
         return self.rule_quantity(RULES["bce"], x)
 
+    def point_at_slope(self, m: ArrayLike) -> tuple[Array, Array]:
+        """The point the bayes rule picks for ``-dz/dx = m``: a hull vertex (or the smoothed
+        curve's point)."""
+        return RULES["bayes"].point(self, m)
+
+    def point_at_elasticity(self, e: ArrayLike) -> tuple[Array, Array]:
+        """The point the bce rule picks for elasticity ``e``: a hull vertex (or the smoothed
+        curve's point)."""
+        return RULES["bce"].point(self, e)
+
     def x_at_slope(self, m: ArrayLike) -> Array:
-        """Recall the bayes rule picks for ``-dz/dx = m``: a hull vertex (or the smoothed point)."""
-        if self.fitted is not None:
-            return self.fitted.x_at_slope(m)
-        return self.hull.recall[_bracket_pick(self._steepness(), m)]
+        """The recall of :meth:`point_at_slope`."""
+        return self.point_at_slope(m)[0]
 
     def x_at_elasticity(self, e: ArrayLike) -> Array:
-        """Recall the bce rule picks for elasticity ``e``: a hull vertex (or the smoothed point)."""
-        return self.x_at_rule(RULES["bce"], e)
+        """The recall of :meth:`point_at_elasticity`."""
+        return self.point_at_elasticity(e)[0]
 
     # Any rule (see theory.rules.AppliesRules): the smoothed curve's answer, or a hull vertex.
 

@@ -69,9 +69,9 @@ _FOCAL_DECADES = 4.0
 class Rule:
     """How a weight picks a point: the objective, its stationarity quantity and the inverse.
 
-    Call :meth:`quantity_at`, :meth:`recall_at` and :meth:`point`: they defer to a curve that
+    Call :meth:`quantity_at`, :meth:`point` and :meth:`recall_at`: they defer to a curve that
     applies rules itself (:class:`AppliesRules`, such as an exact empirical hull) and use
-    ``quantity`` and ``solve`` on any other curve.
+    ``quantity`` and ``locate`` on any other curve.
 
     Attributes
     ----------
@@ -84,8 +84,11 @@ class Rule:
     quantity : callable
         ``(curve, x) -> q``, the stationarity quantity at recall ``x`` of a
         :class:`~theory.curves.Curve`.
-    solve : callable
-        ``(curve, q) -> x``, the recall at which the quantity equals ``q``.
+    locate : callable
+        ``(curve, q) -> (x, z)``, the recall and specificity at which the quantity equals
+        ``q``, each computed by the curve from its own parameter where it can (the families'
+        ``point_at_slope`` and ``point_at_elasticity``), so that neither loses its precision to
+        the other's rounding.
     from_steepness : callable
         ``(m, x, z) -> q``, the quantity at a point ``(x, z)`` where ``-dz/dx = m``:
         ``m * f'(z) / f'(x)``.
@@ -100,7 +103,7 @@ class Rule:
     objective: str
     transform: Callable[[Array], Array]
     quantity: Callable[[Curve, Array], Array]
-    solve: Callable[[Curve, Array], Array]
+    locate: Callable[[Curve, Array], tuple[Array, Array]]
     from_steepness: Callable[[Array, Array, Array], Array]
     gamma: float | None = None
     weight_scale: float = 1.0
@@ -111,21 +114,21 @@ class Rule:
             return curve.rule_quantity(self, x)
         return self.quantity(curve, np.asarray(x, np.float64))
 
-    def recall_at(self, curve: Curve, quantity: ArrayLike) -> Array:
-        """The recall at which the quantity on ``curve`` equals ``quantity``."""
-        if isinstance(curve, AppliesRules):
-            return curve.x_at_rule(self, quantity)
-        return self.solve(curve, np.asarray(quantity, np.float64))
-
     def point(self, curve: Curve, quantity: ArrayLike) -> tuple[Array, Array]:
         """Recall and specificity where the quantity on ``curve`` equals ``quantity``."""
-        x = self.recall_at(curve, quantity)
-        return x, curve.specificity(x)
+        if isinstance(curve, AppliesRules):
+            x = curve.x_at_rule(self, quantity)
+            return x, curve.specificity(x)
+        return self.locate(curve, np.asarray(quantity, np.float64))
+
+    def recall_at(self, curve: Curve, quantity: ArrayLike) -> Array:
+        """The recall at which the quantity on ``curve`` equals ``quantity``."""
+        return self.point(curve, quantity)[0]
 
 
 @runtime_checkable
 class AppliesRules(Protocol):
-    """A curve that applies a rule itself instead of through ``quantity`` and ``solve``.
+    """A curve that applies a rule itself instead of through ``quantity`` and ``locate``.
 
     An exact hull is one: a rule can only pick one of its vertices
     (:class:`theory.empirical.EmpiricalCurve`).
@@ -146,7 +149,7 @@ RULES: dict[str, Rule] = {
         objective="alpha*beta*log(x) + (1-beta)*log(z)  (expected weighted BCE)",
         transform=np.log,
         quantity=lambda curve, x: curve.elasticity(x),
-        solve=lambda curve, q: curve.x_at_elasticity(q),
+        locate=lambda curve, q: curve.point_at_elasticity(q),
         from_steepness=lambda m, x, z: m * x / z,
     ),
     "bayes": Rule(
@@ -154,7 +157,7 @@ RULES: dict[str, Rule] = {
         objective="alpha*beta*x + (1-beta)*z  (weighted accuracy; calibrated model at 1/2)",
         transform=lambda u: u,
         quantity=lambda curve, x: -curve.slope(x),
-        solve=lambda curve, q: curve.x_at_slope(q),
+        locate=lambda curve, q: curve.point_at_slope(q),
         from_steepness=lambda m, x, z: m,
     ),
 }
@@ -203,7 +206,7 @@ def focal_rule(gamma: float) -> Rule:
 
     It maximises ``alpha*beta*phi(x) + (1-beta)*phi(z)`` with ``phi(u) = (1-u)**gamma * log(u)``.
     Its quantity is the curve's elasticity times ``h(z) / h(x)`` (see the module's notes), which
-    increases with the recall on a concave curve; ``solve`` finds where it takes a value by
+    increases with the recall on a concave curve; ``locate`` finds where it takes a value by
     bisection on ``logit(x)``. At ``gamma = 0`` the factor is exactly 1, and the quantity is the
     ``"bce"`` rule's.
     """
@@ -224,7 +227,7 @@ def focal_rule(gamma: float) -> Rule:
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             return curve.elasticity(x) * np.exp(log_h(curve.specificity(x)) - log_h(x))
 
-    def solve(curve: Curve, q: Array) -> Array:
+    def locate(curve: Curve, q: Array) -> tuple[Array, Array]:
         def log_excess(s: Array) -> Array:
             x = special.expit(s)
             return np.log(curve.elasticity(x)) + log_h(curve.specificity(x)) - log_h(x) - log_q
@@ -232,7 +235,8 @@ def focal_rule(gamma: float) -> Rule:
         with np.errstate(divide="ignore", invalid="ignore"):
             log_q = np.log(q)
             s = bisect_increasing(log_excess, -_LOGIT_BOUND, _LOGIT_BOUND)
-        return special.expit(s)
+        x = special.expit(s)
+        return x, curve.specificity(x)
 
     def from_steepness(m: Array, x: Array, z: Array) -> Array:
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -244,7 +248,7 @@ def focal_rule(gamma: float) -> Rule:
         "(expected weighted focal loss)",
         transform=transform,
         quantity=quantity,
-        solve=solve,
+        locate=locate,
         from_steepness=from_steepness,
         gamma=gamma,
         weight_scale=10.0 ** (-_FOCAL_DECADES * gamma),

@@ -24,6 +24,7 @@ from params.validation import Interval, ParameterError, check_array
 
 __all__ = [
     "DEFAULT_COST",
+    "FBETA_RANGE",
     "LOWER_IS_BETTER",
     "SCORE_NAMES",
     "check_costs",
@@ -143,6 +144,9 @@ DEFAULT_COST = 1.0
 _COST_RANGE = Interval(0.0, np.inf)
 
 _FBETA_NAME = re.compile(r"^f(\d+(?:\.\d+)?)$")
+#: The F-beta ``b`` values that can be computed: ``b**2`` times a count must stay finite, which
+#: it does up to counts of 1e100; beyond, the score is NaN (``inf / inf``).
+FBETA_RANGE = Interval(0.0, 1e100, "right")
 
 
 def fbeta_name(b: float) -> str:
@@ -182,8 +186,10 @@ def score_function(
         function = _SCORES[name]
     else:
         match = _FBETA_NAME.match(str(name))
-        if not (match and float(match.group(1)) > 0):
-            allowed = ", ".join(repr(n) for n in SCORE_NAMES) + " or 'f<b>' such as 'f2'"
+        if not (match and FBETA_RANGE.contains(float(match.group(1)))):
+            allowed = (
+                ", ".join(repr(n) for n in SCORE_NAMES) + f" or 'f<b>' with b in {FBETA_RANGE}"
+            )
             raise ParameterError("metric", owner, f"one of {allowed}", name)
         function = _fbeta(float(match.group(1)))
     refuse_costs(cost_fn, cost_fp, owner, "metric is 'cost'")
@@ -243,8 +249,9 @@ def expected_confusion(
 
 
 def check_fbeta(fbeta: float | Iterable[float], owner: str) -> NDArray[np.float64]:
-    """The F-beta ``b`` values as a 1-d array, each checked to be > 0 (for ``owner``'s message)."""
-    return np.ravel(check_array(np.atleast_1d(fbeta), "fbeta", owner, Interval(0.0, np.inf)))
+    """The F-beta ``b`` values as a 1-d array, each checked to lie in :data:`FBETA_RANGE` (for
+    ``owner``'s message)."""
+    return np.ravel(check_array(np.atleast_1d(fbeta), "fbeta", owner, FBETA_RANGE))
 
 
 def confusion_scores(

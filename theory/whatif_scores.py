@@ -286,8 +286,7 @@ def _replicate(
     quantity = _observed_quantity(curve, x_observed, z_observed, settings)
     if not (np.isfinite(quantity) and quantity > 0):
         return None
-    x = rule.recall_at(curve, quantity * settings.alphas / settings.alpha_observed)
-    z = curve.specificity(x)
+    x, z = rule.point(curve, quantity * settings.alphas / settings.alpha_observed)
     table = _scores(x, z, beta, settings.fbeta)
     table["threshold"] = curve.threshold_at(x)
     observed = _scores(x_observed, z_observed, beta, settings.fbeta)

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from params.argtypes import bounded, grid, number_list
+from params.argtypes import bounded, grid, number_list, path
 from params.validation import Interval
 
 POSITIVE = Interval(0.0, math.inf)
@@ -44,3 +44,9 @@ def test_bounded_and_lists():
     assert number_list(POSITIVE)("1, 2") == [1.0, 2.0]
     with pytest.raises(argparse.ArgumentTypeError, match="Got 'nan'"):
         number_list(POSITIVE)("nan")
+
+
+def test_path():
+    assert str(path("runs/a")) == "runs/a"
+    with pytest.raises(argparse.ArgumentTypeError, match=r"must be a non-empty str.*Got ''"):
+        path("")

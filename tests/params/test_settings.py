@@ -22,7 +22,7 @@ class Toy:
     rate: float = setting(0.5, float, "a rate", interval=Interval(0.0, 1.0))
     count: int = setting(3, int, "a count", interval=Interval(1, np.inf, "left"))
     weights: tuple[float, ...] = setting(
-        "1:100:3", float, "weights", interval=Interval(0.0, np.inf), spacing="log"
+        "1:100:3", float, "weights", interval=Interval(0.0, np.inf), spacing="log", max_length=5
     )
     kind: str = setting("a", str, "a kind", choices=("a", "b"))
     limit: int | None = setting(
@@ -54,8 +54,11 @@ def test_a_grid_default_is_its_text_parsed():
         ("rate", "0.5", r"a float in the range \(0, 1\)"),
         ("count", 2.0, r"an int in the range \[1, inf\)"),
         ("count", True, r"an int in the range \[1, inf\)"),
-        ("weights", [], r"a non-empty list of floats in the range \(0, inf\)"),
-        ("weights", [1.0, -1.0], r"a non-empty list of floats in the range \(0, inf\)"),
+        ("limit", 10**400, r"an int in the range \[1, 9\] or None"),
+        ("weights", [], r"a non-empty list of at most 5 floats in the range \(0, inf\)"),
+        ("weights", [1.0, -1.0], r"a non-empty list of at most 5 floats in the range \(0, inf\)"),
+        ("weights", range(1, 7), r"a non-empty list of at most 5 floats"),
+        ("weights", [10**400], r"a non-empty list of at most 5 floats"),
         ("kind", "c", r"one of 'a', 'b'"),
         ("limit", 10, r"an int in the range \[1, 9\] or None"),
         ("address", "", r"a non-empty str or None"),
@@ -104,6 +107,8 @@ def test_flags_come_from_the_declaration():
         (["--limit", "10"], "must be an int in the range [1, 9]. Got '10' instead."),
         (["--parts", "x,w"], "must be a non-empty list of names from 'x', 'y', 'z'. Got 'x,w'"),
         (["--tags", "a,,b"], "must be a non-empty list of non-empty str. Got 'a,,b' instead."),
+        (["--limit", "9" * 400], "must be an int in the range [1, 9]. Got '999"),
+        (["--weights", "1:2:100000000"], "must be an int in the range [2, 5]. Got '100000000'"),
     ],
 )
 def test_a_bad_flag_is_worded_like_the_api(flags, message):

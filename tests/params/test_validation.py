@@ -1,7 +1,16 @@
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from params.validation import Interval, check_array, check_int, check_option
+from params.validation import (
+    Interval,
+    ParameterError,
+    check_array,
+    check_int,
+    check_option,
+    check_path,
+)
 
 
 def test_message_shape():
@@ -35,3 +44,19 @@ def test_check_int_and_option():
 def test_non_numeric():
     with pytest.raises(ValueError, match="Got 'abc' instead"):
         check_array("abc", "alpha", "f", Interval(0, np.inf))
+
+
+def test_a_reason_follows_the_value():
+    error = ParameterError("scheduler", "f", "a reachable address", "tcp://x:1", "timed out")
+    assert str(error).endswith("Got 'tcp://x:1' instead: timed out.")
+    assert error.flag_message() == (
+        "argument --scheduler: must be a reachable address. Got 'tcp://x:1' instead: timed out."
+    )
+
+
+def test_check_path():
+    assert check_path("runs/a", "out", "f") == Path("runs/a")
+    assert check_path(Path("b"), "out", "f") == Path("b")
+    for bad in ("", 3, b"runs", "a\x00b", "\ud800", None):
+        with pytest.raises(ValueError, match="'out' parameter of f must be a non-empty str"):
+            check_path(bad, "out", "f")

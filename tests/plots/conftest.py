@@ -1,4 +1,3 @@
-import json
 from pathlib import Path
 
 import numpy as np
@@ -6,7 +5,8 @@ import pandas as pd
 import pytest
 
 import theory
-from simulate import run_sweep
+from simulate import RunData, run_sweep
+from simulate.run_folder import RunFolder
 from tests.conftest import SMALL_CONFIG
 
 #: Prevalence of the synthetic run.
@@ -31,11 +31,22 @@ def synthetic_summary(beta: float = BETA) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def write_synthetic_run(directory: Path, beta: float = BETA) -> Path:
-    """A run directory holding only summary.csv and run.json."""
-    directory.mkdir(parents=True, exist_ok=True)
-    synthetic_summary(beta).to_csv(directory / "summary.csv", index=False)
-    (directory / "run.json").write_text(json.dumps({"config": {"beta": beta}}))
+def write_synthetic_run(
+    directory: Path,
+    beta: float = BETA,
+    *,
+    summary: pd.DataFrame | None = None,
+    config: dict | None = None,
+) -> Path:
+    """A finished run directory holding only summary.csv and run.json (replacing any run there).
+
+    ``summary`` and ``config`` replace the synthetic summary and the ``{"beta": beta}``
+    configuration; the files are written as a run writes them, with their checksums.
+    """
+    config = {"beta": beta} if config is None else config
+    summary = synthetic_summary(beta) if summary is None else summary
+    with RunFolder.start(directory, config, force=True) as folder:
+        folder.finish(RunData(fits=None, summary=summary, run={"config": config}))
     return directory
 
 

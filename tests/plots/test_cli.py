@@ -1,14 +1,14 @@
-import json
 import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from matplotlib.image import imread
 
 from plots import cli
 from plots.cli import FIGURES, build_parser, main, read_run
-from tests.plots.conftest import BETA
+from tests.plots.conftest import BETA, synthetic_summary, write_synthetic_run
 
 ROOT = Path(__file__).resolve().parents[2]
 NAMES = {
@@ -37,7 +37,10 @@ def test_writes_every_png_from_a_real_run(small_run, tmp_path, capsys):
         assert width >= 1152
         assert height >= 720
     printed = capsys.readouterr().out.splitlines()
-    assert printed == [f"wrote {out / name}.png" for name in FIGURES]
+    assert printed == [
+        *(f"wrote {out / name}.png" for name in FIGURES),
+        f"wrote {small_run / 'f1_vs_alpha.png'}",
+    ]
 
 
 @pytest.mark.slow
@@ -72,15 +75,21 @@ def test_defaults():
 
 
 def _corrupt_summary(run: Path) -> None:
-    (run / "summary.csv").write_text("this is,not\na summary,at all\n")
+    summary = pd.DataFrame({"this is": ["a summary"], "not": ["at all"]})
+    write_synthetic_run(run, summary=summary)
 
 
 def _unreadable_summary(run: Path) -> None:
     (run / "summary.csv").write_bytes(b"\x00\xff\xfe garbage \x00")
 
 
+def _edited_summary(run: Path) -> None:
+    text = (run / "summary.csv").read_text()
+    (run / "summary.csv").write_text(text.replace("0.", "1.", 1))
+
+
 def _no_beta(run: Path) -> None:
-    (run / "run.json").write_text(json.dumps({"config": {"reps": 3}}))
+    write_synthetic_run(run, config={"reps": 3})
 
 
 def _bad_json(run: Path) -> None:
@@ -92,19 +101,17 @@ def _no_summary(run: Path) -> None:
 
 
 def _negative_mean(run: Path) -> None:
-    text = (run / "summary.csv").read_text().splitlines()
-    header, first = text[0].split(","), text[1].split(",")
-    first[header.index("f1_mean")] = "-0.5"
-    (run / "summary.csv").write_text("\n".join([text[0], ",".join(first), *text[2:]]) + "\n")
+    write_synthetic_run(run, summary=synthetic_summary().assign(f1_mean=-0.5))
 
 
 @pytest.mark.parametrize(
     ("damage", "message"),
     [
         (_corrupt_summary, "is corrupt: summary.csv lacks the columns 'class_sep', 'alpha'"),
-        (_unreadable_summary, "is corrupt"),
+        (_unreadable_summary, "is corrupt: summary.csv has 13 bytes where run.json records"),
+        (_edited_summary, "is corrupt: summary.csv does not match the sha256 checksum"),
         (_no_beta, "is corrupt: run.json has no prevalence 'beta'"),
-        (_bad_json, "is corrupt"),
+        (_bad_json, "is corrupt: run.json cannot be read"),
         (_no_summary, "has no summary.csv: it is not a finished run"),
         (_negative_mean, "a mean score outside [0, 1]"),
     ],
@@ -176,3 +183,17 @@ def test_figures_never_touch_pyplot():
         [sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=ROOT
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_run_gets_its_own_figure_back(synthetic_run, tmp_path, monkeypatch):
+    monkeypatch.setattr(cli, "FIGURES", {})
+    assert not (synthetic_run / "f1_vs_alpha.png").exists()
+    assert main(["--run", str(synthetic_run), "--out", str(tmp_path / "figures"), "--quiet"]) == 0
+    assert imread(synthetic_run / "f1_vs_alpha.png").shape[1] >= 1152
+
+
+def test_an_empty_path_is_refused(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--run", ""])
+    assert exit_info.value.code == 2
+    assert "argument --run: must be a non-empty str" in capsys.readouterr().err

@@ -1,8 +1,21 @@
-import pandas as pd
-import pytest
+import errno
+import os
+import signal
+import tempfile
+from pathlib import Path
 
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+from matplotlib.figure import Figure
+
+import simulate.cli as cli
+import simulate.sweep as sweep
 from params.argtypes import grid
 from params.validation import Interval
+from simulate import load_run
+from simulate.backends import Workers
 from simulate.cli import build_parser, main
 
 SMALL = [
@@ -55,9 +68,23 @@ def test_end_to_end(tmp_path, capsys):
         (["--beta", "1.5"], "argument --beta: must be a float in the range (0, 1). Got '1.5'"),
         (["--alphas", "5:abc"], "argument --alphas: must be a float"),
         (["--alphas", "10:1"], "argument --alphas: must be LO:HI[:N] with LO < HI"),
-        (["--alphas", "1:250:0"], "argument --alphas: must be an int in the range [2, inf)"),
-        (["--alphas", "0,1"], "argument --alphas: must be a float in the range (0, inf)"),
-        (["--reps", "0"], "argument --reps: must be an int in the range [1, inf). Got '0'"),
+        (["--alphas", "1:250:0"], "argument --alphas: must be an int in the range [2, 1000]"),
+        (["--alphas", "1:2:100000000"], "argument --alphas: must be an int in the range [2, 1000]"),
+        (["--alphas", "0,1"], "argument --alphas: must be a float in the range [0.0001, 10000000]"),
+        (["--alphas", "1,1e200"], "in the range [0.0001, 10000000]. Got '1e200' instead."),
+        (["--alphas", "1e-200,1"], "in the range [0.0001, 10000000]. Got '1e-200' instead."),
+        (["--reps", "0"], "argument --reps: must be an int in the range [1, 1000000]. Got '0'"),
+        (["--reps", "1e12"], "argument --reps: must be an int in the range [1, 1000000]"),
+        (["--reps", "1000000", "--alphas", "1:19:20"], "ask for 40,000,000 fits"),
+        (
+            ["--max-depth", str(2**63)],
+            "argument --max-depth: must be an int in the range [1, 2147483647]",
+        ),
+        (["--seed", str(2**32)], "argument --seed: must be an int in the range [0, 4294967295]"),
+        (["--n-jobs", str(2**63)], "argument --n-jobs: must be an int in the range [-1024, 1024]"),
+        (["--test-size", "0.999"], "expected positives in each training split"),
+        (["--resume", "--force"], "argument --force: not allowed with argument --resume"),
+        (["--out", ""], "argument --out: must be a non-empty str"),
         (["--n-jobs", "0"], "argument --n-jobs: must be a non-zero int"),
         (["--test-size", "1"], "argument --test-size: must be a float in the range (0, 1)"),
         (["--n-samples", "100"], "expected positives in each test split"),
@@ -92,3 +119,91 @@ def test_unwritable_output_folder(tmp_path, capsys):
         main([*SMALL, "--out", str(blocker / "run")])
     assert exit_info.value.code == 2
     assert "cannot be written" in capsys.readouterr().err
+
+
+def _fails_on(monkeypatch, owner, name, failure, when=lambda *args: True):
+    """Make ``owner.name`` raise ``failure`` whenever ``when(*args)`` holds."""
+    original = getattr(owner, name)
+
+    def writer(*args, **kwargs):
+        if when(*args):
+            raise failure
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, writer)
+
+
+def _second_call():
+    calls = []
+    return lambda *args: calls.append(args) or len(calls) == 2
+
+
+DISK_FULL = OSError(errno.ENOSPC, "No space left on device")
+#: Where a full disk strikes: the writer that fails, when, the file named, what is kept.
+WRITERS = {
+    "chunk folder": (tempfile, "mkdtemp", None, "parts", "nothing was kept"),
+    "chunk": (np, "savez", _second_call, ".npz", "1 finished chunk is kept in"),
+    "fits": (pq, "write_table", None, "fits.parquet", "4 finished chunks are kept in"),
+    "summary": (pd.DataFrame, "to_csv", None, "summary.csv", "4 finished chunks are kept in"),
+    "run.json": (
+        Path,
+        "write_text",
+        lambda: lambda path, *_: path.name.startswith(".run.json"),
+        "run.json",
+        "4 finished chunks are kept in",
+    ),
+    "figure": (Figure, "savefig", None, "f1_vs_alpha.png", "is finished; python -m plots --run"),
+}
+
+
+@pytest.mark.parametrize("where", list(WRITERS))
+def test_a_full_disk_is_one_line_and_keeps_what_can_be_resumed(where, tmp_path, capsys):
+    owner, name, when, named, kept = WRITERS[where]
+    out = tmp_path / "run"
+    argv = [*SMALL, "--out", str(out), "--quiet"]
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(sweep, "MAX_CHUNK_REPS", 1)
+        _fails_on(monkeypatch, owner, name, DISK_FULL, *([when()] if when else []))
+        with pytest.raises(SystemExit) as exit_info:
+            main(argv)
+    assert exit_info.value.code == 2
+    error = capsys.readouterr().err
+    assert len(error.strip().splitlines()) == 1, error
+    assert error.startswith("python -m simulate: error: [Errno 28] No space left on device: ")
+    assert named in error.split(";")[0]
+    assert kept in error
+    if "--resume" in error:
+        assert main([*argv, "--resume", "--no-plots"]) == 0
+        whole = main([*SMALL, "--out", str(tmp_path / "whole"), "--quiet", "--no-plots"])
+        assert whole == 0
+        pd.testing.assert_frame_equal(load_run(out).fits, load_run(tmp_path / "whole").fits)
+
+
+def _interrupt_in(monkeypatch, owner, name, signal_number=None):
+    def stop(*args, **kwargs):
+        if signal_number is None:
+            raise KeyboardInterrupt
+        os.kill(os.getpid(), signal_number)
+
+    monkeypatch.setattr(owner, name, stop)
+
+
+@pytest.mark.parametrize(
+    ("owner", "name", "status", "said"),
+    [
+        (Workers, "__enter__", 130, "interrupted; nothing was kept; run the command again"),
+        (pq, "write_table", 130, "interrupted; 2 finished chunks are kept in "),
+        (Figure, "savefig", 130, "is finished; python -m plots --run "),
+        (cli, "per_separation", 130, "interrupted; the run in "),
+        (sweep, "run_chunk", 143, "terminated; nothing was kept"),
+    ],
+)
+def test_every_interruption_is_one_line(owner, name, status, said, tmp_path, capsys):
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _interrupt_in(monkeypatch, owner, name, signal.SIGTERM if status == 143 else None)
+        assert main([*SMALL, "--out", str(tmp_path / "run")]) == status
+    error = capsys.readouterr().err.strip().splitlines()
+    assert said in error[-1]
+    assert not [line for line in error if "Traceback" in line]
+    if "--resume" in error[-1]:
+        assert main([*SMALL, "--out", str(tmp_path / "run"), "--resume", "--quiet"]) == 0

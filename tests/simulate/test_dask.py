@@ -21,6 +21,16 @@ def test_dask_cluster_matches_local_run(small_config):
 
 
 @pytest.mark.slow
-def test_unreachable_scheduler(small_config):
-    with pytest.raises(ValueError, match="Cannot reach the dask scheduler"):
-        run_sweep(small_config, backend="dask", scheduler="tcp://127.0.0.1:9", progress=False)
+@pytest.mark.parametrize("address", ["tcp://127.0.0.1:9", "tls://127.0.0.1:1", "inproc://x"])
+def test_a_scheduler_that_does_not_answer_is_refused_before_the_folder(
+    small_config, address, tmp_path
+):
+    message = (
+        r"^The 'scheduler' parameter of ParallelConfig must be the address of a dask scheduler "
+        rf"that answers\. Got '{address}' instead: \w+Error: .+\.$"
+    )
+    with pytest.raises(ValueError, match=message):
+        run_sweep(
+            small_config, backend="dask", scheduler=address, progress=False, out=tmp_path / "run"
+        )
+    assert not (tmp_path / "run").exists()

@@ -3,6 +3,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+import simulate.fidelity as fidelity
 from simulate import SweepConfig
 from simulate.fidelity import compare_engines, main, run_fidelity
 
@@ -81,4 +82,15 @@ def test_too_few_datasets_are_refused(capsys):
     assert exit_info.value.code == 2
     assert "argument --reps: must be an int in the range [5, inf). Got 4 instead." in (
         capsys.readouterr().err
+    )
+
+
+def test_ctrl_c_is_one_line(monkeypatch, capsys):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(fidelity, "run_sweep", interrupted)
+    assert main(["--reps", "5", "--quiet"]) == 130
+    assert capsys.readouterr().err.strip() == (
+        "interrupted; the comparison writes no files: run it again"
     )

@@ -11,7 +11,7 @@ import theory.cli
 def _valued_flags(parser: argparse.ArgumentParser):
     for action in parser._actions:
         if action.option_strings and (action.type is not None or action.choices):
-            if action.type is not None and getattr(action.type, "__name__", "") in ("Path",):
+            if getattr(action.type, "__name__", "") in ("Path", "path"):
                 continue
             yield action.option_strings[-1]
 

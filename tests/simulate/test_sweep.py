@@ -1,4 +1,6 @@
 import dataclasses
+import json
+import sys
 
 import numpy as np
 import pandas as pd
@@ -6,6 +8,7 @@ import pytest
 
 import theory
 from simulate import load_run, run_sweep
+from simulate.backends import ParallelConfig
 from simulate.summary import per_cell
 from simulate.sweep import FIT_COLUMNS, plan_chunks, run_chunk, tidy_fits
 
@@ -93,7 +96,7 @@ def test_resume_skips_finished_chunks_and_checks_config(small_config, tmp_path, 
     with pytest.raises(KeyboardInterrupt):
         run_sweep(config, n_jobs=1, progress=False, out=tmp_path)
     assert not (tmp_path / "fits.parquet").exists()
-    assert len(list((tmp_path / "parts").glob("*.npy"))) == 2
+    assert len(list((tmp_path / "parts").glob("*.npz"))) == 2
     with pytest.raises(ValueError, match="holds an unfinished run"):
         run_sweep(config, n_jobs=1, progress=False, out=tmp_path)
     with pytest.raises(ValueError, match="different configuration"):
@@ -122,6 +125,72 @@ def test_bad_backend(small_config, backend, scheduler, message):
         run_sweep(small_config, backend=backend, scheduler=scheduler, progress=False)
 
 
+def test_multiprocessing_is_not_offered(small_config):
+    with pytest.raises(ValueError, match=r"'backend'.*Got 'multiprocessing' instead"):
+        run_sweep(small_config, n_jobs=2, backend="multiprocessing", progress=False)
+
+
+def test_dask_without_distributed_is_refused_by_name(monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    with pytest.raises(ValueError, match=r"'backend'.*Got 'dask' instead: 'dask' needs dask"):
+        ParallelConfig(backend="dask", scheduler="tcp://127.0.0.1:8786")
+
+
 def test_threading_backend_gives_the_same_numbers(small_config, small_sweep):
     threaded = run_sweep(small_config, n_jobs=2, backend="threading", progress=False)
     pd.testing.assert_frame_equal(small_sweep.fits, threaded.fits)
+
+
+def test_resume_and_force_together_are_refused(small_config, tmp_path):
+    with pytest.raises(ValueError, match=r"'resume' parameter of run_sweep must be False when"):
+        run_sweep(small_config, n_jobs=1, progress=False, out=tmp_path, resume=True, force=True)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("out", ["", 3, b"runs/a", "runs/\x00", "\ud800"])
+def test_a_bad_out_is_refused_by_name(small_config, out):
+    with pytest.raises(ValueError, match=r"^The 'out' parameter of run_sweep must be a non-empty"):
+        run_sweep(small_config, n_jobs=1, progress=False, out=out)
+
+
+def test_a_crash_before_any_chunk_leaves_nothing(small_config, tmp_path, monkeypatch):
+    import simulate.sweep as sweep
+
+    def crash(config, chunk):
+        raise RuntimeError("worker crashed")
+
+    monkeypatch.setattr(sweep, "run_chunk", crash)
+    with pytest.raises(RuntimeError):
+        run_sweep(small_config, n_jobs=1, progress=False, out=tmp_path / "run")
+    assert not (tmp_path / "run").exists()
+    (tmp_path / "kept").mkdir()
+    with pytest.raises(RuntimeError):
+        run_sweep(small_config, n_jobs=1, progress=False, out=tmp_path / "kept")
+    assert list((tmp_path / "kept").iterdir()) == []
+
+
+def test_damaged_chunks_are_recomputed_and_reported_once(small_config, tmp_path, capsys):
+    import simulate.sweep as sweep
+
+    run_sweep(small_config, n_jobs=1, progress=False, out=tmp_path)
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    (parts / "config.json").write_text(json.dumps(small_config.to_dict()))
+    for chunk in sweep.plan_chunks(small_config):
+        (parts / f"{chunk.name}.npz").write_bytes(b"")
+    (tmp_path / "run.json").unlink()
+    resumed = run_sweep(small_config, n_jobs=1, progress=False, out=tmp_path, resume=True)
+    pd.testing.assert_frame_equal(resumed.fits, load_run(tmp_path).fits)
+    assert capsys.readouterr().err.splitlines() == [
+        f"2 chunk files in {tmp_path} are damaged or hold another configuration's counts; "
+        "computing them again"
+    ]
+
+
+@pytest.mark.parametrize("alphas", [(1e-4, 1.0), (1.0, 1e7)])
+def test_the_numba_engine_at_the_ends_of_the_weight_range(small_config, alphas):
+    config = dataclasses.replace(small_config, engine="numba", alphas=alphas, reps=2)
+    fits = run_sweep(config, n_jobs=1, progress=False).fits
+    counts = fits[["tp", "fp", "fn", "tn"]]
+    assert (counts >= 0).all().all()
+    assert (counts.sum(axis=1) == 200).all()

@@ -200,7 +200,29 @@ def test_help_lists_every_flag(capsys, argv, flags):
 @pytest.mark.parametrize(
     ("argv", "named"),
     [
-        (["--beta", "1.5"], ["--beta", "(0, 1)", "'1.5'"]),
+        (["--beta", "1.5"], ["--beta", "[2.22507e-308, 1)", "'1.5'"]),
+        (["--beta", "5e-324"], ["--beta", "[2.22507e-308, 1)", "'5e-324'"]),
+        (["--metric", "f" + "1" * 400], ["--metric", "f<b> with b in (0, 1e+100]"]),
+        (
+            [
+                "what-if",
+                "--family",
+                "superellipse",
+                "--recall",
+                "0.99999999",
+                "--specificity",
+                "0.99999999",
+                "--beta",
+                "0.01",
+                "--alpha",
+                "2",
+            ],
+            [
+                "'recall' and 'specificity' parameters of what_if",
+                "recall=0.99999999 and specificity=0.99999999",
+                "the superellipse family can represent",
+            ],
+        ),
         (["--beta", "0.01,abc"], ["--beta", "'abc'"]),
         (["--p", "0.5"], ["--p", "[1, 1000000]", "'0.5'"]),
         (["--rule", "x"], ["--rule", "'x'"]),
@@ -255,6 +277,38 @@ def test_bad_input_is_a_one_line_error(capsys, argv, named):
     for piece in named:
         assert piece in errors[0]
     assert "Traceback" not in captured.err
+
+
+def _table(capsys, *flags: str) -> list[list[str]]:
+    assert main(["table", *flags]) == 0
+    return [line.split() for line in capsys.readouterr().out.splitlines()[1:]]
+
+
+def test_table_shows_significant_digits_of_small_values(capsys):
+    [row] = _table(capsys, "--beta", "0.00004", "--p", "2", "--rule", "bce", "--metric", "f1")
+    assert row[0] == "4e-05"
+    [row] = _table(
+        capsys, "--beta", "0.99999999", "--p", "2", "--rule", "bce", "--metric",
+        "balanced_accuracy",
+    )  # fmt: skip
+    assert row[4] == "1e-08"
+
+
+def test_repeated_list_values_are_kept_once(capsys):
+    rows = _table(
+        capsys, "--beta", "0.01,0.01,0.02", "--p", "2,2", "--rule", "bce,bce", "--metric", "f1,f1"
+    )
+    assert [row[0] for row in rows] == ["0.01", "0.02"]
+    assert main(["what-if", *POINT, "--alpha", "2,2,5"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 4
+
+
+def test_what_if_near_a_corner_keeps_the_specificity(capsys):
+    corner = ["--recall", "0.999999999", "--specificity", "0.999999999", "--beta", "0.01"]
+    assert main(["what-if", *corner, "--alpha", "1e12"]) == 0
+    title, header, row = capsys.readouterr().out.splitlines()
+    assert "recall=0.999999999" in title
+    assert row.split()[header.split().index("specificity")] == "0.9999"
 
 
 def test_what_if_defaults_are_the_apis(capsys):

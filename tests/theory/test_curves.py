@@ -329,14 +329,14 @@ class PowerCurve:
         u = np.asarray(x, np.float64) ** self.k
         return self.k * u / (1.0 - u)
 
-    def x_at_slope(self, m: ArrayLike) -> NDArray[np.float64]:
+    def point_at_slope(self, m: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         # The slope runs from 0 (x = 0) to -k (x = 1); a steeper one is reached only at x = 1.
-        x = (np.asarray(m, np.float64) / self.k) ** (1.0 / (self.k - 1.0))
-        return np.minimum(x, 1.0)
+        x = np.minimum((np.asarray(m, np.float64) / self.k) ** (1.0 / (self.k - 1.0)), 1.0)
+        return x, self.specificity(x)
 
-    def x_at_elasticity(self, e: ArrayLike) -> NDArray[np.float64]:
+    def point_at_elasticity(self, e: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         e = np.asarray(e, np.float64)
-        return (e / (self.k + e)) ** (1.0 / self.k)
+        return (e / (self.k + e)) ** (1.0 / self.k), self.k / (self.k + e)
 
     @classmethod
     def through(cls, recall: ArrayLike, specificity: ArrayLike) -> PowerCurve:
@@ -427,3 +427,30 @@ def test_what_if_moves_along_a_new_family(rule):
     np.testing.assert_allclose(scores["recall"], expected, rtol=1e-12)
     np.testing.assert_allclose(scores["specificity"], 1 - expected**k, rtol=1e-12)
     assert scores["recall"][1] == pytest.approx(recall, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("curve", "rule", "quantity", "specificity"),
+    [
+        # Threshold t = d/2 - ln(m)/d = 10 - ln(1e40)/20: recall Phi(15.4) is 1 in float64.
+        (Binormal(20.0), "bayes", 1e40, special.ndtr(10.0 - np.log(1e40) / 20.0)),
+        # x**2 = r/(1+r) rounds to 1, z**2 = 1/(1+r) does not.
+        (Superellipse(2.0), "bce", 1e20, np.sqrt(1.0 / (1.0 + 1e20))),
+        (AsymmetricSuperellipse(2.0, 1.0), "bce", 1e20, 2.0 / (2.0 + 1e20)),
+    ],
+)
+def test_specificity_keeps_its_precision_where_recall_rounds_to_one(
+    curve, rule, quantity, specificity
+):
+    point = curve.point_at_slope if rule == "bayes" else curve.point_at_elasticity
+    x, z = point(quantity)
+    assert x == 1.0
+    assert z == pytest.approx(specificity, rel=1e-9)
+
+
+def test_a_well_separated_binormal_scores_near_one():
+    # d = 20: at alpha = 1 the bce threshold is 10.23, so recall is 1 - 8e-23 and specificity
+    # 1 - 7e-25; both round to 1.
+    scores = expected_scores(1.0, 0.01, Binormal(20.0))
+    assert scores["specificity"] > 1 - 1e-9
+    assert scores["f1"] > 1 - 1e-9

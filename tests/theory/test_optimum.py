@@ -375,9 +375,10 @@ def test_inverse_proportion_weight():
     [
         (
             {"beta": 1.5},
-            r"^The 'beta' parameter of {owner} must be a float in the range \(0, 1\)\. "
-            r"Got 1\.5 instead\.$",
+            r"^The 'beta' parameter of {owner} must be a float in the range "
+            r"\[2\.22507e-308, 1\)\. Got 1\.5 instead\.$",
         ),
+        ({"beta": 5e-324}, r"'beta' parameter of {owner} .*\[2\.22507e-308, 1\)\. Got 5e-324"),
         ({"curve": 0.5}, r"'p' parameter of {owner} .*\[1, 1000000\]\. Got 0\.5 instead"),
         (
             {"metric": "nope"},

@@ -18,7 +18,8 @@ def test_point_is_where_the_quantity_takes_its_value(name, curve):
     rule = RULES[name]
     x, z = rule.point(curve, QUANTITIES)
     np.testing.assert_allclose(rule.quantity(curve, x), QUANTITIES, rtol=1e-8)
-    np.testing.assert_array_equal(z, curve.specificity(x))
+    # z comes from the curve's own parameter; read off x it loses digits where x nears 1.
+    np.testing.assert_allclose(z, curve.specificity(x), rtol=1e-9)
 
 
 def test_quantities_are_the_elasticity_and_the_slope():

@@ -83,9 +83,11 @@ def test_bad_input():
     with pytest.raises(
         ValueError,
         match=r"^The 'metric' parameter of caller must be one of 'recall', 'specificity', .*, "
-        r"'hter', 'cost' or 'f<b>' such as 'f2'\. Got 'f1x' instead\.$",
+        r"'hter', 'cost' or 'f<b>' with b in \(0, 1e\+100\]\. Got 'f1x' instead\.$",
     ):
         score_function("f1x", "caller")
+    with pytest.raises(ValueError, match=r"'f<b>' with b in \(0, 1e\+100\]\. Got 'f1111"):
+        score_function("f" + "1" * 400, "caller")
     with pytest.raises(ValueError, match=r"'tp' parameter of confusion_scores .*\[0, inf\)"):
         confusion_scores(-1, 0, 0, 0)
     with pytest.raises(ValueError, match="'fbeta'"):

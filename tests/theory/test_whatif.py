@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
+from scipy import special
 
 from theory.curves import FAMILIES, AsymmetricSuperellipse, Binormal, Superellipse
 from theory.operating import operating_point
@@ -143,9 +144,16 @@ def test_equivalent_weight_is_what_dropping_negatives_does(positives, negatives,
         ),
         (
             {"fbeta": -1.0},
-            r"^The 'fbeta' parameter of what_if must be a float in the range \(0, inf\)\. "
+            r"^The 'fbeta' parameter of what_if must be a float in the range \(0, 1e\+100\]\. "
             r"Got -1\.0 instead\.$",
         ),
+        (
+            {"family": "superellipse", "recall": 0.99999999, "specificity": 0.99999999},
+            r"^The 'recall' and 'specificity' parameters of what_if must be a point the "
+            r"superellipse family can represent\. Got recall=0\.99999999 and "
+            r"specificity=0\.99999999 instead: its member through it would have p=6\.931e\+07",
+        ),
+        ({"fbeta": 1e200}, r"'fbeta' parameter of what_if .*\(0, 1e\+100\]\. Got 1e\+200 instead"),
     ],
 )
 def test_errors_name_what_if(kwargs, message):
@@ -169,3 +177,12 @@ def test_equivalent_weight_bad_input(args, message):
 def test_arguments_after_the_point_are_keyword_only():
     with pytest.raises(TypeError, match="positional argument"):
         what_if(0.6, 0.9, 0.01, 2.0)
+
+
+def test_a_point_near_the_corner_keeps_its_specificity():
+    # Through (1 - 1e-9, 1 - 1e-9) the binormal has d = 2 Phi^-1(1 - 1e-9); at alpha = 1e12 the
+    # bayes threshold is t = d/2 - ln(1e12)/d, so specificity Phi(t), though recall rounds to 1.
+    d = 2 * special.ndtri(1 - 1e-9)
+    scores = what_if(1 - 1e-9, 1 - 1e-9, beta=0.01, alpha=1e12)
+    assert scores["specificity"] == pytest.approx(special.ndtr(d / 2 - np.log(1e12) / d), rel=1e-9)
+    assert scores["specificity"] > 0.9998
