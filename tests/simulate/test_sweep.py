@@ -26,6 +26,7 @@ def test_rows_columns_and_scores(small_config, small_sweep):
         np.testing.assert_allclose(fits[name], expected[name])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("engine", ["sklearn", "numba"])
 def test_same_seed_same_numbers_for_any_workers_and_chunking(small_config, engine):
     small_config = dataclasses.replace(small_config, engine=engine)

@@ -96,6 +96,7 @@ def test_table_json(capsys):
         assert record["flat"] is False
 
 
+@pytest.mark.slow
 def test_table_of_the_focal_rule_and_the_cost(capsys):
     argv = ["--p", "2,11", "--rule", "bayes,focal", "--gamma", "1", "--metric", "f1,cost"]
     priced = [*argv, "--cost-fn", "5", "--cost-fp", "2"]

@@ -22,6 +22,7 @@ def _labels(tp, fp, fn, tn):
 
 
 @given(counts, counts, counts, counts)
+@pytest.mark.slow
 def test_scores_match_scikit_learn(tp, fp, fn, tn):
     if tp + fp + fn + tn == 0:
         return

@@ -93,6 +93,7 @@ def test_positive_fraction_is_its_equivalent_weight():
     assert list(resampled.table["positive_fraction"]) == [0.25, 0.5]
 
 
+@pytest.mark.slow
 def test_bootstrap_intervals_hold_the_estimate_and_do_not_depend_on_jobs():
     positive, _, probability = _binormal(1500, seed=6)
     one = what_if_scores(positive, probability, ALPHAS, bootstrap=40, seed=3)
