@@ -289,6 +289,7 @@ def test_each_rules_cost_optimum_reaches_the_least_cost_point(name, rule, cost_f
     expected = float(chosen.from_steepness(steepness, x, z)) * (1 - beta) / beta
     best = optimize_alpha(beta, curve, metric="cost", rule=rule, **costs)
     low, high = np.exp(theory.optimum.search_bounds((1 - beta) / beta))
+    low *= chosen.weight_scale
     if low < expected < high:
         assert float(best.alpha) == pytest.approx(expected, rel=1e-5)
         assert float(best.score) == pytest.approx(
