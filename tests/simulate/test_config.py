@@ -70,7 +70,13 @@ def test_bad_settings(settings, message):
     test_size=st.floats(-0.5, 1.5),
 )
 def test_validation_accepts_exactly_the_valid(beta, reps, test_size):
-    valid = 0 < beta < 1 and reps >= 1 and 0 < test_size < 1 and 10_000 * test_size * beta >= 5
+    valid = (
+        0 < beta < 1
+        and reps >= 1
+        and 0 < test_size < 1
+        and 10_000 * test_size * beta >= 5
+        and 10_000 * (1 - test_size) * beta >= 5
+    )
     try:
         SweepConfig(beta=beta, reps=reps, test_size=test_size)
     except ValueError:
