@@ -27,6 +27,7 @@ __all__ = [
     "FBETA_RANGE",
     "LOWER_IS_BETTER",
     "SCORE_NAMES",
+    "best_on_hull",
     "check_costs",
     "check_fbeta",
     "confusion_scores",
@@ -139,6 +140,12 @@ _SCORES: dict[str, ScoreFunction] = {
 SCORE_NAMES: tuple[str, ...] = (*_SCORES, "cost")
 #: Error rates and costs: scores that are minimised rather than maximised.
 LOWER_IS_BETTER: frozenset[str] = frozenset({"hter", "cost"})
+#: Scores whose best threshold is always a vertex of the ROC's upper-left hull (see
+#: :func:`best_on_hull`), besides the F-beta scores.
+_BEST_ON_HULL = frozenset(
+    {"recall", "specificity", "precision", "npv", "f1", "balanced_accuracy", "accuracy", "hter",
+     "cost"}
+)  # fmt: skip
 #: The price of a false negative and of a false positive unless given.
 DEFAULT_COST = 1.0
 _COST_RANGE = Interval(0.0, np.inf)
@@ -194,6 +201,18 @@ def score_function(
         function = _fbeta(float(match.group(1)))
     refuse_costs(cost_fn, cost_fp, owner, "metric is 'cost'")
     return function
+
+
+def best_on_hull(name: str) -> bool:
+    """Whether the best of score ``name`` over a model's thresholds lies on a vertex of the
+    upper-left hull of its ROC, at any prevalence.
+
+    True for the scores that are ratios of linear functions of the rates (or linear), with
+    their level lines straight, and that improve with recall and with specificity (or, for the
+    error rates, worsen): their best over the hull is at one of its vertices, and the vertices
+    are thresholds of the model. MCC and the G-mean are neither, and need every threshold.
+    """
+    return name in _BEST_ON_HULL or bool(_FBETA_NAME.match(str(name)))
 
 
 def check_costs(

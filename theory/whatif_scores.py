@@ -39,6 +39,7 @@ from theory.empirical import (
 from theory.rules import Rule, rule_named
 from theory.scores import (
     LOWER_IS_BETTER,
+    best_on_hull,
     check_costs,
     check_fbeta,
     confusion_scores,
@@ -59,6 +60,9 @@ DEFAULT_METRICS: tuple[str, ...] = ("f1", "balanced_accuracy")
 _TABLE_SCORES = ("recall", "specificity", "precision", "f1", "balanced_accuracy", "mcc", "hter")
 #: Points of the recall grid searched for a smoothed curve's best point, before refining.
 _GRID_POINTS = 2001
+#: Tasks the bootstrap's replicates are split into: few, so that the rows travel to each worker
+#: a few times only; enough to keep every core busy.
+_BATCHES = 16
 #: Quantiles of the bootstrap's 95% intervals.
 _INTERVAL = (2.5, 97.5)
 _POSITIVE = Interval(0.0, np.inf)
@@ -244,9 +248,12 @@ def what_if_scores(
     replicates = []
     if bootstrap:
         children = np.random.SeedSequence(seed).spawn(int(bootstrap))
-        replicates = Parallel(n_jobs=n_jobs)(
-            delayed(_resampled)(ranking, child, settings) for child in children
+        batches = np.array_split(np.arange(len(children)), min(len(children), _BATCHES))
+        results = Parallel(n_jobs=n_jobs)(
+            delayed(_resampled_batch)(ranking, [children[i] for i in batch], settings)
+            for batch in batches
         )
+        replicates = [replicate for batch in results for replicate in batch]
     return _assemble(estimate, replicates, fractions, settings)
 
 
@@ -255,6 +262,13 @@ def _grid(values: ArrayLike, name: str, owner: str, interval: Interval) -> Array
     if array.size == 0:
         raise ParameterError(name, owner, f"at least one value in the range {interval}", values)
     return array
+
+
+def _resampled_batch(
+    ranking: Ranking, seeds: list[np.random.SeedSequence], settings: _Settings
+) -> list[dict[str, Any] | None]:
+    """Bootstrap replicates of one batch, in order (one task: the rows are sent once)."""
+    return [_resampled(ranking, seed, settings) for seed in seeds]
 
 
 def _resampled(
@@ -302,7 +316,8 @@ def _replicate(
 
         x_best, low, high = _best_point(curve, rule, value)
         scale = settings.alpha_observed / quantity
-        roc_values = value(curve.roc.recall, curve.roc.specificity)
+        scanned = curve.hull if best_on_hull(metric) else curve.roc
+        roc_values = value(scanned.recall, scanned.specificity)
         at = int(np.argmax(roc_values))
         at_alpha = float(value(x_best, curve.specificity(x_best)))
         current = float(value(x_observed, z_observed))
@@ -313,7 +328,7 @@ def _replicate(
             "score_at_alpha": sign * at_alpha,
             "gain_at_alpha": sign * (at_alpha - current),
             "threshold_at_alpha": float(curve.threshold_at(x_best)),
-            "threshold": float(curve.roc.threshold[at]),
+            "threshold": float(scanned.threshold[at]),
             "score_at_threshold": sign * float(roc_values[at]),
             "gain_at_threshold": sign * (float(roc_values[at]) - current),
         }

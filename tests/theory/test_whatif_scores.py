@@ -202,3 +202,22 @@ def test_bad_input_names_the_argument(arguments, message):
     positive, scores, _ = _binormal(300, seed=8)
     with pytest.raises(ValueError, match=message):
         what_if_scores(positive, scores, **arguments)
+
+
+@pytest.mark.parametrize("beta", [None, 0.01])
+@pytest.mark.parametrize("metric", ["precision", "npv", "accuracy", "hter", "f2", "mcc", "gmean"])
+def test_every_metrics_best_threshold_is_the_best_of_every_threshold(metric, beta):
+    positive, scores, _ = _binormal(300, seed=9)
+    result = what_if_scores(
+        positive, scores, [1.0], beta=beta, threshold=0.0, smooth=None, metrics=(metric,)
+    )
+    prevalence = positive.mean() if beta is None else beta
+    sign = -1.0 if metric in theory.scores.LOWER_IS_BETTER else 1.0
+    values = []
+    for threshold in np.unique(scores):
+        predicted = scores >= threshold
+        rates = predicted[positive].mean(), (~predicted[~positive]).mean()
+        scored = theory.confusion_scores(*theory.expected_confusion(*rates, prevalence))
+        values.append(sign * float(scored[metric]))
+    best = result.best.loc[metric]
+    assert sign * best["score_at_threshold"] == pytest.approx(max(values), rel=1e-12)
