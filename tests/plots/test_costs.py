@@ -6,6 +6,9 @@ import theory
 from plots import cost_optimal_weights, plot_cost_weights
 from tests.plots.helpers import line
 
+#: The optima behind these figures take seconds: the slow tier.
+pytestmark = pytest.mark.slow
+
 RATIOS = [1.0, 99.0, 500.0]
 CURVES = {"p = 2": theory.Superellipse(2.0), "d = 1.5": theory.Binormal(1.5)}
 

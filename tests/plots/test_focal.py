@@ -6,6 +6,9 @@ import theory
 from plots import focal_sweep, plot_focal_loss
 from tests.plots.helpers import line
 
+#: The sweep over gamma behind these figures takes seconds: the slow tier.
+pytestmark = pytest.mark.slow
+
 GAMMA = [0.0, 1.0, 2.5]
 P = (2.0, 11.0)
 

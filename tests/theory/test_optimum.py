@@ -165,6 +165,7 @@ def test_bce_f1_optimum_at_p_2_is_exact():
 # -- vectorisation, gains and edges ----------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("metric", ["f1", "balanced_accuracy", "mcc"])
 @pytest.mark.parametrize("rule", SEARCHING_RULES)
 def test_vectorised_equals_scalar_calls(rule, metric):

@@ -8,6 +8,9 @@ import sympy
 import theory
 from theory import symbolic
 
+#: Each sympy derivation takes seconds: the slow tier.
+pytestmark = pytest.mark.slow
+
 alpha, beta, p = sympy.symbols("alpha beta p", positive=True)
 x_symbol = sympy.Symbol("x", positive=True)
 
