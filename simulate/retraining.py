@@ -60,6 +60,7 @@ from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
 import theory
+from params.argtypes import path
 from params.settings import add_arguments, setting, settings_from_arguments, validate_fields
 from params.tables import format_table
 from params.validation import Interval, ParameterError
@@ -645,7 +646,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_arguments(parser, RetrainingConfig, ("bootstrap", "validation_size", "test_size", "seed"))
     add_arguments(parser, ParallelConfig, ("n_jobs",))
     parser.add_argument(
-        "--out", type=Path, default=Path("results", "retraining"), help="output folder"
+        "--out", type=path, default=Path("results", "retraining"), help="output folder"
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar and no tables")
     return parser

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from params.argtypes import bounded, number_list
+from params.argtypes import bounded, number_list, path
 from params.tables import format_table
 from params.validation import Interval, ParameterError
 from theory.curves import FAMILIES, MAX_EXPONENT, Superellipse
@@ -138,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="curve family fitted through the point (default: binormal)",
     )
     scored = whatif.add_argument_group("a model's scores on validation rows")
-    scored.add_argument("--scores", type=Path, metavar="FILE", help="CSV or parquet file")
+    scored.add_argument("--scores", type=path, metavar="FILE", help="CSV or parquet file")
     scored.add_argument("--label-col", default="y", help="column of the labels (default: y)")
     scored.add_argument(
         "--score-col", default="score", help="column of the scores (default: score)"
@@ -171,7 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="seeds the bootstrap (default: 0)",
     )
     scored.add_argument(
-        "--plot", type=Path, metavar="FIG", help="draw the curve and the predictions to FIG.png"
+        "--plot", type=path, metavar="FIG", help="draw the curve and the predictions to FIG.png"
     )
     both = whatif.add_argument_group("either way")
     both.add_argument(
