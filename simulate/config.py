@@ -15,10 +15,12 @@ import numpy as np
 from params.settings import setting, validate_fields
 from params.validation import Interval, ParameterError
 from simulate.engine import ENGINES
+from simulate.models import MODELS, PROBABILISTIC
 
 __all__ = [
     "ALPHA_RANGE",
     "DEFAULT_ALPHAS",
+    "DEFAULT_REPS",
     "DEFAULT_SEPS",
     "MAX_FITS",
     "MIN_SPLIT_POSITIVES",
@@ -50,6 +52,11 @@ MAX_DATASET_VALUES = 100_000_000
 #: Largest depth limit: nodes are numbered in int32, as in scikit-learn.
 MAX_DEPTH = int(np.iinfo(np.int32).max)
 
+#: Datasets per class_sep when ``reps`` is not given, per model: the post's 250 for trees; for
+#: the others, as many as the quick-start-sized command (15 class_seps x 15 weights) fits in
+#: about two minutes on two cores (``benchmarks/bench_models.py``).
+DEFAULT_REPS: dict[str, int] = {"tree": 250, "logreg": 100, "hgb": 2, "mlp": 4}
+
 _POSITIVE = Interval(0.0, np.inf)
 _UNIT_OPEN = Interval(0.0, 1.0)
 _FEATURES = Interval(2, MAX_FEATURES, "both")
@@ -61,8 +68,9 @@ class SweepConfig:
 
     Each dataset is ``make_classification(n_samples, n_features, n_informative, n_redundant=0,
     weights=(1 - beta,), n_clusters_per_class=2, class_sep, flip_y)``, split into train and test
-    sets once, and fitted by a decision tree at every weight in ``alphas`` (weight 1 on negatives,
-    ``alpha`` on positives).
+    sets once, and fitted by ``model`` at every weight in ``alphas`` (weight 1 on negatives,
+    ``alpha`` on positives). A probabilistic model (``logreg``, ``hgb``, ``mlp``) is fitted on the
+    training split less a stratified validation split of ``val_size`` (:mod:`simulate.models`).
 
     Parameters
     ----------
@@ -75,9 +83,10 @@ class SweepConfig:
     seps : tuple of float, default the post's 15 values from 0.05 to 3
         ``class_sep`` values, each > 0; stored sorted and without duplicates, at most
         :data:`MAX_GRID` of them.
-    reps : int, default 250
+    reps : int, optional
         Datasets per ``class_sep``, at most :data:`MAX_REPS`; the sweep fits at most
-        :data:`MAX_FITS` trees.
+        :data:`MAX_FITS` models. Default (None): the model's :data:`DEFAULT_REPS`, 250 for trees;
+        :attr:`n_reps` is the number used.
     n_samples, n_features, n_informative : int, default 10000, 10, 5
         Size of each dataset; ``2 <= n_informative <= n_features <= MAX_FEATURES``,
         ``n_samples <= MAX_SAMPLES`` and ``n_samples * n_features <= MAX_DATASET_VALUES``
@@ -89,13 +98,19 @@ class SweepConfig:
         Fraction of each dataset held out for scoring, in (0, 1).
     seed : int, default 0
         Fixes every random draw of the sweep, in [0, 2**32 - 1].
+    model : {"tree", "logreg", "hgb", "mlp"}, default "tree"
+        What is fitted at each weight (:data:`simulate.models.MODELS`).
+    val_size : float, default 0.2
+        Fraction of each training split held out as the validation split of a probabilistic
+        model, in (0, 1); trees do not use it.
     engine : {"numba", "sklearn"}, default "numba"
-        The tree implementation (:data:`simulate.engine.ENGINES`).
+        The implementation of ``tree`` and ``logreg`` (:data:`simulate.engine.ENGINES`,
+        :func:`simulate.logreg.logistic_path`); ``hgb`` and ``mlp`` are scikit-learn's.
     max_depth : int or None, default None
         Depth limit of the trees, at most :data:`MAX_DEPTH`; None grows them until every leaf
-        is pure.
+        is pure. Trees only.
     min_samples_leaf : int, default 1
-        Smallest number of training samples in a leaf, at most :data:`MAX_SAMPLES`.
+        Smallest number of training samples in a leaf, at most :data:`MAX_SAMPLES`. Trees only.
 
     Raises
     ------
@@ -103,8 +118,9 @@ class SweepConfig:
         A :class:`ValueError` naming the first bad setting, its value and what is allowed; also
         when ``n_informative > n_features``.
     ValueError
-        When the test or training split would expect fewer than :data:`MIN_SPLIT_POSITIVES`
-        positives, or the sweep or one dataset would not fit in memory (:data:`MAX_FITS`,
+        When a tree setting is given to another model, or the test, training or validation
+        split would expect fewer than :data:`MIN_SPLIT_POSITIVES` positives, or the sweep or
+        one dataset would not fit in memory (:data:`MAX_FITS`,
         :data:`MAX_DATASET_VALUES`); the message names the settings involved.
     """
 
@@ -129,12 +145,15 @@ class SweepConfig:
         spacing="linear",
         max_length=MAX_GRID,
     )
-    reps: int = setting(
-        250,
+    reps: int | None = setting(
+        None,
         int,
         f"datasets per class_sep, at most {MAX_REPS:,}; seps x reps x alphas at most "
         f"{MAX_FITS:,} fits",
         interval=Interval(1, MAX_REPS, "both"),
+        optional=True,
+        none_means="the model's default: "
+        + ", ".join(f"{reps} for {model}" for model, reps in DEFAULT_REPS.items()),
     )
     n_samples: int = setting(
         10_000,
@@ -162,11 +181,23 @@ class SweepConfig:
         "fixes every random draw; the same seed gives the same numbers for any --n-jobs",
         interval=Interval(0, MAX_SEED, "both"),
     )
-    engine: str = setting("numba", str, "decision-tree implementation", choices=tuple(ENGINES))
+    model: str = setting("tree", str, "what is fitted at each weight", choices=tuple(MODELS))
+    val_size: float = setting(
+        0.2,
+        float,
+        "fraction of each training split held out for validation (logreg, hgb, mlp), in (0, 1)",
+        interval=_UNIT_OPEN,
+    )
+    engine: str = setting(
+        "numba",
+        str,
+        "implementation of tree and logreg (hgb and mlp are scikit-learn's)",
+        choices=tuple(ENGINES),
+    )
     max_depth: int | None = setting(
         None,
         int,
-        f"depth limit of the trees, at most {MAX_DEPTH}",
+        f"depth limit of the trees (tree only), at most {MAX_DEPTH}",
         interval=Interval(1, MAX_DEPTH, "both"),
         optional=True,
         none_means="grown until leaves are pure",
@@ -174,7 +205,7 @@ class SweepConfig:
     min_samples_leaf: int = setting(
         1,
         int,
-        f"smallest number of training samples in a leaf, at most {MAX_SAMPLES:,}",
+        f"smallest number of training samples in a leaf (tree only), at most {MAX_SAMPLES:,}",
         interval=Interval(1, MAX_SAMPLES, "both"),
     )
 
@@ -183,15 +214,14 @@ class SweepConfig:
         if self.n_informative > self.n_features:
             allowed = f"an int in the range {Interval(2, self.n_features, 'both')}"
             raise ParameterError("n_informative", "SweepConfig", allowed, self.n_informative)
-        for split, fraction, written, remedy in (
-            ("test", self.test_size, "test_size", "raise n_samples, test_size or beta"),
-            (
-                "training",
-                1 - self.test_size,
-                "(1 - test_size)",
-                "raise n_samples or beta, or lower test_size",
-            ),
-        ):
+        if self.model != "tree":
+            for name, default in (("max_depth", None), ("min_samples_leaf", 1)):
+                if getattr(self, name) != default:
+                    raise ValueError(
+                        f"The setting {name}={getattr(self, name)!r} of SweepConfig applies to "
+                        f"model='tree' only, not to model={self.model!r}."
+                    )
+        for split, fraction, written, remedy in self._splits():
             expected = self.n_samples * fraction * self.beta
             if expected < MIN_SPLIT_POSITIVES:
                 raise ValueError(
@@ -210,14 +240,50 @@ class SweepConfig:
         if self.n_fits > MAX_FITS:
             raise ValueError(
                 f"The settings of SweepConfig ask for {self.n_fits:,} fits (len(seps) * reps * "
-                f"len(alphas) = {len(self.seps)} * {self.reps} * {len(self.alphas)}); at most "
+                f"len(alphas) = {len(self.seps)} * {self.n_reps} * {len(self.alphas)}); at most "
                 f"{MAX_FITS:,} fit in memory: lower reps or shorten the grids."
             )
 
+    def _splits(self) -> list[tuple[str, float, str, str]]:
+        """Each split whose positives are checked: name, fraction of the samples, that fraction
+        written out, and how to get more positives into it."""
+        splits = [("test", self.test_size, "test_size", "raise n_samples, test_size or beta")]
+        training = ("training", 1 - self.test_size, "(1 - test_size)")
+        if self.model not in PROBABILISTIC:
+            return [*splits, (*training, "raise n_samples or beta, or lower test_size")]
+        train = 1 - self.test_size
+        return [
+            *splits,
+            (
+                "fitting",
+                train * (1 - self.val_size),
+                "(1 - test_size) * (1 - val_size)",
+                "raise n_samples or beta, or lower test_size or val_size",
+            ),
+            (
+                "validation",
+                train * self.val_size,
+                "(1 - test_size) * val_size",
+                "raise n_samples, beta or val_size",
+            ),
+        ]
+
+    @property
+    def model_description(self) -> str:
+        """The model and, where there is a choice, its implementation: ``"tree, numba"``."""
+        if self.model in ("tree", "logreg"):
+            return f"{self.model}, {self.engine}"
+        return self.model
+
+    @property
+    def n_reps(self) -> int:
+        """Datasets per class_sep: ``reps``, or the model's :data:`DEFAULT_REPS`."""
+        return DEFAULT_REPS[self.model] if self.reps is None else self.reps
+
     @property
     def n_fits(self) -> int:
-        """Number of trees the sweep fits: seps x reps x alphas."""
-        return len(self.seps) * self.reps * len(self.alphas)
+        """Number of models the sweep fits: seps x reps x alphas."""
+        return len(self.seps) * self.n_reps * len(self.alphas)
 
     def to_dict(self) -> dict[str, Any]:
         """The settings as JSON-ready values (tuples become lists)."""

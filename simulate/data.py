@@ -12,7 +12,7 @@ from sklearn.model_selection import train_test_split
 if TYPE_CHECKING:
     from simulate.config import SweepConfig
 
-__all__ = ["Dataset", "DatasetSeeds", "dataset_seeds", "make_dataset"]
+__all__ = ["Dataset", "DatasetSeeds", "dataset_seeds", "hold_out_validation", "make_dataset"]
 
 
 class DatasetSeeds(NamedTuple):
@@ -21,15 +21,19 @@ class DatasetSeeds(NamedTuple):
     data: int
     split: int
     model: int
+    validation: int
 
 
 class Dataset(NamedTuple):
-    """One train/test split; labels are 0 (negative) and 1 (positive)."""
+    """One train/test split, and a validation split held out of training if there is one;
+    labels are 0 (negative) and 1 (positive)."""
 
     X_train: NDArray[np.float64]
     X_test: NDArray[np.float64]
     y_train: NDArray[np.int64]
     y_test: NDArray[np.int64]
+    X_val: NDArray[np.float64] | None = None
+    y_val: NDArray[np.int64] | None = None
 
 
 def dataset_seeds(seed: int, sep_index: int, rep: int) -> DatasetSeeds:
@@ -40,8 +44,7 @@ def dataset_seeds(seed: int, sep_index: int, rep: int) -> DatasetSeeds:
     on its number of workers or its chunking.
     """
     sequence = np.random.SeedSequence(entropy=seed, spawn_key=(sep_index, rep))
-    data, split, model = (int(s) for s in sequence.generate_state(3))
-    return DatasetSeeds(data, split, model)
+    return DatasetSeeds(*(int(s) for s in sequence.generate_state(len(DatasetSeeds._fields))))
 
 
 def make_dataset(config: SweepConfig, class_sep: float, seeds: DatasetSeeds) -> Dataset:
@@ -61,3 +64,15 @@ def make_dataset(config: SweepConfig, class_sep: float, seeds: DatasetSeeds) -> 
         X, y, test_size=config.test_size, random_state=seeds.split
     )
     return Dataset(X_train, X_test, y_train.astype(np.int64), y_test.astype(np.int64))
+
+
+def hold_out_validation(data: Dataset, val_size: float, seed: int) -> Dataset:
+    """Hold a stratified fraction ``val_size`` of the training split out as a validation split.
+
+    The model is then fitted on the rest (``X_train``, ``y_train`` of the result); the test
+    split is unchanged.
+    """
+    X_fit, X_val, y_fit, y_val = train_test_split(
+        data.X_train, data.y_train, test_size=val_size, stratify=data.y_train, random_state=seed
+    )
+    return data._replace(X_train=X_fit, y_train=y_fit, X_val=X_val, y_val=y_val)

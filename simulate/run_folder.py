@@ -4,14 +4,16 @@ A finished run folder holds
 
 - ``fits.parquet``: one row per fit, with the run's record (below) as JSON in the file's metadata;
 - ``summary.csv``: per (class_sep, alpha) cell, the count, mean and standard error of each score;
+- ``validation.parquet`` (probabilistic models only): the ``alpha = 1`` model's scores on each
+  dataset's validation split, with their labels;
 - ``run.json``: the record: configuration, seed, package versions, elapsed time, fits per second,
   and for each of the two tables its size in bytes, sha256 checksum, rows and columns, with the
   test-split size the confusion counts sum to;
 - ``f1_vs_alpha.png``: the run's figure, drawn by :mod:`plots` unless it was not asked for.
 
 While a run is in progress, ``parts/`` holds ``config.json`` and one ``.npz`` file per finished
-chunk, so that an interrupted run can be resumed; it is removed once the finished files are
-written.
+chunk (its arrays: the counts, and what else the model returns), so that an interrupted run can
+be resumed; it is removed once the finished files are written.
 
 What keeps a folder sound:
 
@@ -59,6 +61,7 @@ __all__ = [
     "FITS_FILE",
     "RUN_FILE",
     "SUMMARY_FILE",
+    "VALIDATION_FILE",
     "FolderState",
     "RunData",
     "RunFolder",
@@ -73,6 +76,7 @@ __all__ = [
 FITS_FILE = "fits.parquet"
 SUMMARY_FILE = "summary.csv"
 RUN_FILE = "run.json"
+VALIDATION_FILE = "validation.parquet"
 FIGURE_FILE = "f1_vs_alpha.png"
 #: The confusion counts of a fit, as the per-fit table names them.
 COUNT_COLUMNS: tuple[str, ...] = ("tp", "fp", "fn", "tn")
@@ -169,13 +173,16 @@ class RunData(NamedTuple):
     """One row per (class_sep, alpha) cell (:func:`simulate.summary.per_cell`)."""
     run: dict[str, Any]
     """The record: configuration, versions, timing (``run.json``)."""
+    validation: pd.DataFrame | None = None
+    """A probabilistic model's validation scores at ``alpha = 1``: one row per validation
+    point (class_sep, rep, label, score); None for trees."""
 
 
 class SavedChunks(NamedTuple):
     """What :meth:`RunFolder.finished_chunks` found."""
 
-    counts: dict[str, NDArray[np.int64]]
-    """The counts of every usable chunk, by chunk name."""
+    counts: dict[str, dict[str, NDArray]]
+    """The arrays of every usable chunk (``"counts"`` and the model's others), by chunk name."""
     rejected: list[str]
     """Chunk files that are damaged or hold another configuration's counts, to recompute."""
 
@@ -316,34 +323,36 @@ class RunFolder:
             finished=(self.path / RUN_FILE).is_file(), chunks=len(self._chunk_files())
         )
 
-    def finished_chunks(self, shapes: Mapping[str, tuple[int, ...]]) -> SavedChunks:
+    def finished_chunks(self, shapes: Mapping[str, Mapping[str, tuple[int, ...]]]) -> SavedChunks:
         """The saved chunks among ``shapes`` that this run can use.
 
         Parameters
         ----------
-        shapes : mapping of str to tuple of int
-            The run's chunk names and the shape of each one's counts.
+        shapes : mapping of str to mapping of str to tuple of int
+            The run's chunk names, and for each the shape of each of its arrays (one of them
+            ``"counts"``).
 
         Returns
         -------
         SavedChunks
-            The counts of each chunk saved with this run's fingerprint and the expected shape,
-            and the names of chunk files that are not (damaged, or another run's).
+            The arrays of each chunk saved with this run's fingerprint and the expected arrays
+            and shapes, and the names of chunk files that are not (damaged, or another run's).
         """
         counts, rejected = {}, []
-        for name, shape in shapes.items():
+        for name, expected in shapes.items():
             path = self._chunk_path(name)
             if not path.exists():
                 continue
-            block = self._read_chunk(path)
-            if block is None or block.shape != shape:
+            arrays = self._read_chunk(path)
+            if arrays is None or {key: a.shape for key, a in arrays.items()} != dict(expected):
                 rejected.append(path.name)
             else:
-                counts[name] = block
+                counts[name] = arrays
         return SavedChunks(counts=counts, rejected=rejected)
 
-    def save_chunk(self, name: str, counts: NDArray[np.int64]) -> None:
-        """Save one finished chunk's counts with this run's fingerprint, atomically and durably.
+    def save_chunk(self, name: str, arrays: Mapping[str, NDArray]) -> None:
+        """Save one finished chunk's arrays (``"counts"`` among them) with this run's
+        fingerprint, atomically and durably.
 
         Raises
         ------
@@ -352,7 +361,7 @@ class RunFolder:
         """
         path = self._chunk_path(name)
         with atomic_path(path, fsync=True) as temporary, temporary.open("wb") as out:
-            np.savez(out, counts=counts, fingerprint=np.array(self.fingerprint))
+            np.savez(out, **arrays, fingerprint=np.array(self.fingerprint))
 
     def finish(self, run: RunData) -> dict[str, Any]:
         """Write the finished files of ``run`` and drop the chunks.
@@ -376,6 +385,9 @@ class RunFolder:
             write_parquet(self.path / FITS_FILE, run.fits, run.run)
             files[FITS_FILE] = _describe(self.path / FITS_FILE, run.fits)
             record["n_test"] = int(run.fits[list(COUNT_COLUMNS)].iloc[0].sum())
+        if run.validation is not None:
+            write_parquet(self.path / VALIDATION_FILE, run.validation, run.run)
+            files[VALIDATION_FILE] = _describe(self.path / VALIDATION_FILE, run.validation)
         with atomic_path(self.path / SUMMARY_FILE, fsync=True) as temporary:
             run.summary.to_csv(temporary, index=False)
         files[SUMMARY_FILE] = _describe(self.path / SUMMARY_FILE, run.summary)
@@ -390,17 +402,20 @@ class RunFolder:
     def _chunk_files(self) -> list[Path]:
         return list(self._parts.glob(f"*{_CHUNK_SUFFIX}"))
 
-    def _read_chunk(self, path: Path) -> NDArray[np.int64] | None:
-        """A chunk file's counts if it holds this run's fingerprint and int64 counts, else None."""
+    def _read_chunk(self, path: Path) -> dict[str, NDArray] | None:
+        """A chunk file's arrays if it holds this run's fingerprint and int64 counts, else None."""
         try:
             with np.load(path, allow_pickle=False) as saved:
-                fingerprint = str(saved["fingerprint"])
-                counts = saved["counts"]
+                arrays = {key: saved[key] for key in saved.files}
         except _UNREADABLE:
             return None
-        if fingerprint != self.fingerprint or counts.dtype != np.int64:
+        fingerprint = arrays.pop("fingerprint", None)
+        counts = arrays.get("counts")
+        if fingerprint is None or str(fingerprint) != self.fingerprint:
             return None
-        return counts
+        if counts is None or counts.dtype != np.int64:
+            return None
+        return arrays
 
     def _stored_config(self) -> dict[str, Any] | None:
         try:
@@ -483,7 +498,8 @@ def load_run(directory: str | os.PathLike[str]) -> RunData:
     -------
     RunData
         ``.fits`` (per-fit DataFrame, if ``fits.parquet`` is present, else None), ``.summary``
-        (per-cell DataFrame) and ``.run`` (the ``run.json`` record).
+        (per-cell DataFrame), ``.run`` (the ``run.json`` record) and ``.validation`` (if
+        ``run.json`` records a ``validation.parquet``, else None).
 
     Raises
     ------
@@ -526,9 +542,14 @@ def load_run(directory: str | os.PathLike[str]) -> RunData:
             fits = pd.read_parquet(fits_path)
             _verify_shape(FITS_FILE, fits, files[FITS_FILE])
             _verify_counts(fits, run.get("n_test"))
+        validation = None
+        if isinstance(files.get(VALIDATION_FILE), dict):
+            _verify_bytes(directory / VALIDATION_FILE, files[VALIDATION_FILE])
+            validation = pd.read_parquet(directory / VALIDATION_FILE)
+            _verify_shape(VALIDATION_FILE, validation, files[VALIDATION_FILE])
     except (OSError, ValueError, pa.ArrowException) as error:
         raise ValueError(f"{where} is corrupt: {error}") from None
-    return RunData(fits=fits, summary=summary, run=run)
+    return RunData(fits=fits, summary=summary, run=run, validation=validation)
 
 
 def _verify_bytes(path: Path, recorded: dict[str, Any]) -> None:

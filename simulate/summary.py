@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 import theory
+from simulate.prediction import PREDICTED_SCORES, PREDICTION_RULES
 from theory.curves import Curve
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "per_cell",
     "per_separation",
     "pooled_rmse",
+    "prediction_error",
     "theory_gap",
 ]
 
@@ -33,7 +35,12 @@ def per_cell(fits: pd.DataFrame) -> pd.DataFrame:
     -------
     DataFrame
         Columns ``class_sep``, ``alpha``, ``count`` and ``<score>_mean``, ``<score>_se`` for each
-        of :data:`SUMMARY_SCORES`, sorted by class_sep then alpha.
+        of :data:`SUMMARY_SCORES`, sorted by class_sep then alpha. Where the fits hold the
+        theory's predictions (a probabilistic model's sweep), also per rule and predicted score
+        the mean prediction ``predicted_<score>_<rule>_mean``, its mean error
+        ``<score>_<rule>_bias`` (predicted minus real) and mean absolute error
+        ``<score>_<rule>_mae``, and the number of datasets the rule could predict,
+        ``predicted_<rule>_count``.
     """
     grouped = fits.groupby(["class_sep", "alpha"], sort=True)[list(SUMMARY_SCORES)]
     mean, std, count = grouped.mean(), grouped.std(ddof=1), grouped.count()
@@ -41,7 +48,60 @@ def per_cell(fits: pd.DataFrame) -> pd.DataFrame:
     for score in SUMMARY_SCORES:
         table[f"{score}_mean"] = mean[score]
         table[f"{score}_se"] = (std[score] / np.sqrt(count[score])).fillna(0.0)
+    for rule, errors in _prediction_errors(fits).items():
+        cells = errors.groupby([fits["class_sep"], fits["alpha"]], sort=True)
+        means, absolute = (
+            cells.mean(),
+            errors.abs().groupby([fits["class_sep"], fits["alpha"]], sort=True).mean(),
+        )
+        predicted = fits.groupby(["class_sep", "alpha"], sort=True)
+        for score in PREDICTED_SCORES:
+            column = f"predicted_{score}_{rule}"
+            table[f"{column}_mean"] = predicted[column].mean()
+            table[f"{score}_{rule}_bias"] = means[score]
+            table[f"{score}_{rule}_mae"] = absolute[score]
+        table[f"predicted_{rule}_count"] = predicted[f"predicted_f1_{rule}"].count()
     return table.reset_index()
+
+
+def _prediction_errors(fits: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Per rule whose predictions ``fits`` holds: predicted minus real, per fit and score."""
+    return {
+        rule: pd.DataFrame(
+            {score: fits[f"predicted_{score}_{rule}"] - fits[score] for score in PREDICTED_SCORES}
+        )
+        for rule in PREDICTION_RULES
+        if f"predicted_f1_{rule}" in fits.columns
+    }
+
+
+def prediction_error(fits: pd.DataFrame) -> pd.DataFrame:
+    """How far the theory's predictions are from the real fits, per rule and weight.
+
+    Pools every class_sep and repetition of a probabilistic model's sweep: the error of
+    :func:`theory.what_if_scores`, reading the ``alpha = 1`` model's validation scores, in
+    predicting the recall, specificity and F1 of the model retrained at each weight.
+
+    Returns
+    -------
+    DataFrame
+        One row per (rule, alpha): ``rule``, ``alpha``, ``predicted`` (datasets the rule could
+        predict), ``failed`` (datasets it could not: the ``alpha = 1`` model at an end of its
+        validation curve), and per score ``<score>_mae`` (mean absolute error) and
+        ``<score>_bias`` (mean of predicted minus real). Empty if ``fits`` holds no
+        predictions (a tree sweep).
+    """
+    rows = []
+    for rule, errors in _prediction_errors(fits).items():
+        for alpha, cell in errors.groupby(fits["alpha"], sort=True):
+            predicted = int(cell["f1"].count())
+            row = {"rule": rule, "alpha": float(alpha), "predicted": predicted}
+            row["failed"] = len(cell) - predicted
+            for score in PREDICTED_SCORES:
+                row[f"{score}_mae"] = float(cell[score].abs().mean())
+                row[f"{score}_bias"] = float(cell[score].mean())
+            rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def fit_separations(summary: pd.DataFrame, *, family: str = "superellipse") -> dict[float, Curve]:

@@ -14,18 +14,34 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
+from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
 import theory
 from params.validation import ParameterError, check_path
 from simulate.backends import DEFAULT_BACKEND, ParallelConfig, Workers
 from simulate.config import SweepConfig
-from simulate.data import dataset_seeds, make_dataset
-from simulate.engine import ENGINES
+from simulate.data import dataset_seeds, hold_out_validation, make_dataset
+from simulate.models import PROBABILISTIC, fit_model
+from simulate.prediction import (
+    PREDICTED_SCORES,
+    PREDICTION_RULES,
+    predict_weights,
+    predicted_columns,
+)
 from simulate.run_folder import COUNT_COLUMNS, RunData, RunFolder, SavedChunks, package_versions
 from simulate.summary import per_cell
 
-__all__ = ["FIT_COLUMNS", "Chunk", "plan_chunks", "run_chunk", "run_sweep", "tidy_fits"]
+__all__ = [
+    "FIT_COLUMNS",
+    "Chunk",
+    "plan_chunks",
+    "run_chunk",
+    "run_sweep",
+    "split_sizes",
+    "tidy_fits",
+    "tidy_validation",
+]
 
 #: Most datasets in one chunk; small enough for a smooth progress bar and cheap resumes.
 MAX_CHUNK_REPS = 20
@@ -60,9 +76,28 @@ class Chunk(NamedTuple):
         """File-name-safe identifier, e.g. ``sep003-rep000020-000040``."""
         return f"sep{self.sep_index:03d}-rep{self.rep_start:06d}-{self.rep_stop:06d}"
 
-    def shape(self, config: SweepConfig) -> tuple[int, int, int]:
-        """Shape of the chunk's counts (:func:`run_chunk`): reps, alphas, 4."""
-        return (self.rep_stop - self.rep_start, len(config.alphas), len(COUNT_COLUMNS))
+    def shapes(self, config: SweepConfig) -> dict[str, tuple[int, ...]]:
+        """Shape of each of the chunk's arrays (:func:`run_chunk`)."""
+        reps, alphas = self.rep_stop - self.rep_start, len(config.alphas)
+        shapes = {"counts": (reps, alphas, len(COUNT_COLUMNS))}
+        if config.model in PROBABILISTIC:
+            n_val = split_sizes(config)["validation"]
+            shapes["predicted"] = (reps, len(PREDICTION_RULES), alphas, len(PREDICTED_SCORES))
+            shapes["validation_labels"] = (reps, n_val)
+            shapes["validation_scores"] = (reps, n_val)
+        return shapes
+
+
+def split_sizes(config: SweepConfig) -> dict[str, int]:
+    """Rows in each split of a dataset: ``test``, ``training`` and, for a probabilistic model,
+    ``fitting`` and ``validation`` (the training split's two parts); scikit-learn's
+    ``train_test_split`` rounds a held-out fraction up."""
+    test = int(np.ceil(config.test_size * config.n_samples))
+    sizes = {"test": test, "training": config.n_samples - test}
+    if config.model in PROBABILISTIC:
+        sizes["validation"] = int(np.ceil(config.val_size * sizes["training"]))
+        sizes["fitting"] = sizes["training"] - sizes["validation"]
+    return sizes
 
 
 def plan_chunks(config: SweepConfig, max_reps: int | None = None) -> list[Chunk]:
@@ -72,62 +107,104 @@ def plan_chunks(config: SweepConfig, max_reps: int | None = None) -> list[Chunk]
     """
     max_reps = max_reps or MAX_CHUNK_REPS
     return [
-        Chunk(sep_index, start, min(start + max_reps, config.reps))
+        Chunk(sep_index, start, min(start + max_reps, config.n_reps))
         for sep_index in range(len(config.seps))
-        for start in range(0, config.reps, max_reps)
+        for start in range(0, config.n_reps, max_reps)
     ]
 
 
-def run_chunk(config: SweepConfig, chunk: Chunk) -> NDArray[np.int64]:
-    """Fit every dataset of ``chunk`` at every weight.
+def run_chunk(config: SweepConfig, chunk: Chunk) -> dict[str, NDArray]:
+    """Fit every dataset of ``chunk`` at every weight, on one thread.
 
     Returns
     -------
-    ndarray of int64, shape (rep_stop - rep_start, len(alphas), 4)
-        Test confusion counts tp, fp, fn, tn.
+    dict of str to ndarray
+        ``"counts"``: the test confusion counts tp, fp, fn, tn (int64, reps x alphas x 4). For a
+        probabilistic model also ``"validation_labels"`` and ``"validation_scores"`` (the
+        ``alpha = 1`` model's, reps x validation rows) and ``"predicted"``, the theory's
+        prediction from them (:func:`simulate.prediction.predict_weights`, reps x rules x
+        alphas x scores). Shapes as :meth:`Chunk.shapes`.
     """
-    engine = ENGINES[config.engine]
     alphas = np.asarray(config.alphas)
     class_sep = config.seps[chunk.sep_index]
-    counts = np.empty(chunk.shape(config), dtype=np.int64)
-    for i, rep in enumerate(range(chunk.rep_start, chunk.rep_stop)):
-        seeds = dataset_seeds(config.seed, chunk.sep_index, rep)
-        data = make_dataset(config, class_sep, seeds)
-        counts[i] = engine(
-            data,
-            alphas,
-            max_depth=config.max_depth,
-            min_samples_leaf=config.min_samples_leaf,
-            random_state=seeds.model,
-        )
-    return counts
+    arrays = {
+        name: np.empty(shape, dtype=np.int64 if name == "counts" else np.float64)
+        for name, shape in chunk.shapes(config).items()
+    }
+    with threadpool_limits(limits=1):
+        for i, rep in enumerate(range(chunk.rep_start, chunk.rep_stop)):
+            seeds = dataset_seeds(config.seed, chunk.sep_index, rep)
+            data = make_dataset(config, class_sep, seeds)
+            if config.model in PROBABILISTIC:
+                data = hold_out_validation(data, config.val_size, seeds.validation)
+            fitted = fit_model(data, alphas, config, seeds.model)
+            arrays["counts"][i] = fitted.counts
+            if fitted.validation_scores is not None:
+                arrays["validation_labels"][i] = data.y_val
+                arrays["validation_scores"][i] = fitted.validation_scores
+                arrays["predicted"][i] = predict_weights(
+                    data.y_val, fitted.validation_scores, alphas, float(data.y_test.mean())
+                )
+    return arrays
 
 
-def tidy_fits(config: SweepConfig, counts: dict[Chunk, NDArray[np.int64]]) -> pd.DataFrame:
+def tidy_fits(config: SweepConfig, chunks: dict[Chunk, dict[str, NDArray]]) -> pd.DataFrame:
     """One row per fit, sorted by class_sep, rep and alpha, with scores from the counts.
 
     Scores come from :func:`theory.confusion_scores`, the one definition the theory uses too.
+    A probabilistic model's rows also hold the theory's predictions
+    (:func:`simulate.prediction.predicted_columns`).
     """
     frames = []
     alphas = np.asarray(config.alphas)
-    for chunk, block in sorted(counts.items()):
+    for chunk, arrays in sorted(chunks.items()):
+        block = arrays["counts"]
         n_reps, n_alphas, _ = block.shape
         reps = np.arange(chunk.rep_start, chunk.rep_stop)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "class_sep": config.seps[chunk.sep_index],
-                    "alpha": np.tile(alphas, n_reps),
-                    "rep": np.repeat(reps, n_alphas),
-                    **dict(zip(COUNT_COLUMNS, block.reshape(-1, 4).T, strict=True)),
-                }
-            )
+        frame = pd.DataFrame(
+            {
+                "class_sep": config.seps[chunk.sep_index],
+                "alpha": np.tile(alphas, n_reps),
+                "rep": np.repeat(reps, n_alphas),
+                **dict(zip(COUNT_COLUMNS, block.reshape(-1, 4).T, strict=True)),
+            }
         )
+        if "predicted" in arrays:
+            # reps x rules x alphas x scores -> (reps * alphas) rows x (rules * scores) columns
+            predicted = arrays["predicted"].transpose(0, 2, 1, 3).reshape(n_reps * n_alphas, -1)
+            for name, values in zip(predicted_columns(), predicted.T, strict=True):
+                frame[name] = values
+        frames.append(frame)
     fits = pd.concat(frames, ignore_index=True)
     scores = theory.confusion_scores(*(fits[c].to_numpy() for c in COUNT_COLUMNS))
     for name in FIT_COLUMNS[7:]:
         fits[name] = scores[name]
-    return fits[list(FIT_COLUMNS)]
+    extra = predicted_columns() if config.model in PROBABILISTIC else []
+    return fits[[*FIT_COLUMNS, *extra]]
+
+
+def tidy_validation(
+    config: SweepConfig, chunks: dict[Chunk, dict[str, NDArray]]
+) -> pd.DataFrame | None:
+    """A probabilistic model's validation scores at ``alpha = 1``: one row per validation point
+    (class_sep, rep, label, score), sorted by class_sep and rep; None for trees."""
+    if config.model not in PROBABILISTIC:
+        return None
+    frames = []
+    for chunk, arrays in sorted(chunks.items()):
+        labels = arrays["validation_labels"]
+        n_val = labels.shape[1]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "class_sep": config.seps[chunk.sep_index],
+                    "rep": np.repeat(np.arange(chunk.rep_start, chunk.rep_stop), n_val),
+                    "label": labels.reshape(-1).astype(np.int8),
+                    "score": arrays["validation_scores"].reshape(-1),
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
 
 
 def run_sweep(
@@ -172,10 +249,12 @@ def run_sweep(
     -------
     RunData
         ``.fits``: one row per fit (class_sep, alpha, rep, tp, fp, fn, tn, recall, specificity,
-        precision, f1, balanced_accuracy); ``.summary``: one row per (class_sep, alpha) cell
-        (:func:`~simulate.summary.per_cell`); ``.run``: the record written to ``run.json``
-        (configuration, versions, timing; with ``out``, also each file's size, checksum and
-        shape).
+        precision, f1, balanced_accuracy; for a probabilistic model also the theory's
+        predictions, :func:`~simulate.prediction.predicted_columns`); ``.summary``: one row per
+        (class_sep, alpha) cell (:func:`~simulate.summary.per_cell`); ``.run``: the record
+        written to ``run.json`` (configuration, versions, timing; with ``out``, also each
+        file's size, checksum and shape); ``.validation``: a probabilistic model's validation
+        scores at ``alpha = 1`` (:func:`tidy_validation`), else None.
 
     Raises
     ------
@@ -200,7 +279,7 @@ def run_sweep(
     chunks = plan_chunks(config)
     started = time.perf_counter()
     with Workers(parallel) as workers, _started(path, config, resume, force) as folder:
-        shapes = {chunk.name: chunk.shape(config) for chunk in chunks}
+        shapes = {chunk.name: chunk.shapes(config) for chunk in chunks}
         saved = folder.finished_chunks(shapes) if folder else SavedChunks(counts={}, rejected=[])
         if saved.rejected:
             print(
@@ -208,26 +287,31 @@ def run_sweep(
                 "configuration's counts; computing them again",
                 file=sys.stderr,
             )
-        counts = {chunk: saved.counts[chunk.name] for chunk in chunks if chunk.name in saved.counts}
-        todo = [chunk for chunk in chunks if chunk not in counts]
+        done = {chunk: saved.counts[chunk.name] for chunk in chunks if chunk.name in saved.counts}
+        todo = [chunk for chunk in chunks if chunk not in done]
         per_dataset = len(config.alphas)
         with tqdm(
             total=config.n_fits,
-            initial=sum(len(block) for block in counts.values()) * per_dataset,
+            initial=sum(len(arrays["counts"]) for arrays in done.values()) * per_dataset,
             unit="fit",
             disable=not progress,
             file=sys.stderr,
             mininterval=_PROGRESS_SECONDS,
-            desc=f"sweep ({config.engine})",
+            desc=f"sweep ({config.model_description})",
         ) as bar:
-            for chunk, block in workers.imap_unordered(partial(run_chunk, config), todo):
+            for chunk, arrays in workers.imap_unordered(partial(run_chunk, config), todo):
                 if folder is not None:
-                    folder.save_chunk(chunk.name, block)
-                counts[chunk] = block
-                bar.update(block.shape[0] * per_dataset)
-        fits = tidy_fits(config, counts)
+                    folder.save_chunk(chunk.name, arrays)
+                done[chunk] = arrays
+                bar.update(len(arrays["counts"]) * per_dataset)
+        fits = tidy_fits(config, done)
         elapsed = time.perf_counter() - started
-        run = RunData(fits=fits, summary=per_cell(fits), run=_record(config, parallel, elapsed))
+        run = RunData(
+            fits=fits,
+            summary=per_cell(fits),
+            run=_record(config, parallel, elapsed),
+            validation=tidy_validation(config, done),
+        )
         if folder is not None:
             run = run._replace(run=folder.finish(run))
     return run

@@ -90,6 +90,16 @@ def test_end_to_end(tmp_path, capsys):
         (["--n-samples", "100"], "expected positives in each test split"),
         (["--n-informative", "8"], "argument --n-informative: must be an int in the range [2, 6]"),
         (["--backend", "dask"], "argument --scheduler: must be a dask scheduler address"),
+        (["--model", "svm"], "argument --model: invalid choice: 'svm'"),
+        (["--val-size", "1.5"], "argument --val-size: must be a float in the range (0, 1)"),
+        (
+            ["--model", "logreg", "--max-depth", "3"],
+            "max_depth=3 of SweepConfig applies to model='tree' only",
+        ),
+        (
+            ["--model", "hgb", "--val-size", "0.01"],
+            "expected positives in each validation split",
+        ),
     ],
 )
 def test_bad_input_exits_2_with_one_line(flags, message, capsys):
@@ -99,6 +109,23 @@ def test_bad_input_exits_2_with_one_line(flags, message, capsys):
     error = capsys.readouterr().err
     assert message in error
     assert "Traceback" not in error
+
+
+def test_a_probabilistic_model_end_to_end(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main([*SMALL, "--model", "logreg", "--out", str(out), "--no-plots"]) == 0
+    printed = capsys.readouterr().out
+    assert "the theory's prediction from the alpha = 1 model's validation scores" in printed
+    assert "bce F1 MAE" in printed
+    assert "logreg, sklearn" in printed
+    assert {p.name for p in out.iterdir()} == {
+        "fits.parquet",
+        "summary.csv",
+        "run.json",
+        "validation.parquet",
+    }
+    validation = pd.read_parquet(out / "validation.parquet")
+    assert list(validation.columns) == ["class_sep", "rep", "label", "score"]
 
 
 def test_help_lists_every_flag():

@@ -11,7 +11,9 @@ def test_defaults_are_the_posts_grid():
     assert DEFAULT_SEPS[0] == 0.05
     assert DEFAULT_SEPS[-1] == 3.0
     assert len(DEFAULT_SEPS) == 15
-    assert SweepConfig().n_fits == 15 * 15 * SweepConfig().reps
+    assert SweepConfig().reps is None
+    assert SweepConfig().n_reps == 250
+    assert SweepConfig().n_fits == 15 * 15 * 250
 
 
 def test_grids_are_sorted_and_deduplicated():
@@ -35,9 +37,9 @@ def test_round_trip_through_dict():
         ({"seps": (0.0,)}, r"'seps'.*\(0, inf\)"),
         (
             {"reps": 0},
-            r"'reps' parameter of SweepConfig must be an int in the range \[1, 1000000\]",
+            r"'reps' parameter of SweepConfig must be an int in the range \[1, 1000000\] or None",
         ),
-        ({"reps": 10**12}, r"'reps'.*\[1, 1000000\]\. Got 1000000000000 instead"),
+        ({"reps": 10**12}, r"'reps'.*\[1, 1000000\] or None\. Got 1000000000000 instead"),
         ({"alphas": (1.0, 1e200)}, r"'alphas'.*in the range \[0\.0001, 10000000\]\. Got 1e\+200"),
         ({"alphas": (1e-200, 1.0)}, r"'alphas'.*in the range \[0\.0001, 10000000\]\. Got 1e-200"),
         ({"alphas": (1e8,)}, r"'alphas'.*Got 100000000\.0 instead"),

@@ -12,11 +12,14 @@ from simulate.run_folder import RunData, RunFolder, atomic_path, load_run
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = {"beta": 0.05, "alphas": [1.0, 2.0]}
-SHAPES = {"a": (1, 2, 4), "b": (2, 2, 4)}
+SHAPES = {"a": {"counts": (1, 2, 4)}, "b": {"counts": (2, 2, 4), "scores": (2, 3)}}
 
 
-def _chunk(shape: tuple[int, ...]) -> np.ndarray:
-    return np.full(shape, 5, dtype=np.int64)
+def _chunk(shapes: dict[str, tuple[int, ...]]) -> dict[str, np.ndarray]:
+    return {
+        name: np.full(shape, 5, dtype=np.int64 if name == "counts" else np.float64)
+        for name, shape in shapes.items()
+    }
 
 
 def _run(seed: int = 7) -> RunData:
@@ -61,7 +64,11 @@ def test_a_run_from_start_to_finish(tmp_path):
         folder.save_chunk("b", _chunk(SHAPES["b"]))
         saved = folder.finished_chunks(SHAPES)
         assert sorted(saved.counts) == ["a", "b"]
-        np.testing.assert_array_equal(saved.counts["a"], _chunk(SHAPES["a"]))
+        for name in ("a", "b"):
+            assert saved.counts[name].keys() == SHAPES[name].keys()
+            for key, expected in _chunk(SHAPES[name]).items():
+                np.testing.assert_array_equal(saved.counts[name][key], expected)
+                assert saved.counts[name][key].dtype == expected.dtype
         record = folder.finish(_run())
     assert sorted(p.name for p in folder.path.iterdir()) == [
         "fits.parquet",
@@ -149,7 +156,7 @@ def _empty(path: Path) -> None:
 
 def _bare_array(path: Path) -> None:
     with path.open("wb") as out:
-        np.save(out, _chunk(SHAPES["a"]))
+        np.save(out, _chunk(SHAPES["a"])["counts"])
 
 
 def _foreign(path: Path) -> None:
@@ -175,8 +182,9 @@ def test_a_damaged_or_foreign_chunk_is_recomputed(damage, tmp_path):
 
 def test_a_chunk_of_the_wrong_shape_is_recomputed(tmp_path):
     with RunFolder.start(tmp_path / "run", CONFIG) as folder:
-        folder.save_chunk("a", _chunk((3, 2, 4)))
-        assert folder.finished_chunks(SHAPES).rejected == ["a.npz"]
+        folder.save_chunk("a", _chunk({"counts": (3, 2, 4)}))
+        folder.save_chunk("b", _chunk({"counts": (2, 2, 4)}))  # an array missing
+        assert folder.finished_chunks(SHAPES).rejected == ["a.npz", "b.npz"]
 
 
 def _overwrite_32_bytes(run: Path) -> None:
