@@ -22,6 +22,7 @@ from matplotlib.figure import Figure
 from params.argtypes import path
 from plots.costs import plot_cost_weights
 from plots.focal import plot_focal_loss
+from plots.models import plot_prediction_error, plot_rule_fit
 from plots.optimum_map import plot_optimal_alpha_map
 from plots.save import FORMATS, save_figure, save_run_figure
 from plots.scores import plot_theoretic_scores
@@ -33,6 +34,7 @@ from plots.simulation import (
 )
 from plots.tradeoff import plot_tradeoff_curves
 from plots.validation import plot_balanced_validation
+from simulate.rulefit import find_runs, prediction_errors, rule_fit
 from simulate.run_folder import FIGURE_FILE, RUN_FILE, SUMMARY_FILE, load_run
 from simulate.summary import SUMMARY_SCORES
 
@@ -42,14 +44,18 @@ __all__ = ["DEFAULT_OUT", "DEFAULT_RUN", "FIGURES", "FORMATS", "RunSummary", "bu
 DEFAULT_RUN = Path("results", "reference")
 #: Where the figures go.
 DEFAULT_OUT = Path("results", "figures")
+#: Where the models study's runs live, one folder per model.
+DEFAULT_MODELS = Path("results", "models")
 _RATE_SCORES = frozenset(SUMMARY_SCORES)
 
 
 class RunSummary(NamedTuple):
-    """What the figures need from a run: its per-cell table and its prevalence."""
+    """What the figures need: a run's per-cell table and its prevalence, and the models study's
+    runs (one per model)."""
 
     summary: pd.DataFrame
     beta: float
+    model_runs: tuple[Path, ...] = ()
 
 
 #: File stem -> function of the run that builds the figure, in the order the files are written.
@@ -65,6 +71,8 @@ FIGURES: dict[str, Callable[[RunSummary], Figure]] = {
     "focal_loss": lambda run: plot_focal_loss(),
     "cost_weights": lambda run: plot_cost_weights(),
     "theory_gap": lambda run: plot_theory_gap(run.summary, beta=run.beta),
+    "rule_fit": lambda run: plot_rule_fit(rule_fit(run.model_runs)),
+    "prediction_error": lambda run: plot_prediction_error(prediction_errors(run.model_runs)),
 }
 
 
@@ -77,7 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
             "balanced accuracy against the class weight, the best weight over prevalence and "
             "curve quality, a threshold chosen on a balanced validation set, the focal loss, the "
             "least-cost weight) and a saved run's (simulated F1, the theory beside it, the "
-            "operating points, the theory on symmetric and asymmetric fits), and write them as "
+            "operating points, the theory on symmetric and asymmetric fits) and the models "
+            "study's (which rule describes which model, the theory's prediction error per "
+            "model), and write them as "
             f"{', '.join(f'{n}.<format>' for n in FIGURES)}"
             f"; draw the run's own {FIGURE_FILE} into the run directory again."
         ),
@@ -88,6 +98,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=path,
         default=DEFAULT_RUN,
         help=f"run directory holding {SUMMARY_FILE} and {RUN_FILE} (python -m simulate --out)",
+    )
+    parser.add_argument(
+        "--models",
+        type=path,
+        default=DEFAULT_MODELS,
+        help="folder of the models study's runs, one per model (python -m simulate --model)",
     )
     parser.add_argument("--out", type=path, default=DEFAULT_OUT, help="folder for the figures")
     parser.add_argument("--format", choices=FORMATS, default="png", help="file format")
@@ -100,7 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        run = read_run(args.run)
+        run = read_run(args.run)._replace(model_runs=tuple(find_runs(args.models)))
     except ValueError as error:
         parser.error(_one_line(error))
     try:

@@ -499,7 +499,8 @@ def load_run(directory: str | os.PathLike[str]) -> RunData:
     RunData
         ``.fits`` (per-fit DataFrame, if ``fits.parquet`` is present, else None), ``.summary``
         (per-cell DataFrame), ``.run`` (the ``run.json`` record) and ``.validation`` (if
-        ``run.json`` records a ``validation.parquet``, else None).
+        ``validation.parquet`` is present and ``run.json`` records it, else None; a folder may
+        drop this large file and stay readable).
 
     Raises
     ------
@@ -543,7 +544,7 @@ def load_run(directory: str | os.PathLike[str]) -> RunData:
             _verify_shape(FITS_FILE, fits, files[FITS_FILE])
             _verify_counts(fits, run.get("n_test"))
         validation = None
-        if isinstance(files.get(VALIDATION_FILE), dict):
+        if (directory / VALIDATION_FILE).is_file() and isinstance(files.get(VALIDATION_FILE), dict):
             _verify_bytes(directory / VALIDATION_FILE, files[VALIDATION_FILE])
             validation = pd.read_parquet(directory / VALIDATION_FILE)
             _verify_shape(VALIDATION_FILE, validation, files[VALIDATION_FILE])

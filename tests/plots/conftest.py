@@ -66,3 +66,12 @@ def small_run(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("plots") / "run"
     run_sweep(SMALL_CONFIG, n_jobs=1, out=out, progress=False)
     return out
+
+
+@pytest.fixture(scope="session")
+def small_model_runs(tmp_path_factory) -> Path:
+    """A folder of two small real runs, a tree's and a logistic regression's."""
+    folder = tmp_path_factory.mktemp("models")
+    run_sweep(SMALL_CONFIG, n_jobs=1, out=folder / "tree", progress=False)
+    run_sweep(SMALL_CONFIG, model="logreg", n_jobs=1, out=folder / "logreg", progress=False)
+    return folder

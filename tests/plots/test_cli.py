@@ -23,7 +23,15 @@ NAMES = {
     "focal_loss",
     "cost_weights",
     "theory_gap",
+    "rule_fit",
+    "prediction_error",
 }
+
+
+@pytest.fixture(autouse=True)
+def _small_models_study(small_model_runs, monkeypatch):
+    """Every command here reads the small model runs unless it says otherwise."""
+    monkeypatch.setattr(cli, "DEFAULT_MODELS", small_model_runs)
 
 
 @pytest.mark.slow
@@ -67,8 +75,10 @@ def test_read_run_gives_summary_and_beta(synthetic_run):
     assert len(run.summary) == 4 * 9
 
 
-def test_defaults():
+def test_defaults(monkeypatch):
+    monkeypatch.undo()
     args = build_parser().parse_args([])
+    assert args.models == Path("results", "models")
     assert args.run == Path("results", "reference")
     assert args.out == Path("results", "figures")
     assert args.format == "png"
@@ -197,3 +207,10 @@ def test_an_empty_path_is_refused(capsys):
         main(["--run", ""])
     assert exit_info.value.code == 2
     assert "argument --run: must be a non-empty str" in capsys.readouterr().err
+
+
+def test_a_missing_models_folder_is_one_line(synthetic_run, tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--run", str(synthetic_run), "--models", str(tmp_path / "none"), "--quiet"])
+    assert exit_info.value.code == 2
+    assert "The folder of model runs" in capsys.readouterr().err.strip().splitlines()[-1]

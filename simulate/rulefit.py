@@ -1,0 +1,210 @@
+"""``python -m simulate.rulefit RUN [RUN ...]``: which rule describes which model?
+
+For each run (one model each) and class_sep, each curve family is fitted to the simulated mean
+operating points, and each rule's expected F1 on that curve is compared with the simulated mean
+F1 over the run's weights (:func:`simulate.summary.theory_gap`). The command prints the RMSE per
+model and rule, pooled over class_sep, and per class_sep for one family, and can write the whole
+table as CSV.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from params.argtypes import path
+from params.tables import format_table
+from simulate.config import SweepConfig
+from simulate.models import MODELS
+from simulate.run_folder import RUN_FILE, atomic_path, load_run
+from simulate.summary import pooled_rmse, prediction_error, theory_gap
+from theory.fit import FAMILIES
+
+__all__ = [
+    "RULES",
+    "build_parser",
+    "find_runs",
+    "main",
+    "model_label",
+    "prediction_errors",
+    "rule_fit",
+]
+
+#: The rules compared.
+RULES: tuple[str, ...] = ("bce", "bayes")
+
+
+def model_label(config: SweepConfig) -> str:
+    """A run's model in a few words: ``"logreg"``, or a tree with its limits,
+    ``"tree, min_samples_leaf 20"``."""
+    if config.model != "tree":
+        return config.model
+    limits = []
+    if config.max_depth is not None:
+        limits.append(f"max_depth {config.max_depth}")
+    if config.min_samples_leaf != 1:
+        limits.append(f"min_samples_leaf {config.min_samples_leaf}")
+    return ", ".join(["tree", *limits]) if limits else "tree, fully grown"
+
+
+def find_runs(directory: str | Path) -> list[Path]:
+    """The finished runs directly inside ``directory``, trees first (fully grown, then by
+    growing leaf size), then the other models in the order of :data:`simulate.models.MODELS`.
+
+    Raises
+    ------
+    ValueError
+        If ``directory`` does not exist or holds no finished run.
+    """
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise ValueError(f"The folder of model runs {str(directory)!r} does not exist.")
+    runs = [run.parent for run in directory.glob(f"*/{RUN_FILE}")]
+    if not runs:
+        raise ValueError(f"The folder {str(directory)!r} holds no finished run.")
+
+    def order(run: Path) -> tuple[int, int, int, str]:
+        config = SweepConfig.from_dict(load_run(run).run["config"])
+        depth = config.max_depth or 0
+        return list(MODELS).index(config.model), depth, config.min_samples_leaf, run.name
+
+    return sorted(runs, key=order)
+
+
+def prediction_errors(runs: Sequence[str | Path]) -> dict[str, pd.DataFrame]:
+    """:func:`simulate.summary.prediction_error` of each run that holds predictions (a
+    probabilistic model's), keyed by :func:`model_label`."""
+    errors = {}
+    for run_path in runs:
+        run = load_run(run_path)
+        if run.fits is None:
+            continue
+        error = prediction_error(run.fits)
+        if not error.empty:
+            errors[model_label(SweepConfig.from_dict(run.run["config"]))] = error
+    return errors
+
+
+def rule_fit(
+    runs: Sequence[str | Path], *, families: Sequence[str] = tuple(FAMILIES)
+) -> pd.DataFrame:
+    """The RMSE between each rule's F1 and the simulated F1, per run, family and class_sep.
+
+    Parameters
+    ----------
+    runs : sequence of path
+        Finished run folders (:func:`simulate.load_run`), one model each.
+    families : sequence of str, default every family of :data:`theory.fit.FAMILIES`
+        Curve families fitted to each class_sep's mean operating points.
+
+    Returns
+    -------
+    DataFrame
+        :func:`simulate.summary.theory_gap`'s rows with the run's ``model`` (its
+        :func:`model_label`) and ``run`` (the folder) in front.
+
+    Raises
+    ------
+    ValueError
+        If a folder is not a finished run, or two runs have the same model label.
+    """
+    frames = []
+    for run_path in runs:
+        run = load_run(run_path)
+        config = SweepConfig.from_dict(run.run["config"])
+        gap = theory_gap(run.summary, config.beta, families=families, rules=RULES)
+        gap.insert(0, "run", str(run_path))
+        gap.insert(0, "model", model_label(config))
+        frames.append(gap)
+    table = pd.concat(frames, ignore_index=True)
+    labels = table.drop_duplicates("run")["model"]
+    if labels.duplicated().any():
+        twice = labels[labels.duplicated()].iloc[0]
+        raise ValueError(f"Two runs are of the same model ({twice!r}); give one run per model.")
+    return table
+
+
+def pooled(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`simulate.summary.pooled_rmse` per model: columns model, family, rule, rmse."""
+    return pd.concat(
+        [
+            pooled_rmse(group).assign(model=model)[["model", "family", "rule", "rmse"]]
+            for model, group in table.groupby("model", sort=False)
+        ],
+        ignore_index=True,
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``python -m simulate.rulefit``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m simulate.rulefit",
+        description=(
+            "Which rule describes which model: for each run (one model each) and class_sep, fit "
+            "each curve family to the mean operating points and print the RMSE between each "
+            "rule's expected F1 on it and the simulated mean F1 over the run's weights."
+        ),
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument("runs", nargs="+", type=path, metavar="RUN", help="finished run folders")
+    parser.add_argument(
+        "--family",
+        choices=tuple(FAMILIES),
+        default="binormal",
+        help="the family of the per-class_sep table",
+    )
+    parser.add_argument(
+        "--out", type=path, default=None, help="write the whole table (every family) as CSV"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (2 for bad input)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        table = rule_fit(args.runs)
+    except ValueError as error:
+        parser.error(str(error))
+    if args.out is not None:
+        try:
+            with atomic_path(args.out) as temporary:
+                table.to_csv(temporary, index=False)
+        except OSError as error:
+            parser.exit(2, f"{parser.prog}: error: {error}\n")
+    summary = pooled(table).pivot_table(
+        index="model", columns=["family", "rule"], values="rmse", sort=False
+    )
+    header = ("model", *(f"{family} {rule}" for family, rule in summary.columns))
+    rows = [
+        (model, *(f"{value:.4f}" for value in values))
+        for model, values in zip(summary.index, summary.to_numpy(), strict=True)
+    ]
+    print("RMSE of each rule's F1 against the simulated mean F1, pooled over class_sep")
+    print(format_table(header, rows))
+    chosen = table[table["family"] == args.family]
+    wide = chosen.pivot_table(
+        index=["model", "class_sep"], columns="rule", values="rmse", sort=False
+    )
+    best = np.where(wide["bce"] <= wide["bayes"], "bce", "bayes")
+    print(f"\nper class_sep, on the fitted {args.family} curve")
+    print(
+        format_table(
+            ("model", "class_sep", "RMSE bce", "RMSE bayes", "closer"),
+            [
+                (model, f"{class_sep:g}", f"{row.bce:.4f}", f"{row.bayes:.4f}", rule)
+                for ((model, class_sep), row), rule in zip(wide.iterrows(), best, strict=True)
+            ],
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
