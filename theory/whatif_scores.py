@@ -383,11 +383,10 @@ def _assemble(
     fractions: Array | None,
     settings: _Settings,
 ) -> WhatIfScores:
-    table = pd.DataFrame({"alpha": settings.alphas})
+    columns = {"alpha": settings.alphas}
     if fractions is not None:
-        table["positive_fraction"] = fractions
-    for name, values in estimate["table"].items():
-        table[name] = values
+        columns["positive_fraction"] = fractions
+    table = pd.DataFrame({**columns, **estimate["table"]})
     best = pd.DataFrame.from_dict(estimate["best"], orient="index")
     best.index.name = "metric"
     kept = [r for r in replicates if r is not None]
