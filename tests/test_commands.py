@@ -28,6 +28,8 @@ BAD_INPUT = {
         "argument --datasets",
         None,
     ),
+    "simulate.rulefit": (["-m", "simulate.rulefit", "no/such/run"], "does not exist", None),
+    "simulate (model)": (["-m", "simulate", "--model", "svm"], "argument --model", None),
     "theory table": (["-m", "theory", "--beta", "1.5"], "argument --beta", None),
     "theory what-if": (
         ["-m", "theory", "what-if", "--recall", "0.6", "--specificity", "0.99", "--beta", "0"],

@@ -20,6 +20,7 @@ def _parsers() -> dict[str, argparse.ArgumentParser]:
     import simulate.cli
     import simulate.fidelity
     import simulate.retraining
+    import simulate.rulefit
     import theory.cli
 
     theory_parser = theory.cli.build_parser()
@@ -32,6 +33,7 @@ def _parsers() -> dict[str, argparse.ArgumentParser]:
         "python -m simulate": simulate.cli.build_parser(),
         "python -m simulate.fidelity": simulate.fidelity.build_parser(),
         "python -m simulate.retraining": simulate.retraining.build_parser(),
+        "python -m simulate.rulefit": simulate.rulefit.build_parser(),
         "python -m theory table": commands.choices["table"],
         "python -m theory what-if": commands.choices["what-if"],
         "python -m plots": plots.cli.build_parser(),

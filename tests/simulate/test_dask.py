@@ -1,9 +1,12 @@
 """A sweep on a real dask.distributed cluster equals a local run with the same seed."""
 
+import dataclasses
+
 import pandas as pd
 import pytest
 
 from simulate import run_sweep
+from simulate.models import MODELS
 
 distributed = pytest.importorskip("distributed")
 
@@ -16,8 +19,23 @@ def test_dask_cluster_matches_local_run(small_config):
         on_cluster = run_sweep(
             small_config, backend="dask", scheduler=cluster.scheduler_address, progress=False
         )
+        models = {
+            model: dataclasses.replace(small_config, model=model, seps=(1.0,), reps=2)
+            for model in MODELS
+        }
+        other_models = {
+            model: run_sweep(
+                config, backend="dask", scheduler=cluster.scheduler_address, progress=False
+            )
+            for model, config in models.items()
+        }
     local = run_sweep(small_config, n_jobs=1, progress=False)
     pd.testing.assert_frame_equal(on_cluster.fits, local.fits)
+    for model, config in models.items():
+        here = run_sweep(config, n_jobs=1, progress=False)
+        pd.testing.assert_frame_equal(other_models[model].fits, here.fits)
+        if here.validation is not None:
+            pd.testing.assert_frame_equal(other_models[model].validation, here.validation)
 
 
 @pytest.mark.slow

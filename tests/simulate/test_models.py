@@ -147,3 +147,32 @@ def test_each_model_has_its_default_reps():
     assert SweepConfig(model="hgb").n_reps < SweepConfig(model="logreg").n_reps
     assert SweepConfig(model="hgb", reps=7).n_reps == 7
     assert SweepConfig(model="mlp").to_dict()["reps"] is None
+
+
+@pytest.mark.slow
+def test_an_interrupted_probabilistic_sweep_resumes_to_the_same_numbers(
+    small_config, tmp_path, monkeypatch
+):
+    import simulate.sweep as sweep
+
+    config = dataclasses.replace(small_config, model="logreg", reps=2)
+    real = sweep.run_chunk
+    calls = []
+
+    def failing_after_one(config, chunk):
+        if calls:
+            raise KeyboardInterrupt
+        calls.append(chunk)
+        return real(config, chunk)
+
+    monkeypatch.setattr(sweep, "MAX_CHUNK_REPS", 1)
+    monkeypatch.setattr(sweep, "run_chunk", failing_after_one)
+    with pytest.raises(KeyboardInterrupt):
+        run_sweep(config, n_jobs=1, progress=False, out=tmp_path)
+    assert len(list((tmp_path / "parts").glob("*.npz"))) == 1
+    monkeypatch.setattr(sweep, "run_chunk", real)
+    resumed = run_sweep(config, n_jobs=1, progress=False, out=tmp_path, resume=True)
+    whole = run_sweep(config, n_jobs=1, progress=False)
+    pd.testing.assert_frame_equal(resumed.fits, whole.fits)
+    pd.testing.assert_frame_equal(resumed.validation, whole.validation)
+    pd.testing.assert_frame_equal(load_run(tmp_path).validation, whole.validation)
