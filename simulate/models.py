@@ -141,14 +141,13 @@ def _logreg(
     data = _standardised(data)
     if config.engine == "sklearn":
         return _estimator_path(LogisticRegression(**LOGREG_PARAMS), data, alphas)
-    from simulate.logreg import logistic_path
+    from simulate.logreg import logistic_path, positive_probability, predict_labels
 
     path, one = _with_one(alphas)
     solution = logistic_path(data.X_train, data.y_train, path, C=LOGREG_PARAMS["C"])
-    decision = data.X_test @ solution.coef.T + solution.intercept
-    counts = confusion_counts(data.y_test, (decision > 0).T)
-    validation = data.X_val @ solution.coef[one] + solution.intercept[one]
-    return Fitted(counts[np.isin(path, alphas)], 1.0 / (1.0 + np.exp(-validation)))
+    counts = confusion_counts(data.y_test, predict_labels(data.X_test, solution))
+    validation_scores = positive_probability(data.X_val, solution)[one]
+    return Fitted(counts[np.isin(path, alphas)], validation_scores)
 
 
 def _hgb(

@@ -176,3 +176,17 @@ def test_an_interrupted_probabilistic_sweep_resumes_to_the_same_numbers(
     pd.testing.assert_frame_equal(resumed.fits, whole.fits)
     pd.testing.assert_frame_equal(resumed.validation, whole.validation)
     pd.testing.assert_frame_equal(load_run(tmp_path).validation, whole.validation)
+
+
+def test_the_numba_logreg_engine_agrees_with_scikit_learn(small_config):
+    # The numba path is the exact minimiser; scikit-learn's default stops at tol 1e-4, so a few
+    # test points near the boundary may fall the other way (tests/simulate/test_logreg.py).
+    config = dataclasses.replace(small_config, model="logreg", n_samples=4000, reps=4)
+    chunk = plan_chunks(config)[0]
+    numba = run_chunk(config, chunk)
+    sklearn = run_chunk(dataclasses.replace(config, engine="sklearn"), chunk)
+    moved = np.abs(numba["counts"] - sklearn["counts"])[..., :2].sum()  # tp and fp
+    points = numba["counts"][..., 0].size * split_sizes(config)["test"]
+    assert moved <= 1e-3 * points
+    np.testing.assert_allclose(numba["validation_scores"], sklearn["validation_scores"], atol=0.01)
+    np.testing.assert_array_equal(numba["validation_labels"], sklearn["validation_labels"])
