@@ -11,6 +11,8 @@ the curve's hook: its point jumps, and the score is flat on one side of the jump
 in a corner there). The bisection therefore reads a step whose score is below the best grid point
 as lying on the far side of the maximum from that point, whatever its slope, and keeps the best
 of the converged weight and its two neighbours 1e-9 away, so that a maximum at a jump is found.
+The ``"bce"`` rule follows the hook, along which a score can have two local maxima in ``alpha``
+(F1 on ``Binormal(0.5, 2)`` at ``beta = 0.3``); the coarse grid brackets the higher one.
 
 A *plateau* is a stretch of weights over which the score stays within :data:`PLATEAU_TOLERANCE`
 (relative) of the best: every weight in it is as good as the one returned, to rounding. The
@@ -301,7 +303,7 @@ def _optimize(beta: Array, curve: Curve, rule: Rule, score: ScoreFunction, sign:
         score=sign * refined,
         at_edge=np.asarray(at_edge),
         flat=np.asarray(spread <= _FLAT_TOLERANCE * (1.0 + np.abs(refined))),
-        plateau=np.asarray(stop - start > PLATEAU_WIDTH),
+        plateau=np.asarray(stop > start),
         plateau_start=np.exp(start),
         plateau_stop=np.exp(stop),
         score_at_one=sign * score_at_one,
@@ -346,7 +348,8 @@ def _plateau(
     stop = bisect_increasing(lambda at: -excess(at), log_alpha, high, steps=_PLATEAU_STEPS)
     start = np.where(excess(low) >= 0.0, low, start)
     stop = np.where(excess(high) >= 0.0, high, stop)
-    return np.where(maybe, start, log_alpha), np.where(maybe, stop, log_alpha)
+    wide = maybe & (stop - start > PLATEAU_WIDTH)
+    return np.where(wide, start, log_alpha), np.where(wide, stop, log_alpha)
 
 
 def _optimize_vertices(

@@ -385,6 +385,9 @@ def test_chance_line_under_bce_ends_at_the_edge(curve):
     best = optimize_alpha(0.01, curve, metric="f1", rule="bce")
     assert best.at_edge
     assert best.alpha == pytest.approx(SEARCH_RANGE[1], rel=1e-9)
+    # Still rising there, by more than the tolerance: no plateau.
+    assert not best.plateau
+    assert best.plateau_start == best.plateau_stop == best.alpha
     assert best.score == pytest.approx(2 * 0.01 / 1.01, rel=1e-5)
 
 
