@@ -498,7 +498,7 @@ class Binormal(_RecallAt):
         m = np.asarray(m, np.float64)
         d, s = self.d, self.s
         t_max, _ = self.stationary_thresholds(m)
-        inner = self._rates_at_threshold(t_max)
+        inner = self.rates_at_threshold(t_max)
         with np.errstate(invalid="ignore"):
             beats_corners = (m * inner.x - inner.fpr >= 0.0) & (inner.z - m * inner.fnr >= 0.0)
         interior = (s == 1.0) | (np.isfinite(t_max) & beats_corners)
@@ -536,11 +536,12 @@ class Binormal(_RecallAt):
             with np.errstate(invalid="ignore", over="ignore"):
                 step = (self._log_elasticity(t) - log_e) / self._log_elasticity_slope(t)
             t = np.where(np.isfinite(step), t - step, t)
-        return self._rates_at_threshold(t)
+        return self.rates_at_threshold(t)
 
-    def _rates_at_threshold(self, t: Array) -> Rates:
+    def rates_at_threshold(self, t: ArrayLike) -> Rates:
         """Recall ``Phi(u)``, specificity ``Phi(t)`` and their complements ``Phi(-u)``,
-        ``Phi(-t)``, with ``u = (d - t) / s``."""
+        ``Phi(-t)`` at threshold ``t``, with ``u = (d - t) / s``."""
+        t = np.asarray(t, np.float64)
         u = (self.d - t) / self.s
         return Rates(special.ndtr(u), special.ndtr(t), special.ndtr(-u), special.ndtr(-t))
 

@@ -9,8 +9,9 @@ Along a concave tradeoff curve the ratio-of-linear scores (precision, F-beta) an
 On a curve that is not concave (the binormal with unequal variances) the ``"bayes"`` rule skips
 the curve's hook: its point jumps, and the score is flat on one side of the jump (the point sits
 in a corner there). The bisection therefore reads a step whose score is below the best grid point
-as lying on the far side of the maximum from that point, whatever its slope, and keeps the best
-of the converged weight and its two neighbours 1e-9 away, so that a maximum at a jump is found.
+as lying on the far side of the maximum from that point, whatever its slope, and moves the
+converged weight to a neighbour 1e-9 away where the score is higher there by more than rounding,
+so that a maximum at a jump is found.
 The ``"bce"`` rule follows the hook, along which a score can have two local maxima in ``alpha``
 (F1 on ``Binormal(0.5, 2)`` at ``beta = 0.3``); the coarse grid brackets the higher one.
 
@@ -289,9 +290,14 @@ def _optimize(beta: Array, curve: Curve, rule: Rule, score: ScoreFunction, sign:
         return np.where(rising, -1.0, 1.0)
 
     log_alpha = bisect_increasing(past_the_maximum, bracket_low, bracket_high, steps=_REFINE_STEPS)
-    log_alpha, refined = _best_of(
-        objective, [log_alpha, log_alpha - _JUMP_STEP, log_alpha + _JUMP_STEP], low, high
-    )
+    refined = objective(log_alpha)
+    for step in (-_JUMP_STEP, _JUMP_STEP):
+        # A neighbour replaces the weight only where the score jumps between them.
+        near = np.clip(log_alpha + step, low, high)
+        near_value = objective(near)
+        better = near_value > refined + PLATEAU_TOLERANCE * np.abs(refined)
+        log_alpha = np.where(better, near, log_alpha)
+        refined = np.where(better, near_value, refined)
     use_grid = best_grid_value > refined
     log_alpha = np.where(use_grid, best_grid, log_alpha)
     refined = np.where(use_grid, best_grid_value, refined)
@@ -309,17 +315,6 @@ def _optimize(beta: Array, curve: Curve, rule: Rule, score: ScoreFunction, sign:
         score_at_one=sign * score_at_one,
         score_at_inverse=sign * objective(np.log(inverse)),
     )
-
-
-def _best_of(
-    objective: Callable[[Array], Array], candidates: list[Array], low: Array, high: Array
-) -> tuple[Array, Array]:
-    """The candidate ``log(alpha)`` (kept within ``[low, high]``) of highest objective, and that
-    objective; the first one on a tie."""
-    points = np.clip(np.stack(np.broadcast_arrays(*candidates)), low, high)
-    scores = objective(points)
-    pick = np.argmax(scores, axis=0)[None]
-    return np.take_along_axis(points, pick, axis=0)[0], np.take_along_axis(scores, pick, axis=0)[0]
 
 
 def _plateau(

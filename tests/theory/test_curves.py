@@ -238,6 +238,11 @@ def test_unequal_spread_is_the_roc_of_two_normals(d, s):
     np.testing.assert_allclose(curve.threshold(recall), threshold, rtol=1e-9, atol=1e-9)
     np.testing.assert_allclose(curve.specificity(recall), specificity, rtol=1e-10)
     np.testing.assert_allclose(curve.false_positive_rate(recall), 1 - specificity, rtol=1e-9)
+    rates = curve.rates_at_threshold(threshold)
+    np.testing.assert_allclose(rates.x, recall, rtol=1e-12)
+    np.testing.assert_allclose(rates.z, specificity, rtol=1e-12)
+    np.testing.assert_allclose(rates.fnr, stats.norm.cdf(threshold, loc=d, scale=s), rtol=1e-12)
+    np.testing.assert_allclose(rates.fpr, stats.norm.sf(threshold), rtol=1e-12)
     ratio = stats.norm.pdf(threshold) / stats.norm.pdf(threshold, loc=d, scale=s)
     np.testing.assert_allclose(-curve.slope(recall), ratio, rtol=1e-9)
 
