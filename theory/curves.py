@@ -245,14 +245,16 @@ class _PowerCurve(_RecallAt):
     def rates_at_elasticity(self, e: ArrayLike) -> Rates:
         """The point where the elasticity equals ``e`` (closed form), with its complements.
 
-        With ``r = e q / p`` it has ``x**p = r / (1 + r)`` and ``z**q = 1 / (1 + r)``; the
-        complements are ``1 - exp(-log1p(1/r) / p)`` and ``1 - exp(-log1p(r) / q)``.
+        With ``r = e q / p`` it has ``log(x) = -log1p(1/r) / p`` and ``log(z) = -log1p(r) / q``;
+        each rate is ``exp`` of its log and each complement ``-expm1`` of it.
         """
         r = np.asarray(e, np.float64) * self.q / self.p
         with np.errstate(divide="ignore"):
-            fnr = _complement_of_power(-np.log1p(1.0 / r) / self.p)
-        fpr = _complement_of_power(-np.log1p(r) / self.q)
-        return Rates((r / (1.0 + r)) ** (1.0 / self.p), (1.0 + r) ** (-1.0 / self.q), fnr, fpr)
+            log_x = -np.log1p(1.0 / r) / self.p
+        log_z = -np.log1p(r) / self.q
+        return Rates(
+            np.exp(log_x), np.exp(log_z), _complement_of_power(log_x), _complement_of_power(log_z)
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -473,15 +475,23 @@ class Binormal(_RecallAt):
         """
         m = np.asarray(m, np.float64)
         d, s = self.d, self.s
-        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+
+        def equal() -> Array:  # one root, and no local minimum
+            return np.stack(np.broadcast_arrays(d / 2.0 - np.log(m) / d, np.nan))
+
+        def unequal() -> Array:
             log_ratio = np.log(s) - np.log(m)
             gap = 1.0 - s**2
             root = s * np.sqrt(d**2 - 2.0 * gap * log_ratio)
             t_max = (d**2 + 2.0 * s**2 * log_ratio) / (d + root)
-            t_max = np.where(s == 1.0, d / 2.0 - np.log(m) / d, t_max)
-            t_min = np.where(s == 1.0, np.nan, (d + root) / gap)
+            return np.stack(np.broadcast_arrays(t_max, (d + root) / gap))
+
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+            t_max, t_min = self._by_spread(equal, unequal)
         chance = (d == 0.0) & (s == 1.0)
-        return np.where(chance, np.nan, t_max), np.where(chance, np.nan, t_min)
+        if np.any(chance):
+            t_max, t_min = np.where(chance, np.nan, t_max), np.where(chance, np.nan, t_min)
+        return t_max, t_min
 
     def rates_at_slope(self, m: ArrayLike) -> Rates:
         """The ``"bayes"`` rule's point for ``m``, the global maximum of ``m*x + z`` on the
@@ -496,20 +506,21 @@ class Binormal(_RecallAt):
         the corner the rule favours (:func:`_chance_point`).
         """
         m = np.asarray(m, np.float64)
-        d, s = self.d, self.s
+        at_one = self.s == 1.0
         t_max, _ = self.stationary_thresholds(m)
-        inner = self.rates_at_threshold(t_max)
-        with np.errstate(invalid="ignore"):
-            beats_corners = (m * inner.x - inner.fpr >= 0.0) & (inner.z - m * inner.fnr >= 0.0)
-        interior = (s == 1.0) | (np.isfinite(t_max) & beats_corners)
-        corner = _corner(m > 1.0)
-        chance = (d == 0.0) & (s == 1.0)
-        return Rates(
-            *(
-                np.where(chance, c, np.where(interior, i, k))
-                for c, i, k in zip(_chance_point(m), inner, corner, strict=True)
+        rates = self.rates_at_threshold(t_max)
+        if not np.all(at_one):
+            with np.errstate(invalid="ignore"):
+                beats_corners = (m * rates.x - rates.fpr >= 0.0) & (rates.z - m * rates.fnr >= 0.0)
+            interior = at_one | (np.isfinite(t_max) & beats_corners)
+            corner = _corner(m > 1.0)
+            rates = Rates(*(np.where(interior, i, k) for i, k in zip(rates, corner, strict=True)))
+        chance = (self.d == 0.0) & at_one
+        if np.any(chance):
+            rates = Rates(
+                *(np.where(chance, c, r) for c, r in zip(_chance_point(m), rates, strict=True))
             )
-        )
+        return rates
 
     def rates_at_elasticity(self, e: ArrayLike) -> Rates:
         """The point where the elasticity equals ``e``, with its complements.
@@ -550,9 +561,12 @@ class Binormal(_RecallAt):
         ``log(s) + (d - (1+s) t) (d - (1-s) t) / (2 s**2)``, factored so that infinite
         thresholds give infinite steepness, not NaN."""
         d, s = self.d, self.s
-        with np.errstate(invalid="ignore", divide="ignore"):
-            unequal = np.log(s) + (d - (1.0 + s) * t) * (d - (1.0 - s) * t) / (2.0 * s**2)
-            return np.where(s == 1.0, d**2 / 2.0 - d * t, unequal)
+
+        def unequal() -> Array:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                return np.log(s) + (d - (1.0 + s) * t) * (d - (1.0 - s) * t) / (2.0 * s**2)
+
+        return self._by_spread(lambda: d**2 / 2.0 - d * t, unequal)
 
     def _log_elasticity(self, t: Array) -> Array:
         u = (self.d - t) / self.s
@@ -563,9 +577,23 @@ class Binormal(_RecallAt):
         with ``u = (d - t) / s`` and ``M`` the inverse Mills ratio, each bracket positive; at
         ``s = 1`` ``-M(d - t) - M(t) - d``."""
         d, s = self.d, self.s
-        u = (d - t) / s
-        unequal = -(t + _inverse_mills(t)) - (u + _inverse_mills(u)) / s
-        return np.where(s == 1.0, -_inverse_mills(d - t) - _inverse_mills(t) - d, unequal)
+
+        def unequal() -> Array:
+            u = (d - t) / s
+            return -(t + _inverse_mills(t)) - (u + _inverse_mills(u)) / s
+
+        return self._by_spread(lambda: -_inverse_mills(d - t) - _inverse_mills(t) - d, unequal)
+
+    def _by_spread(self, equal: Callable[[], Array], unequal: Callable[[], Array]) -> Array:
+        """``equal()`` where ``s = 1`` and ``unequal()`` elsewhere, each computed only if some
+        element needs it (the equal-variance curve keeps its own, cheaper formulas)."""
+        at_one = self.s == 1.0
+        if np.all(at_one):
+            value = equal()
+            return np.broadcast_to(value, np.broadcast_shapes(np.shape(value), at_one.shape))
+        if not np.any(at_one):
+            return unequal()
+        return np.where(at_one, equal(), unequal())
 
     @classmethod
     def through(cls, recall: ArrayLike, specificity: ArrayLike, *, s: ArrayLike = 1.0) -> Binormal:

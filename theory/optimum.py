@@ -27,14 +27,14 @@ the tolerance over about 1e-5 in ``log(alpha)`` only, and is not flagged.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from params.validation import Interval, check_array
 from theory._solve import bisect_increasing
-from theory.curves import Curve, as_curve
+from theory.curves import FAMILIES, Curve, as_curve
 from theory.empirical import EmpiricalCurve, reported_quantity
 from theory.operating import _expected_score
 from theory.rules import Rule, rule_named, weight_ratio
@@ -303,7 +303,15 @@ def _optimize(beta: Array, curve: Curve, rule: Rule, score: ScoreFunction, sign:
     refined = np.where(use_grid, best_grid_value, refined)
     at_edge = (log_alpha - low < _EDGE_TOLERANCE) | (high - log_alpha < _EDGE_TOLERANCE)
     spread = values.max(axis=0) - values.min(axis=0)
-    start, stop = _plateau(objective, log_alpha, refined, low, high)
+
+    def restricted(index: NDArray[np.intp]) -> Callable[[Array], Array] | None:
+        alone = _restrict(beta, curve, shape, index)
+        if alone is None:
+            return None
+        beta_at, curve_at = alone
+        return lambda at: sign * _expected_score(np.exp(at), beta_at, curve_at, rule, score)
+
+    start, stop = _plateau(objective, restricted, log_alpha, refined, low, high)
     return Optimum(
         alpha=np.exp(log_alpha),
         score=sign * refined,
@@ -318,7 +326,12 @@ def _optimize(beta: Array, curve: Curve, rule: Rule, score: ScoreFunction, sign:
 
 
 def _plateau(
-    objective: Callable[[Array], Array], log_alpha: Array, best: Array, low: Array, high: Array
+    objective: Callable[[Array], Array],
+    restricted: Callable[[NDArray[np.intp]], Callable[[Array], Array] | None],
+    log_alpha: Array,
+    best: Array,
+    low: Array,
+    high: Array,
 ) -> tuple[Array, Array]:
     """The ends in ``log(alpha)`` of the plateau around ``log_alpha``; ``log_alpha`` itself
     where the plateau is narrower than :data:`PLATEAU_WIDTH`.
@@ -326,25 +339,57 @@ def _plateau(
     A weight ties where its objective is at least ``best`` less :data:`PLATEAU_TOLERANCE` of
     ``|best|``. Only where a weight half the width away on either side ties can the tied
     stretch be wider than the width; there, bisection on each side finds its ends (the score
-    being unimodal, the tied weights form one interval).
+    being unimodal, the tied weights form one interval). ``restricted(index)`` is the objective
+    of those elements alone (flat indices), or None, and then the bisection runs on every
+    element.
     """
     floor = best - PLATEAU_TOLERANCE * np.abs(best)
-
-    def excess(at: Array) -> Array:
-        return objective(at) - floor
-
     half = PLATEAU_WIDTH / 2.0
-    maybe = (excess(np.maximum(log_alpha - half, low)) >= 0.0) | (
-        excess(np.minimum(log_alpha + half, high)) >= 0.0
+    maybe = (objective(np.maximum(log_alpha - half, low)) >= floor) | (
+        objective(np.minimum(log_alpha + half, high)) >= floor
     )
     if not np.any(maybe):
         return log_alpha, log_alpha
-    start = bisect_increasing(excess, low, log_alpha, steps=_PLATEAU_STEPS)
-    stop = bisect_increasing(lambda at: -excess(at), log_alpha, high, steps=_PLATEAU_STEPS)
-    start = np.where(excess(low) >= 0.0, low, start)
-    stop = np.where(excess(high) >= 0.0, high, stop)
-    wide = maybe & (stop - start > PLATEAU_WIDTH)
-    return np.where(wide, start, log_alpha), np.where(wide, stop, log_alpha)
+    index = np.flatnonzero(maybe)
+    alone = restricted(index)
+    if alone is None:
+
+        def every(flat: Array) -> Array:
+            return objective(flat.reshape(maybe.shape)).ravel()
+
+        index, alone = np.arange(maybe.size), every
+    at, floor_at, low_at, high_at = (
+        np.broadcast_to(values, maybe.shape).ravel()[index]
+        for values in (log_alpha, floor, low, high)
+    )
+
+    def excess(where: Array) -> Array:
+        return alone(where) - floor_at
+
+    start = bisect_increasing(excess, low_at, at, steps=_PLATEAU_STEPS)
+    stop = bisect_increasing(lambda where: -excess(where), at, high_at, steps=_PLATEAU_STEPS)
+    start = np.where(excess(low_at) >= 0.0, low_at, start)
+    stop = np.where(excess(high_at) >= 0.0, high_at, stop)
+    wide = stop - start > PLATEAU_WIDTH
+    starts, stops = log_alpha.ravel().copy(), log_alpha.ravel().copy()
+    starts[index] = np.where(wide, start, at)
+    stops[index] = np.where(wide, stop, at)
+    return starts.reshape(log_alpha.shape), stops.reshape(log_alpha.shape)
+
+
+def _restrict(
+    beta: Array, curve: Curve, shape: tuple[int, ...], index: NDArray[np.intp]
+) -> tuple[Array, Curve] | None:
+    """``beta`` and a built-in family's curve at the elements ``index`` (flat, of the broadcast
+    ``shape``) alone, as 1-d parameters; None for any other curve."""
+    if type(curve) not in FAMILIES.values():
+        return None
+    parameters = {
+        field.name: np.broadcast_to(getattr(curve, field.name), shape).ravel()[index]
+        for field in fields(curve)
+        if field.init
+    }
+    return np.broadcast_to(beta, shape).ravel()[index], type(curve)(**parameters)
 
 
 def _optimize_vertices(

@@ -526,6 +526,44 @@ def test_smooth_optima_are_not_plateaus(rule, metric):
         np.testing.assert_array_equal(best.plateau_stop, best.alpha)
 
 
+class _OnlyACurve:
+    """The methods of the Curve protocol and nothing else, delegated to a built-in family."""
+
+    def __init__(self, curve):
+        self._curve = curve
+
+    def specificity(self, x):
+        return self._curve.specificity(x)
+
+    def slope(self, x):
+        return self._curve.slope(x)
+
+    def elasticity(self, x):
+        return self._curve.elasticity(x)
+
+    def point_at_slope(self, m):
+        return self._curve.point_at_slope(m)
+
+    def point_at_elasticity(self, e):
+        return self._curve.point_at_elasticity(e)
+
+
+@pytest.mark.parametrize("wrap", [lambda curve: curve, _OnlyACurve], ids=["family", "protocol"])
+def test_plateaus_among_many_problems_are_those_of_each(wrap):
+    # The ends of a plateau are searched for the elements that have one alone on a built-in
+    # family, and on every element of any other curve; either way each element's answer is its
+    # own scalar search's.
+    beta = np.array([0.01, 0.1, 0.3])[:, None]
+    shapes = np.array([1.0, 2.0, 11.0])
+    best = optimize_alpha(beta, wrap(Superellipse(shapes)), metric="f1", rule="bayes")
+    np.testing.assert_array_equal(best.plateau, np.broadcast_to(shapes == 1.0, (3, 3)))
+    for i, j in np.ndindex(3, 3):
+        single = optimize_alpha(float(beta[i, 0]), shapes[j], metric="f1", rule="bayes")
+        assert best.plateau_start[i, j] == pytest.approx(float(single.plateau_start), rel=1e-9)
+        assert best.plateau_stop[i, j] == pytest.approx(float(single.plateau_stop), rel=1e-9)
+    np.testing.assert_allclose(best.plateau_start[:, 0], (1 - beta[:, 0]) / beta[:, 0], rtol=1e-9)
+
+
 def test_the_superellipse_f1_optimum_ties_over_a_stretch_far_narrower_than_a_plateau():
     # p = 2, beta = 0.01, bce: the optimum 2.0101 of a smooth score. Weights within 1e-12 of its
     # F1 span about 6e-6 in log(alpha), 1700 times less than the width that makes a plateau.
