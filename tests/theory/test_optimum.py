@@ -308,7 +308,9 @@ _QUICK_COST_CASES = {
 def test_each_rules_cost_optimum_reaches_the_least_cost_point(name, rule, cost_fn, cost_fp, beta):
     # Every rule's best weight puts it where the cost is least, the point of steepness
     # m = c_fn*beta / (c_fp*(1-beta)); there the rule's quantity is its weight ratio. Where that
-    # weight lies below the search range the optimum is its lower end, flagged at_edge.
+    # weight lies below the search range the optimum is its lower end, flagged at_edge. (On a
+    # curve with a hook the least-cost point can be a corner, which the bayes rule reaches for a
+    # whole plateau of weights around that one.)
     curve, costs = MEMBERS[name], {"cost_fn": cost_fn, "cost_fp": cost_fp}
     chosen = theory.rule_named(rule, "test")
     steepness = cost_fn * beta / (cost_fp * (1 - beta))
@@ -318,7 +320,7 @@ def test_each_rules_cost_optimum_reaches_the_least_cost_point(name, rule, cost_f
     low, high = np.exp(theory.optimum.search_bounds((1 - beta) / beta))
     low *= chosen.weight_scale
     if low < expected < high:
-        assert float(best.alpha) == pytest.approx(expected, rel=1e-5)
+        _assert_best_weight(best, expected, rtol=1e-5)
         assert float(best.score) == pytest.approx(
             _least_cost_on(curve, beta, cost_fn, cost_fp), rel=1e-6
         )
