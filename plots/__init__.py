@@ -17,6 +17,9 @@ Theory (no run needed; the post's setting beta = 0.01 by default):
 - :func:`plot_cost_weights`: the weight of least expected cost against the price ratio
   ``c_fn / c_fp``, per rule and curve (``cost_weights``; numbers from
   :func:`cost_optimal_weights`).
+- :func:`plot_binormal_spread`: binormal curves with unequal variances, the hook the bayes rule
+  jumps over, and F1 against the weight under both rules with its plateaus shaded
+  (``binormal_spread``; numbers from :func:`binormal_spread_optima`).
 
 A run's per-cell summary (``summary.csv``, see :func:`simulate.summary.per_cell`):
 
@@ -69,6 +72,7 @@ from plots.simulation import (
     plot_theory_gap,
     plot_theory_vs_simulation,
 )
+from plots.spread import binormal_spread_optima, plot_binormal_spread
 from plots.tradeoff import plot_tradeoff_curves
 from plots.validation import choose_thresholds, plot_balanced_validation
 from plots.whatif import plot_what_if_scores
@@ -80,12 +84,14 @@ __all__ = [
     "THEORY_ALPHA",
     "THEORY_BETA",
     "THEORY_P",
+    "binormal_spread_optima",
     "choose_thresholds",
     "cost_optimal_weights",
     "focal_sweep",
     "optimal_alpha_grid",
     "pick_separations",
     "plot_balanced_validation",
+    "plot_binormal_spread",
     "plot_cost_weights",
     "plot_empirical_scores",
     "plot_focal_loss",

@@ -32,6 +32,7 @@ from plots.simulation import (
     plot_theory_gap,
     plot_theory_vs_simulation,
 )
+from plots.spread import plot_binormal_spread
 from plots.tradeoff import plot_tradeoff_curves
 from plots.validation import plot_balanced_validation
 from simulate.rulefit import find_runs, prediction_errors, rule_fit
@@ -70,6 +71,7 @@ FIGURES: dict[str, Callable[[RunSummary], Figure]] = {
     "balanced_validation": lambda run: plot_balanced_validation(),
     "focal_loss": lambda run: plot_focal_loss(),
     "cost_weights": lambda run: plot_cost_weights(),
+    "binormal_spread": lambda run: plot_binormal_spread(),
     "theory_gap": lambda run: plot_theory_gap(run.summary, beta=run.beta),
     "rule_fit": lambda run: plot_rule_fit(rule_fit(run.model_runs)),
     "prediction_error": lambda run: plot_prediction_error(prediction_errors(run.model_runs)),
@@ -84,10 +86,10 @@ def build_parser() -> argparse.ArgumentParser:
             "Draw every figure of the study: the theory's (tradeoff curves, expected F1 and "
             "balanced accuracy against the class weight, the best weight over prevalence and "
             "curve quality, a threshold chosen on a balanced validation set, the focal loss, the "
-            "least-cost weight) and a saved run's (simulated F1, the theory beside it, the "
-            "operating points, the theory on symmetric and asymmetric fits) and the models "
-            "study's (which rule describes which model, the theory's prediction error per "
-            "model), and write them as "
+            "least-cost weight, the binormal with unequal variances) and a saved run's "
+            "(simulated F1, the theory beside it, the operating points, the theory on symmetric "
+            "and asymmetric fits) and the models study's (which rule describes which model, the "
+            "theory's prediction error per model), and write them as "
             f"{', '.join(f'{n}.<format>' for n in FIGURES)}"
             f"; draw the run's own {FIGURE_FILE} into the run directory again."
         ),

@@ -5,14 +5,16 @@ The public API, all vectorised over its numeric arguments:
 - :func:`operating_point`, :func:`expected_score` and :func:`expected_scores`: the point a
   weight ``alpha`` reaches on a curve under a rule, and the expected scores there;
 - :func:`optimal_alpha` and :func:`optimize_alpha`: the best weight for a score, and its gains
-  over no weight and over the inverse-proportion weight;
+  over no weight and over the inverse-proportion weight, flagged where it sits at the edge of
+  the search or on a plateau of equally good weights;
 - :func:`fit_curve`: the member of a family closest to observed operating points;
 - :func:`what_if` and :func:`equivalent_weight`: what reweighting or resampling does to a
   model one already has, from one observed point;
 - :class:`EmpiricalCurve` and :func:`what_if_scores`: the same from the model's scores on a
   validation set (its whole ROC), with the threshold that does the same without retraining;
 - the :class:`Curve` protocol, and the families :class:`Superellipse`,
-  :class:`AsymmetricSuperellipse`, :class:`Binormal` (:data:`FAMILIES`); rules ``"bce"``,
+  :class:`AsymmetricSuperellipse`, :class:`Binormal` (with a spread ``s`` of the positives'
+  scores, whose ROC is not concave unless ``s = 1``) (:data:`FAMILIES`); rules ``"bce"``,
   ``"bayes"`` (:data:`RULES`) and ``"focal"`` with its ``gamma`` (:func:`rule_named` builds any
   of them);
 - :func:`confusion_scores`: every score from confusion counts or rates, the one definition the

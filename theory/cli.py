@@ -46,6 +46,8 @@ _TABLE_COLUMNS = (
     ("gain_over_1", "gain vs 1", "{:+.4f}"),
     ("gain_over_inverse", "gain vs inv", "{:+.4f}"),
 )
+#: The record keys of a plateau's ends, printed ``lo..hi`` in place of the optimal weight.
+_PLATEAU_ENDS = ("plateau_start", "plateau_stop")
 _WHAT_IF_SCORES = ("recall", "specificity", "precision", "f1", "balanced_accuracy", "mcc")
 #: Scores printed per weight by ``what-if --scores`` (``--json`` gives every score).
 _SCORES_PRINTED = ("recall", "specificity", "precision", "f1", "balanced_accuracy")
@@ -75,7 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Optimal alpha per (beta, p, rule, metric), with gains over alpha = 1 and "
         f"over the inverse-proportion weight (1-beta)/beta. Searched over {SEARCH_RANGE}, widened "
         "to three decades either side of (1-beta)/beta; a '*' after alpha marks an optimum at the "
-        "edge of that range, a '~' a score that is the same at every weight (alpha arbitrary).",
+        "edge of that range, a '~' a score that is the same at every weight (alpha arbitrary), and "
+        "a range 'lo..hi' in place of alpha a plateau: every weight in it gives the best score to "
+        "1e-12 relative (--json: plateau, plateau_start, plateau_stop).",
     )
     table.add_argument(
         "--beta",
@@ -295,6 +299,9 @@ def optimum_table(
                         "alpha_opt": float(best.alpha[index]),
                         "at_edge": bool(best.at_edge[index]),
                         "flat": bool(best.flat[index]),
+                        "plateau": bool(best.plateau[index]),
+                        "plateau_start": float(best.plateau_start[index]),
+                        "plateau_stop": float(best.plateau_stop[index]),
                         "score_opt": float(best.score[index]),
                         "score_at_1": float(best.score_at_one[index]),
                         "score_at_inverse": float(best.score_at_inverse[index]),
@@ -313,6 +320,8 @@ def format_optimum_table(records: Sequence[dict[str, object]]) -> str:
         row = [_cell(record[key], fmt) for key, _, fmt in _TABLE_COLUMNS]
         if record["flat"]:
             row[4] += "~"
+        elif record["plateau"]:
+            row[4] = "..".join(_cell(record[key], "{:.4g}") for key in _PLATEAU_ENDS)
         elif record["at_edge"]:
             row[4] += "*"
         rows.append(row)

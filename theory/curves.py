@@ -13,19 +13,28 @@ the :class:`Curve` protocol:
 An inverse gives both rates of its point, each computed from the family's own parameter there (a
 threshold, a logit), never one read off the other: near a corner one rate rounds to 1 in float64
 while its partner is still well resolved, and would be lost if computed from the rounded one.
-The built-in families also give ``x_at_slope`` and ``x_at_elasticity``, the recall alone.
+The built-in families also give ``x_at_slope`` and ``x_at_elasticity``, the recall alone, and
+(:class:`GivesComplements`) the complements ``1 - x`` and ``1 - z`` of each point, computed the
+same way: where a rate rounds to 1, its complement (a false-negative or false-positive rate of
+1e-17, say) still decides precision or NPV, and ``1 - z`` formed from the rounded ``z`` is 0.
 
 Any object with these methods is a curve; it need not subclass anything here. The families below
 (:data:`FAMILIES`) also give ``through(recall, specificity)``: the member passing through an
 observed point. Shape parameters are arrays and broadcast with the arguments, so one curve object
 can stand for a whole grid of curves.
+
+Every family but one is concave. The binormal with unequal variances (``Binormal(d, s)`` with
+``s != 1``) is not: its steepness ``-dz/dx`` falls and rises again along the curve, so a slope
+can be taken at two points, and :meth:`Binormal.point_at_slope` returns the one the ``"bayes"``
+rule picks, the global maximum of its linear objective over the curve (a corner, where the
+curve's hook leaves no interior point as good).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import ClassVar, Protocol, runtime_checkable
+from typing import ClassVar, NamedTuple, Protocol, runtime_checkable
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -39,6 +48,8 @@ __all__ = [
     "AsymmetricSuperellipse",
     "Binormal",
     "Curve",
+    "GivesComplements",
+    "Rates",
     "Superellipse",
     "as_curve",
     "check_point",
@@ -49,19 +60,24 @@ Array = NDArray[np.float64]
 
 #: Logit range searched when a family has no closed-form inverse; exp(-60) ~ 1e-26.
 _LOGIT_BOUND = 60.0
-#: Threshold range (in standard deviations of the negatives' scores) searched for the binormal.
+#: Threshold range (in standard deviations of the wider score distribution) searched for the
+#: binormal.
 _THRESHOLD_BOUND = 40.0
-#: Bisection steps that bring a binormal threshold within about 0.02 of its root ...
+#: Bisection steps that bring a binormal threshold within about 0.02 of its root (at ``s = 1``;
+#: one more per factor of two that ``s`` or ``1/s`` adds) ...
 _COARSE_STEPS = 12
 #: ... and Newton steps that then polish it to machine precision.
 _NEWTON_STEPS = 4
-#: Rounding allowed below 1 in a solved shape parameter, so that a point on the chance line fits.
+#: Rounding allowed below its lower bound (1 for an exponent, 0 for ``d``) in a solved shape
+#: parameter, so that a point on the chance line fits.
 _FIT_ROUNDING = 1e-9
 
 _UNIT_OPEN = Interval(0.0, 1.0)
 #: Shape exponents allowed: beyond about 1e16 ``x**p`` underflows and the curve degenerates.
 MAX_EXPONENT = 1e6
 _SHAPE = Interval(1.0, MAX_EXPONENT, "both")
+_SEPARATION = Interval(0.0, np.inf, "left")
+_SPREAD = Interval(0.0, np.inf)
 #: numpy dtype kinds read as numbers ``p`` where a curve is expected: bool, int, uint, float.
 _NUMERIC_KINDS = "biuf"
 
@@ -112,23 +128,88 @@ class Curve(Protocol):
         ...
 
 
+class Rates(NamedTuple):
+    """A point of a curve and its complements, each computed without rounding the others.
+
+    ``x`` and ``z`` are recall and specificity; ``fnr = 1 - x`` and ``fpr = 1 - z`` the
+    false-negative and false-positive rates, resolved even where their partner rounds to 1.
+    """
+
+    x: Array
+    z: Array
+    fnr: Array
+    fpr: Array
+
+    @classmethod
+    def by_subtraction(cls, x: ArrayLike, z: ArrayLike) -> Rates:
+        """The rates of the point ``(x, z)`` with the complements formed as ``1 - x``, ``1 - z``:
+        all a curve without :class:`GivesComplements` offers."""
+        x, z = np.asarray(x, np.float64), np.asarray(z, np.float64)
+        return cls(x, z, 1.0 - x, 1.0 - z)
+
+
+@runtime_checkable
+class GivesComplements(Protocol):
+    """A curve whose inverses also give the complements ``1 - x`` and ``1 - z``, each from the
+    family's own parameter (every built-in family is one).
+
+    :mod:`theory.rules` uses these where a curve has them and forms ``1 - x`` and ``1 - z``
+    otherwise.
+    """
+
+    def rates_at_slope(self, m: ArrayLike, /) -> Rates:
+        """The rates of ``point_at_slope(m)``."""
+        ...
+
+    def rates_at_elasticity(self, e: ArrayLike, /) -> Rates:
+        """The rates of ``point_at_elasticity(e)``."""
+        ...
+
+    def false_positive_rate(self, x: ArrayLike, /) -> Array:
+        """``1 - z`` at recall ``x``, computed without forming ``z``."""
+        ...
+
+
 class _RecallAt:
-    """The recall alone of a curve's inverses, for the built-in families."""
+    """The point and the recall alone of a curve's inverses, from its ``rates_at_*`` methods,
+    for the built-in families."""
+
+    def point_at_slope(self, m: ArrayLike) -> tuple[Array, Array]:
+        """Recall and specificity where ``-dz/dx`` equals ``m`` (see ``rates_at_slope``)."""
+        x, z, _, _ = self.rates_at_slope(m)
+        return x, z
+
+    def point_at_elasticity(self, e: ArrayLike) -> tuple[Array, Array]:
+        """Recall and specificity where the elasticity equals ``e`` (see
+        ``rates_at_elasticity``)."""
+        x, z, _, _ = self.rates_at_elasticity(e)
+        return x, z
 
     def x_at_slope(self, m: ArrayLike) -> Array:
         """Recall where ``-dz/dx`` equals ``m`` (see ``point_at_slope``)."""
-        return self.point_at_slope(m)[0]
+        return self.rates_at_slope(m).x
 
     def x_at_elasticity(self, e: ArrayLike) -> Array:
         """Recall where the elasticity equals ``e`` (see ``point_at_elasticity``)."""
-        return self.point_at_elasticity(e)[0]
+        return self.rates_at_elasticity(e).x
 
 
-def _chance_point(m: Array) -> tuple[Array, Array]:
+def _complement_of_power(log_u: Array) -> Array:
+    """``1 - exp(log_u)`` without cancellation, for ``log_u <= 0``."""
+    return -np.expm1(log_u)
+
+
+def _corner(right: Array) -> Rates:
+    """The corner (1, 0) where ``right``, else (0, 1)."""
+    x = np.where(right, 1.0, 0.0)
+    return Rates(x, 1.0 - x, 1.0 - x, x)
+
+
+def _chance_point(m: Array) -> Rates:
     """The chance line's point for slope ``m`` (its slope is 1 everywhere): the corner the rule
     favours, (1, 0) for ``m > 1`` and (0, 1) for ``m < 1``, and the middle for ``m = 1``."""
     x = np.where(m > 1.0, 1.0, np.where(m < 1.0, 0.0, 0.5))
-    return x, 1.0 - x
+    return Rates.by_subtraction(x, 1.0 - x)
 
 
 class _PowerCurve(_RecallAt):
@@ -157,13 +238,23 @@ class _PowerCurve(_RecallAt):
         with np.errstate(divide="ignore"):
             return (self.p / self.q) * u / (1.0 - u)
 
-    def point_at_elasticity(self, e: ArrayLike) -> tuple[Array, Array]:
-        """The point where the elasticity equals ``e`` (closed form).
+    def false_positive_rate(self, x: ArrayLike) -> Array:
+        """``1 - z = 1 - (1 - x**p)**(1/q)``, without forming ``z``."""
+        return _complement_of_power(np.log1p(-(np.asarray(x, np.float64) ** self.p)) / self.q)
 
-        With ``r = e q / p`` it has ``x**p = r / (1 + r)`` and ``z**q = 1 / (1 + r)``.
+    def rates_at_elasticity(self, e: ArrayLike) -> Rates:
+        """The point where the elasticity equals ``e`` (closed form), with its complements.
+
+        With ``r = e q / p`` it has ``log(x) = -log1p(1/r) / p`` and ``log(z) = -log1p(r) / q``;
+        each rate is ``exp`` of its log and each complement ``-expm1`` of it.
         """
         r = np.asarray(e, np.float64) * self.q / self.p
-        return (r / (1.0 + r)) ** (1.0 / self.p), (1.0 + r) ** (-1.0 / self.q)
+        with np.errstate(divide="ignore"):
+            log_x = -np.log1p(1.0 / r) / self.p
+        log_z = -np.log1p(r) / self.q
+        return Rates(
+            np.exp(log_x), np.exp(log_z), _complement_of_power(log_x), _complement_of_power(log_z)
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -190,8 +281,8 @@ class AsymmetricSuperellipse(_PowerCurve):
         object.__setattr__(self, "p", check_array(self.p, "p", owner, _SHAPE))
         object.__setattr__(self, "q", check_array(self.q, "q", owner, _SHAPE))
 
-    def point_at_slope(self, m: ArrayLike) -> tuple[Array, Array]:
-        """The point where ``-dz/dx`` equals ``m``.
+    def rates_at_slope(self, m: ArrayLike) -> Rates:
+        """The point where ``-dz/dx`` equals ``m``, with its complements.
 
         Solved by bisection on ``s = logit(x**p)``; then ``x**p = expit(s)`` and
         ``z**q = expit(-s)``. Where the slope cannot reach ``m`` (the chance line, or a corner of
@@ -205,7 +296,13 @@ class AsymmetricSuperellipse(_PowerCurve):
             return log_ratio + (self.p - 1) / self.p * log_u + (1 / self.q - 1) * log_1mu - log_m
 
         s = bisect_increasing(log_steepness_minus_target, -_LOGIT_BOUND, _LOGIT_BOUND)
-        return special.expit(s) ** (1.0 / self.p), special.expit(-s) ** (1.0 / self.q)
+        log_u, log_1mu = _logit_parts(s)
+        return Rates(
+            special.expit(s) ** (1.0 / self.p),
+            special.expit(-s) ** (1.0 / self.q),
+            _complement_of_power(log_u / self.p),
+            _complement_of_power(log_1mu / self.q),
+        )
 
     @classmethod
     def through(
@@ -259,21 +356,26 @@ class Superellipse(_PowerCurve):
         object.__setattr__(self, "p", p)
         object.__setattr__(self, "q", p)
 
-    def point_at_slope(self, m: ArrayLike) -> tuple[Array, Array]:
-        """The point where ``-dz/dx = (x/z)**(p-1)`` equals ``m`` (closed form).
+    def rates_at_slope(self, m: ArrayLike) -> Rates:
+        """The point where ``-dz/dx = (x/z)**(p-1)`` equals ``m`` (closed form), with its
+        complements.
 
         With ``k = m**(1/(p-1))`` the point is ``x = (k**p / (1 + k**p))**(1/p)``,
-        ``z = (1 / (1 + k**p))**(1/p)``. On the chance line (``p = 1``) the slope is 1
-        everywhere: the point is the corner the rule favours (:func:`_chance_point`).
+        ``z = (1 / (1 + k**p))**(1/p)``, and each complement ``1 - exp(log(.))`` is formed by
+        ``expm1``. On the chance line (``p = 1``) the slope is 1 everywhere: the point is the
+        corner the rule favours (:func:`_chance_point`).
         """
         m = np.asarray(m, np.float64)
         p = self.p
         with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
             log_k_p = np.log(m) * p / (p - 1.0)
-            x = np.exp(-np.logaddexp(0.0, -log_k_p) / p)
-            z = np.exp(-np.logaddexp(0.0, log_k_p) / p)
-        chance_x, chance_z = _chance_point(m)
-        return np.where(p == 1.0, chance_x, x), np.where(p == 1.0, chance_z, z)
+            log_x = -np.logaddexp(0.0, -log_k_p) / p
+            log_z = -np.logaddexp(0.0, log_k_p) / p
+        rates = Rates(
+            np.exp(log_x), np.exp(log_z), _complement_of_power(log_x), _complement_of_power(log_z)
+        )
+        chance = _chance_point(m)
+        return Rates(*(np.where(p == 1.0, c, r) for c, r in zip(chance, rates, strict=True)))
 
     @classmethod
     def through(cls, recall: ArrayLike, specificity: ArrayLike) -> Superellipse:
@@ -298,61 +400,134 @@ class Superellipse(_PowerCurve):
 
 @dataclass(frozen=True, eq=False)
 class Binormal(_RecallAt):
-    """Equal-variance binormal curve of signal detection theory.
+    """Binormal curve of signal detection theory.
 
-    Negatives score ``N(0, 1)``, positives ``N(d, 1)``; a threshold ``t`` gives recall
-    ``x = Phi(d - t)`` and specificity ``z = Phi(t)``. ``d = 0`` is the chance line.
+    Negatives score ``N(0, 1)``, positives ``N(d, s**2)``; a threshold ``t`` gives recall
+    ``x = Phi((d - t) / s)`` and specificity ``z = Phi(t)``. ``d = 0``, ``s = 1`` is the chance
+    line.
+
+    With equal variances (``s = 1``, the default) the curve is concave. With ``s != 1`` it is
+    not (an "improper" ROC): the log steepness
+    ``log(-dz/dx) = log(s) + ((d - t)**2 / s**2 - t**2) / 2`` is a quadratic in ``t``, extreme
+    at ``t = d / (1 - s**2)``. For ``s < 1`` the steepness falls and rises again towards the
+    corner (0, 1), where the curve dips below the chance line; for ``s > 1`` it does so towards
+    (1, 0). A slope is then taken at up to two points (:meth:`stationary_thresholds`), and
+    :meth:`point_at_slope` gives the ``"bayes"`` rule's point, the global maximum of
+    ``m*x + z``: the stationary point that is a local maximum, or the corner where that is
+    higher. The ``"bce"`` rule's objective ``m*log(x) + log(z)`` stays strictly concave in
+    ``t`` (a sum of log-concave ``Phi`` of affine functions), so its point is unique.
 
     Parameters
     ----------
     d : array_like
-        Separation of the two score distributions, at least 0.
+        Separation of the two score distributions' means, at least 0.
+    s : array_like, default 1
+        Spread of the positives' scores over the negatives', > 0; it broadcasts with ``d``.
     """
 
     family: ClassVar[str] = "binormal"
 
     d: Array
+    s: Array = 1.0
 
     def __post_init__(self) -> None:
-        d = check_array(self.d, "d", type(self).__name__, Interval(0.0, np.inf, "left"))
-        object.__setattr__(self, "d", d)
+        owner = type(self).__name__
+        object.__setattr__(self, "d", check_array(self.d, "d", owner, _SEPARATION))
+        object.__setattr__(self, "s", check_array(self.s, "s", owner, _SPREAD))
 
     def threshold(self, x: ArrayLike) -> Array:
-        """The threshold ``t`` at which recall is ``x``."""
-        return self.d - special.ndtri(np.asarray(x, np.float64))
+        """The threshold ``t = d - s * Phi^-1(x)`` at which recall is ``x``."""
+        return self.d - self.s * special.ndtri(np.asarray(x, np.float64))
 
     def specificity(self, x: ArrayLike) -> Array:
-        """``z = Phi(d - Phi^-1(x))``."""
+        """``z = Phi(t)`` at the threshold ``t`` of recall ``x``."""
         return special.ndtr(self.threshold(x))
 
+    def false_positive_rate(self, x: ArrayLike) -> Array:
+        """``1 - z = Phi(-t)`` at the threshold ``t`` of recall ``x``."""
+        return special.ndtr(-self.threshold(x))
+
     def slope(self, x: ArrayLike) -> Array:
-        """``dz/dx = -phi(t) / phi(d - t) = -exp(d**2/2 - d t)``."""
+        """``dz/dx = -s phi(t) / phi((d - t) / s)``; ``-exp(d**2/2 - d t)`` at ``s = 1``."""
         return -np.exp(self._log_steepness(self.threshold(x)))
 
     def elasticity(self, x: ArrayLike) -> Array:
         """``x (-dz/dx) / z``."""
         return np.exp(self._log_elasticity(self.threshold(x)))
 
-    def point_at_slope(self, m: ArrayLike) -> tuple[Array, Array]:
-        """The point where ``-dz/dx = m``: threshold ``t = d/2 - ln(m)/d`` (closed form).
+    def stationary_thresholds(self, m: ArrayLike) -> tuple[Array, Array]:
+        """The thresholds where ``-dz/dx = m``: the local maximum of ``m*x + z`` and its local
+        minimum.
 
-        Recall ``Phi(d - t)`` and specificity ``Phi(t)`` both come from the threshold. On the
-        chance line (``d = 0``) the point is the corner the rule favours (:func:`_chance_point`).
+        Setting the log steepness to ``log(m)`` gives the quadratic
+        ``(1 - s**2) t**2 - 2 d t + d**2 + 2 s**2 log(s/m) = 0``
+        (:func:`theory.symbolic.binormal_slope_thresholds`). With
+        ``D = d**2 - 2 (1 - s**2) log(s/m)`` its roots are
+        ``t_max = (d**2 + 2 s**2 log(s/m)) / (d + s sqrt(D))``, written so that it tends to the
+        equal-variance root ``d/2 - log(m)/d`` as ``s -> 1`` without cancelling, and
+        ``t_min = (d + s sqrt(D)) / (1 - s**2)``, which runs off to infinity there.
+
+        Returns
+        -------
+        t_max, t_min : ndarray
+            NaN where no point has the slope ``m`` (``D < 0``), and ``t_min`` NaN at ``s = 1``,
+            where the steepness is monotone; both NaN on the chance line (``d = 0``, ``s = 1``).
         """
         m = np.asarray(m, np.float64)
-        d = self.d
-        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-            t = d / 2.0 - np.log(m) / d
-        chance_x, chance_z = _chance_point(m)
-        x, z = self._point_at_threshold(t)
-        return np.where(d == 0.0, chance_x, x), np.where(d == 0.0, chance_z, z)
+        d, s = self.d, self.s
 
-    def point_at_elasticity(self, e: ArrayLike) -> tuple[Array, Array]:
-        """The point where the elasticity equals ``e``.
+        def equal() -> Array:  # one root, and no local minimum
+            return np.stack(np.broadcast_arrays(d / 2.0 - np.log(m) / d, np.nan))
+
+        def unequal() -> Array:
+            log_ratio = np.log(s) - np.log(m)
+            gap = 1.0 - s**2
+            root = s * np.sqrt(d**2 - 2.0 * gap * log_ratio)
+            t_max = (d**2 + 2.0 * s**2 * log_ratio) / (d + root)
+            return np.stack(np.broadcast_arrays(t_max, (d + root) / gap))
+
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+            t_max, t_min = self._by_spread(equal, unequal)
+        chance = (d == 0.0) & (s == 1.0)
+        if np.any(chance):
+            t_max, t_min = np.where(chance, np.nan, t_max), np.where(chance, np.nan, t_min)
+        return t_max, t_min
+
+    def rates_at_slope(self, m: ArrayLike) -> Rates:
+        """The ``"bayes"`` rule's point for ``m``, the global maximum of ``m*x + z`` on the
+        curve, with its complements.
+
+        At ``s = 1`` it is where ``-dz/dx = m``, at the threshold ``t = d/2 - ln(m)/d``
+        (closed form). At ``s != 1`` it is the local maximum ``t_max`` of
+        :meth:`stationary_thresholds` where that beats both corners (``m*x - (1 - z) >= 0``
+        against (0, 1), ``z - m*(1 - x) >= 0`` against (1, 0), each formed from the rates and
+        their complements), and otherwise the better corner, (1, 0) for ``m > 1``. All four
+        rates come from the threshold. On the chance line (``d = 0``, ``s = 1``) the point is
+        the corner the rule favours (:func:`_chance_point`).
+        """
+        m = np.asarray(m, np.float64)
+        at_one = self.s == 1.0
+        t_max, _ = self.stationary_thresholds(m)
+        rates = self.rates_at_threshold(t_max)
+        if not np.all(at_one):
+            with np.errstate(invalid="ignore"):
+                beats_corners = (m * rates.x - rates.fpr >= 0.0) & (rates.z - m * rates.fnr >= 0.0)
+            interior = at_one | (np.isfinite(t_max) & beats_corners)
+            corner = _corner(m > 1.0)
+            rates = Rates(*(np.where(interior, i, k) for i, k in zip(rates, corner, strict=True)))
+        chance = (self.d == 0.0) & at_one
+        if np.any(chance):
+            rates = Rates(
+                *(np.where(chance, c, r) for c, r in zip(_chance_point(m), rates, strict=True))
+            )
+        return rates
+
+    def rates_at_elasticity(self, e: ArrayLike) -> Rates:
+        """The point where the elasticity equals ``e``, with its complements.
 
         A coarse bisection on the threshold, then Newton steps on the log elasticity (which falls
-        smoothly with the threshold) polish the root to machine precision; recall and specificity
-        both come from that threshold.
+        strictly with the threshold, for every ``s``) polish the root to machine precision; the
+        four rates come from that threshold.
         """
         with np.errstate(divide="ignore"):
             log_e = np.log(np.asarray(e, np.float64))
@@ -360,42 +535,91 @@ class Binormal(_RecallAt):
         def falling_excess(t: Array) -> Array:
             return log_e - self._log_elasticity(t)
 
+        wider = np.maximum(self.s, 1.0)
+        finer = int(np.ceil(np.log2(np.max(np.maximum(self.s, 1.0 / self.s)))))
         t = bisect_increasing(
-            falling_excess, -_THRESHOLD_BOUND, self.d + _THRESHOLD_BOUND, steps=_COARSE_STEPS
+            falling_excess,
+            -_THRESHOLD_BOUND * wider,
+            self.d + _THRESHOLD_BOUND * wider,
+            steps=_COARSE_STEPS + finer,
         )
         for _ in range(_NEWTON_STEPS):
             with np.errstate(invalid="ignore", over="ignore"):
                 step = (self._log_elasticity(t) - log_e) / self._log_elasticity_slope(t)
             t = np.where(np.isfinite(step), t - step, t)
-        return self._point_at_threshold(t)
+        return self.rates_at_threshold(t)
 
-    def _point_at_threshold(self, t: Array) -> tuple[Array, Array]:
-        """Recall ``Phi(d - t)`` and specificity ``Phi(t)``."""
-        return special.ndtr(self.d - t), special.ndtr(t)
+    def rates_at_threshold(self, t: ArrayLike) -> Rates:
+        """Recall ``Phi(u)``, specificity ``Phi(t)`` and their complements ``Phi(-u)``,
+        ``Phi(-t)`` at threshold ``t``, with ``u = (d - t) / s``."""
+        t = np.asarray(t, np.float64)
+        u = (self.d - t) / self.s
+        return Rates(special.ndtr(u), special.ndtr(t), special.ndtr(-u), special.ndtr(-t))
 
     def _log_steepness(self, t: Array) -> Array:
-        return self.d**2 / 2.0 - self.d * t
+        """``log(-dz/dx)`` at threshold ``t``: ``d**2/2 - d t`` at ``s = 1``, else
+        ``log(s) + (d - (1+s) t) (d - (1-s) t) / (2 s**2)``, factored so that infinite
+        thresholds give infinite steepness, not NaN."""
+        d, s = self.d, self.s
+
+        def unequal() -> Array:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                return np.log(s) + (d - (1.0 + s) * t) * (d - (1.0 - s) * t) / (2.0 * s**2)
+
+        return self._by_spread(lambda: d**2 / 2.0 - d * t, unequal)
 
     def _log_elasticity(self, t: Array) -> Array:
-        d = self.d
-        return special.log_ndtr(d - t) - special.log_ndtr(t) + self._log_steepness(t)
+        u = (self.d - t) / self.s
+        return special.log_ndtr(u) - special.log_ndtr(t) + self._log_steepness(t)
 
     def _log_elasticity_slope(self, t: Array) -> Array:
-        """Derivative of :meth:`_log_elasticity` in ``t``: minus two inverse Mills ratios, - d."""
-        d = self.d
-        return -_inverse_mills(d - t) - _inverse_mills(t) - d
+        """Derivative of :meth:`_log_elasticity` in ``t``: ``-(t + M(t)) - (u + M(u)) / s``
+        with ``u = (d - t) / s`` and ``M`` the inverse Mills ratio, each bracket positive; at
+        ``s = 1`` ``-M(d - t) - M(t) - d``."""
+        d, s = self.d, self.s
+
+        def unequal() -> Array:
+            u = (d - t) / s
+            return -(t + _inverse_mills(t)) - (u + _inverse_mills(u)) / s
+
+        return self._by_spread(lambda: -_inverse_mills(d - t) - _inverse_mills(t) - d, unequal)
+
+    def _by_spread(self, equal: Callable[[], Array], unequal: Callable[[], Array]) -> Array:
+        """``equal()`` where ``s = 1`` and ``unequal()`` elsewhere, each computed only if some
+        element needs it (the equal-variance curve keeps its own, cheaper formulas)."""
+        at_one = self.s == 1.0
+        if np.all(at_one):
+            value = equal()
+            return np.broadcast_to(value, np.broadcast_shapes(np.shape(value), at_one.shape))
+        if not np.any(at_one):
+            return unequal()
+        return np.where(at_one, equal(), unequal())
 
     @classmethod
-    def through(cls, recall: ArrayLike, specificity: ArrayLike) -> Binormal:
-        """The member through ``(recall, specificity)``: ``d = Phi^-1(x) + Phi^-1(z)``.
+    def through(cls, recall: ArrayLike, specificity: ArrayLike, *, s: ArrayLike = 1.0) -> Binormal:
+        """The member with spread ``s`` through ``(recall, specificity)``:
+        ``d = s Phi^-1(x) + Phi^-1(z)``.
 
         Raises
         ------
         ValueError
-            For rates outside (0, 1) or below the chance line.
+            For rates outside (0, 1) or below the chance line, or (``s != 1``) a point that
+            would need ``d < 0``.
         """
-        x, z = check_point(recall, specificity, f"{cls.__name__}.through")
-        return cls(d=np.maximum(special.ndtri(x) + special.ndtri(z), 0.0))
+        owner = f"{cls.__name__}.through"
+        x, z = check_point(recall, specificity, owner)
+        s = check_array(s, "s", owner, _SPREAD)
+        d, x, z, s = np.broadcast_arrays(s * special.ndtri(x) + special.ndtri(z), x, z, s)
+        # Rounding may put a point on the chance line a hair below d = 0.
+        below = d < -_FIT_ROUNDING
+        if np.any(below):
+            i = np.flatnonzero(below)[0]
+            raise ValueError(
+                f"{owner} found no binormal with s={s.flat[i]:g} and d >= 0 through "
+                f"recall={x.flat[i]:g} and specificity={z.flat[i]:g}: it would need "
+                f"d={d.flat[i]:.4g}."
+            )
+        return cls(d=np.maximum(d, 0.0), s=s)
 
 
 #: Family name -> class; every class has ``through(recall, specificity)``.

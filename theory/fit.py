@@ -45,7 +45,10 @@ def fit_curve(
           ``(x**p + z**p)**(1/p) - 1`` (how far each point's p-norm lies from 1);
         - asymmetric: ``(p, q)`` minimising the squared residuals ``x**p + z**q - 1``;
         - binormal: ``d`` = the mean of ``Phi^-1(x) + Phi^-1(z)`` (least squares in probit
-          space), at least 0.
+          space), at least 0, with equal variances (``s = 1``). A free spread would be a
+          well-posed regression in probit space, but its ROC is not concave, and the fit is the
+          default smoother of :class:`theory.EmpiricalCurve`, measured against retraining with
+          equal variances; build ``Binormal(d, s)`` for a spread.
 
     Raises
     ------

@@ -1,10 +1,11 @@
 """The operating point a class weight leads to, and the expected scores there.
 
 Every expected score goes through one chain, :func:`_confusion_at`: the rule's inverse gives the
-recall where the curve's stationarity quantity equals the weight ratio, the curve gives the
-specificity there, and the prevalence turns the two rates into expected confusion fractions, from
-which :mod:`theory.scores` reads any score. The public functions check their arguments, naming
-themselves in the error messages, and then run the chain on checked values.
+point where the curve's stationarity quantity equals the weight ratio, as recall, specificity and
+their complements (each from the curve's own parameter, so that a false-positive rate of 1e-17
+survives a specificity that rounds to 1), and the prevalence turns the rates into expected
+confusion fractions, from which :mod:`theory.scores` reads any score. The public functions check
+their arguments, naming themselves in the error messages, and then run the chain on checked values.
 """
 
 from __future__ import annotations
@@ -214,4 +215,5 @@ def _confusion_at(quantity: Array, beta: Array, curve: Curve, rule: Rule) -> Con
     :func:`~theory.whatif.what_if` passes the observed model's quantity, rescaled. Inputs not
     validated.
     """
-    return expected_confusion(*rule.point(curve, quantity), beta)
+    x, z, fnr, fpr = rule.rates(curve, quantity)
+    return expected_confusion(x, z, beta, fnr=fnr, fpr=fpr)

@@ -5,25 +5,44 @@ The search runs on ``log(alpha)`` over :data:`SEARCH_RANGE`, for every element o
 the sign of a central-difference derivative narrows the bracket to about 1e-12 in ``log(alpha)``.
 Along a concave tradeoff curve the ratio-of-linear scores (precision, F-beta) and the linear ones
 (balanced accuracy) are unimodal in ``alpha``, so the bracket holds the maximum.
+
+On a curve that is not concave (the binormal with unequal variances) the ``"bayes"`` rule skips
+the curve's hook: its point jumps, and the score is flat on one side of the jump (the point sits
+in a corner there). The bisection therefore reads a step whose score is below the best grid point
+as lying on the far side of the maximum from that point, whatever its slope, and moves the
+converged weight to a neighbour 1e-9 away where the score is higher there by more than rounding,
+so that a maximum at a jump is found.
+The ``"bce"`` rule follows the hook, along which a score can have two local maxima in ``alpha``
+(F1 on ``Binormal(0.5, 2)`` at ``beta = 0.3``); the coarse grid brackets the higher one.
+
+A *plateau* is a stretch of weights over which the score stays within :data:`PLATEAU_TOLERANCE`
+(relative) of the best: every weight in it is as good as the one returned, to rounding. The
+search reports the stretch around the optimum and flags it when it is wider than
+:data:`PLATEAU_WIDTH` in ``log(alpha)`` (a factor of about 1.01 in ``alpha``): on the chance line
+under ``"bayes"`` every weight above ``(1 - beta) / beta`` puts the model in the corner (1, 0),
+and near it a rate can round to 1 in float64 well before the corner. A smooth optimum is within
+the tolerance over about 1e-5 in ``log(alpha)`` only, and is not flagged.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from params.validation import Interval, check_array
 from theory._solve import bisect_increasing
-from theory.curves import Curve, as_curve
+from theory.curves import FAMILIES, Curve, as_curve
 from theory.empirical import EmpiricalCurve, reported_quantity
 from theory.operating import _expected_score
 from theory.rules import Rule, rule_named, weight_ratio
 from theory.scores import LOWER_IS_BETTER, ScoreFunction, expected_confusion, score_function
 
 __all__ = [
+    "PLATEAU_TOLERANCE",
+    "PLATEAU_WIDTH",
     "SEARCH_BETA_RANGE",
     "SEARCH_RANGE",
     "Optimum",
@@ -53,6 +72,15 @@ _EDGE_TOLERANCE = 1e-6
 _INVERSE_DECADES = 3.0
 #: Relative spread of the score over the whole search below which the optimum is flagged flat.
 _FLAT_TOLERANCE = 1e-12
+#: Step in log(alpha) either side of the converged weight that is also scored, so that a maximum
+#: sitting at a jump of the score is read on its good side.
+_JUMP_STEP = 1e-9
+#: Bisection steps that find each end of a plateau: 2**-40 of the search range, ~2e-11.
+_PLATEAU_STEPS = 40
+#: A weight ties with the optimum where its score is within this fraction of the best score.
+PLATEAU_TOLERANCE = 1e-12
+#: Width in log(alpha) beyond which the tied weights around the optimum are flagged a plateau.
+PLATEAU_WIDTH = 0.01
 
 
 @dataclass(frozen=True)
@@ -74,6 +102,17 @@ class Optimum:
     flat : ndarray of bool
         Whether the score is the same (to 1e-12 relative) at every weight searched, as balanced
         accuracy is on the chance line; ``alpha`` is then arbitrary.
+    plateau : ndarray of bool
+        Whether ``alpha`` lies on a plateau: the weights whose score is within
+        :data:`PLATEAU_TOLERANCE` (1e-12, relative) of ``score`` span more than
+        :data:`PLATEAU_WIDTH` (0.01) in ``log(alpha)`` around it, so any weight from
+        ``plateau_start`` to ``plateau_stop`` does as well. A flat score is a plateau over the
+        whole search range. On an exact empirical hull the plateau is the interval of weights
+        that reach the best vertex.
+    plateau_start, plateau_stop : ndarray
+        The smallest and largest weight of the plateau (to about 1e-11 relative, within the
+        search range; on an exact hull 0 or ``inf`` where the interval is unbounded); both
+        ``alpha`` where there is no plateau.
     score_at_one, score_at_inverse : ndarray
         The score without weights (``alpha = 1``) and at the inverse-proportion weight
         ``(1 - beta) / beta``.
@@ -83,6 +122,9 @@ class Optimum:
     score: Array
     at_edge: NDArray[np.bool_]
     flat: NDArray[np.bool_]
+    plateau: NDArray[np.bool_]
+    plateau_start: Array
+    plateau_stop: Array
     score_at_one: Array
     score_at_inverse: Array
 
@@ -231,27 +273,123 @@ def _optimize(beta: Array, curve: Curve, rule: Rule, score: ScoreFunction, sign:
 
     bracket_low = grid_at(np.maximum(best - 1, 0))
     bracket_high = grid_at(np.minimum(best + 1, _GRID_POINTS - 1))
-
-    def falling_slope(log_alpha: Array) -> Array:
-        step = _DERIVATIVE_STEP
-        return (objective(log_alpha - step) - objective(log_alpha + step)) / (2 * step)
-
-    log_alpha = bisect_increasing(falling_slope, bracket_low, bracket_high, steps=_REFINE_STEPS)
-    refined = objective(log_alpha)
+    best_grid = grid_at(best)
     best_grid_value = np.take_along_axis(values, best[None], axis=0)[0]
+
+    def past_the_maximum(log_alpha: Array) -> Array:
+        """-1 where the maximum lies above ``log_alpha``, +1 where it lies below.
+
+        The sign of the central difference, except where a score short of the best grid
+        point's shows the maximum is on that point's side (the score can be flat there).
+        """
+        before, after = log_alpha - _DERIVATIVE_STEP, log_alpha + _DERIVATIVE_STEP
+        score_before, score_after = objective(before), objective(after)
+        rising = score_after > score_before
+        rising |= (after < best_grid) & (score_after < best_grid_value)
+        rising &= ~((before > best_grid) & (score_before < best_grid_value))
+        return np.where(rising, -1.0, 1.0)
+
+    log_alpha = bisect_increasing(past_the_maximum, bracket_low, bracket_high, steps=_REFINE_STEPS)
+    refined = objective(log_alpha)
+    for step in (-_JUMP_STEP, _JUMP_STEP):
+        # A neighbour replaces the weight only where the score jumps between them.
+        near = np.clip(log_alpha + step, low, high)
+        near_value = objective(near)
+        better = near_value > refined + PLATEAU_TOLERANCE * np.abs(refined)
+        log_alpha = np.where(better, near, log_alpha)
+        refined = np.where(better, near_value, refined)
     use_grid = best_grid_value > refined
-    log_alpha = np.where(use_grid, grid_at(best), log_alpha)
+    log_alpha = np.where(use_grid, best_grid, log_alpha)
     refined = np.where(use_grid, best_grid_value, refined)
     at_edge = (log_alpha - low < _EDGE_TOLERANCE) | (high - log_alpha < _EDGE_TOLERANCE)
     spread = values.max(axis=0) - values.min(axis=0)
+
+    def restricted(index: NDArray[np.intp]) -> Callable[[Array], Array] | None:
+        alone = _restrict(beta, curve, shape, index)
+        if alone is None:
+            return None
+        beta_at, curve_at = alone
+        return lambda at: sign * _expected_score(np.exp(at), beta_at, curve_at, rule, score)
+
+    start, stop = _plateau(objective, restricted, log_alpha, refined, low, high)
     return Optimum(
         alpha=np.exp(log_alpha),
         score=sign * refined,
         at_edge=np.asarray(at_edge),
         flat=np.asarray(spread <= _FLAT_TOLERANCE * (1.0 + np.abs(refined))),
+        plateau=np.asarray(stop > start),
+        plateau_start=np.exp(start),
+        plateau_stop=np.exp(stop),
         score_at_one=sign * score_at_one,
         score_at_inverse=sign * objective(np.log(inverse)),
     )
+
+
+def _plateau(
+    objective: Callable[[Array], Array],
+    restricted: Callable[[NDArray[np.intp]], Callable[[Array], Array] | None],
+    log_alpha: Array,
+    best: Array,
+    low: Array,
+    high: Array,
+) -> tuple[Array, Array]:
+    """The ends in ``log(alpha)`` of the plateau around ``log_alpha``; ``log_alpha`` itself
+    where the plateau is narrower than :data:`PLATEAU_WIDTH`.
+
+    A weight ties where its objective is at least ``best`` less :data:`PLATEAU_TOLERANCE` of
+    ``|best|``. Only where a weight half the width away on either side ties can the tied
+    stretch be wider than the width; there, bisection on each side finds its ends (the score
+    being unimodal, the tied weights form one interval). ``restricted(index)`` is the objective
+    of those elements alone (flat indices), or None, and then the bisection runs on every
+    element.
+    """
+    floor = best - PLATEAU_TOLERANCE * np.abs(best)
+    half = PLATEAU_WIDTH / 2.0
+    maybe = (objective(np.maximum(log_alpha - half, low)) >= floor) | (
+        objective(np.minimum(log_alpha + half, high)) >= floor
+    )
+    if not np.any(maybe):
+        return log_alpha, log_alpha
+    index = np.flatnonzero(maybe)
+    alone = restricted(index)
+    if alone is None:
+
+        def every(flat: Array) -> Array:
+            return objective(flat.reshape(maybe.shape)).ravel()
+
+        index, alone = np.arange(maybe.size), every
+    at, floor_at, low_at, high_at = (
+        np.broadcast_to(values, maybe.shape).ravel()[index]
+        for values in (log_alpha, floor, low, high)
+    )
+
+    def excess(where: Array) -> Array:
+        return alone(where) - floor_at
+
+    start = bisect_increasing(excess, low_at, at, steps=_PLATEAU_STEPS)
+    stop = bisect_increasing(lambda where: -excess(where), at, high_at, steps=_PLATEAU_STEPS)
+    start = np.where(excess(low_at) >= 0.0, low_at, start)
+    stop = np.where(excess(high_at) >= 0.0, high_at, stop)
+    wide = stop - start > PLATEAU_WIDTH
+    starts, stops = log_alpha.ravel().copy(), log_alpha.ravel().copy()
+    starts[index] = np.where(wide, start, at)
+    stops[index] = np.where(wide, stop, at)
+    return starts.reshape(log_alpha.shape), stops.reshape(log_alpha.shape)
+
+
+def _restrict(
+    beta: Array, curve: Curve, shape: tuple[int, ...], index: NDArray[np.intp]
+) -> tuple[Array, Curve] | None:
+    """``beta`` and a built-in family's curve at the elements ``index`` (flat, of the broadcast
+    ``shape``) alone, as 1-d parameters; None for any other curve."""
+    if type(curve) not in FAMILIES.values():
+        return None
+    parameters = {
+        field.name: np.broadcast_to(getattr(curve, field.name), shape).ravel()[index]
+        for field in fields(curve)
+        if field.init
+    }
+    return np.broadcast_to(beta, shape).ravel()[index], type(curve)(**parameters)
 
 
 def _optimize_vertices(
@@ -265,7 +403,8 @@ def _optimize_vertices(
     """The best of the vertices ``rule`` can reach on an exact hull, scored one by one.
 
     Each vertex is reached by an interval of weights; the reported weight is the largest of
-    them (:func:`theory.empirical.reported_quantity`), at the edge when the interval is unbounded.
+    them (:func:`theory.empirical.reported_quantity`), at the edge when the interval is unbounded,
+    and the interval is the plateau.
     """
     indices, boundaries = curve.candidates(rule)
     x, z = curve.hull.recall[indices], curve.hull.specificity[indices]
@@ -276,16 +415,21 @@ def _optimize_vertices(
     best = np.argmax(values, axis=0)
     lower = np.concatenate(([0.0], boundaries))[best]
     upper = np.concatenate((boundaries, [np.inf]))[best]
-    ratio = reported_quantity(lower, upper)
-    alpha = ratio / weight_ratio(1.0, beta)
+    per_weight = weight_ratio(1.0, beta)
+    alpha = reported_quantity(lower, upper) / per_weight
     spread = values.max(axis=0) - values.min(axis=0)
     refined = np.take_along_axis(values, best[None], axis=0)[0]
     inverse = (1.0 - beta) / beta
+    with np.errstate(divide="ignore", invalid="ignore"):
+        width = np.log(upper) - np.log(lower)
     return Optimum(
         alpha=alpha,
         score=sign * refined,
         at_edge=np.asarray(np.isinf(upper)),
         flat=np.asarray(spread <= _FLAT_TOLERANCE * (1.0 + np.abs(refined))),
+        plateau=np.asarray(width > PLATEAU_WIDTH),
+        plateau_start=np.asarray(lower / per_weight),
+        plateau_stop=np.asarray(upper / per_weight),
         score_at_one=sign * objective(np.zeros(shape)),
         score_at_inverse=sign * objective(np.log(inverse)),
     )

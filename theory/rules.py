@@ -20,6 +20,12 @@ each ``f`` is concave. For the focal ``f`` that needs a line:
 ``t = (1-u)/u > 0`` (:func:`theory.symbolic.focal_curvature`), and ``log(1 + t) <= t`` makes it at
 least ``t**2 + gamma (1 + gamma) t > 0`` for every ``gamma >= 0``.
 
+On a curve that is not concave (the binormal with unequal variances, ``Binormal(d, s)``) the
+slope ``-dz/dx`` can take a value twice: the ``"bayes"`` rule's point is then the global maximum
+of its linear objective, which the curve's ``point_at_slope`` gives (a corner where the curve's
+hook leaves no interior point as good). The ``"bce"`` rule's stays unique: its objective is
+strictly concave in the binormal's threshold.
+
 :data:`RULES` holds the rules without a parameter; :func:`rule_named` is the one place a name (and
 ``gamma``) becomes a :class:`Rule`. :mod:`theory.operating` applies a rule to a weight.
 """
@@ -37,7 +43,7 @@ from scipy import special
 
 from params.validation import Interval, ParameterError, check_array, check_option
 from theory._solve import bisect_increasing
-from theory.curves import Curve
+from theory.curves import Curve, GivesComplements, Rates
 
 __all__ = [
     "DEFAULT_GAMMA",
@@ -69,9 +75,9 @@ _FOCAL_DECADES = 4.0
 class Rule:
     """How a weight picks a point: the objective, its stationarity quantity and the inverse.
 
-    Call :meth:`quantity_at`, :meth:`point` and :meth:`recall_at`: they defer to a curve that
-    applies rules itself (:class:`AppliesRules`, such as an exact empirical hull) and use
-    ``quantity`` and ``locate`` on any other curve.
+    Call :meth:`quantity_at`, :meth:`rates`, :meth:`point` and :meth:`recall_at`: they defer to
+    a curve that applies rules itself (:class:`AppliesRules`, such as an exact empirical hull)
+    and use ``quantity`` and ``locate`` on any other curve.
 
     Attributes
     ----------
@@ -85,10 +91,11 @@ class Rule:
         ``(curve, x) -> q``, the stationarity quantity at recall ``x`` of a
         :class:`~theory.curves.Curve`.
     locate : callable
-        ``(curve, q) -> (x, z)``, the recall and specificity at which the quantity equals
-        ``q``, each computed by the curve from its own parameter where it can (the families'
-        ``point_at_slope`` and ``point_at_elasticity``), so that neither loses its precision to
-        the other's rounding.
+        ``(curve, q) -> Rates``, the recall and specificity at which the quantity equals ``q``
+        and their complements (:class:`~theory.curves.Rates`), each computed by the curve from
+        its own parameter where it can (the families' ``rates_at_slope`` and
+        ``rates_at_elasticity``), so that none loses its precision to another's rounding; on a
+        curve without them, from its ``point_at_*`` and by subtraction.
     from_steepness : callable
         ``(m, x, z) -> q``, the quantity at a point ``(x, z)`` where ``-dz/dx = m``:
         ``m * f'(z) / f'(x)``.
@@ -114,12 +121,18 @@ class Rule:
             return curve.rule_quantity(self, x)
         return self.quantity(curve, np.asarray(x, np.float64))
 
-    def point(self, curve: Curve, quantity: ArrayLike) -> tuple[Array, Array]:
-        """Recall and specificity where the quantity on ``curve`` equals ``quantity``."""
+    def rates(self, curve: Curve, quantity: ArrayLike) -> Rates:
+        """Recall, specificity, and their complements, where the quantity on ``curve`` equals
+        ``quantity``."""
         if isinstance(curve, AppliesRules):
             x = curve.x_at_rule(self, quantity)
-            return x, curve.specificity(x)
+            return Rates.by_subtraction(x, curve.specificity(x))
         return self.locate(curve, np.asarray(quantity, np.float64))
+
+    def point(self, curve: Curve, quantity: ArrayLike) -> tuple[Array, Array]:
+        """Recall and specificity where the quantity on ``curve`` equals ``quantity``."""
+        x, z, _, _ = self.rates(curve, quantity)
+        return x, z
 
     def recall_at(self, curve: Curve, quantity: ArrayLike) -> Array:
         """The recall at which the quantity on ``curve`` equals ``quantity``."""
@@ -143,13 +156,28 @@ class AppliesRules(Protocol):
         ...
 
 
+def _locate_elasticity(curve: Curve, q: Array) -> Rates:
+    """The bce rule's point: where the elasticity is ``q``."""
+    if isinstance(curve, GivesComplements):
+        return curve.rates_at_elasticity(q)
+    return Rates.by_subtraction(*curve.point_at_elasticity(q))
+
+
+def _locate_slope(curve: Curve, q: Array) -> Rates:
+    """The bayes rule's point: where ``-dz/dx`` is ``q`` (on a curve that is not concave, the
+    point the curve's ``point_at_slope`` picks, the global maximum of ``q*x + z``)."""
+    if isinstance(curve, GivesComplements):
+        return curve.rates_at_slope(q)
+    return Rates.by_subtraction(*curve.point_at_slope(q))
+
+
 RULES: dict[str, Rule] = {
     "bce": Rule(
         name="bce",
         objective="alpha*beta*log(x) + (1-beta)*log(z)  (expected weighted BCE)",
         transform=np.log,
         quantity=lambda curve, x: curve.elasticity(x),
-        locate=lambda curve, q: curve.point_at_elasticity(q),
+        locate=_locate_elasticity,
         from_steepness=lambda m, x, z: m * x / z,
     ),
     "bayes": Rule(
@@ -157,7 +185,7 @@ RULES: dict[str, Rule] = {
         objective="alpha*beta*x + (1-beta)*z  (weighted accuracy; calibrated model at 1/2)",
         transform=lambda u: u,
         quantity=lambda curve, x: -curve.slope(x),
-        locate=lambda curve, q: curve.point_at_slope(q),
+        locate=_locate_slope,
         from_steepness=lambda m, x, z: m,
     ),
 }
@@ -227,7 +255,7 @@ def focal_rule(gamma: float) -> Rule:
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             return curve.elasticity(x) * np.exp(log_h(curve.specificity(x)) - log_h(x))
 
-    def locate(curve: Curve, q: Array) -> tuple[Array, Array]:
+    def locate(curve: Curve, q: Array) -> Rates:
         def log_excess(s: Array) -> Array:
             x = special.expit(s)
             return np.log(curve.elasticity(x)) + log_h(curve.specificity(x)) - log_h(x) - log_q
@@ -236,7 +264,9 @@ def focal_rule(gamma: float) -> Rule:
             log_q = np.log(q)
             s = bisect_increasing(log_excess, -_LOGIT_BOUND, _LOGIT_BOUND)
         x = special.expit(s)
-        return x, curve.specificity(x)
+        z = curve.specificity(x)
+        fpr = curve.false_positive_rate(x) if isinstance(curve, GivesComplements) else 1.0 - z
+        return Rates(x, z, special.expit(-s), fpr)
 
     def from_steepness(m: Array, x: Array, z: Array) -> Array:
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):

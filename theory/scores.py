@@ -250,21 +250,36 @@ def refuse_costs(
 
 
 def expected_confusion(
-    recall_: ArrayLike, specificity_: ArrayLike, beta: ArrayLike
+    recall_: ArrayLike,
+    specificity_: ArrayLike,
+    beta: ArrayLike,
+    *,
+    fnr: ArrayLike | None = None,
+    fpr: ArrayLike | None = None,
 ) -> tuple[Rates, Rates, Rates, Rates]:
     """Expected confusion fractions of a classifier with the given rates at prevalence ``beta``.
+
+    Parameters
+    ----------
+    recall_, specificity_ : array_like
+        The rates ``x`` and ``z``.
+    beta : array_like
+        Prevalence of the positive class.
+    fnr, fpr : array_like, optional
+        The complements ``1 - x`` and ``1 - z`` where they are known more precisely than the
+        subtraction gives them: where ``z`` rounds to 1 in float64 a false-positive rate of
+        1e-17 still decides the precision (a curve's ``rates_at_*`` methods give them).
 
     Returns
     -------
     tp, fp, fn, tn : ndarray
-        ``beta*x``, ``(1-beta)*(1-z)``, ``beta*(1-x)``, ``(1-beta)*z``, broadcast together.
+        ``beta*x``, ``(1-beta)*fpr``, ``beta*fnr``, ``(1-beta)*z``, broadcast together.
     """
-    x, z, beta = np.broadcast_arrays(
-        np.asarray(recall_, dtype=np.float64),
-        np.asarray(specificity_, dtype=np.float64),
-        np.asarray(beta, dtype=np.float64),
-    )
-    return beta * x, (1 - beta) * (1 - z), beta * (1 - x), (1 - beta) * z
+    x, z, beta = (np.asarray(v, dtype=np.float64) for v in (recall_, specificity_, beta))
+    fnr = 1 - x if fnr is None else np.asarray(fnr, dtype=np.float64)
+    fpr = 1 - z if fpr is None else np.asarray(fpr, dtype=np.float64)
+    x, z, fnr, fpr, beta = np.broadcast_arrays(x, z, fnr, fpr, beta)
+    return beta * x, (1 - beta) * fpr, beta * fnr, (1 - beta) * z
 
 
 def check_fbeta(fbeta: float | Iterable[float], owner: str) -> NDArray[np.float64]:

@@ -1,5 +1,5 @@
-"""The post's superellipse results, the rules' stationarity conditions and the cost optimum,
-derived by sympy, and their numeric twins.
+"""The post's superellipse results, the rules' stationarity conditions, the cost optimum and the
+binormal curve's steepness, derived by sympy, and their numeric twins.
 
 Every closed form here is found by sympy (differentiation and ``solve``), never typed in as an
 answer; the numeric modules are tested against these expressions. Each derivation is one
@@ -34,7 +34,10 @@ __all__ = [
     "BETA",
     "COST_FN",
     "COST_FP",
+    "CUTOFF",
     "GAMMA",
+    "SEPARATION",
+    "SPREAD",
     "STEEPNESS",
     "THRESHOLD",
     "P",
@@ -42,6 +45,8 @@ __all__ = [
     "Z",
     "balanced_accuracy_optimal_alpha",
     "bayes_point_superellipse",
+    "binormal_log_steepness",
+    "binormal_slope_thresholds",
     "calibrated_threshold",
     "cost_optimal_alpha",
     "cost_optimal_steepness",
@@ -251,6 +256,54 @@ def bayes_point_superellipse() -> tuple[sympy.Expr, sympy.Expr]:
     z = _only_solution(sympy.solve(sympy.Eq(x_of_z**P + Z**P, 1), Z), Z)
     ratio = ALPHA * BETA / (1 - BETA)
     return x_of_z.subs(Z, z).subs(_RATIO, ratio), z.subs(_RATIO, ratio)
+
+
+#: The binormal curve's separation and spread, and its threshold on the scores
+#: (:class:`theory.curves.Binormal`).
+SEPARATION, SPREAD = sympy.symbols("d s", positive=True)
+CUTOFF = sympy.Symbol("t", real=True)
+
+
+def _normal_cdf(v: sympy.Expr) -> sympy.Expr:
+    """``Phi(v)``, the standard normal distribution function."""
+    return (1 + sympy.erf(v / sympy.sqrt(2))) / 2
+
+
+@functools.cache
+def binormal_log_steepness() -> sympy.Expr:
+    """``log(-dz/dx)`` along the binormal curve at threshold ``t``.
+
+    Negatives score ``N(0, 1)``, positives ``N(d, s**2)``: ``x = Phi((d - t)/s)``,
+    ``z = Phi(t)``. sympy differentiates both in ``t``, takes the ratio and its log, and expands
+    it into a quadratic in ``t``, ``log(s) + (d - t)**2 / (2 s**2) - t**2 / 2``.
+
+    Returns
+    -------
+    sympy.Expr
+        In :data:`CUTOFF`, :data:`SEPARATION` and :data:`SPREAD` (printed ``t``, ``d``, ``s``).
+    """
+    x = _normal_cdf((SEPARATION - CUTOFF) / SPREAD)
+    z = _normal_cdf(CUTOFF)
+    steepness = sympy.simplify(-sympy.diff(z, CUTOFF) / sympy.diff(x, CUTOFF))
+    return sympy.expand(sympy.expand_log(sympy.log(steepness), force=True))
+
+
+@functools.cache
+def binormal_slope_thresholds() -> list[sympy.Expr]:
+    """The thresholds at which the binormal curve's steepness ``-dz/dx`` is ``m``.
+
+    sympy solves :func:`binormal_log_steepness` ``= log(m)`` for ``t``: two roots where
+    ``s != 1`` (the quadratic of :meth:`theory.curves.Binormal.stationary_thresholds`), which
+    the tests compare with that method's.
+
+    Returns
+    -------
+    list of sympy.Expr
+        The roots in :data:`SEPARATION`, :data:`SPREAD` and :data:`STEEPNESS`, as sympy orders
+        them.
+    """
+    equation = sympy.Eq(binormal_log_steepness(), sympy.log(STEEPNESS))
+    return sympy.solve(equation, CUTOFF)
 
 
 def _numeric(expr: sympy.Expr) -> NumericFunction:

@@ -54,8 +54,11 @@ def what_if(
         A family name of :data:`theory.FAMILIES` (``"superellipse"``, ``"asymmetric"`` with
         ``q = 1`` fixed, ``"binormal"``), or a callable ``(recall, specificity) -> curve`` that
         returns a :class:`~theory.curves.Curve` through the point, such as
-        ``functools.partial(AsymmetricSuperellipse.through, q=2.0)``. The binormal default is the
-        ROC of signal detection theory, which fits many real scoring models.
+        ``functools.partial(AsymmetricSuperellipse.through, q=2.0)`` or
+        ``functools.partial(Binormal.through, s=2.0)`` (unequal variances: the bayes rule then
+        takes the global maximum of its objective, a corner where the curve's hook leaves no
+        interior point as good). The binormal default (equal variances) is the ROC of signal
+        detection theory, which fits many real scoring models.
     rule : {"bayes", "bce", "focal"}, default "bayes"
         How a weight picks the operating point. Unlike the rest of :mod:`theory`, which follows
         the post's ``"bce"`` derivation, the default is ``"bayes"``: a model one already has is,

@@ -22,6 +22,7 @@ NAMES = {
     "balanced_validation",
     "focal_loss",
     "cost_weights",
+    "binormal_spread",
     "theory_gap",
     "rule_fit",
     "prediction_error",

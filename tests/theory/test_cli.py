@@ -21,6 +21,9 @@ TABLE_KEYS = {
     "alpha_opt",
     "at_edge",
     "flat",
+    "plateau",
+    "plateau_start",
+    "plateau_stop",
     "score_opt",
     "score_at_1",
     "score_at_inverse",
@@ -81,6 +84,18 @@ def test_table_marks_a_flat_score(capsys):
     assert lines.splitlines()[1].split()[4].endswith("~")
 
 
+def test_table_prints_a_plateau_as_a_range(capsys):
+    # On the chance line under bayes every weight above (1-beta)/beta = 99 gives the best F1.
+    argv = ["--p", "1", "--rule", "bayes", "--metric", "f1"]
+    assert _run(capsys, argv).splitlines()[1].split()[4] == "99..1e+06"
+    (record,) = json.loads(_run(capsys, [*argv, "--json"]))
+    best = optimize_alpha(0.01, 1.0, metric="f1", rule="bayes")
+    assert record["plateau"] is True and record["at_edge"] is False
+    assert record["plateau_start"] == pytest.approx(float(best.plateau_start), rel=1e-12)
+    assert record["plateau_stop"] == pytest.approx(float(best.plateau_stop), rel=1e-12)
+    assert record["plateau_start"] <= record["alpha_opt"] <= record["plateau_stop"]
+
+
 def test_table_json(capsys):
     records = json.loads(_run(capsys, ["--beta", "0.01,0.1", "--p", "2,5,20", "--json"]))
     assert len(records) == 2 * 3 * 2 * 2
@@ -94,6 +109,8 @@ def test_table_json(capsys):
         assert record["score_opt"] == pytest.approx(float(best.score), rel=1e-12)
         assert record["at_edge"] is False
         assert record["flat"] is False
+        assert record["plateau"] is False
+        assert record["plateau_start"] == record["plateau_stop"] == record["alpha_opt"]
 
 
 @pytest.mark.slow

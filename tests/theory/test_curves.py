@@ -165,6 +165,254 @@ def test_binormal_is_the_roc_of_two_unit_normals(d):
     np.testing.assert_allclose(-curve.slope(recall), ratio, rtol=1e-9)
 
 
+# -- the binormal's spread ---------------------------------------------------------------------
+
+#: Spreads of the positives' scores on either side of 1, and separations, for the unequal-variance
+#: binormal, whose ROC is not concave.
+SPREADS = [0.5, 2.0]
+SEPARATIONS = [0.0, 0.5, 1.0, 2.5]
+#: Thresholds for brute-force searches: 1e-4 apart, wide enough that every rate is 0 or 1 to
+#: float64 at the ends for the spreads above.
+THRESHOLDS = np.linspace(-40.0, 42.0, 820_001)
+
+
+def _rates_at(d: float, s: float, t: NDArray[np.float64]) -> tuple[NDArray, NDArray]:
+    """Recall and specificity of the binormal at thresholds ``t``, from scipy's normals."""
+    return stats.norm.sf(t, loc=d, scale=s), stats.norm.cdf(t)
+
+
+@pytest.mark.parametrize("d", [0.0, 0.3, 1.0, 2.5, 20.0])
+def test_unit_spread_is_the_equal_variance_curve_exactly(d):
+    # The formulas of the equal-variance curve, bit for bit: x = Phi(d - t), z = Phi(t), the
+    # slope -exp(d**2/2 - d t), and the bayes threshold t = d/2 - ln(m)/d.
+    curve, default = Binormal(d, 1.0), Binormal(d)
+    x = np.concatenate([[1e-12, 1e-4], np.linspace(0.01, 0.99, 25), [0.9999]])
+    t = d - special.ndtri(x)
+    np.testing.assert_array_equal(curve.specificity(x), special.ndtr(t))
+    np.testing.assert_array_equal(curve.slope(x), -np.exp(d**2 / 2.0 - d * t))
+    np.testing.assert_array_equal(curve.elasticity(x), default.elasticity(x))
+    m = np.logspace(-6, 6, 25)
+    if d > 0:
+        bayes = d / 2.0 - np.log(m) / d
+        np.testing.assert_array_equal(curve.x_at_slope(m), special.ndtr(d - bayes))
+        np.testing.assert_array_equal(curve.point_at_slope(m)[1], special.ndtr(bayes))
+        np.testing.assert_array_equal(curve.stationary_thresholds(m)[0], bayes)
+        assert np.isnan(curve.stationary_thresholds(m)[1]).all()
+    for inverse in ("rates_at_slope", "rates_at_elasticity"):
+        mine, equal = getattr(curve, inverse)(m), getattr(default, inverse)(m)
+        for mine_rate, equal_rate in zip(mine, equal, strict=True):
+            np.testing.assert_array_equal(mine_rate, equal_rate)
+
+
+@pytest.mark.parametrize("s", [1.0 - 1e-9, 1.0 + 1e-9, 0.5, 2.0])
+@pytest.mark.parametrize("d", [0.3, 1.0, 2.5])
+def test_bayes_threshold_against_the_quadratic_solved_in_high_precision(d, s):
+    # (1 - s**2) t**2 - 2 d t + d**2 + 2 s**2 log(s/m) = 0, solved with 60 digits; near s = 1
+    # the naive root (d - s sqrt(D)) / (1 - s**2) would lose about 9 of 16 digits.
+    mpmath = pytest.importorskip("mpmath")
+    mpmath.mp.dps = 60
+    curve = Binormal(d, s)
+    exact_s, exact_d = mpmath.mpf(s), mpmath.mpf(d)
+    for m in np.logspace(-2, 2, 9):
+        t_max, _ = curve.stationary_thresholds(m)
+        a, b = 1 - exact_s**2, -2 * exact_d
+        c = exact_d**2 + 2 * exact_s**2 * mpmath.log(exact_s / mpmath.mpf(m))
+        discriminant = b**2 - 4 * a * c
+        if discriminant < 0:
+            assert np.isnan(t_max)
+            continue
+        roots = [(-b + k * mpmath.sqrt(discriminant)) / (2 * a) for k in (-1, 1)]
+        # m*x + z rises, falls, rises along t for s < 1 (its maximum is the smaller root), and
+        # falls, rises, falls for s > 1 (the larger).
+        expected = min(roots) if s < 1 else max(roots)
+        assert float(t_max) == pytest.approx(float(expected), rel=1e-12, abs=1e-12)
+
+
+@pytest.mark.parametrize("s", SPREADS)
+@pytest.mark.parametrize("d", SEPARATIONS)
+def test_unequal_spread_is_the_roc_of_two_normals(d, s):
+    # Thresholds where neither rate is closer to 1 than about 3e-5, which floats resolve.
+    threshold = np.linspace(max(-4.0, d - 4.0 * s), min(4.0, d + 4.0 * s), 41)
+    recall, specificity = _rates_at(d, s, threshold)
+    curve = Binormal(d, s)
+    np.testing.assert_allclose(curve.threshold(recall), threshold, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(curve.specificity(recall), specificity, rtol=1e-10)
+    np.testing.assert_allclose(curve.false_positive_rate(recall), 1 - specificity, rtol=1e-9)
+    rates = curve.rates_at_threshold(threshold)
+    np.testing.assert_allclose(rates.x, recall, rtol=1e-12)
+    np.testing.assert_allclose(rates.z, specificity, rtol=1e-12)
+    np.testing.assert_allclose(rates.fnr, stats.norm.cdf(threshold, loc=d, scale=s), rtol=1e-12)
+    np.testing.assert_allclose(rates.fpr, stats.norm.sf(threshold), rtol=1e-12)
+    ratio = stats.norm.pdf(threshold) / stats.norm.pdf(threshold, loc=d, scale=s)
+    np.testing.assert_allclose(-curve.slope(recall), ratio, rtol=1e-9)
+
+
+@pytest.mark.parametrize("s", [0.3, *SPREADS, 4.0])
+@pytest.mark.parametrize("d", SEPARATIONS)
+def test_unequal_spread_slope_and_elasticity_against_finite_differences(d, s):
+    curve = Binormal(d, s)
+    x = np.linspace(0.02, 0.98, 49)
+    step = 1e-6
+    difference = (curve.specificity(x + step) - curve.specificity(x - step)) / (2 * step)
+    np.testing.assert_allclose(curve.slope(x), difference, rtol=1e-6, atol=1e-9)
+    assert np.all(curve.slope(x) < 0)
+    expected = x * difference / curve.specificity(x)
+    np.testing.assert_allclose(-curve.elasticity(x), expected, rtol=1e-6, atol=1e-9)
+    # The elasticity falls strictly with the threshold (rises with the recall) for every s:
+    # the bce rule's objective is strictly concave in the threshold.
+    assert np.all(np.diff(curve.elasticity(x)) > 0)
+
+
+@pytest.mark.parametrize("s", SPREADS)
+@pytest.mark.parametrize("d", SEPARATIONS)
+def test_the_slope_is_taken_at_two_thresholds(d, s):
+    curve = Binormal(d, s)
+    m = np.logspace(-3, 3, 61)
+    t_max, t_min = curve.stationary_thresholds(m)
+    found = np.isfinite(t_max)
+    assert found.any() and (~found).any()
+    np.testing.assert_array_equal(np.isfinite(t_min), found)
+    for t in (t_max[found], t_min[found]):
+        x, _ = _rates_at(d, s, t)
+        resolved = (x > 1e-12) & (x < 1 - 1e-9)
+        np.testing.assert_allclose(-curve.slope(x[resolved]), m[found][resolved], rtol=1e-6)
+    # t_max is a local maximum of m*x + z, t_min a local minimum.
+    gain = {}
+    for name, t in (("max", t_max[found]), ("min", t_min[found])):
+        step = 1e-3 * (1.0 + np.abs(t))
+        values = [m[found] * x + z for x, z in (_rates_at(d, s, t + k * step) for k in (-1, 0, 1))]
+        gain[name] = 2 * values[1] - values[0] - values[2]
+    assert np.all(gain["max"] >= 0) and np.all(gain["min"] <= 0)
+    # The steepness is extreme at t = d / (1 - s**2): it never gets below (s < 1) or above
+    # (s > 1) its value there, which is where the two thresholds meet.
+    extreme = np.exp(curve._log_steepness(np.asarray(d / (1 - s**2))))
+    np.testing.assert_array_equal(found, m >= extreme if s < 1 else m <= extreme)
+
+
+@pytest.mark.parametrize("s", SPREADS)
+@pytest.mark.parametrize("d", SEPARATIONS)
+def test_bayes_point_is_the_global_maximum_over_a_threshold_grid(d, s):
+    # Brute force: alpha*beta*x + (1-beta)*z over 820,001 thresholds, and the two corners,
+    # divided by 1 - beta: m*x + z with m the weight ratio.
+    curve = Binormal(d, s)
+    x, z = _rates_at(d, s, THRESHOLDS)
+    for m in np.logspace(-2.5, 2.5, 11):
+        values = m * x + z
+        best = max(values.max(), m, 1.0)
+        px, pz = curve.point_at_slope(m)
+        assert m * px + pz >= best - 1e-15
+        if best > max(m, 1.0) + 1e-9:  # an interior maximum: the same point as the grid's
+            assert px == pytest.approx(x[np.argmax(values)], abs=1e-3)
+
+
+@pytest.mark.parametrize("s", SPREADS)
+@pytest.mark.parametrize("d", SEPARATIONS)
+def test_bce_point_is_the_maximum_over_a_threshold_grid(d, s):
+    # Brute force: alpha*beta*log(x) + (1-beta)*log(z), divided by 1 - beta.
+    curve = Binormal(d, s)
+    x, z = _rates_at(d, s, THRESHOLDS)
+    inside = (x > 0) & (z > 0)
+    log_x, log_z = np.log(x[inside]), np.log(z[inside])
+    for r in np.logspace(-2.5, 2.5, 11):
+        values = r * log_x + log_z
+        px, pz = curve.point_at_elasticity(r)
+        assert r * np.log(px) + np.log(pz) >= values.max() - 1e-12
+        assert px == pytest.approx(x[inside][np.argmax(values)], abs=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("s", "corner", "m"),
+    [
+        # d = 1, beta = 0.01: weights 25.4 to 31.4 (ratio 0.257 to 0.317) have a stationary
+        # point whose m*x + z is below the corner (0, 1)'s 1 ...
+        (0.5, (0.0, 1.0), 0.3),
+        # ... and weights 171 to 234 (ratio 1.73 to 2.36) one below the corner (1, 0)'s m.
+        (2.0, (1.0, 0.0), 2.0),
+    ],
+)
+def test_the_hook_sends_the_bayes_point_to_a_corner(s, corner, m):
+    curve = Binormal(1.0, s)
+    t_max, _ = curve.stationary_thresholds(m)
+    x, z = _rates_at(1.0, s, t_max)
+    assert np.isfinite(t_max)
+    assert m * x + z < m * corner[0] + corner[1]
+    assert curve.point_at_slope(m) == corner
+
+
+@pytest.mark.parametrize("s", SPREADS)
+def test_the_bayes_point_moves_to_more_recall_with_the_weight(s):
+    # Whatever the curve, the maximiser of m*x + z cannot lose recall as m grows.
+    m = np.logspace(-4, 4, 2001)
+    for d in SEPARATIONS:
+        x = Binormal(d, s).x_at_slope(m)
+        assert np.all(np.diff(x) >= 0)
+
+
+@pytest.mark.parametrize("s", [*SPREADS, 1.0])
+def test_member_with_a_spread_through_a_point(s):
+    for recall, specificity in POINTS:
+        if s * special.ndtri(recall) + special.ndtri(specificity) < 0:
+            # Above the chance line, yet only a member with d < 0 passes through it.
+            with pytest.raises(ValueError, match="found no binormal with s="):
+                Binormal.through(recall, specificity, s=s)
+            continue
+        curve = Binormal.through(recall, specificity, s=s)
+        assert curve.specificity(recall) == pytest.approx(specificity, rel=1e-10)
+        np.testing.assert_array_equal(curve.s, s)
+
+
+def test_spread_and_separation_broadcast():
+    d = np.array([0.5, 1.0, 2.0])[:, None]
+    s = np.array([0.5, 1.0, 2.0, 3.0])
+    curves = Binormal(d, s)
+    m = np.logspace(-2, 2, 7)[:, None, None]
+    assert curves.x_at_slope(m).shape == (7, 3, 4)
+    for i, j in np.ndindex(3, 4):
+        single = Binormal(d[i, 0], s[j])
+        pairs = zip(curves.rates_at_slope(m), single.rates_at_slope(m[:, 0, 0]), strict=True)
+        for mine, alone in pairs:
+            np.testing.assert_array_equal(mine[:, i, j], alone)
+        pairs = zip(
+            curves.rates_at_elasticity(m), single.rates_at_elasticity(m[:, 0, 0]), strict=True
+        )
+        for mine, alone in pairs:
+            np.testing.assert_allclose(mine[:, i, j], alone, rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", CURVES)
+def test_complements_are_one_minus_the_rates(name):
+    curve = CURVES[name]
+    quantity = np.logspace(-2, 2, 9)
+    for rates in (curve.rates_at_slope(quantity), curve.rates_at_elasticity(quantity)):
+        np.testing.assert_allclose(rates.fnr, 1 - rates.x, atol=1e-15)
+        np.testing.assert_allclose(rates.fpr, 1 - rates.z, atol=1e-15)
+    x = np.linspace(0.05, 0.95, 19)
+    np.testing.assert_allclose(curve.false_positive_rate(x), 1 - curve.specificity(x), atol=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("curve", "inverse", "quantity", "fpr"),
+    [
+        # p = 2, bayes: z**2 = 1/(1 + m**2), 1 - z = m**2/2 to first order; 1e-20 here.
+        (Superellipse(2.0), "rates_at_slope", np.sqrt(2e-20), 1e-20),
+        # p = q = 2, bce: z**2 = 1/(1 + e), 1 - z = e/2 to first order.
+        (Superellipse(2.0), "rates_at_elasticity", 2e-20, 1e-20),
+        (AsymmetricSuperellipse(2.0, 2.0), "rates_at_slope", np.sqrt(2e-20), 1e-20),
+        # Threshold t = d/2 - ln(m)/d = 12: 1 - z = Phi(-12).
+        (Binormal(4.0), "rates_at_slope", np.exp(-40.0), special.ndtr(-12.0)),
+        (Binormal(4.0, 0.5), "rates_at_elasticity", 1e-40, None),
+    ],
+)
+def test_false_positive_rate_keeps_its_precision_where_specificity_rounds_to_one(
+    curve, inverse, quantity, fpr
+):
+    rates = getattr(curve, inverse)(quantity)
+    assert rates.z == 1.0
+    assert 0 < rates.fpr < 1e-15
+    if fpr is not None:
+        assert rates.fpr == pytest.approx(fpr, rel=1e-9)
+
+
 @pytest.mark.parametrize("name", CHANCE_LINES)
 def test_chance_line(name):
     curve = CHANCE_LINES[name]
@@ -178,7 +426,7 @@ def test_chance_line(name):
     assert curve.x_at_slope(0.5) == pytest.approx(0.0, abs=1e-12)
 
 
-@pytest.mark.parametrize("curve", [Superellipse(1.0), Binormal(0.0)])
+@pytest.mark.parametrize("curve", [Superellipse(1.0), Binormal(0.0), Binormal(0.0, 1.0)])
 def test_chance_line_at_unit_slope_takes_the_middle(curve):
     assert curve.x_at_slope(1.0) == 0.5
 
@@ -225,6 +473,21 @@ def test_array_parameters_broadcast():
         ),
         (lambda: Binormal(-1.0), r"'d' parameter of Binormal .*\[0, inf\)\. Got -1\.0 instead"),
         (lambda: Binormal(np.nan), r"'d' parameter of Binormal .*Got nan instead"),
+        (
+            lambda: Binormal(1.0, 0.0),
+            r"^The 's' parameter of Binormal must be a float in the range \(0, inf\)\. "
+            r"Got 0\.0 instead\.$",
+        ),
+        (lambda: Binormal(1.0, [2.0, -1.0]), r"'s' parameter of Binormal .*Got -1\.0 instead"),
+        (
+            lambda: Binormal.through(0.9, 0.6, s=np.inf),
+            r"'s' parameter of Binormal\.through .*\(0, inf\)\. Got inf instead",
+        ),
+        (
+            lambda: Binormal.through(0.9, 0.2, s=0.5),
+            r"^Binormal\.through found no binormal with s=0\.5 and d >= 0 through recall=0\.9 "
+            r"and specificity=0\.2: it would need d=-0\.2008\.$",
+        ),
         (
             lambda: Superellipse.through(1.2, 0.5),
             r"^The 'recall' parameter of Superellipse\.through must be a float in the range "

@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+from scipy import special
 
 from theory import AsymmetricSuperellipse, Binormal, Superellipse, fit_curve
 
@@ -60,3 +61,13 @@ def test_errors_name_fit_curve(args, kwargs, message):
 def test_family_is_keyword_only():
     with pytest.raises(TypeError, match="positional argument"):
         fit_curve(X, X[::-1], "binormal")
+
+
+def test_the_binormal_fit_keeps_equal_variances():
+    # Points of a binormal with s = 2: the fit is still the equal-variance member, whose d is the
+    # mean of Phi^-1(x) + Phi^-1(z) (the least squares in probit space with slope fixed at -1).
+    z = Binormal(1.3, 2.0).specificity(X)
+    fitted = fit_curve(X, z, family="binormal")
+    assert float(fitted.s) == 1.0
+    expected = np.mean(special.ndtri(X) + special.ndtri(z))
+    assert float(fitted.d) == pytest.approx(expected, rel=1e-12)

@@ -20,6 +20,9 @@ CURVES = {
     "asymmetric-6-1.5": AsymmetricSuperellipse(6.0, 1.5),
     "binormal-0.7": Binormal(0.7),
     "binormal-2.5": Binormal(2.5),
+    # Unequal variances: the ROC has a hook near (0, 1) (s < 1) or near (1, 0) (s > 1).
+    "binormal-1-0.5": Binormal(1.0, 0.5),
+    "binormal-1.5-2": Binormal(1.5, 2.0),
 }
 OBJECTIVES = {
     "bce": lambda alpha, beta, x, z: alpha * beta * np.log(x) + (1 - beta) * np.log(z),
@@ -83,6 +86,7 @@ curves = st.one_of(
         lambda pq: AsymmetricSuperellipse(*pq)
     ),
     st.floats(0.0, 6.0).map(Binormal),
+    st.tuples(st.floats(0.0, 6.0), st.floats(0.2, 5.0)).map(lambda ds: Binormal(*ds)),
 )
 rules = st.sampled_from(["bce", "bayes", "focal"])
 log_alphas = st.floats(-3.0, 5.0)
@@ -271,3 +275,84 @@ def test_expected_score_is_the_optimisers_score(metric, rule):
     np.testing.assert_allclose(at_best, best.score, rtol=1e-14)
     at_one = expected_score(1.0, beta, curve, metric=metric, rule=rule)
     np.testing.assert_allclose(at_one, best.score_at_one, rtol=1e-14)
+
+
+# -- precision where a rate rounds to 1 ---------------------------------------------------------
+
+
+def _mp_rates(curve, rule, ratio, mpmath):
+    """Recall, specificity and their complements at the rule's point, in 50-digit arithmetic.
+
+    Each family's point from its own closed form (or, for the binormal's bce point, the root of
+    its stationarity condition, found by mpmath from the float answer's threshold).
+    """
+    r = mpmath.mpf(ratio)
+    if isinstance(curve, Superellipse):
+        p = mpmath.mpf(float(curve.p))
+        # bayes: x**p = k/(1+k), z**p = 1/(1+k) with k = r**(p/(p-1)); bce: the same with k = r.
+        k = r ** (p / (p - 1)) if rule == "bayes" else r
+        x, z = (k / (1 + k)) ** (1 / p), (1 / (1 + k)) ** (1 / p)
+        return x, z, 1 - x, 1 - z
+    d, s = mpmath.mpf(float(curve.d)), mpmath.mpf(float(curve.s))
+
+    def rates_at(t):
+        return mpmath.ncdf((d - t) / s), mpmath.ncdf(t), mpmath.ncdf((t - d) / s), mpmath.ncdf(-t)
+
+    if rule == "bayes":
+        # The root of (1 - s**2) t**2 - 2 d t + d**2 + 2 s**2 log(s/r) = 0 that is the local
+        # maximum of r*x + z (the smaller one for s < 1, the larger for s > 1), or, at s = 1,
+        # t = d/2 - log(r)/d; the cases below have it beat both corners.
+        if s == 1:
+            return rates_at(d / 2 - mpmath.log(r) / d)
+        a, c = 1 - s**2, d**2 + 2 * s**2 * mpmath.log(s / r)
+        roots = [(d + k * mpmath.sqrt(d**2 - a * c)) / a for k in (-1, 1)]
+        return rates_at(min(roots) if s < 1 else max(roots))
+    # A start from the float answer's threshold, read off its resolved specificity.
+    start = curve.rates_at_elasticity(ratio)
+    t0 = float(special.ndtri(start.z) if start.z < 0.5 else -special.ndtri(start.fpr))
+
+    def excess(t):
+        x, z, _, _ = rates_at(t)
+        steepness = s * mpmath.npdf(t) / mpmath.npdf((d - t) / s)
+        return steepness * x / z - r
+
+    return rates_at(mpmath.findroot(excess, t0))
+
+
+@pytest.mark.parametrize(
+    ("alpha", "beta", "curve", "rule"),
+    [
+        # The case that exposed the loss: z = 1 - 1.3e-17 rounds to 1, so 1 - z was 0 and the
+        # precision 1 instead of 0.777.
+        (0.4314443, 6.1659337e-6, Superellipse(1.5002447), "bayes"),
+        (0.316, 1e-8, Superellipse(2.0), "bayes"),
+        (1e-12, 1e-4, Superellipse(1.2), "bce"),
+        # z -> 1 on the binormal: 1 - z = Phi(-t) at a large threshold t.
+        (0.1, 1e-8, Binormal(3.0), "bayes"),
+        (0.16, 1e-14, Binormal(6.0), "bayes"),
+        (3.2e-9, 1e-8, Binormal(3.0), "bce"),
+        (4e-3, 1e-14, Binormal(4.0, 2.0), "bce"),
+        # x -> 1: with s > 1 the false-negative rate Phi((t - d)/s) outweighs the specificity
+        # Phi(t) as t falls, and decides the NPV, TN / (TN + FN), both tiny (1 - x made it 1).
+        (1e19, 0.01, Binormal(2.0, 1.5), "bce"),
+        (1e19, 0.01, Binormal(2.0, 2.0), "bce"),
+        (1e30, 0.3, Superellipse(3.0), "bce"),
+    ],
+)
+def test_scores_keep_their_precision_where_a_rate_rounds_to_one(alpha, beta, curve, rule):
+    mpmath = pytest.importorskip("mpmath")
+    mpmath.mp.dps = 50
+    ratio = alpha * beta / (1 - beta)
+    x, z, fnr, fpr = _mp_rates(curve, rule, ratio, mpmath)
+    b = mpmath.mpf(beta)
+    tp, fp, fn, tn = b * x, (1 - b) * fpr, b * fnr, (1 - b) * z
+    expected = {
+        "precision": tp / (tp + fp),
+        "npv": tn / (tn + fn),
+        "f1": 2 * tp / (2 * tp + fp + fn),
+        "mcc": (tp * tn - fp * fn) / mpmath.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn)),
+    }
+    assert min(x, z) > 0 and max(x, z) > 1 - mpmath.mpf(2) ** -53  # a rate rounds to 1
+    scores = expected_scores(alpha, beta, curve, rule=rule)
+    for name, value in expected.items():
+        assert float(scores[name]) == pytest.approx(float(value), rel=1e-9), name

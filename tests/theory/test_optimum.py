@@ -7,8 +7,15 @@ from scipy import special
 
 import theory
 from theory.curves import AsymmetricSuperellipse, Binormal, Superellipse
-from theory.operating import expected_scores
-from theory.optimum import SEARCH_RANGE, inverse_proportion_weight, optimal_alpha, optimize_alpha
+from theory.operating import expected_score, expected_scores
+from theory.optimum import (
+    PLATEAU_TOLERANCE,
+    PLATEAU_WIDTH,
+    SEARCH_RANGE,
+    inverse_proportion_weight,
+    optimal_alpha,
+    optimize_alpha,
+)
 
 RULES = ("bce", "bayes", "focal")
 #: The rules for tests that search many times: the focal rule's solver bisects, so its many
@@ -30,7 +37,16 @@ MEMBERS = {
     "binormal-0.5": Binormal(0.5),
     "binormal-1.5": Binormal(1.5),
     "binormal-3": Binormal(3.0),
+    # Unequal variances: a hook near (0, 1) (s < 1) or (1, 0) (s > 1) that the bayes rule skips.
+    "binormal-0.5-0.5": Binormal(0.5, 0.5),
+    "binormal-1-2": Binormal(1.0, 2.0),
 }
+#: The members of every family, with the binormals of unequal variances in the slow tier where a
+#: test runs every member many times (quick tests of their own cover them).
+_UNEQUAL = ("binormal-0.5-0.5", "binormal-1-2")
+MEMBERS_QUICK_EQUAL = [
+    pytest.param(name, marks=pytest.mark.slow) if name in _UNEQUAL else name for name in MEMBERS
+]
 
 
 @pytest.mark.parametrize("rule", RULES)
@@ -41,28 +57,43 @@ def test_balanced_accuracy_optimum_is_the_inverse_proportion_weight(family, rule
     np.testing.assert_allclose(best, expected, rtol=1e-6)
 
 
+def _assert_best_weight(best, expected, rtol=1e-6):
+    """``best.alpha`` is ``expected``, or, where it lies on a plateau, the plateau holds it."""
+    expected = np.broadcast_to(expected, best.alpha.shape)
+    on = best.plateau
+    np.testing.assert_allclose(np.where(on, expected, best.alpha), expected, rtol=rtol)
+    inside = (best.plateau_start <= expected * (1 + rtol)) & (
+        expected * (1 - rtol) <= best.plateau_stop
+    )
+    assert np.all(~on | inside)
+
+
 @pytest.mark.parametrize("name", MEMBERS)
 def test_bayes_rule_optima_of_linear_scores(name):
     # The bayes rule maximises alpha*beta*x + (1-beta)*z, a weighted accuracy: at alpha = 1 it is
     # the accuracy, at (1-beta)/beta a multiple of the balanced accuracy, whatever the curve.
     # (At small beta the accuracy-optimal point of a poor curve lies so near a corner that the
     # accuracy is flat to machine precision over a range of weights; those betas are left out.)
+    # Where the curve has a hook the best point can be a corner that a range of weights reaches
+    # (binormal d = 0.5, s = 0.5: predicting every row negative, for weights 1e-3 to 2.3 at
+    # beta = 0.2): a plateau that holds the weight.
     curve = MEMBERS[name]
-    accuracy = optimal_alpha(np.array([0.2, 0.3, 0.5]), curve, metric="accuracy", rule="bayes")
-    np.testing.assert_allclose(accuracy, 1.0, rtol=1e-6)
-    balanced = optimal_alpha(BETAS, curve, metric="balanced_accuracy", rule="bayes")
-    np.testing.assert_allclose(balanced, (1 - BETAS) / BETAS, rtol=1e-6)
+    accuracy = optimize_alpha(np.array([0.2, 0.3, 0.5]), curve, metric="accuracy", rule="bayes")
+    _assert_best_weight(accuracy, 1.0)
+    balanced = optimize_alpha(BETAS, curve, metric="balanced_accuracy", rule="bayes")
+    _assert_best_weight(balanced, (1 - BETAS) / BETAS)
 
 
 def _best_f1_on_the_curve(curve, beta):
-    """Largest F1 over 2 million points of ``curve``, dense in logit(recall)."""
-    x = special.expit(np.linspace(-30, 30, 2_000_001))
-    z = curve.specificity(x)
+    """Largest F1 over 2 million points of ``curve``, dense in logit(recall), and its end
+    (1, 0)."""
+    x = np.append(special.expit(np.linspace(-30, 30, 2_000_001)), 1.0)
+    z = np.append(curve.specificity(x[:-1]), 0.0)
     return np.max(2 * beta * x / (beta * x + beta * z + 1 - z))
 
 
 @pytest.mark.parametrize("beta", [0.01, 0.1])
-@pytest.mark.parametrize("name", MEMBERS)
+@pytest.mark.parametrize("name", MEMBERS_QUICK_EQUAL)
 def test_bayes_f1_optimum_is_two_over_best_f1_minus_one(name, beta):
     curve = MEMBERS[name]
     best = optimize_alpha(beta, curve, metric="f1", rule="bayes")
@@ -238,19 +269,20 @@ COSTS = [(5.0, 1.0, 0.1), (1.0, 3.0, 0.5), (1.0, 1.0, 0.3), (99.0, 1.0, 0.01), (
 
 
 def _least_cost_on(curve, beta, cost_fn, cost_fp):
-    x = special.expit(np.linspace(-25, 25, 100_001))
-    z = curve.specificity(x)
+    """Least cost over 100,001 points of ``curve`` and its two ends, (0, 1) and (1, 0)."""
+    x = np.concatenate([[0.0], special.expit(np.linspace(-25, 25, 100_001)), [1.0]])
+    z = np.concatenate([[1.0], curve.specificity(x[1:-1]), [0.0]])
     return (cost_fn * beta * (1 - x) + cost_fp * (1 - beta) * (1 - z)).min()
 
 
 @pytest.mark.parametrize(("cost_fn", "cost_fp", "beta"), COSTS)
-@pytest.mark.parametrize("name", MEMBERS)
+@pytest.mark.parametrize("name", MEMBERS_QUICK_EQUAL)
 def test_bayes_cost_optimum_is_the_cost_ratio(name, cost_fn, cost_fp, beta):
     # Elkan (2001): the bayes rule's best weight for a cost is c_fn / c_fp, whatever the curve.
     costs = {"cost_fn": cost_fn, "cost_fp": cost_fp}
     best = optimize_alpha(beta, MEMBERS[name], metric="cost", rule="bayes", **costs)
-    assert float(best.alpha) == pytest.approx(cost_fn / cost_fp, rel=1e-6)
-    assert not best.at_edge
+    _assert_best_weight(best, cost_fn / cost_fp)
+    assert best.plateau or not best.at_edge
     # The point there is the least-cost point of the whole curve.
     least = _least_cost_on(MEMBERS[name], beta, cost_fn, cost_fp)
     assert float(best.score) <= least + 1e-15
@@ -282,7 +314,9 @@ _QUICK_COST_CASES = {
 def test_each_rules_cost_optimum_reaches_the_least_cost_point(name, rule, cost_fn, cost_fp, beta):
     # Every rule's best weight puts it where the cost is least, the point of steepness
     # m = c_fn*beta / (c_fp*(1-beta)); there the rule's quantity is its weight ratio. Where that
-    # weight lies below the search range the optimum is its lower end, flagged at_edge.
+    # weight lies below the search range the optimum is its lower end, flagged at_edge. (On a
+    # curve with a hook the least-cost point can be a corner, which the bayes rule reaches for a
+    # whole plateau of weights around that one.)
     curve, costs = MEMBERS[name], {"cost_fn": cost_fn, "cost_fp": cost_fp}
     chosen = theory.rule_named(rule, "test")
     steepness = cost_fn * beta / (cost_fp * (1 - beta))
@@ -292,7 +326,7 @@ def test_each_rules_cost_optimum_reaches_the_least_cost_point(name, rule, cost_f
     low, high = np.exp(theory.optimum.search_bounds((1 - beta) / beta))
     low *= chosen.weight_scale
     if low < expected < high:
-        assert float(best.alpha) == pytest.approx(expected, rel=1e-5)
+        _assert_best_weight(best, expected, rtol=1e-5)
         assert float(best.score) == pytest.approx(
             _least_cost_on(curve, beta, cost_fn, cost_fp), rel=1e-6
         )
@@ -330,6 +364,10 @@ def test_bayes_cost_optimum_on_an_exact_hull_is_an_interval_around_the_ratio(
     j = int(np.argmin(cost[indices]))
     weights = np.concatenate(([0.0], boundaries, [np.inf])) * (1 - beta) / beta
     assert weights[j] < cost_fn / cost_fp <= weights[j + 1]
+    # That interval is the plateau.
+    assert best.plateau
+    assert float(best.plateau_start) == pytest.approx(weights[j], rel=1e-12)
+    assert float(best.plateau_stop) == pytest.approx(weights[j + 1], rel=1e-12)
     at_ratio = theory.expected_score(
         cost_fn / cost_fp, beta, curve, metric="cost", rule="bayes", **costs
     )
@@ -355,6 +393,9 @@ def test_chance_line_under_bce_ends_at_the_edge(curve):
     best = optimize_alpha(0.01, curve, metric="f1", rule="bce")
     assert best.at_edge
     assert best.alpha == pytest.approx(SEARCH_RANGE[1], rel=1e-9)
+    # Still rising there, by more than the tolerance: no plateau.
+    assert not best.plateau
+    assert best.plateau_start == best.plateau_stop == best.alpha
     assert best.score == pytest.approx(2 * 0.01 / 1.01, rel=1e-5)
 
 
@@ -436,3 +477,135 @@ def test_a_flat_score_is_flagged():
     chance = optimize_alpha(0.01, 1.0, metric="balanced_accuracy")
     assert chance.flat
     assert not optimize_alpha(0.01, 2.0, metric="balanced_accuracy").flat
+    # A flat score is a plateau over the whole search range.
+    assert chance.plateau
+    assert float(chance.plateau_start) == pytest.approx(SEARCH_RANGE[0], rel=1e-9)
+    assert float(chance.plateau_stop) == pytest.approx(SEARCH_RANGE[1], rel=1e-9)
+
+
+# -- plateaus ----------------------------------------------------------------------------------
+
+
+def _assert_plateau_is_the_tied_weights(best, beta, curve, **options):
+    """Every weight of the plateau ties with the best score; just outside, none does."""
+    floor = float(best.score) * (1 - PLATEAU_TOLERANCE)
+    inside = np.geomspace(best.plateau_start * (1 + 1e-9), best.plateau_stop, 301)
+    assert np.all(expected_score(inside, beta, curve, **options) >= floor)
+    low, high = np.exp(theory.optimum.search_bounds((1 - beta) / beta))
+    for outside in (best.plateau_start * (1 - 1e-3), best.plateau_stop * (1 + 1e-3)):
+        if low < outside < high:
+            assert float(expected_score(outside, beta, curve, **options)) < floor
+
+
+def test_a_plateau_where_recall_rounds_to_one_is_flagged():
+    # Binormal d = 0.1 at beta = 0.28: F2 is best at (nearly) every row predicted positive. From
+    # a weight of about 5 on, recall is within 1e-12 of 1 and F2 the same to 1e-12 relative, up
+    # to the end of the search: the weight found (7.2 before plateaus were reported) is one of
+    # a million equally good.
+    curve, options = Binormal(0.1), {"metric": "f2", "rule": "bayes"}
+    best = optimize_alpha(0.28, curve, **options)
+    assert best.plateau and not best.flat and not best.at_edge
+    assert float(best.plateau_start) == pytest.approx(5.05, rel=1e-2)
+    assert float(best.plateau_stop) == pytest.approx(SEARCH_RANGE[1], rel=1e-9)
+    assert best.plateau_start <= best.alpha <= best.plateau_stop
+    assert float(best.score) == pytest.approx(5 * 0.28 / (5 * 0.28 + 0.72), rel=1e-12)
+    _assert_plateau_is_the_tied_weights(best, 0.28, curve, **options)
+
+
+@pytest.mark.parametrize("curve", [Superellipse(1.0), Binormal(0.0)], ids=repr)
+def test_chance_line_under_bayes_is_a_plateau_above_the_inverse_weight(curve):
+    # Every weight above (1-beta)/beta = 99 puts the model in the corner (1, 0): F1 2*beta/(1+beta)
+    # for all of them, and the weight 100 the search returns is as good as any.
+    best = optimize_alpha(0.01, curve, metric="f1", rule="bayes")
+    assert best.plateau and not best.flat and not best.at_edge
+    assert float(best.plateau_start) == pytest.approx(99.0, rel=1e-9)
+    assert float(best.plateau_stop) == pytest.approx(SEARCH_RANGE[1], rel=1e-9)
+    assert float(best.score) == pytest.approx(2 * 0.01 / 1.01, rel=1e-12)
+    _assert_plateau_is_the_tied_weights(best, 0.01, curve, metric="f1", rule="bayes")
+
+
+@pytest.mark.parametrize("metric", ["f1", "balanced_accuracy", "mcc"])
+@pytest.mark.parametrize("rule", SEARCHING_RULES)
+def test_smooth_optima_are_not_plateaus(rule, metric):
+    for curve in [Superellipse(np.array([1.5, 2.0, 11.0, 40.0])), Binormal(np.array([0.7, 2.0]))]:
+        best = optimize_alpha(BETAS, curve, metric=metric, rule=rule)
+        assert not np.any(best.plateau)
+        np.testing.assert_array_equal(best.plateau_start, best.alpha)
+        np.testing.assert_array_equal(best.plateau_stop, best.alpha)
+
+
+class _OnlyACurve:
+    """The methods of the Curve protocol and nothing else, delegated to a built-in family."""
+
+    def __init__(self, curve):
+        self._curve = curve
+
+    def specificity(self, x):
+        return self._curve.specificity(x)
+
+    def slope(self, x):
+        return self._curve.slope(x)
+
+    def elasticity(self, x):
+        return self._curve.elasticity(x)
+
+    def point_at_slope(self, m):
+        return self._curve.point_at_slope(m)
+
+    def point_at_elasticity(self, e):
+        return self._curve.point_at_elasticity(e)
+
+
+@pytest.mark.parametrize("wrap", [lambda curve: curve, _OnlyACurve], ids=["family", "protocol"])
+def test_plateaus_among_many_problems_are_those_of_each(wrap):
+    # The ends of a plateau are searched for the elements that have one alone on a built-in
+    # family, and on every element of any other curve; either way each element's answer is its
+    # own scalar search's.
+    beta = np.array([0.01, 0.1, 0.3])[:, None]
+    shapes = np.array([1.0, 2.0, 11.0])
+    best = optimize_alpha(beta, wrap(Superellipse(shapes)), metric="f1", rule="bayes")
+    np.testing.assert_array_equal(best.plateau, np.broadcast_to(shapes == 1.0, (3, 3)))
+    for i, j in np.ndindex(3, 3):
+        single = optimize_alpha(float(beta[i, 0]), shapes[j], metric="f1", rule="bayes")
+        assert best.plateau_start[i, j] == pytest.approx(float(single.plateau_start), rel=1e-9)
+        assert best.plateau_stop[i, j] == pytest.approx(float(single.plateau_stop), rel=1e-9)
+    np.testing.assert_allclose(best.plateau_start[:, 0], (1 - beta[:, 0]) / beta[:, 0], rtol=1e-9)
+
+
+def test_the_superellipse_f1_optimum_ties_over_a_stretch_far_narrower_than_a_plateau():
+    # p = 2, beta = 0.01, bce: the optimum 2.0101 of a smooth score. Weights within 1e-12 of its
+    # F1 span about 6e-6 in log(alpha), 1700 times less than the width that makes a plateau.
+    best = optimize_alpha(0.01, 2.0)
+    assert not best.plateau
+    floor = float(best.score) * (1 - PLATEAU_TOLERANCE)
+    for step in (PLATEAU_WIDTH / 2, PLATEAU_WIDTH / 20):
+        around = best.alpha * np.exp([-step, step])
+        assert np.all(expected_score(around, 0.01, 2.0) < floor)
+
+
+@pytest.mark.parametrize("metric", ["f1", "mcc", "balanced_accuracy", "cost"])
+@pytest.mark.parametrize("rule", ["bce", "bayes"])
+def test_optimum_on_a_curve_with_a_hook_beats_every_weight_of_a_grid(rule, metric):
+    # Under the bayes rule the point jumps over the hook, and the score with it; the score can
+    # be flat on the far side of the jump, where the bisection's slope is 0.
+    curve = Binormal(np.array([0.5, 1.0, 2.0])[:, None, None], np.array([0.5, 2.0])[:, None])
+    beta = np.array([0.01, 0.1, 0.4])
+    options = {"metric": metric, "rule": rule}
+    sign = -1.0 if metric == "cost" else 1.0
+    best = optimize_alpha(beta, curve, **options)
+    alphas = np.logspace(-3, 6, 3001)[:, None, None, None]
+    on_grid = sign * expected_score(alphas, beta, curve, **options)
+    assert best.score.shape == (3, 2, 3)
+    assert np.all(sign * best.score >= on_grid.max(axis=0) - 1e-12)
+
+
+def test_a_maximum_just_past_a_jump_is_found():
+    # Binormal d = 0.5, s = 0.5, beta = 0.01, bayes: F1 is 0 up to a weight of about 57, where
+    # the point jumps from (0, 1) over the hook, then peaks at 58.77 = 2/F1* - 1. The coarse
+    # grid's best point is 72; the search once stopped there, on the far side of the maximum.
+    curve = Binormal(0.5, 0.5)
+    best = optimize_alpha(0.01, curve, metric="f1", rule="bayes")
+    brute = _best_f1_on_the_curve(curve, 0.01)
+    assert float(best.score) == pytest.approx(brute, rel=1e-8)
+    assert float(best.alpha) == pytest.approx(2 / brute - 1, rel=1e-6)
+    assert float(expected_score(50.0, 0.01, curve, rule="bayes")) == 0.0

@@ -252,3 +252,43 @@ def test_cost_optimal_weight_of_each_rule_matches_the_derivation(curve, rule):
         beta_value, curve, metric="cost", rule=rule, cost_fn=cost_fn, cost_fp=cost_fp
     )
     assert float(found) == pytest.approx(float(derived), rel=1e-5)
+
+
+# -- the binormal with unequal variances --------------------------------------------------------
+
+
+def _binormal_numeric(expr, *symbols):
+    return sympy.lambdify(
+        (symbolic.SEPARATION, symbolic.SPREAD, *symbols), expr, modules=["numpy", "scipy"]
+    )
+
+
+@pytest.mark.parametrize(("d", "s"), [(0.5, 0.5), (1.0, 2.0), (2.5, 0.3), (1.5, 1.0)])
+def test_binormal_steepness_matches_the_derivation(d, s):
+    expr = symbolic.binormal_log_steepness()
+    assert expr.free_symbols == {symbolic.CUTOFF, symbolic.SEPARATION, symbolic.SPREAD}
+    curve = theory.Binormal(d, s)
+    log_steepness = _binormal_numeric(expr, symbolic.CUTOFF)
+    x = np.linspace(0.02, 0.98, 25)
+    np.testing.assert_allclose(
+        np.log(-curve.slope(x)), log_steepness(d, s, curve.threshold(x)), rtol=1e-12, atol=1e-12
+    )
+
+
+@pytest.mark.parametrize(("d", "s"), [(0.5, 0.5), (1.0, 2.0), (2.5, 0.3), (1.0, 4.0)])
+def test_binormal_slope_thresholds_are_sympys_two_roots(d, s):
+    roots = [
+        _binormal_numeric(root, symbolic.STEEPNESS) for root in symbolic.binormal_slope_thresholds()
+    ]
+    assert len(roots) == 2
+    for root in symbolic.binormal_slope_thresholds():
+        assert root.free_symbols == {symbolic.SEPARATION, symbolic.SPREAD, symbolic.STEEPNESS}
+    curve = theory.Binormal(d, s)
+    m = np.logspace(-3, 3, 61)
+    with np.errstate(invalid="ignore"):
+        expected = np.sort([np.real_if_close(root(d, s, m)) for root in roots], axis=0)
+    found = np.sort(curve.stationary_thresholds(m), axis=0)
+    real = np.isfinite(found[0])
+    assert real.any() and (~real).any()
+    np.testing.assert_allclose(found[:, real], expected[:, real], rtol=1e-10, atol=1e-10)
+    assert np.isnan(expected[:, ~real]).all()

@@ -186,3 +186,33 @@ def test_a_point_near_the_corner_keeps_its_specificity():
     scores = what_if(1 - 1e-9, 1 - 1e-9, beta=0.01, alpha=1e12)
     assert scores["specificity"] == pytest.approx(special.ndtr(d / 2 - np.log(1e12) / d), rel=1e-9)
     assert scores["specificity"] > 0.9998
+
+
+# -- a binormal with unequal variances -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("s", "point"), [(0.5, (0.6, 0.95)), (2.0, (0.8, 0.7))])
+def test_what_if_on_a_binormal_with_a_spread_takes_the_global_bayes_point(s, point):
+    # The member with spread s through the point; every new weight lands on the maximum of
+    # m*x + z over that curve, its two corners included, with m the observed steepness scaled.
+    recall, specificity = point
+    through = functools.partial(Binormal.through, s=s)
+    curve = through(recall, specificity)
+    alphas = np.logspace(-3, 4, 71)
+    scores = what_if(recall, specificity, beta=0.05, alpha=alphas, family=through, rule="bayes")
+    m = -curve.slope(recall) * alphas
+    t = np.linspace(-40.0, 45.0, 850_001)
+    x = special.ndtr((curve.d - t) / s)
+    z = special.ndtr(t)
+    for i, ratio in enumerate(m):
+        best = max(np.max(ratio * x + z), ratio, 1.0)
+        attained = ratio * scores["recall"][i] + scores["specificity"][i]
+        assert attained >= best - 1e-12
+    at_one = what_if(recall, specificity, beta=0.05, alpha=1.0, family=through, rule="bayes")
+    assert float(at_one["recall"]) == pytest.approx(recall, abs=1e-9)
+
+
+def test_a_point_that_needs_a_negative_separation_is_refused():
+    through = functools.partial(Binormal.through, s=0.5)
+    with pytest.raises(ValueError, match=r"found no binormal with s=0\.5 and d >= 0 through"):
+        what_if(0.9, 0.2, beta=0.05, alpha=2.0, family=through)
