@@ -55,7 +55,7 @@ MAX_DEPTH = int(np.iinfo(np.int32).max)
 #: Datasets per class_sep when ``reps`` is not given, per model: the post's 250 for trees; for
 #: the others, as many as the quick-start-sized command (15 class_seps x 15 weights) fits in
 #: about two minutes on two cores (``benchmarks/bench_models.py``).
-DEFAULT_REPS: dict[str, int] = {"tree": 250, "logreg": 100, "hgb": 1, "mlp": 3}
+DEFAULT_REPS: dict[str, int] = {"tree": 250, "logreg": 100, "hgb": 1, "mlp": 6}
 
 _POSITIVE = Interval(0.0, np.inf)
 _UNIT_OPEN = Interval(0.0, 1.0)

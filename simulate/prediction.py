@@ -61,5 +61,5 @@ def predict_weights(
             ).table
         except ValueError:
             continue
-        predicted[i] = table[list(PREDICTED_SCORES)].to_numpy()
+        predicted[i] = np.column_stack([table[score].to_numpy() for score in PREDICTED_SCORES])
     return predicted

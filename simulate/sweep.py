@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
+import sklearn
 from numpy.typing import NDArray
 from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
@@ -131,7 +132,9 @@ def run_chunk(config: SweepConfig, chunk: Chunk) -> dict[str, NDArray]:
         name: np.empty(shape, dtype=np.int64 if name == "counts" else np.float64)
         for name, shape in chunk.shapes(config).items()
     }
-    with threadpool_limits(limits=1):
+    # One thread per worker; scikit-learn's checks of its own arguments (make_classification,
+    # the splits, the scaler) are skipped: the sweep's settings are validated once, up front.
+    with threadpool_limits(limits=1), sklearn.config_context(skip_parameter_validation=True):
         for i, rep in enumerate(range(chunk.rep_start, chunk.rep_stop)):
             seeds = dataset_seeds(config.seed, chunk.sep_index, rep)
             data = make_dataset(config, class_sep, seeds)
