@@ -287,11 +287,14 @@ class SweepConfig:
         return len(self.seps) * self.n_reps * len(self.alphas)
 
     def to_dict(self) -> dict[str, Any]:
-        """The settings as JSON-ready values (tuples become lists)."""
-        return {
+        """The settings as JSON-ready values (tuples become lists), with the number of
+        repetitions written out (:attr:`n_reps`), so that a record does not depend on
+        :data:`DEFAULT_REPS`."""
+        settings = {
             name: list(value) if isinstance(value, tuple) else value
             for name, value in dataclasses.asdict(self).items()
         }
+        return {**settings, "reps": self.n_reps}
 
     @classmethod
     def from_dict(cls, settings: dict[str, Any]) -> SweepConfig:

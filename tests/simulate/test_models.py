@@ -10,6 +10,7 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
 
 from simulate import SweepConfig, load_run, run_sweep
+from simulate.config import DEFAULT_REPS
 from simulate.data import dataset_seeds, hold_out_validation, make_dataset
 from simulate.models import HGB_PARAMS, MLP_PARAMS, PROBABILISTIC, fit_model
 from simulate.sweep import plan_chunks, run_chunk, split_sizes, tidy_fits, tidy_validation
@@ -146,7 +147,11 @@ def test_each_model_has_its_default_reps():
     assert SweepConfig().n_reps == 250
     assert SweepConfig(model="hgb").n_reps < SweepConfig(model="logreg").n_reps
     assert SweepConfig(model="hgb", reps=7).n_reps == 7
-    assert SweepConfig(model="mlp").to_dict()["reps"] is None
+    assert SweepConfig(model="mlp").reps is None
+    assert SweepConfig(model="mlp").to_dict()["reps"] == DEFAULT_REPS["mlp"]
+    assert SweepConfig.from_dict(SweepConfig(model="mlp").to_dict()) == SweepConfig(
+        model="mlp", reps=DEFAULT_REPS["mlp"]
+    )
 
 
 @pytest.mark.slow
