@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import matplotlib as mpl
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -25,10 +24,17 @@ _RULES = ("bce", "bayes")
 _RULE_LINES = {"bce": "-", "bayes": "--"}
 
 
-def model_colors(models: list[str]) -> dict[str, tuple[float, ...]]:
-    """One colour per model, in the given order (matplotlib's ``tab10``)."""
-    palette = mpl.colormaps["tab10"]
-    return {model: palette(i % 10) for i, model in enumerate(models)}
+#: Colours of the probabilistic models, the same in every figure; trees (one label per leaf limit)
+#: take :data:`_TREE_COLORS` in order.
+_MODEL_COLORS = {"logreg": "tab:purple", "hgb": "tab:brown", "mlp": "tab:pink"}
+_TREE_COLORS = ("tab:blue", "tab:orange", "tab:green", "tab:red", "tab:olive", "tab:cyan")
+
+
+def model_colors(models: list[str]) -> dict[str, str]:
+    """One colour per model label: fixed for ``logreg``, ``hgb`` and ``mlp``, and for the other
+    labels (trees) the next of a fixed sequence, in the given order."""
+    others = iter(_TREE_COLORS * (1 + len(models) // len(_TREE_COLORS)))
+    return {model: _MODEL_COLORS.get(model) or next(others) for model in models}
 
 
 def plot_rule_fit(table: pd.DataFrame, *, family: str = "binormal") -> Figure:
@@ -108,6 +114,7 @@ def plot_rule_fit(table: pd.DataFrame, *, family: str = "binormal") -> Figure:
         )
     right.set_xticks(positions, models, rotation=25, ha="right", fontsize=8)
     right.set_ylabel("RMSE of F1, pooled over class_sep")
+    right.set_ylim(0.0, 1.35 * float(pooled["rmse"].max()))  # room for the legend
     right.set_title("Pooled: solid bce, pale bayes; hatching the family")
     right.legend(fontsize=7, ncol=2)
     return figure
