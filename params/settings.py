@@ -204,14 +204,14 @@ def setting(default: Any, kind: type, help: str, **details: Any) -> Any:
     """A dataclass field that declares a setting (see :class:`Setting` for ``details``).
 
     A grid's or a list's ``default`` is written as on the command line (``"1:316.227766:15"``,
-    ``"a,b"``); the field's default is that text parsed.
+    ``"a,b"``); the field's default is that text parsed (or None, for an optional one).
 
     Returns
     -------
     dataclasses.Field
         With the default and the :class:`Setting` in its metadata.
     """
-    if details.get("spacing") is not None or details.get("many"):
+    if (details.get("spacing") is not None or details.get("many")) and default is not None:
         declaration = Setting(kind=kind, help=help, default_text=default, **details)
         default = declaration.parser("default")(default)
     else:

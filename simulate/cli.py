@@ -71,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_arguments(
         parser.add_argument_group("the model"),
         SweepConfig,
-        ("model", "val_size", "engine", "max_depth", "min_samples_leaf"),
+        ("model", "knob", "fractions", "val_size", "engine", "max_depth", "min_samples_leaf"),
     )
     run = parser.add_argument_group("running")
     add_arguments(run, ParallelConfig, ("n_jobs", "backend", "scheduler"))

@@ -16,6 +16,8 @@ from params.settings import setting, validate_fields
 from params.validation import Interval, ParameterError
 from simulate.engine import ENGINES
 from simulate.models import MODELS, PROBABILISTIC
+from simulate.resample import KNOBS, RESAMPLING
+from theory.whatif import equivalent_weight
 
 __all__ = [
     "ALPHA_RANGE",
@@ -100,6 +102,13 @@ class SweepConfig:
         Fixes every random draw of the sweep, in [0, 2**32 - 1].
     model : {"tree", "logreg", "hgb", "mlp"}, default "tree"
         What is fitted at each weight (:data:`simulate.models.MODELS`).
+    knob : {"weight", "undersample", "oversample"}, default "weight"
+        How the positives are favoured at each weight: weighted by it, or the training split
+        resampled to the positive fraction it amounts to at ``beta``
+        (:mod:`simulate.resample`); the resampling knobs take weights of at least 1.
+    fractions : tuple of float, optional
+        Positive fractions ``q`` in (0, 1) to give the weights as: when given, ``alphas`` are
+        ``theory.equivalent_weight(beta, fractions)``.
     val_size : float, default 0.2
         Fraction of each training split held out as the validation split of a probabilistic
         model, in (0, 1); trees do not use it.
@@ -183,6 +192,25 @@ class SweepConfig:
         interval=Interval(0, MAX_SEED, "both"),
     )
     model: str = setting("tree", str, "what is fitted at each weight", choices=tuple(MODELS))
+    knob: str = setting(
+        "weight",
+        str,
+        "how the positives are favoured at each alpha: weighted, or the training split resampled "
+        "to the positive fraction q the weight amounts to (undersample drops negatives, "
+        "oversample copies positives)",
+        choices=KNOBS,
+    )
+    fractions: tuple[float, ...] | None = setting(
+        None,
+        float,
+        "positive fractions q in (0, 1) instead of --alphas (which become "
+        "(q / (1 - q)) * ((1 - beta) / beta)): LO:HI[:N] (N linearly spaced) or a comma list",
+        interval=_UNIT_OPEN,
+        spacing="linear",
+        max_length=MAX_GRID,
+        optional=True,
+        none_means="the weights are --alphas",
+    )
     val_size: float = setting(
         0.2,
         float,
@@ -212,6 +240,20 @@ class SweepConfig:
 
     def __post_init__(self) -> None:
         validate_fields(self)
+        if self.fractions is not None:
+            weights = equivalent_weight(self.beta, np.asarray(self.fractions))
+            if not np.all(ALPHA_RANGE.contains(weights)):
+                allowed = f"fractions whose weights at beta = {self.beta:g} lie in {ALPHA_RANGE}"
+                raise ParameterError("fractions", "SweepConfig", allowed, self.fractions)
+            object.__setattr__(self, "alphas", tuple(float(w) for w in weights))
+        if self.knob in RESAMPLING and self.alphas[0] < 1.0 - 1e-9:  # q = beta, rounded
+            allowed = (
+                f"weights of at least 1 (fractions of at least beta) when knob is {self.knob!r}: "
+                "resampling drops no positive and copies no negative"
+            )
+            name = "alphas" if self.fractions is None else "fractions"
+            value = self.alphas[0] if self.fractions is None else self.fractions[0]
+            raise ParameterError(name, "SweepConfig", allowed, value)
         if self.n_informative > self.n_features:
             allowed = f"an int in the range {Interval(2, self.n_features, 'both')}"
             raise ParameterError("n_informative", "SweepConfig", allowed, self.n_informative)

@@ -22,6 +22,7 @@ class DatasetSeeds(NamedTuple):
     split: int
     model: int
     validation: int
+    resample: int
 
 
 class Dataset(NamedTuple):

@@ -36,6 +36,7 @@ from sklearn.preprocessing import StandardScaler
 
 from simulate.data import Dataset
 from simulate.engine import ENGINES, confusion_counts
+from simulate.resample import RESAMPLING, fraction_of_weight, resample
 
 if TYPE_CHECKING:
     from simulate.config import SweepConfig
@@ -178,7 +179,29 @@ PROBABILISTIC: tuple[str, ...] = ("logreg", "hgb", "mlp")
 
 
 def fit_model(
-    data: Dataset, alphas: NDArray[np.float64], config: SweepConfig, random_state: int
+    data: Dataset,
+    alphas: NDArray[np.float64],
+    config: SweepConfig,
+    random_state: int,
+    resample_seed: int = 0,
 ) -> Fitted:
-    """Fit ``config.model`` on ``data`` at every weight of ``alphas`` (see the module's notes)."""
-    return MODELS[config.model](data, alphas, config, random_state)
+    """Fit ``config.model`` on ``data`` at every weight of ``alphas`` (see the module's notes).
+
+    With a resampling ``config.knob`` each weight's model is fitted, unweighted, on the training
+    split resampled to the weight's positive fraction (:func:`simulate.resample.resample`, the
+    draws of the ``i``-th weight seeded by ``(resample_seed, i)``), and a probabilistic model's
+    validation scores come from a model fitted on the training split as it is.
+    """
+    fit = MODELS[config.model]
+    if config.knob not in RESAMPLING:
+        return fit(data, alphas, config, random_state)
+    one = np.ones(1)
+    counts = np.empty((len(alphas), 4), dtype=np.int64)
+    for i, fraction in enumerate(fraction_of_weight(config.beta, alphas)):
+        rng = np.random.default_rng([resample_seed, i])
+        X, y = resample(data.X_train, data.y_train, float(fraction), config.knob, rng)
+        counts[i] = fit(data._replace(X_train=X, y_train=y), one, config, random_state).counts[0]
+    validation_scores = None
+    if config.model in PROBABILISTIC:
+        validation_scores = fit(data, one, config, random_state).validation_scores
+    return Fitted(counts, validation_scores)

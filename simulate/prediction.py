@@ -32,6 +32,7 @@ def predict_weights(
     validation_scores: NDArray[np.float64],
     alphas: NDArray[np.float64],
     beta: float,
+    fractions: NDArray[np.float64] | None = None,
 ) -> NDArray[np.float64]:
     """Predict recall, specificity and F1 at each weight under each rule.
 
@@ -45,6 +46,10 @@ def predict_weights(
         The weights to predict.
     beta : float
         Prevalence F1 is computed at (the test split's).
+    fractions : ndarray, optional
+        For a resampled training split: the positive fraction behind each weight, predicted as
+        resampling (``what_if_scores(positive_fraction=...)``, which reads the weight off the
+        validation split's prevalence) rather than as the weight.
 
     Returns
     -------
@@ -56,8 +61,9 @@ def predict_weights(
     predicted = np.full((len(PREDICTION_RULES), len(alphas), len(PREDICTED_SCORES)), np.nan)
     for i, rule in enumerate(PREDICTION_RULES):
         try:
+            knob = {"alpha": alphas} if fractions is None else {"positive_fraction": fractions}
             table = theory.what_if_scores(
-                y_val, validation_scores, alphas, beta=beta, rule=rule, metrics=()
+                y_val, validation_scores, **knob, beta=beta, rule=rule, metrics=()
             ).table
         except ValueError:
             continue

@@ -30,6 +30,7 @@ from simulate.prediction import (
     predict_weights,
     predicted_columns,
 )
+from simulate.resample import RESAMPLING, fraction_of_weight
 from simulate.run_folder import COUNT_COLUMNS, RunData, RunFolder, SavedChunks, package_versions
 from simulate.summary import per_cell
 
@@ -127,6 +128,7 @@ def run_chunk(config: SweepConfig, chunk: Chunk) -> dict[str, NDArray]:
         alphas x scores). Shapes as :meth:`Chunk.shapes`.
     """
     alphas = np.asarray(config.alphas)
+    fractions = fraction_of_weight(config.beta, alphas) if config.knob in RESAMPLING else None
     class_sep = config.seps[chunk.sep_index]
     arrays = {
         name: np.empty(shape, dtype=np.int64 if name == "counts" else np.float64)
@@ -140,13 +142,17 @@ def run_chunk(config: SweepConfig, chunk: Chunk) -> dict[str, NDArray]:
             data = make_dataset(config, class_sep, seeds)
             if config.model in PROBABILISTIC:
                 data = hold_out_validation(data, config.val_size, seeds.validation)
-            fitted = fit_model(data, alphas, config, seeds.model)
+            fitted = fit_model(data, alphas, config, seeds.model, seeds.resample)
             arrays["counts"][i] = fitted.counts
             if fitted.validation_scores is not None:
                 arrays["validation_labels"][i] = data.y_val
                 arrays["validation_scores"][i] = fitted.validation_scores
                 arrays["predicted"][i] = predict_weights(
-                    data.y_val, fitted.validation_scores, alphas, float(data.y_test.mean())
+                    data.y_val,
+                    fitted.validation_scores,
+                    alphas,
+                    float(data.y_test.mean()),
+                    fractions=fractions,
                 )
     return arrays
 
@@ -183,6 +189,9 @@ def tidy_fits(config: SweepConfig, chunks: dict[Chunk, dict[str, NDArray]]) -> p
     for name in FIT_COLUMNS[7:]:
         fits[name] = scores[name]
     extra = predicted_columns() if config.model in PROBABILISTIC else []
+    if config.knob in RESAMPLING:
+        fits["positive_fraction"] = fraction_of_weight(config.beta, fits["alpha"].to_numpy())
+        extra = ["positive_fraction", *extra]
     return fits[[*FIT_COLUMNS, *extra]]
 
 

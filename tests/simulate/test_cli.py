@@ -100,6 +100,9 @@ def test_end_to_end(tmp_path, capsys):
             ["--model", "hgb", "--val-size", "0.01"],
             "expected positives in each validation split",
         ),
+        (["--knob", "smote"], "argument --knob: invalid choice: 'smote'"),
+        (["--fractions", "0.1,1"], "argument --fractions: must be a float in the range (0, 1)"),
+        (["--knob", "undersample", "--alphas", "0.5,2"], "weights of at least 1"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(flags, message, capsys):
@@ -126,6 +129,15 @@ def test_a_probabilistic_model_end_to_end(tmp_path, capsys):
     }
     validation = pd.read_parquet(out / "validation.parquet")
     assert list(validation.columns) == ["class_sep", "rep", "label", "score"]
+
+
+def test_a_resampled_sweep_end_to_end(tmp_path, capsys):
+    out = tmp_path / "run"
+    flags = ["--knob", "oversample", "--fractions", "0.05,0.25", "--out", str(out), "--no-plots"]
+    assert main([*SMALL, *flags]) == 0
+    fits = pd.read_parquet(out / "fits.parquet")
+    assert sorted(fits["positive_fraction"].round(12).unique()) == [0.05, 0.25]
+    assert sorted(fits["alpha"].round(9).unique()) == [1.0, 6.333333333]
 
 
 def test_help_lists_every_flag():
