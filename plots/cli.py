@@ -22,6 +22,7 @@ from matplotlib.figure import Figure
 from params.argtypes import path
 from plots.costs import plot_cost_weights
 from plots.focal import plot_focal_loss
+from plots.knobs import plot_knobs
 from plots.models import plot_prediction_error, plot_rule_fit
 from plots.optimum_map import plot_optimal_alpha_map
 from plots.save import FORMATS, save_figure, save_run_figure
@@ -35,7 +36,7 @@ from plots.simulation import (
 from plots.spread import plot_binormal_spread
 from plots.tradeoff import plot_tradeoff_curves
 from plots.validation import plot_balanced_validation
-from simulate.rulefit import find_runs, prediction_errors, rule_fit
+from simulate.rulefit import find_runs, knob_summaries, prediction_errors, rule_fit
 from simulate.run_folder import FIGURE_FILE, RUN_FILE, SUMMARY_FILE, load_run
 from simulate.summary import SUMMARY_SCORES
 
@@ -47,6 +48,8 @@ DEFAULT_RUN = Path("results", "reference")
 DEFAULT_OUT = Path("results", "figures")
 #: Where the models study's runs live, one folder per model.
 DEFAULT_MODELS = Path("results", "models")
+#: Where the knobs study's runs live, one folder per (model, knob).
+DEFAULT_KNOBS = Path("results", "knobs")
 _RATE_SCORES = frozenset(SUMMARY_SCORES)
 
 
@@ -57,6 +60,7 @@ class RunSummary(NamedTuple):
     summary: pd.DataFrame
     beta: float
     model_runs: tuple[Path, ...] = ()
+    knob_runs: tuple[Path, ...] = ()
 
 
 #: File stem -> function of the run that builds the figure, in the order the files are written.
@@ -75,6 +79,7 @@ FIGURES: dict[str, Callable[[RunSummary], Figure]] = {
     "theory_gap": lambda run: plot_theory_gap(run.summary, beta=run.beta),
     "rule_fit": lambda run: plot_rule_fit(rule_fit(run.model_runs)),
     "prediction_error": lambda run: plot_prediction_error(prediction_errors(run.model_runs)),
+    "knobs": lambda run: plot_knobs(knob_summaries(run.knob_runs)),
 }
 
 
@@ -89,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
             "least-cost weight, the binormal with unequal variances) and a saved run's "
             "(simulated F1, the theory beside it, the operating points, the theory on symmetric "
             "and asymmetric fits) and the models study's (which rule describes which model, the "
-            "theory's prediction error per model), and write them as "
+            "theory's prediction error per model; the knobs compared), and write them as "
             f"{', '.join(f'{n}.<format>' for n in FIGURES)}"
             f"; draw the run's own {FIGURE_FILE} into the run directory again."
         ),
@@ -107,6 +112,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=DEFAULT_MODELS,
         help="folder of the models study's runs, one per model (python -m simulate --model)",
     )
+    parser.add_argument(
+        "--knobs",
+        type=path,
+        default=DEFAULT_KNOBS,
+        help="folder of the knobs study's runs, one per model and knob (python -m simulate --knob)",
+    )
     parser.add_argument("--out", type=path, default=DEFAULT_OUT, help="folder for the figures")
     parser.add_argument("--format", choices=FORMATS, default="png", help="file format")
     parser.add_argument("--quiet", action="store_true", help="do not list the written files")
@@ -118,7 +129,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        run = read_run(args.run)._replace(model_runs=tuple(find_runs(args.models)))
+        run = read_run(args.run)._replace(
+            model_runs=tuple(find_runs(args.models)), knob_runs=tuple(find_runs(args.knobs))
+        )
     except ValueError as error:
         parser.error(_one_line(error))
     try:

@@ -29,6 +29,7 @@ __all__ = [
     "RULES",
     "build_parser",
     "find_runs",
+    "knob_summaries",
     "main",
     "model_label",
     "prediction_errors",
@@ -88,6 +89,17 @@ def prediction_errors(runs: Sequence[str | Path]) -> dict[str, pd.DataFrame]:
         if not error.empty:
             errors[model_label(SweepConfig.from_dict(run.run["config"]))] = error
     return errors
+
+
+def knob_summaries(runs: Sequence[str | Path]) -> dict[tuple[str, str], pd.DataFrame]:
+    """Each run's per-cell summary keyed by (:func:`model_label`, knob), for runs that differ in
+    how they favour the positives (:mod:`simulate.resample`)."""
+    summaries = {}
+    for run_path in runs:
+        run = load_run(run_path)
+        config = SweepConfig.from_dict(run.run["config"])
+        summaries[(model_label(config), config.knob)] = run.summary
+    return summaries
 
 
 def rule_fit(

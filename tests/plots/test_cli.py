@@ -26,6 +26,7 @@ NAMES = {
     "theory_gap",
     "rule_fit",
     "prediction_error",
+    "knobs",
 }
 
 
@@ -33,6 +34,7 @@ NAMES = {
 def _small_models_study(small_model_runs, monkeypatch):
     """Every command here reads the small model runs unless it says otherwise."""
     monkeypatch.setattr(cli, "DEFAULT_MODELS", small_model_runs)
+    monkeypatch.setattr(cli, "DEFAULT_KNOBS", small_model_runs)
 
 
 @pytest.mark.slow
@@ -80,6 +82,7 @@ def test_defaults(monkeypatch):
     monkeypatch.undo()
     args = build_parser().parse_args([])
     assert args.models == Path("results", "models")
+    assert args.knobs == Path("results", "knobs")
     assert args.run == Path("results", "reference")
     assert args.out == Path("results", "figures")
     assert args.format == "png"
