@@ -30,13 +30,14 @@ from params.validation import ParameterError
 from simulate.backends import ParallelConfig
 from simulate.config import SweepConfig
 from simulate.run_folder import FIGURE_FILE, RunFolder
-from simulate.summary import per_separation, prediction_error
+from simulate.summary import per_separation, prediction_error, weighting_vs_thresholding
 from simulate.sweep import run_sweep
 
 __all__ = [
     "GRID_SETTINGS",
     "Terminated",
     "build_parser",
+    "format_contest_table",
     "format_prediction_table",
     "format_separation_table",
     "main",
@@ -140,6 +141,32 @@ def format_prediction_table(table: pd.DataFrame) -> str:
     return format_table(header, rows)
 
 
+def format_contest_table(table: pd.DataFrame) -> str:
+    """Plain-text rendering of :func:`simulate.summary.weighting_vs_thresholding`."""
+    header = (
+        "class_sep",
+        "F1 at 1",
+        "chosen alpha",
+        "F1 weighted",
+        "F1 tuned",
+        "weighted - tuned",
+        "weighted wins",
+    )
+    rows = [
+        (
+            str(row.class_sep) if isinstance(row.class_sep, str) else f"{row.class_sep:g}",
+            f"{row.f1_at_1:.4f}",
+            f"{row.alpha_chosen:.3g}",
+            f"{row.f1_weighted:.4f}",
+            f"{row.f1_tuned:.4f}",
+            f"{row.difference:+.4f} ± {row.difference_se:.4f}",
+            f"{row.weighted_wins:.0%}",
+        )
+        for row in table.itertuples()
+    ]
+    return format_table(header, rows)
+
+
 class Terminated(KeyboardInterrupt):
     """SIGTERM, raised where Ctrl-C raises KeyboardInterrupt, so a ``kill`` shuts a run down
     the same way."""
@@ -189,6 +216,13 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace, out: Path) -
                 "model sits at an end of its validation curve)"
             )
             print(format_prediction_table(errors))
+        contest = weighting_vs_thresholding(run.fits)
+        if not contest.empty:
+            print(
+                "\nthe weight chosen by validation F1 against the alpha = 1 model's threshold "
+                "tuned for F1 on the same validation split (test F1, mean over datasets)"
+            )
+            print(format_contest_table(contest))
         print(
             f"{run.run['n_fits']} fits in {run.run['elapsed_seconds']:.1f} s "
             f"({run.run['fits_per_second']:.0f} fits/s, {config.model_description}); wrote {out}"

@@ -84,9 +84,14 @@ class Fitted(NamedTuple):
 
     counts: NDArray[np.int64]
     """Test confusion counts tp, fp, fn, tn, shape ``(len(alphas), 4)``."""
-    validation_scores: NDArray[np.float64] | None
+    validation_scores: NDArray[np.float64] | None = None
     """The ``alpha = 1`` model's probability of the positive class on the validation split
     (probabilistic models), else None."""
+    test_scores: NDArray[np.float64] | None = None
+    """The same model's probability of the positive class on the test split, else None."""
+    validation_counts: NDArray[np.int64] | None = None
+    """Validation confusion counts of each weight's model, shape ``(len(alphas), 4)``, else
+    None."""
 
 
 def _tree(
@@ -99,7 +104,7 @@ def _tree(
         min_samples_leaf=config.min_samples_leaf,
         random_state=random_state,
     )
-    return Fitted(counts, None)
+    return Fitted(counts)
 
 
 def _standardised(data: Dataset) -> Dataset:
@@ -125,15 +130,18 @@ def _estimator_path(
     path, one = _with_one(alphas)
     positive = data.y_train == 1
     counts = np.empty((len(path), 4), dtype=np.int64)
-    validation_scores = None
+    validation_counts = np.empty((len(path), 4), dtype=np.int64)
     for i, alpha in enumerate(path):
         model = clone(estimator).fit(
             data.X_train, data.y_train, sample_weight=np.where(positive, alpha, 1.0)
         )
         counts[i] = confusion_counts(data.y_test, model.predict(data.X_test))
+        validation_counts[i] = confusion_counts(data.y_val, model.predict(data.X_val))
         if i == one:
             validation_scores = model.predict_proba(data.X_val)[:, 1]
-    return Fitted(counts[np.isin(path, alphas)], validation_scores)
+            test_scores = model.predict_proba(data.X_test)[:, 1]
+    kept = np.isin(path, alphas)
+    return Fitted(counts[kept], validation_scores, test_scores, validation_counts[kept])
 
 
 def _logreg(
@@ -147,8 +155,14 @@ def _logreg(
     path, one = _with_one(alphas)
     solution = logistic_path(data.X_train, data.y_train, path, C=LOGREG_PARAMS["C"])
     counts = confusion_counts(data.y_test, predict_labels(data.X_test, solution))
-    validation_scores = positive_probability(data.X_val, solution)[one]
-    return Fitted(counts[np.isin(path, alphas)], validation_scores)
+    validation_counts = confusion_counts(data.y_val, predict_labels(data.X_val, solution))
+    kept = np.isin(path, alphas)
+    return Fitted(
+        counts[kept],
+        positive_probability(data.X_val, solution)[one],
+        positive_probability(data.X_test, solution)[one],
+        validation_counts[kept],
+    )
 
 
 def _hgb(
@@ -196,12 +210,26 @@ def fit_model(
     if config.knob not in RESAMPLING:
         return fit(data, alphas, config, random_state)
     one = np.ones(1)
-    counts = np.empty((len(alphas), 4), dtype=np.int64)
-    for i, fraction in enumerate(fraction_of_weight(config.beta, alphas)):
-        rng = np.random.default_rng([resample_seed, i])
-        X, y = resample(data.X_train, data.y_train, float(fraction), config.knob, rng)
-        counts[i] = fit(data._replace(X_train=X, y_train=y), one, config, random_state).counts[0]
-    validation_scores = None
-    if config.model in PROBABILISTIC:
-        validation_scores = fit(data, one, config, random_state).validation_scores
-    return Fitted(counts, validation_scores)
+    fits = [
+        fit(data._replace(X_train=X, y_train=y), one, config, random_state)
+        for X, y in (
+            resample(
+                data.X_train,
+                data.y_train,
+                fraction,
+                config.knob,
+                np.random.default_rng([resample_seed, i]),
+            )
+            for i, fraction in enumerate(fraction_of_weight(config.beta, alphas).tolist())
+        )
+    ]
+    counts = np.concatenate([fitted.counts for fitted in fits])
+    if config.model not in PROBABILISTIC:
+        return Fitted(counts)
+    as_it_is = fit(data, one, config, random_state)
+    return Fitted(
+        counts,
+        as_it_is.validation_scores,
+        as_it_is.test_scores,
+        np.concatenate([fitted.validation_counts for fitted in fits]),
+    )

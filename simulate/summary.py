@@ -20,6 +20,7 @@ __all__ = [
     "pooled_rmse",
     "prediction_error",
     "theory_gap",
+    "weighting_vs_thresholding",
 ]
 
 #: Scores summarised per cell (mean and standard error).
@@ -48,6 +49,9 @@ def per_cell(fits: pd.DataFrame) -> pd.DataFrame:
     for score in SUMMARY_SCORES:
         table[f"{score}_mean"] = mean[score]
         table[f"{score}_se"] = (std[score] / np.sqrt(count[score])).fillna(0.0)
+    for column in ("val_f1", "tuned_f1"):
+        if column in fits.columns:
+            table[f"{column}_mean"] = fits.groupby(["class_sep", "alpha"], sort=True)[column].mean()
     for rule, errors in _prediction_errors(fits).items():
         cells = errors.groupby([fits["class_sep"], fits["alpha"]], sort=True)
         means, absolute = (
@@ -62,6 +66,55 @@ def per_cell(fits: pd.DataFrame) -> pd.DataFrame:
             table[f"{score}_{rule}_mae"] = absolute[score]
         table[f"predicted_{rule}_count"] = predicted[f"predicted_f1_{rule}"].count()
     return table.reset_index()
+
+
+def weighting_vs_thresholding(fits: pd.DataFrame) -> pd.DataFrame:
+    """Per class_sep, the best F1 reached by choosing the weight against tuning the threshold.
+
+    For each dataset of a probabilistic model's sweep, the weight is chosen where its model's F1
+    on the validation split (``val_f1``) is highest (the smallest such weight), and its test F1
+    is read; the threshold of the ``alpha = 1`` model is tuned for F1 on the same validation
+    split and its test F1 is ``tuned_f1`` (:func:`simulate.thresholding.tuned_threshold`).
+
+    Returns
+    -------
+    DataFrame
+        One row per class_sep and a last row ``"all"``: ``datasets``, ``f1_at_1`` (the
+        ``alpha = 1`` model at its own threshold, NaN if 1 is not among the weights),
+        ``alpha_chosen`` (median chosen weight), ``f1_weighted``, ``f1_tuned`` (means over
+        datasets), ``difference`` (mean of weighted minus tuned) with its standard error
+        ``difference_se``, and ``weighted_wins`` (share of datasets where the chosen weight's
+        F1 beats the tuned threshold's; ties count half). Empty for sweeps without these
+        columns (trees).
+    """
+    if "val_f1" not in fits.columns:
+        return pd.DataFrame()
+    ordered = fits.sort_values(["class_sep", "rep", "alpha"])
+    chosen = ordered.loc[ordered.groupby(["class_sep", "rep"], sort=True)["val_f1"].idxmax()]
+    at_one = ordered[ordered["alpha"] == 1.0].set_index(["class_sep", "rep"])["f1"]
+    per_dataset = chosen.set_index(["class_sep", "rep"])[["alpha", "f1", "tuned_f1"]]
+    per_dataset["f1_at_1"] = at_one.reindex(per_dataset.index)
+    per_dataset["difference"] = per_dataset["f1"] - per_dataset["tuned_f1"]
+    per_dataset["wins"] = np.sign(per_dataset["difference"]) / 2.0 + 0.5
+
+    def row(group: pd.DataFrame) -> dict[str, float]:
+        return {
+            "datasets": len(group),
+            "f1_at_1": float(group["f1_at_1"].mean()),
+            "alpha_chosen": float(group["alpha"].median()),
+            "f1_weighted": float(group["f1"].mean()),
+            "f1_tuned": float(group["tuned_f1"].mean()),
+            "difference": float(group["difference"].mean()),
+            "difference_se": float(group["difference"].std(ddof=1) / np.sqrt(len(group))),
+            "weighted_wins": float(group["wins"].mean()),
+        }
+
+    rows = [
+        {"class_sep": class_sep, **row(group)}
+        for class_sep, group in per_dataset.groupby(level="class_sep", sort=True)
+    ]
+    rows.append({"class_sep": "all", **row(per_dataset)})
+    return pd.DataFrame(rows)
 
 
 def _prediction_errors(fits: pd.DataFrame) -> dict[str, pd.DataFrame]:

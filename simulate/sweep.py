@@ -23,6 +23,7 @@ from params.validation import ParameterError, check_path
 from simulate.backends import DEFAULT_BACKEND, ParallelConfig, Workers
 from simulate.config import SweepConfig
 from simulate.data import dataset_seeds, hold_out_validation, make_dataset
+from simulate.engine import confusion_counts
 from simulate.models import PROBABILISTIC, fit_model
 from simulate.prediction import (
     PREDICTED_SCORES,
@@ -33,6 +34,7 @@ from simulate.prediction import (
 from simulate.resample import RESAMPLING, fraction_of_weight
 from simulate.run_folder import COUNT_COLUMNS, RunData, RunFolder, SavedChunks, package_versions
 from simulate.summary import per_cell
+from simulate.thresholding import tuned_threshold
 
 __all__ = [
     "FIT_COLUMNS",
@@ -87,6 +89,9 @@ class Chunk(NamedTuple):
             shapes["predicted"] = (reps, len(PREDICTION_RULES), alphas, len(PREDICTED_SCORES))
             shapes["validation_labels"] = (reps, n_val)
             shapes["validation_scores"] = (reps, n_val)
+            shapes["validation_counts"] = (reps, alphas, len(COUNT_COLUMNS))
+            shapes["tuned_counts"] = (reps, len(COUNT_COLUMNS))
+            shapes["tuned_threshold"] = (reps,)
         return shapes
 
 
@@ -131,7 +136,7 @@ def run_chunk(config: SweepConfig, chunk: Chunk) -> dict[str, NDArray]:
     fractions = fraction_of_weight(config.beta, alphas) if config.knob in RESAMPLING else None
     class_sep = config.seps[chunk.sep_index]
     arrays = {
-        name: np.empty(shape, dtype=np.int64 if name == "counts" else np.float64)
+        name: np.empty(shape, dtype=np.int64 if name.endswith("counts") else np.float64)
         for name, shape in chunk.shapes(config).items()
     }
     # One thread per worker; scikit-learn's checks of its own arguments (make_classification,
@@ -147,6 +152,12 @@ def run_chunk(config: SweepConfig, chunk: Chunk) -> dict[str, NDArray]:
             if fitted.validation_scores is not None:
                 arrays["validation_labels"][i] = data.y_val
                 arrays["validation_scores"][i] = fitted.validation_scores
+                arrays["validation_counts"][i] = fitted.validation_counts
+                threshold = tuned_threshold(data.y_val, fitted.validation_scores)
+                arrays["tuned_threshold"][i] = threshold
+                arrays["tuned_counts"][i] = confusion_counts(
+                    data.y_test, fitted.test_scores >= threshold
+                )
                 arrays["predicted"][i] = predict_weights(
                     data.y_val,
                     fitted.validation_scores,
@@ -178,6 +189,12 @@ def tidy_fits(config: SweepConfig, chunks: dict[Chunk, dict[str, NDArray]]) -> p
                 **dict(zip(COUNT_COLUMNS, block.reshape(-1, 4).T, strict=True)),
             }
         )
+        if "tuned_counts" in arrays:
+            validation = arrays["validation_counts"].reshape(-1, len(COUNT_COLUMNS)).T
+            frame["val_f1"] = theory.confusion_scores(*validation)["f1"]
+            tuned = np.repeat(arrays["tuned_counts"], n_alphas, axis=0).T
+            frame["tuned_f1"] = theory.confusion_scores(*tuned)["f1"]
+            frame["tuned_threshold"] = np.repeat(arrays["tuned_threshold"], n_alphas)
         if "predicted" in arrays:
             # reps x rules x alphas x scores -> (reps * alphas) rows x (rules * scores) columns
             predicted = arrays["predicted"].transpose(0, 2, 1, 3).reshape(n_reps * n_alphas, -1)
@@ -188,7 +205,9 @@ def tidy_fits(config: SweepConfig, chunks: dict[Chunk, dict[str, NDArray]]) -> p
     scores = theory.confusion_scores(*(fits[c].to_numpy() for c in COUNT_COLUMNS))
     for name in FIT_COLUMNS[7:]:
         fits[name] = scores[name]
-    extra = predicted_columns() if config.model in PROBABILISTIC else []
+    extra = []
+    if config.model in PROBABILISTIC:
+        extra = ["val_f1", "tuned_f1", "tuned_threshold", *predicted_columns()]
     if config.knob in RESAMPLING:
         fits["positive_fraction"] = fraction_of_weight(config.beta, fits["alpha"].to_numpy())
         extra = ["positive_fraction", *extra]

@@ -120,6 +120,8 @@ def test_a_probabilistic_model_end_to_end(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "the theory's prediction from the alpha = 1 model's validation scores" in printed
     assert "bce F1 MAE" in printed
+    assert "F1 tuned" in printed
+    assert "weighted - tuned" in printed
     assert "logreg, sklearn" in printed
     assert {p.name for p in out.iterdir()} == {
         "fits.parquet",

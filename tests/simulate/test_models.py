@@ -56,13 +56,15 @@ def _reference(estimator, seed, data, standardise):
     if standardise:
         scaler = StandardScaler().fit(X_fit)
         X_fit, X_test, X_val = (scaler.transform(X) for X in (X_fit, X_test, X_val))
-    counts = []
+    counts, validation_counts = [], []
     for alpha in ALPHAS:
         weight = np.where(data.y_train == 1, alpha, 1.0)
         model = estimator(seed).fit(X_fit, data.y_train, sample_weight=weight)
         counts.append(_counts(data.y_test, model.predict(X_test)))
+        validation_counts.append(_counts(data.y_val, model.predict(X_val)))
     one = estimator(seed).fit(X_fit, data.y_train)
-    return np.array(counts), one.predict_proba(X_val)[:, 1]
+    scores = one.predict_proba(X_val)[:, 1], one.predict_proba(X_test)[:, 1]
+    return np.array(counts), np.array(validation_counts), *scores
 
 
 def _logreg(seed):
@@ -92,9 +94,13 @@ def test_each_model_is_the_scikit_learn_estimator_it_names(
     config = dataclasses.replace(small_config, model=model, engine="sklearn")
     data, seeds = _split(config)
     fitted = fit_model(data, ALPHAS, config, seeds.model)
-    counts, scores = _reference(estimator, seeds.model, data, standardise)
+    counts, validation_counts, scores, test_scores = _reference(
+        estimator, seeds.model, data, standardise
+    )
     np.testing.assert_array_equal(fitted.counts, counts)
+    np.testing.assert_array_equal(fitted.validation_counts, validation_counts)
     np.testing.assert_allclose(fitted.validation_scores, scores, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(fitted.test_scores, test_scores, rtol=1e-12, atol=1e-15)
 
 
 def test_trees_have_no_validation_split_or_scores(small_config, small_sweep):

@@ -3,13 +3,15 @@ import pandas as pd
 import pytest
 
 import theory
+from simulate.engine import confusion_counts
 from simulate.prediction import (
     PREDICTED_SCORES,
     PREDICTION_RULES,
     predict_weights,
     predicted_columns,
 )
-from simulate.summary import per_cell, prediction_error
+from simulate.summary import per_cell, prediction_error, weighting_vs_thresholding
+from simulate.thresholding import tuned_threshold
 
 
 def _validation(seed: int = 0, n: int = 2000, prevalence: float = 0.05):
@@ -82,3 +84,43 @@ def test_the_summary_carries_the_prediction_error_per_cell():
 def test_a_tree_sweep_has_no_prediction_error(small_sweep):
     assert prediction_error(small_sweep.fits).empty
     assert not any(column.startswith("predicted") for column in small_sweep.summary.columns)
+
+
+def test_the_tuned_threshold_is_the_brute_force_best():
+    rng = np.random.default_rng(11)
+    for _ in range(20):
+        y = (rng.random(300) < 0.1).astype(np.int64)
+        scores = np.round(rng.random(300) + 0.3 * y, 2)  # ties among the scores
+        threshold = tuned_threshold(y, scores)
+        candidates = np.unique(scores)
+        f1 = [theory.confusion_scores(*confusion_counts(y, scores >= t))["f1"] for t in candidates]
+        best = max(f1)
+        predicted = scores >= threshold
+        assert theory.confusion_scores(*confusion_counts(y, predicted))["f1"] == best
+        highest = candidates[np.flatnonzero(np.isclose(f1, best))[-1]]
+        assert threshold <= highest
+        assert not np.any((scores < highest) & (scores >= threshold))  # halfway to the next
+
+
+def test_a_threshold_with_no_positive_to_find_is_infinite():
+    assert tuned_threshold(np.zeros(5, dtype=np.int64), np.linspace(0, 1, 5)) == np.inf
+
+
+def test_weighting_against_thresholding_per_dataset():
+    fits = pd.DataFrame(
+        {
+            "class_sep": [1.0] * 4,
+            "rep": [0, 0, 1, 1],
+            "alpha": [1.0, 5.0, 1.0, 5.0],
+            "f1": [0.3, 0.5, 0.4, 0.2],
+            "val_f1": [0.2, 0.6, 0.5, 0.5],  # rep 1 ties: the smaller weight is chosen
+            "tuned_f1": [0.45, 0.45, 0.4, 0.4],
+        }
+    )
+    table = weighting_vs_thresholding(fits).set_index("class_sep")
+    assert table.loc[1.0, "f1_weighted"] == pytest.approx((0.5 + 0.4) / 2)
+    assert table.loc[1.0, "f1_tuned"] == pytest.approx(0.425)
+    assert table.loc[1.0, "difference"] == pytest.approx((0.05 + 0.0) / 2)
+    assert table.loc[1.0, "weighted_wins"] == pytest.approx(0.75)
+    assert table.loc[1.0, "f1_at_1"] == pytest.approx(0.35)
+    assert table.loc["all", "datasets"] == 2
