@@ -123,8 +123,9 @@ def format_separation_table(table: pd.DataFrame) -> str:
 
 
 def format_prediction_table(table: pd.DataFrame) -> str:
-    """Plain-text rendering of :func:`simulate.summary.prediction_error`: F1, recall and
-    specificity errors per weight, one column pair per rule."""
+    """Plain-text rendering of :func:`simulate.summary.prediction_error`: per weight, the F1
+    error and bias and the recall error under each rule, and the datasets each rule could not
+    predict."""
     rules = list(dict.fromkeys(table["rule"]))
     header = ("alpha", *(f"{rule} {what}" for rule in rules for what in ("F1 MAE", "F1 bias")))
     header = (*header, *(f"{rule} recall MAE" for rule in rules), "not predicted")

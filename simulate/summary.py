@@ -43,7 +43,9 @@ def per_cell(fits: pd.DataFrame) -> pd.DataFrame:
         ``<score>_<rule>_mae``, and the number of datasets the rule could predict,
         ``predicted_<rule>_count``.
     """
-    grouped = fits.groupby(["class_sep", "alpha"], sort=True)[list(SUMMARY_SCORES)]
+    keys = [fits["class_sep"], fits["alpha"]]
+    cells = fits.groupby(keys, sort=True)
+    grouped = cells[list(SUMMARY_SCORES)]
     mean, std, count = grouped.mean(), grouped.std(ddof=1), grouped.count()
     table = pd.DataFrame({"count": count[SUMMARY_SCORES[0]]})
     for score in SUMMARY_SCORES:
@@ -51,20 +53,16 @@ def per_cell(fits: pd.DataFrame) -> pd.DataFrame:
         table[f"{score}_se"] = (std[score] / np.sqrt(count[score])).fillna(0.0)
     for column in ("val_f1", "tuned_f1"):
         if column in fits.columns:
-            table[f"{column}_mean"] = fits.groupby(["class_sep", "alpha"], sort=True)[column].mean()
+            table[f"{column}_mean"] = cells[column].mean()
     for rule, errors in _prediction_errors(fits).items():
-        cells = errors.groupby([fits["class_sep"], fits["alpha"]], sort=True)
-        means, absolute = (
-            cells.mean(),
-            errors.abs().groupby([fits["class_sep"], fits["alpha"]], sort=True).mean(),
-        )
-        predicted = fits.groupby(["class_sep", "alpha"], sort=True)
+        bias = errors.groupby(keys, sort=True).mean()
+        absolute = errors.abs().groupby(keys, sort=True).mean()
         for score in PREDICTED_SCORES:
             column = f"predicted_{score}_{rule}"
-            table[f"{column}_mean"] = predicted[column].mean()
-            table[f"{score}_{rule}_bias"] = means[score]
+            table[f"{column}_mean"] = cells[column].mean()
+            table[f"{score}_{rule}_bias"] = bias[score]
             table[f"{score}_{rule}_mae"] = absolute[score]
-        table[f"predicted_{rule}_count"] = predicted[f"predicted_f1_{rule}"].count()
+        table[f"predicted_{rule}_count"] = cells[f"predicted_f1_{rule}"].count()
     return table.reset_index()
 
 
