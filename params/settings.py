@@ -61,6 +61,11 @@ class Setting:
     many : bool, default False
         Makes the setting a list of strings: a non-empty tuple of non-empty str, stored in the
         order given without duplicates, given on the command line as a comma list.
+    accepts : callable, optional
+        Which items a list takes (``str -> bool``), beyond being non-empty; ``form`` says which
+        in words.
+    form : str, optional
+        The items ``accepts`` takes, in words, for messages: ``"data set names"``.
     max_length : int, optional
         Most values a grid may hold; checked before a ``LO:HI:N`` grid is made.
     optional : bool, default False
@@ -81,6 +86,8 @@ class Setting:
     choices: tuple[str, ...] | None = None
     spacing: str | None = None
     many: bool = False
+    accepts: Callable[[str], bool] | None = None
+    form: str | None = None
     max_length: int | None = None
     optional: bool = False
     none_means: str | None = None
@@ -91,6 +98,8 @@ class Setting:
         """What the value may be, in words: ``"a float in the range (0, 1)"``."""
         if self.many and self.choices is not None:
             text = f"a non-empty list of names from {_quoted(self.choices)}"
+        elif self.many and self.form is not None:
+            text = f"a non-empty list of {self.form}"
         elif self.many:
             text = "a non-empty list of non-empty str"
         elif self.choices is not None:
@@ -162,6 +171,8 @@ class Setting:
             if not isinstance(item, str) or not item:
                 raise ParameterError(name, owner, self.allowed(), item)
             if self.choices is not None and item not in self.choices:
+                raise ParameterError(name, owner, self.allowed(), item)
+            if self.accepts is not None and not self.accepts(item):
                 raise ParameterError(name, owner, self.allowed(), item)
         return tuple(dict.fromkeys(items))
 

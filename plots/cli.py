@@ -38,7 +38,7 @@ from plots.tradeoff import plot_tradeoff_curves
 from plots.validation import plot_balanced_validation
 from simulate.rulefit import find_runs, knob_summaries, prediction_errors, rule_fit
 from simulate.run_folder import FIGURE_FILE, RUN_FILE, SUMMARY_FILE, load_run
-from simulate.summary import SUMMARY_SCORES
+from simulate.summary import SUMMARY_SCORES, cell_keys
 
 __all__ = ["DEFAULT_OUT", "DEFAULT_RUN", "FIGURES", "FORMATS", "RunSummary", "build_parser", "main"]
 
@@ -138,7 +138,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         parser.error(_one_line(f"The output folder {str(args.out)!r} cannot be created: {error}"))
-    for name, build in FIGURES.items():
+    figures = FIGURES if cell_keys(run.summary) == ["class_sep"] else {}
+    if not figures and not args.quiet:
+        print(f"{args.run} is a run on real data or with label noise: drawing its own figure only")
+    for name, build in figures.items():
         try:
             figure = build(run)
         except ValueError as error:
@@ -182,8 +185,9 @@ def read_run(directory: str | Path) -> RunSummary:
     where = f"The run directory {str(directory)!r}"
     data = load_run(directory)
     summary = data.summary
+    keys = cell_keys(summary)
     needed = [
-        "class_sep",
+        *(keys if "class_sep" in keys or "dataset" in keys else ["class_sep"]),
         "alpha",
         *(f"{score}_{part}" for score in SUMMARY_SCORES for part in ("mean", "se")),
     ]
@@ -193,7 +197,7 @@ def read_run(directory: str | Path) -> RunSummary:
             f"{where} is corrupt: {SUMMARY_FILE} lacks the columns "
             f"{', '.join(repr(c) for c in missing)}."
         )
-    values = summary[needed].apply(pd.to_numeric, errors="coerce")
+    values = summary[[c for c in needed if c != "dataset"]].apply(pd.to_numeric, errors="coerce")
     if len(values) == 0 or not np.isfinite(values.to_numpy(dtype=np.float64)).all():
         raise ValueError(f"{where} is corrupt: {SUMMARY_FILE} has no rows or non-numeric values.")
     means = values[[f"{score}_mean" for score in _RATE_SCORES]]

@@ -67,7 +67,9 @@ def plot_empirical_scores(
 ) -> Figure:
     """Simulated mean ``score`` against alpha, one line per class_sep, with 95% bands.
 
-    The post's empirical figure, and the figure ``python -m simulate`` saves with each run.
+    The post's empirical figure, and the figure ``python -m simulate`` saves with each run. A
+    run on real data sets has one line per data set; a run with label noise, one panel per
+    ``flip_y``.
 
     Parameters
     ----------
@@ -81,37 +83,55 @@ def plot_empirical_scores(
     Returns
     -------
     Figure
-        One axes with a line (and a band) per class_sep, in increasing class_sep, and a colour
-        bar for class_sep.
+        One axes (per ``flip_y``) with a line (and a band) per class_sep, in increasing
+        class_sep, and a colour bar for class_sep; or a line per data set and a legend.
 
     Raises
     ------
     ValueError
         If the summary lacks a needed column or has no rows.
     """
+    line_key = "dataset" if "dataset" in summary.columns else "class_sep"
     require_columns(
-        summary, ("class_sep", "alpha", f"{score}_mean", f"{score}_se"), "plot_empirical_scores"
+        summary, (line_key, "alpha", f"{score}_mean", f"{score}_se"), "plot_empirical_scores"
     )
-    fig = new_figure()
-    ax = fig.add_subplot()
-    seps = summary["class_sep"].to_numpy()
-    for class_sep, cell in summary.groupby("class_sep", sort=True):
-        color = separation_color(class_sep, seps)
-        mean, half = cell[f"{score}_mean"], Z95 * cell[f"{score}_se"]
-        ax.plot(cell["alpha"], mean, color=color, lw=1.6, label=f"{class_sep:g}")
-        ax.fill_between(cell["alpha"], mean - half, mean + half, color=color, alpha=0.2, lw=0)
-    ax.set_xscale("log")
-    ax.set_xlabel(ALPHA_LABEL)
-    add_separation_colorbar(fig, ax, seps)
-    ax.grid(True, which="major", alpha=0.3)
-    alpha_axis(ax, float(summary["alpha"].min()), float(summary["alpha"].max()))
-    if beta is not None:
-        mark_inverse_weight(ax, beta, label_y=0.94)
+    noise = np.unique(summary["flip_y"]) if "flip_y" in summary.columns else [None]
+    fig = new_figure((6.4 * len(noise), 4.8))
+    axes = (
+        [fig.add_subplot()] if len(noise) == 1 else list(fig.subplots(1, len(noise), sharey=True))
+    )
+    seps = summary["class_sep"].to_numpy() if line_key == "class_sep" else None
+    names = list(dict.fromkeys(summary[line_key])) if seps is None else None
+    for ax, flip_y in zip(axes, noise, strict=True):
+        panel = summary if flip_y is None else summary[summary["flip_y"] == flip_y]
+        for value, cell in panel.groupby(line_key, sort=True):
+            color = separation_color(value, seps) if seps is not None else f"C{names.index(value)}"
+            mean, half = cell[f"{score}_mean"], Z95 * cell[f"{score}_se"]
+            label = f"{value:g}" if seps is not None else value
+            ax.plot(cell["alpha"], mean, color=color, lw=1.6, label=label)
+            ax.fill_between(cell["alpha"], mean - half, mean + half, color=color, alpha=0.2, lw=0)
+        ax.set_xscale("log")
+        ax.set_xlabel(ALPHA_LABEL)
+        if flip_y is not None:
+            ax.set_title(f"flip_y = {flip_y:g}")
+    if seps is not None:
+        add_separation_colorbar(fig, axes if len(axes) > 1 else axes[0], seps)
+    else:
+        axes[-1].legend(title="data set", fontsize="small")
     name = SCORE_LABELS.get(score, score)
-    low, high = ax.get_ylim()
-    ax.set_ylim(max(low, 0.0), min(high, 1.0))
-    ax.set_ylabel(f"mean {name} on the test split")
-    ax.set_title(f"Simulated {name} against α{_run_note(summary, beta)}")
+    for ax in axes:
+        ax.grid(True, which="major", alpha=0.3)
+        alpha_axis(ax, float(summary["alpha"].min()), float(summary["alpha"].max()))
+        if beta is not None:
+            mark_inverse_weight(ax, beta, label_y=0.94)
+        low, high = ax.get_ylim()
+        ax.set_ylim(max(low, 0.0), min(high, 1.0))
+    axes[0].set_ylabel(f"mean {name} on the test split")
+    title = f"Simulated {name} against α{_run_note(summary, beta)}"
+    if len(axes) == 1:
+        axes[0].set_title(title if noise[0] is None else f"{title}, flip_y = {noise[0]:g}")
+    else:
+        fig.suptitle(title)
     return fig
 
 

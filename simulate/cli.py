@@ -30,7 +30,12 @@ from params.validation import ParameterError
 from simulate.backends import ParallelConfig
 from simulate.config import SweepConfig
 from simulate.run_folder import FIGURE_FILE, RunFolder
-from simulate.summary import per_separation, prediction_error, weighting_vs_thresholding
+from simulate.summary import (
+    cell_keys,
+    per_separation,
+    prediction_error,
+    weighting_vs_thresholding,
+)
 from simulate.sweep import run_sweep
 
 __all__ = [
@@ -55,9 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m simulate",
         description=(
             "Train a model (decision trees by default) on make_classification data over a grid "
-            "of class weights alpha and class separations, score each on a held-out split, and "
-            "compare the best weight for F1 with the theory's. Each (class_sep, repetition) "
-            "dataset is generated once and fitted at every alpha. For logreg, hgb and mlp the "
+            "of class weights alpha and class separations (or on real data sets, --dataset; "
+            "with label noise, --flip-y), score each on a held-out split, and compare the best "
+            "weight for F1 with the theory's. Each (class_sep, repetition) dataset is drawn "
+            "once and fitted at every alpha. For logreg, hgb and mlp the "
             "theory also predicts every weight from the alpha = 1 model's validation scores, "
             "and the command prints how far the predictions are from the real fits."
         ),
@@ -65,9 +71,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_arguments(parser.add_argument_group("the sweep"), SweepConfig, (*GRID_SETTINGS, "reps"))
     add_arguments(
-        parser.add_argument_group("the data (make_classification) and its split"),
+        parser.add_argument_group("the data and its split"),
         SweepConfig,
-        ("n_samples", "n_features", "n_informative", "flip_y", "test_size", "seed"),
+        (
+            "dataset",
+            "target",
+            "flip_y",
+            "n_samples",
+            "n_features",
+            "n_informative",
+            "test_size",
+            "seed",
+        ),
     )
     add_arguments(
         parser.add_argument_group("the model"),
@@ -94,10 +109,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _key_cells(row: tuple, keys: Sequence[str]) -> tuple[str, ...]:
+    """A table row's values of the cell keys, as text."""
+    values = (getattr(row, key) for key in keys)
+    return tuple(value if isinstance(value, str) else f"{value:g}" for value in values)
+
+
 def format_separation_table(table: pd.DataFrame) -> str:
     """Plain-text rendering of :func:`simulate.summary.per_separation`."""
+    keys = cell_keys(table)
     header = (
-        "class_sep",
+        *keys,
         "best alpha [95% CI]",
         "F1 at 1",
         "F1 best",
@@ -108,7 +130,7 @@ def format_separation_table(table: pd.DataFrame) -> str:
     )
     rows = [
         (
-            f"{row.class_sep:g}",
+            *_key_cells(row, keys),
             f"{row.alpha_best:.3g} [{row.alpha_best_low:.3g}, {row.alpha_best_high:.3g}]",
             f"{row.f1_at_1:.4f}",
             f"{row.f1_best:.4f}",
@@ -144,8 +166,9 @@ def format_prediction_table(table: pd.DataFrame) -> str:
 
 def format_contest_table(table: pd.DataFrame) -> str:
     """Plain-text rendering of :func:`simulate.summary.weighting_vs_thresholding`."""
+    keys = cell_keys(table)
     header = (
-        "class_sep",
+        *keys,
         "F1 at 1",
         "chosen alpha",
         "F1 weighted",
@@ -155,7 +178,7 @@ def format_contest_table(table: pd.DataFrame) -> str:
     )
     rows = [
         (
-            str(row.class_sep) if isinstance(row.class_sep, str) else f"{row.class_sep:g}",
+            *_key_cells(row, keys),
             f"{row.f1_at_1:.4f}",
             f"{row.alpha_chosen:.3g}",
             f"{row.f1_weighted:.4f}",

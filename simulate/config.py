@@ -14,6 +14,14 @@ import numpy as np
 
 from params.settings import setting, validate_fields
 from params.validation import Interval, ParameterError
+from simulate.datasets import (
+    MAKE_CLASSIFICATION,
+    SOURCE_FORM,
+    is_source,
+    is_table,
+    load_rows,
+    positives_kept,
+)
 from simulate.engine import ENGINES
 from simulate.models import MODELS, PROBABILISTIC
 from simulate.resample import KNOBS, RESAMPLING
@@ -69,9 +77,11 @@ class SweepConfig:
     """Everything that determines a sweep's numbers (the number of workers does not).
 
     Each dataset is ``make_classification(n_samples, n_features, n_informative, n_redundant=0,
-    weights=(1 - beta,), n_clusters_per_class=2, class_sep, flip_y)``, split into train and test
-    sets once, and fitted by ``model`` at every weight in ``alphas`` (weight 1 on negatives,
-    ``alpha`` on positives). A probabilistic model (``logreg``, ``hgb``, ``mlp``) is fitted on the
+    weights=(1 - beta,), n_clusters_per_class=2, class_sep)``, or the rows of a real data set
+    with its positives subsampled to ``beta`` (:mod:`simulate.datasets`); its labels get the
+    noise ``flip_y`` and it is split into train and test sets once (stratified, for real data),
+    and fitted by ``model`` at every weight in ``alphas`` (weight 1 on negatives, ``alpha`` on
+    positives). A probabilistic model (``logreg``, ``hgb``, ``mlp``) is fitted on the
     training split less a stratified validation split of ``val_size`` (:mod:`simulate.models`).
 
     Parameters
@@ -86,16 +96,25 @@ class SweepConfig:
         ``class_sep`` values, each > 0; stored sorted and without duplicates, at most
         :data:`MAX_GRID` of them.
     reps : int, optional
-        Datasets per ``class_sep``, at most :data:`MAX_REPS`; the sweep fits at most
-        :data:`MAX_FITS` models. Default (None): the model's :data:`DEFAULT_REPS`, 250 for trees;
-        :attr:`n_reps` is the number used.
+        Datasets per ``class_sep`` (per data set, per ``flip_y``), at most :data:`MAX_REPS`; the
+        sweep fits at most :data:`MAX_FITS` models. Default (None): the model's
+        :data:`DEFAULT_REPS`, 250 for trees; :attr:`n_reps` is the number used.
     n_samples, n_features, n_informative : int, default 10000, 10, 5
         Size of each dataset; ``2 <= n_informative <= n_features <= MAX_FEATURES``,
         ``n_samples <= MAX_SAMPLES`` and ``n_samples * n_features <= MAX_DATASET_VALUES``
         (make_classification needs two informative features for two classes of two clusters
         each).
-    flip_y : float, default 0.0
-        Fraction of labels flipped at random, in [0, 1).
+    flip_y : tuple of float, default (0.0,)
+        Label noise, each in [0, 1): the fraction of labels replaced by a label drawn at random,
+        as make_classification's ``flip_y`` (:func:`simulate.data.add_label_noise`), on every
+        split. A grid dimension: every source is swept at every value, on the same datasets.
+    dataset : tuple of str, default ("make_classification",)
+        Where the datasets come from (:mod:`simulate.datasets`): make_classification, one
+        source per ``class_sep``; or real data sets (``breast_cancer``, ``digits:D``, a .csv or
+        .parquet table), one source each, which take none of make_classification's settings
+        (``seps``, ``n_samples``, ``n_features``, ``n_informative``).
+    target : str, optional
+        The label column of a table in ``dataset``.
     test_size : float, default 0.25
         Fraction of each dataset held out for scoring, in (0, 1).
     seed : int, default 0
@@ -130,7 +149,8 @@ class SweepConfig:
         When a tree setting is given to another model, or the test, training or validation
         split would expect fewer than :data:`MIN_SPLIT_POSITIVES` positives, or the sweep or
         one dataset would not fit in memory (:data:`MAX_FITS`,
-        :data:`MAX_DATASET_VALUES`); the message names the settings involved.
+        :data:`MAX_DATASET_VALUES`); when a real data set cannot be read, cannot reach
+        ``beta`` or takes a make_classification setting; the message names what is wrong.
     """
 
     beta: float = setting(
@@ -148,8 +168,8 @@ class SweepConfig:
     seps: tuple[float, ...] = setting(
         "0.05,0.26,0.47,0.68,0.89,1.1,1.31,1.52,1.74,1.95,2.16,2.37,2.58,2.79,3",
         float,
-        "class_sep values: LO:HI[:N] (N linearly spaced, default N 15) or a comma list; at most "
-        f"{MAX_GRID} values",
+        "class_sep values of make_classification: LO:HI[:N] (N linearly spaced, default N 15) "
+        f"or a comma list; at most {MAX_GRID} values",
         interval=_POSITIVE,
         spacing="linear",
         max_length=MAX_GRID,
@@ -157,8 +177,8 @@ class SweepConfig:
     reps: int | None = setting(
         None,
         int,
-        f"datasets per class_sep, at most {MAX_REPS:,}; seps x reps x alphas at most "
-        f"{MAX_FITS:,} fits",
+        f"datasets per class_sep (per data set, per flip-y), at most {MAX_REPS:,}; at most "
+        f"{MAX_FITS:,} fits in all",
         interval=Interval(1, MAX_REPS, "both"),
         optional=True,
         none_means="the model's own ("
@@ -168,21 +188,48 @@ class SweepConfig:
     n_samples: int = setting(
         10_000,
         int,
-        f"samples per dataset, train and test together, at most {MAX_SAMPLES:,}; n-samples x "
-        f"n-features at most {MAX_DATASET_VALUES:,}",
+        f"samples per make_classification dataset, train and test together, at most "
+        f"{MAX_SAMPLES:,}; n-samples x n-features at most {MAX_DATASET_VALUES:,}",
         interval=Interval(1, MAX_SAMPLES, "both"),
     )
     n_features: int = setting(
-        10, int, f"features per dataset, 2 to {MAX_FEATURES}", interval=_FEATURES
+        10,
+        int,
+        f"features per make_classification dataset, 2 to {MAX_FEATURES}",
+        interval=_FEATURES,
     )
     n_informative: int = setting(
         5, int, "informative features, 2 to n-features", interval=_FEATURES
     )
-    flip_y: float = setting(
-        0.0,
+    flip_y: tuple[float, ...] = setting(
+        "0",
         float,
-        "fraction of labels flipped at random, in [0, 1)",
+        "label noise, in [0, 1): the fraction of labels replaced by a random one, as "
+        "make_classification's flip_y (about half of them change), on every data set and split; "
+        "a list is a grid dimension, on the same datasets: LO:HI[:N] (N linearly spaced) or a "
+        "comma list",
         interval=Interval(0.0, 1.0, "left"),
+        spacing="linear",
+        max_length=MAX_GRID,
+    )
+    dataset: tuple[str, ...] = setting(
+        MAKE_CLASSIFICATION,
+        str,
+        "data sets to draw from: make_classification (the post's, one per class_sep), "
+        "breast_cancer, digits:D (digit D against the rest) or a .csv or .parquet table (with "
+        "--target); real data sets keep every negative and subsample the positives to beta; a "
+        "comma list of real data sets is a grid dimension",
+        many=True,
+        accepts=is_source,
+        form=SOURCE_FORM,
+        metavar="NAME",
+    )
+    target: str | None = setting(
+        None,
+        str,
+        "the label column of a --dataset table; its less frequent value is positive",
+        optional=True,
+        none_means="no table",
     )
     test_size: float = setting(0.25, float, "held-out fraction, in (0, 1)", interval=_UNIT_OPEN)
     seed: int = setting(
@@ -264,6 +311,19 @@ class SweepConfig:
                         f"The setting {name}={getattr(self, name)!r} of SweepConfig applies to "
                         f"model='tree' only, not to model={self.model!r}."
                     )
+        if self.target is not None and not any(is_table(name) for name in self.dataset):
+            raise ValueError(
+                f"The setting target={self.target!r} of SweepConfig applies to a .csv or "
+                ".parquet dataset only."
+            )
+        if self.real_data:
+            self._check_real_data()
+        else:
+            self._check_synthetic_data()
+        self._check_size()
+
+    def _check_synthetic_data(self) -> None:
+        """Refuse make_classification datasets too small for their splits or too large."""
         for split, fraction, written, remedy in self._splits():
             expected = self.n_samples * fraction * self.beta
             if expected < MIN_SPLIT_POSITIVES:
@@ -280,12 +340,74 @@ class SweepConfig:
                 f"n_features = {self.n_samples} * {self.n_features}); at most "
                 f"{MAX_DATASET_VALUES:,} fit in memory: lower n_samples or n_features."
             )
+
+    def _check_size(self) -> None:
+        """Refuse sweeps too large for memory."""
         if self.n_fits > MAX_FITS:
             raise ValueError(
-                f"The settings of SweepConfig ask for {self.n_fits:,} fits (len(seps) * reps * "
-                f"len(alphas) = {len(self.seps)} * {self.n_reps} * {len(self.alphas)}); at most "
-                f"{MAX_FITS:,} fit in memory: lower reps or shorten the grids."
+                f"The settings of SweepConfig ask for {self.n_fits:,} fits (sources * flip_y * "
+                f"reps * alphas = {len(self.sources)} * {len(self.flip_y)} * {self.n_reps} * "
+                f"{len(self.alphas)}); at most {MAX_FITS:,} fit in memory: lower reps or "
+                "shorten the grids."
             )
+
+    def _check_real_data(self) -> None:
+        """Refuse make_classification's settings, unreadable data and unreachable splits."""
+        if MAKE_CLASSIFICATION in self.dataset:
+            raise ValueError(
+                f"The data set {MAKE_CLASSIFICATION!r} cannot share a sweep with other data sets "
+                "(its grid is class_sep): sweep them separately."
+            )
+        fields = {field.name: field.default for field in dataclasses.fields(self)}
+        for name in ("seps", "n_samples", "n_features", "n_informative"):
+            if getattr(self, name) != fields[name]:
+                raise ValueError(
+                    f"The setting {name}={getattr(self, name)!r} of SweepConfig applies to "
+                    f"dataset={MAKE_CLASSIFICATION!r} only, not to dataset={self.dataset[0]!r}."
+                )
+        for name in self.dataset:
+            rows = load_rows(name, self.target)
+            kept = positives_kept(rows, self.beta)
+            if kept > rows.positives:
+                most = rows.positives / (rows.positives + rows.negatives)
+                raise ValueError(
+                    f"The data set {name} cannot reach beta = {self.beta:g}: beside its "
+                    f"{rows.negatives} negatives that takes {kept} positives and it has "
+                    f"{rows.positives}; beta may be at most {most:.4g} for it."
+                )
+            for split, fraction, written, _ in self._splits():
+                expected = kept * fraction
+                if expected < MIN_SPLIT_POSITIVES:
+                    raise ValueError(
+                        f"The data set {name} at beta = {self.beta:g} keeps {kept} positives, "
+                        f"{expected:g} in each {split} split ({kept} * {written}); at least "
+                        f"{MIN_SPLIT_POSITIVES:g} are needed: raise beta or that split's share."
+                    )
+
+    @property
+    def real_data(self) -> bool:
+        """Whether the datasets are drawn from real data sets, not make_classification."""
+        return self.dataset != (MAKE_CLASSIFICATION,)
+
+    @property
+    def sources(self) -> tuple[float | str, ...]:
+        """What each dataset is drawn from: the ``class_sep`` values of make_classification, or
+        the real data sets' names."""
+        return self.dataset if self.real_data else self.seps
+
+    def n_rows(self, source: float | str) -> int:
+        """Rows of each dataset drawn from ``source`` (:attr:`sources`), train and test."""
+        if isinstance(source, str):
+            rows = load_rows(source, self.target)
+            return rows.negatives + positives_kept(rows, self.beta)
+        return self.n_samples
+
+    @property
+    def cell_keys(self) -> tuple[str, ...]:
+        """The columns that say which condition a fit belongs to, besides ``alpha``:
+        ``class_sep`` (or ``dataset`` for real data), after ``flip_y`` unless it is 0 only."""
+        noise = ("flip_y",) if self.flip_y != (0.0,) else ()
+        return (*noise, "dataset" if self.real_data else "class_sep")
 
     def _splits(self) -> list[tuple[str, float, str, str]]:
         """Each split whose positives are checked: name, fraction of the samples, that fraction
@@ -325,8 +447,8 @@ class SweepConfig:
 
     @property
     def n_fits(self) -> int:
-        """Number of models the sweep fits: seps x reps x alphas."""
-        return len(self.seps) * self.n_reps * len(self.alphas)
+        """Number of models the sweep fits: sources x flip_y x reps x alphas."""
+        return len(self.sources) * len(self.flip_y) * self.n_reps * len(self.alphas)
 
     def to_dict(self) -> dict[str, Any]:
         """The settings as JSON-ready values (tuples become lists), with the number of

@@ -50,7 +50,6 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 from sklearn.base import BaseEstimator
-from sklearn.datasets import load_breast_cancer, load_digits
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
@@ -66,6 +65,7 @@ from params.tables import format_table
 from params.validation import Interval, ParameterError
 from simulate.backends import ParallelConfig, Workers
 from simulate.config import MAX_SEED
+from simulate.datasets import shipped_rows
 from simulate.run_folder import atomic_path, package_versions, write_json, write_parquet
 from theory.empirical import DEFAULT_SMOOTH, SMOOTHERS
 
@@ -203,7 +203,7 @@ def parse_dataset(text: str) -> DatasetSpec:
             fraction = float(fraction_text)
         except ValueError:
             raise ParameterError("datasets", "RetrainingConfig", _DATASET_FORM, text) from None
-        natural = float(np.mean(_load(name, digit)[1]))
+        natural = float(np.mean(shipped_rows(name, digit)[1]))
         if not 0.0 < fraction < natural:
             raise ParameterError(
                 "datasets",
@@ -212,15 +212,6 @@ def parse_dataset(text: str) -> DatasetSpec:
                 text,
             )
     return DatasetSpec(name, digit, fraction)
-
-
-@functools.cache
-def _load(name: str, digit: int | None) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
-    if name == "digits":
-        X, target = load_digits(return_X_y=True)
-        return X, (target == digit).astype(np.int64)
-    X, target = load_breast_cancer(return_X_y=True)
-    return X, (target == 0).astype(np.int64)  # 0 is malignant
 
 
 def load_dataset(
@@ -241,7 +232,7 @@ def load_dataset(
     y : ndarray of int, shape (n_rows,)
         1 for the positives (the digit, or a malignant tumour), 0 otherwise.
     """
-    X, y = _load(spec.name, spec.digit)
+    X, y = shipped_rows(spec.name, spec.digit)
     if spec.positive_fraction is None:
         return X, y
     positives, negatives = np.flatnonzero(y == 1), np.flatnonzero(y == 0)

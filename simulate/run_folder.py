@@ -372,7 +372,8 @@ class RunFolder:
         -------
         dict
             The record written to ``run.json``: ``run.run`` with ``files`` (per table: bytes,
-            sha256, rows, columns) and ``n_test`` (the test-split size the counts sum to).
+            sha256, rows, columns) and ``n_test`` (the test-split size the counts sum to; per
+            data set, for a run on real data sets).
 
         Raises
         ------
@@ -384,7 +385,7 @@ class RunFolder:
         if run.fits is not None:
             write_parquet(self.path / FITS_FILE, run.fits, run.run)
             files[FITS_FILE] = _describe(self.path / FITS_FILE, run.fits)
-            record["n_test"] = int(run.fits[list(COUNT_COLUMNS)].iloc[0].sum())
+            record["n_test"] = _test_sizes(run.fits)
         if run.validation is not None:
             write_parquet(self.path / VALIDATION_FILE, run.validation, run.run)
             files[VALIDATION_FILE] = _describe(self.path / VALIDATION_FILE, run.validation)
@@ -574,8 +575,17 @@ def _verify_shape(name: str, table: pd.DataFrame, recorded: dict[str, Any]) -> N
         )
 
 
+def _test_sizes(fits: pd.DataFrame) -> int | dict[str, int]:
+    """The test-split size the fits' counts sum to, or per data set where there are several."""
+    sizes = fits[list(COUNT_COLUMNS)].sum(axis=1)
+    if "dataset" not in fits.columns:
+        return int(sizes.iloc[0])
+    return {str(name): int(size) for name, size in sizes.groupby(fits["dataset"]).first().items()}
+
+
 def _verify_counts(fits: pd.DataFrame, n_test: object) -> None:
-    """Check that every fit's confusion counts are non-negative integers summing to ``n_test``."""
+    """Check that every fit's confusion counts are non-negative integers summing to ``n_test``
+    (to ``n_test[dataset]``, for a run on real data sets)."""
     missing = [column for column in COUNT_COLUMNS if column not in fits.columns]
     if missing:
         raise ValueError(f"{FITS_FILE} lacks the count columns {missing}.")
@@ -584,6 +594,13 @@ def _verify_counts(fits: pd.DataFrame, n_test: object) -> None:
         raise ValueError(f"{FITS_FILE} holds counts that are not integers.")
     if (counts < 0).any().any():
         raise ValueError(f"{FITS_FILE} holds negative counts.")
+    if isinstance(n_test, dict) and "dataset" in fits.columns:
+        expected = fits["dataset"].map(n_test)
+        if expected.isna().any() or (counts.sum(axis=1) != expected).any():
+            raise ValueError(
+                f"{FITS_FILE} holds counts that do not sum to the test sizes {n_test}."
+            )
+        return
     if isinstance(n_test, bool) or not isinstance(n_test, int):
         raise ValueError(f"{RUN_FILE} records no test-split size 'n_test'.")
     if (counts.sum(axis=1) != n_test).any():

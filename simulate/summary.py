@@ -3,7 +3,8 @@ the theory on each separation's fitted curve is from the simulation."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -13,7 +14,9 @@ from simulate.prediction import PREDICTED_SCORES, PREDICTION_RULES
 from theory.curves import Curve
 
 __all__ = [
+    "CELL_KEYS",
     "SUMMARY_SCORES",
+    "cell_keys",
     "fit_separations",
     "per_cell",
     "per_separation",
@@ -27,23 +30,46 @@ __all__ = [
 SUMMARY_SCORES: tuple[str, ...] = ("recall", "specificity", "precision", "f1", "balanced_accuracy")
 #: Bootstrap resamples of the repetitions behind the best weight's interval.
 BOOTSTRAP_SAMPLES = 1000
+#: Columns that can say which condition a fit belongs to, in the order tables sort them
+#: (:attr:`simulate.config.SweepConfig.cell_keys`).
+CELL_KEYS: tuple[str, ...] = ("flip_y", "dataset", "class_sep")
+
+
+def cell_keys(table: pd.DataFrame) -> list[str]:
+    """The columns of :data:`CELL_KEYS` that ``table`` holds: ``["class_sep"]`` for the post's
+    sweep, ``["flip_y", "class_sep"]`` with label noise, ``["dataset"]`` for real data."""
+    return [key for key in CELL_KEYS if key in table.columns]
+
+
+def _conditions(table: pd.DataFrame) -> Iterator[tuple[dict[str, Any], pd.DataFrame]]:
+    """Each condition's values of the cell keys, and its rows, in sorted order."""
+    keys = cell_keys(table)
+    for values, group in table.groupby(keys, sort=True):
+        yield dict(zip(keys, values, strict=True)), group
+
+
+def _condition_key(values: dict[str, Any]) -> Any:
+    """A condition as a dict key: its one value, or the tuple of its values."""
+    items = tuple(values.values())
+    return items[0] if len(items) == 1 else items
 
 
 def per_cell(fits: pd.DataFrame) -> pd.DataFrame:
-    """Count, mean and standard error of each score per (class_sep, alpha) cell.
+    """Count, mean and standard error of each score per cell: per (class_sep, alpha), or per
+    the fits' other :func:`cell_keys` and alpha.
 
     Returns
     -------
     DataFrame
-        Columns ``class_sep``, ``alpha``, ``count`` and ``<score>_mean``, ``<score>_se`` for each
-        of :data:`SUMMARY_SCORES`, sorted by class_sep then alpha. Where the fits hold the
-        theory's predictions (a probabilistic model's sweep), also per rule and predicted score
-        the mean prediction ``predicted_<score>_<rule>_mean``, its mean error
-        ``<score>_<rule>_bias`` (predicted minus real) and mean absolute error
+        Columns: the cell keys (``class_sep``), ``alpha``, ``count`` and ``<score>_mean``,
+        ``<score>_se`` for each of :data:`SUMMARY_SCORES`, sorted by the cell keys then alpha.
+        Where the fits hold the theory's predictions (a probabilistic model's sweep), also per
+        rule and predicted score the mean prediction ``predicted_<score>_<rule>_mean``, its
+        mean error ``<score>_<rule>_bias`` (predicted minus real) and mean absolute error
         ``<score>_<rule>_mae``, and the number of datasets the rule could predict,
         ``predicted_<rule>_count``.
     """
-    keys = [fits["class_sep"], fits["alpha"]]
+    keys = [fits[key] for key in (*cell_keys(fits), "alpha")]
     cells = fits.groupby(keys, sort=True)
     grouped = cells[list(SUMMARY_SCORES)]
     mean, std, count = grouped.mean(), grouped.std(ddof=1), grouped.count()
@@ -67,7 +93,8 @@ def per_cell(fits: pd.DataFrame) -> pd.DataFrame:
 
 
 def weighting_vs_thresholding(fits: pd.DataFrame) -> pd.DataFrame:
-    """Per class_sep, the best F1 reached by choosing the weight against tuning the threshold.
+    """Per class_sep (per condition: :func:`cell_keys`), the best F1 reached by choosing the
+    weight against tuning the threshold.
 
     For each dataset of a probabilistic model's sweep, the weight is chosen where its model's F1
     on the validation split (``val_f1``) is highest (the smallest such weight), and its test F1
@@ -77,7 +104,8 @@ def weighting_vs_thresholding(fits: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        One row per class_sep and a last row ``"all"``: ``datasets``, ``f1_at_1`` (the
+        One row per condition (its cell keys' values) and a last row ``"all"`` (in each key
+        column) pooling them: ``datasets``, ``f1_at_1`` (the
         ``alpha = 1`` model at its own threshold, NaN if 1 is not among the weights),
         ``alpha_chosen`` (median chosen weight), ``f1_weighted``, ``f1_tuned`` (means over
         datasets), ``difference`` (mean of weighted minus tuned) with its standard error
@@ -87,10 +115,12 @@ def weighting_vs_thresholding(fits: pd.DataFrame) -> pd.DataFrame:
     """
     if "val_f1" not in fits.columns:
         return pd.DataFrame()
-    ordered = fits.sort_values(["class_sep", "rep", "alpha"])
-    chosen = ordered.loc[ordered.groupby(["class_sep", "rep"], sort=True)["val_f1"].idxmax()]
-    at_one = ordered[ordered["alpha"] == 1.0].set_index(["class_sep", "rep"])["f1"]
-    per_dataset = chosen.set_index(["class_sep", "rep"])[["alpha", "f1", "tuned_f1"]]
+    keys = cell_keys(fits)
+    dataset = [*keys, "rep"]
+    ordered = fits.sort_values([*dataset, "alpha"])
+    chosen = ordered.loc[ordered.groupby(dataset, sort=True)["val_f1"].idxmax()]
+    at_one = ordered[ordered["alpha"] == 1.0].set_index(dataset)["f1"]
+    per_dataset = chosen.set_index(dataset)[["alpha", "f1", "tuned_f1"]]
     per_dataset["f1_at_1"] = at_one.reindex(per_dataset.index)
     per_dataset["difference"] = per_dataset["f1"] - per_dataset["tuned_f1"]
     per_dataset["wins"] = np.sign(per_dataset["difference"]) / 2.0 + 0.5
@@ -107,11 +137,8 @@ def weighting_vs_thresholding(fits: pd.DataFrame) -> pd.DataFrame:
             "weighted_wins": float(group["wins"].mean()),
         }
 
-    rows = [
-        {"class_sep": class_sep, **row(group)}
-        for class_sep, group in per_dataset.groupby(level="class_sep", sort=True)
-    ]
-    rows.append({"class_sep": "all", **row(per_dataset)})
+    rows = [{**values, **row(group)} for values, group in _conditions(per_dataset.reset_index())]
+    rows.append({**dict.fromkeys(keys, "all"), **row(per_dataset)})
     return pd.DataFrame(rows)
 
 
@@ -155,36 +182,39 @@ def prediction_error(fits: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def fit_separations(summary: pd.DataFrame, *, family: str = "superellipse") -> dict[float, Curve]:
-    """The ``family`` curve fitted to each class_sep's mean (recall, specificity) points.
+def fit_separations(summary: pd.DataFrame, *, family: str = "superellipse") -> dict[Any, Curve]:
+    """The ``family`` curve fitted to each condition's mean (recall, specificity) points.
 
     Parameters
     ----------
     summary : DataFrame
-        A per-cell table (:func:`per_cell`): class_sep, recall_mean, specificity_mean.
+        A per-cell table (:func:`per_cell`): its cell keys (class_sep), recall_mean and
+        specificity_mean.
     family : {"superellipse", "asymmetric", "binormal"}, default "superellipse"
         The curve family (:func:`theory.fit_curve`).
 
     Returns
     -------
-    dict of float to curve
-        Keyed by class_sep, in increasing order.
+    dict of condition to curve
+        Keyed by class_sep as a float (by the one cell key's value, or the tuple of the cell
+        keys' values), in sorted order.
     """
     return {
-        float(class_sep): theory.fit_curve(
+        _condition_key(values): theory.fit_curve(
             cell["recall_mean"], cell["specificity_mean"], family=family
         )
-        for class_sep, cell in summary.groupby("class_sep", sort=True)
+        for values, cell in _conditions(summary)
     }
 
 
 def per_separation(fits: pd.DataFrame, beta: float, *, seed: int = 0) -> pd.DataFrame:
-    """One row per class_sep: the empirical best weight for F1 beside the theory's.
+    """One row per class_sep (per condition: :func:`cell_keys`): the empirical best weight for
+    F1 beside the theory's.
 
     Parameters
     ----------
     fits : DataFrame
-        The per-fit table of a sweep (columns class_sep, alpha, rep and the scores of
+        The per-fit table of a sweep (columns: its cell keys, alpha, rep and the scores of
         :data:`SUMMARY_SCORES`).
     beta : float
         The sweep's prevalence.
@@ -194,28 +224,29 @@ def per_separation(fits: pd.DataFrame, beta: float, *, seed: int = 0) -> pd.Data
     Returns
     -------
     DataFrame
-        ``class_sep``; ``alpha_best`` (the grid weight with the highest mean F1) and its 95%
-        bootstrap interval over repetitions ``alpha_best_low``, ``alpha_best_high``; mean F1 at
-        the best grid weight (``f1_best``), and at ``alpha = 1`` (``f1_at_1``) and the
-        inverse-proportion weight (``f1_at_inverse``), these two read off the mean curve by
-        linear interpolation in log(alpha) (NaN outside the grid); ``p_fit``, the superellipse
-        fitted to the mean (recall, specificity) points (:func:`fit_separations`); and the
-        theory's best weight on that curve under each rule, ``alpha_bce`` and ``alpha_bayes``.
+        The cell keys (``class_sep``); ``alpha_best`` (the grid weight with the highest mean
+        F1) and its 95% bootstrap interval over repetitions ``alpha_best_low``,
+        ``alpha_best_high``; mean F1 at the best grid weight (``f1_best``), and at
+        ``alpha = 1`` (``f1_at_1``) and the inverse-proportion weight (``f1_at_inverse``),
+        these two read off the mean curve by linear interpolation in log(alpha) (NaN outside
+        the grid); ``p_fit``, the superellipse fitted to the mean (recall, specificity) points
+        (:func:`fit_separations`); and the theory's best weight on that curve under each rule,
+        ``alpha_bce`` and ``alpha_bayes``.
     """
     rng = np.random.default_rng(seed)
     inverse = (1.0 - beta) / beta
     curves = fit_separations(per_cell(fits))
     rows = []
-    for class_sep, group in fits.groupby("class_sep", sort=True):
+    for values, group in _conditions(fits):
         f1 = group.pivot(index="rep", columns="alpha", values="f1")
         alphas = f1.columns.to_numpy(dtype=float)
         mean_f1 = f1.mean(axis=0).to_numpy()
         resampled = rng.multinomial(len(f1), np.full(len(f1), 1.0 / len(f1)), BOOTSTRAP_SAMPLES)
         boot_best = alphas[np.argmax(resampled @ f1.to_numpy() / len(f1), axis=1)]
-        curve = curves[float(class_sep)]
+        curve = curves[_condition_key(values)]
         rows.append(
             {
-                "class_sep": class_sep,
+                **values,
                 "alpha_best": alphas[np.argmax(mean_f1)],
                 "alpha_best_low": np.quantile(boot_best, 0.025),
                 "alpha_best_high": np.quantile(boot_best, 0.975),
@@ -275,9 +306,9 @@ def theory_gap(
     for family in families:
         curves = fit_separations(summary, family=family)
         for rule in rules:
-            for class_sep, cell in summary.groupby("class_sep", sort=True):
+            for values, cell in _conditions(summary):
                 cell = cell.sort_values("alpha")
-                curve = curves[float(class_sep)]
+                curve = curves[_condition_key(values)]
                 alphas = cell["alpha"].to_numpy(dtype=np.float64)
                 expected = theory.expected_score(alphas, beta, curve, metric=score, rule=rule)
                 recall, _ = theory.operating_point(alphas[[0, -1]], beta, curve, rule=rule)
@@ -286,7 +317,7 @@ def theory_gap(
                     {
                         "family": family,
                         "rule": rule,
-                        "class_sep": float(class_sep),
+                        **values,
                         **{name: float(value) for name, value in vars(curve).items()},
                         "rmse": float(np.sqrt(np.mean((cell[f"{score}_mean"] - expected) ** 2))),
                         "recall_low_simulated": simulated[0],

@@ -51,9 +51,9 @@ __all__ = [
 MAX_CHUNK_REPS = 20
 #: Least time between two refreshes of the progress bar (a log file gets one line per refresh).
 _PROGRESS_SECONDS = 1.0
-#: Columns of the per-fit table, in order.
+#: Columns of the per-fit table after the sweep's cell keys (:attr:`SweepConfig.cell_keys`:
+#: ``class_sep`` or ``dataset``, after ``flip_y`` if the labels are noisy), in order.
 FIT_COLUMNS: tuple[str, ...] = (
-    "class_sep",
     "alpha",
     "rep",
     "tp",
@@ -69,23 +69,27 @@ FIT_COLUMNS: tuple[str, ...] = (
 
 
 class Chunk(NamedTuple):
-    """Datasets ``rep_start`` to ``rep_stop - 1`` of the ``sep_index``-th class separation."""
+    """Datasets ``rep_start`` to ``rep_stop - 1`` of the ``source``-th source
+    (:attr:`SweepConfig.sources`) at the ``flip``-th label noise; chunks sort as the fits do."""
 
-    sep_index: int
+    flip: int
+    source: int
     rep_start: int
     rep_stop: int
 
     @property
     def name(self) -> str:
-        """File-name-safe identifier, e.g. ``sep003-rep000020-000040``."""
-        return f"sep{self.sep_index:03d}-rep{self.rep_start:06d}-{self.rep_stop:06d}"
+        """File-name-safe identifier, e.g. ``flip000-data003-rep000020-000040``."""
+        return (
+            f"flip{self.flip:03d}-data{self.source:03d}-rep{self.rep_start:06d}-{self.rep_stop:06d}"
+        )
 
     def shapes(self, config: SweepConfig) -> dict[str, tuple[int, ...]]:
         """Shape of each of the chunk's arrays (:func:`run_chunk`)."""
         reps, alphas = self.rep_stop - self.rep_start, len(config.alphas)
         shapes = {"counts": (reps, alphas, len(COUNT_COLUMNS))}
         if config.model in PROBABILISTIC:
-            n_val = split_sizes(config)["validation"]
+            n_val = split_sizes(config, config.sources[self.source])["validation"]
             shapes["predicted"] = (reps, len(PREDICTION_RULES), alphas, len(PREDICTED_SCORES))
             shapes["validation_labels"] = (reps, n_val)
             shapes["validation_scores"] = (reps, n_val)
@@ -94,13 +98,24 @@ class Chunk(NamedTuple):
             shapes["tuned_threshold"] = (reps,)
         return shapes
 
+    def keys(self, config: SweepConfig) -> dict[str, float | str]:
+        """The chunk's values of the sweep's :attr:`SweepConfig.cell_keys`."""
+        values = {
+            "flip_y": config.flip_y[self.flip],
+            "class_sep": config.sources[self.source],
+            "dataset": config.sources[self.source],
+        }
+        return {key: values[key] for key in config.cell_keys}
 
-def split_sizes(config: SweepConfig) -> dict[str, int]:
-    """Rows in each split of a dataset: ``test``, ``training`` and, for a probabilistic model,
-    ``fitting`` and ``validation`` (the training split's two parts); scikit-learn's
-    ``train_test_split`` rounds a held-out fraction up."""
-    test = int(np.ceil(config.test_size * config.n_samples))
-    sizes = {"test": test, "training": config.n_samples - test}
+
+def split_sizes(config: SweepConfig, source: float | str | None = None) -> dict[str, int]:
+    """Rows in each split of a dataset drawn from ``source`` (default: the first source):
+    ``test``, ``training`` and, for a probabilistic model, ``fitting`` and ``validation`` (the
+    training split's two parts); scikit-learn's ``train_test_split`` rounds a held-out fraction
+    up."""
+    n_rows = config.n_rows(config.sources[0] if source is None else source)
+    test = int(np.ceil(config.test_size * n_rows))
+    sizes = {"test": test, "training": n_rows - test}
     if config.model in PROBABILISTIC:
         sizes["validation"] = int(np.ceil(config.val_size * sizes["training"]))
         sizes["fitting"] = sizes["training"] - sizes["validation"]
@@ -114,8 +129,9 @@ def plan_chunks(config: SweepConfig, max_reps: int | None = None) -> list[Chunk]
     """
     max_reps = max_reps or MAX_CHUNK_REPS
     return [
-        Chunk(sep_index, start, min(start + max_reps, config.n_reps))
-        for sep_index in range(len(config.seps))
+        Chunk(flip, source, start, min(start + max_reps, config.n_reps))
+        for flip in range(len(config.flip_y))
+        for source in range(len(config.sources))
         for start in range(0, config.n_reps, max_reps)
     ]
 
@@ -134,7 +150,7 @@ def run_chunk(config: SweepConfig, chunk: Chunk) -> dict[str, NDArray]:
     """
     alphas = np.asarray(config.alphas)
     fractions = fraction_of_weight(config.beta, alphas) if config.knob in RESAMPLING else None
-    class_sep = config.seps[chunk.sep_index]
+    source, flip_y = config.sources[chunk.source], config.flip_y[chunk.flip]
     arrays = {
         name: np.empty(shape, dtype=np.int64 if name.endswith("counts") else np.float64)
         for name, shape in chunk.shapes(config).items()
@@ -143,8 +159,8 @@ def run_chunk(config: SweepConfig, chunk: Chunk) -> dict[str, NDArray]:
     # the splits, the scaler) are skipped: the sweep's settings are validated once, up front.
     with threadpool_limits(limits=1), sklearn.config_context(skip_parameter_validation=True):
         for i, rep in enumerate(range(chunk.rep_start, chunk.rep_stop)):
-            seeds = dataset_seeds(config.seed, chunk.sep_index, rep)
-            data = make_dataset(config, class_sep, seeds)
+            seeds = dataset_seeds(config.seed, chunk.source, rep)
+            data = make_dataset(config, source, seeds, flip_y)
             if config.model in PROBABILISTIC:
                 data = hold_out_validation(data, config.val_size, seeds.validation)
             fitted = fit_model(data, alphas, config, seeds.model, seeds.resample)
@@ -169,7 +185,8 @@ def run_chunk(config: SweepConfig, chunk: Chunk) -> dict[str, NDArray]:
 
 
 def tidy_fits(config: SweepConfig, chunks: dict[Chunk, dict[str, NDArray]]) -> pd.DataFrame:
-    """One row per fit, sorted by class_sep, rep and alpha, with scores from the counts.
+    """One row per fit, sorted by the cell keys (:attr:`SweepConfig.cell_keys`), rep and alpha,
+    with scores from the counts.
 
     Scores come from :func:`theory.confusion_scores`, the one definition the theory uses too.
     A probabilistic model's rows also hold the theory's predictions
@@ -183,7 +200,7 @@ def tidy_fits(config: SweepConfig, chunks: dict[Chunk, dict[str, NDArray]]) -> p
         reps = np.arange(chunk.rep_start, chunk.rep_stop)
         frame = pd.DataFrame(
             {
-                "class_sep": config.seps[chunk.sep_index],
+                **chunk.keys(config),
                 "alpha": np.tile(alphas, n_reps),
                 "rep": np.repeat(reps, n_alphas),
                 **dict(zip(COUNT_COLUMNS, block.reshape(-1, 4).T, strict=True)),
@@ -203,7 +220,7 @@ def tidy_fits(config: SweepConfig, chunks: dict[Chunk, dict[str, NDArray]]) -> p
         frames.append(frame)
     fits = pd.concat(frames, ignore_index=True)
     scores = theory.confusion_scores(*(fits[c].to_numpy() for c in COUNT_COLUMNS))
-    for name in FIT_COLUMNS[7:]:
+    for name in FIT_COLUMNS[6:]:
         fits[name] = scores[name]
     extra = []
     if config.model in PROBABILISTIC:
@@ -211,14 +228,14 @@ def tidy_fits(config: SweepConfig, chunks: dict[Chunk, dict[str, NDArray]]) -> p
     if config.knob in RESAMPLING:
         fits["positive_fraction"] = fraction_of_weight(config.beta, fits["alpha"].to_numpy())
         extra = ["positive_fraction", *extra]
-    return fits[[*FIT_COLUMNS, *extra]]
+    return fits[[*config.cell_keys, *FIT_COLUMNS, *extra]]
 
 
 def tidy_validation(
     config: SweepConfig, chunks: dict[Chunk, dict[str, NDArray]]
 ) -> pd.DataFrame | None:
     """A probabilistic model's validation scores at ``alpha = 1``: one row per validation point
-    (class_sep, rep, label, score), sorted by class_sep and rep; None for trees."""
+    (the cell keys, rep, label, score), sorted by the cell keys and rep; None for trees."""
     if config.model not in PROBABILISTIC:
         return None
     frames = []
@@ -228,7 +245,7 @@ def tidy_validation(
         frames.append(
             pd.DataFrame(
                 {
-                    "class_sep": config.seps[chunk.sep_index],
+                    **chunk.keys(config),
                     "rep": np.repeat(np.arange(chunk.rep_start, chunk.rep_stop), n_val),
                     "label": labels.reshape(-1).astype(np.int8),
                     "score": arrays["validation_scores"].reshape(-1),
@@ -279,10 +296,11 @@ def run_sweep(
     Returns
     -------
     RunData
-        ``.fits``: one row per fit (class_sep, alpha, rep, tp, fp, fn, tn, recall, specificity,
+        ``.fits``: one row per fit (the cell keys :attr:`SweepConfig.cell_keys`, by default
+        class_sep; alpha, rep, tp, fp, fn, tn, recall, specificity,
         precision, f1, balanced_accuracy; for a probabilistic model also the theory's
         predictions, :func:`~simulate.prediction.predicted_columns`); ``.summary``: one row per
-        (class_sep, alpha) cell (:func:`~simulate.summary.per_cell`); ``.run``: the record
+        (cell keys, alpha) cell (:func:`~simulate.summary.per_cell`); ``.run``: the record
         written to ``run.json`` (configuration, versions, timing; with ``out``, also each
         file's size, checksum and shape); ``.validation``: a probabilistic model's validation
         scores at ``alpha = 1`` (:func:`tidy_validation`), else None.

@@ -8,6 +8,7 @@ from matplotlib.image import imread
 
 from plots import cli
 from plots.cli import FIGURES, build_parser, main, read_run
+from simulate import run_sweep
 from tests.plots.conftest import BETA, synthetic_summary, write_synthetic_run
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -218,3 +219,21 @@ def test_a_missing_models_folder_is_one_line(synthetic_run, tmp_path, capsys):
         main(["--run", str(synthetic_run), "--models", str(tmp_path / "none"), "--quiet"])
     assert exit_info.value.code == 2
     assert "The folder of model runs" in capsys.readouterr().err.strip().splitlines()[-1]
+
+
+def test_a_real_data_run_with_noise_gets_its_own_figure_only(tmp_path, capsys):
+    run = tmp_path / "run"
+    run_sweep(
+        dataset=("breast_cancer",),
+        beta=0.1,
+        alphas=(1.0, 9.0),
+        flip_y=(0.0, 0.05),
+        reps=2,
+        out=run,
+        n_jobs=1,
+        progress=False,
+    )
+    assert main(["--run", str(run), "--out", str(tmp_path / "figures")]) == 0
+    assert "drawing its own figure only" in capsys.readouterr().out
+    assert (run / "f1_vs_alpha.png").exists()
+    assert not list((tmp_path / "figures").iterdir())

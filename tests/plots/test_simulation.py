@@ -1,4 +1,5 @@
 import numpy as np
+import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
@@ -49,6 +50,27 @@ def test_empirical_scores_one_line_per_separation(summary):
     assert "α" in ax.get_xlabel()
     assert "5 datasets per cell" in ax.get_title()
     assert f"β = {BETA:g}" in ax.get_title()
+
+
+def test_empirical_scores_one_panel_per_noise_level(summary):
+    noisy = pd.concat([summary.assign(flip_y=f) for f in (0.0, 0.05)], ignore_index=True)
+    noisy.loc[noisy["flip_y"] == 0.05, "f1_mean"] /= 2
+    fig = plot_empirical_scores(noisy, beta=BETA)
+    *panels, colorbar = fig.axes
+    assert [ax.get_title() for ax in panels] == ["flip_y = 0", "flip_y = 0.05"]
+    assert colorbar.get_ylabel() == "class_sep"
+    first = next(item for item in panels[1].get_lines() if item.get_gid() is None)
+    cell = noisy[(noisy["flip_y"] == 0.05) & (noisy["class_sep"] == min(SEP_TO_P))]
+    np.testing.assert_allclose(first.get_ydata(), cell["f1_mean"])
+
+
+def test_empirical_scores_one_line_per_data_set(summary):
+    names = {class_sep: f"set {i}" for i, class_sep in enumerate(SEP_TO_P)}
+    real = summary.assign(dataset=summary["class_sep"].map(names)).drop(columns="class_sep")
+    fig = plot_empirical_scores(real, beta=BETA)
+    (ax,) = fig.axes
+    assert [text.get_text() for text in ax.get_legend().get_texts()] == list(names.values())
+    assert ax.get_legend().get_title().get_text() == "data set"
 
 
 def test_missing_columns_are_named(summary):

@@ -17,9 +17,11 @@ def _valued_flags(parser: argparse.ArgumentParser):
 
 
 SIMULATE_FLAGS = list(_valued_flags(simulate.cli.build_parser()))
+#: Flags whose value is any text (a column name): refused by the settings, not by the parser.
+FREE_TEXT_FLAGS = ("--target",)
 
 
-@pytest.mark.parametrize("flag", SIMULATE_FLAGS)
+@pytest.mark.parametrize("flag", [f for f in SIMULATE_FLAGS if f not in FREE_TEXT_FLAGS])
 def test_simulate_flag_refuses_garbage(flag, capsys):
     with pytest.raises(SystemExit) as exit_info:
         simulate.cli.main([flag, "not-a-value"])
@@ -27,6 +29,15 @@ def test_simulate_flag_refuses_garbage(flag, capsys):
     error = capsys.readouterr().err.strip().splitlines()[-1]
     assert f"argument {flag}" in error
     assert "not-a-value" in error
+
+
+@pytest.mark.parametrize("flag", FREE_TEXT_FLAGS)
+def test_free_text_flag_out_of_place_is_refused(flag, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        simulate.cli.main([flag, "not-a-value"])
+    assert exit_info.value.code == 2
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "target='not-a-value'" in error
 
 
 def test_every_sweep_flag_is_covered():

@@ -141,7 +141,7 @@ def test_resume_with_other_settings_is_refused(tmp_path):
     out = tmp_path / "run"
     (out / "parts").mkdir(parents=True)
     (out / "parts" / "config.json").write_text('{"beta": 0.2}')
-    (out / "parts" / "sep000-rep000000-000003.npz").write_bytes(b"")
+    (out / "parts" / "flip000-data000-rep000000-000003.npz").write_bytes(b"")
     result = subprocess.run(
         _simulate("--out", str(out), "--resume"), capture_output=True, text=True
     )

@@ -15,7 +15,7 @@ from simulate.sweep import FIT_COLUMNS, plan_chunks, run_chunk, tidy_fits
 
 def test_rows_columns_and_scores(small_config, small_sweep):
     fits = small_sweep.fits
-    assert list(fits.columns) == list(FIT_COLUMNS)
+    assert list(fits.columns) == ["class_sep", *FIT_COLUMNS]
     assert len(fits) == small_config.n_fits
     cells = fits.groupby(["class_sep", "alpha"]).size()
     assert set(cells) == {small_config.reps}
