@@ -21,9 +21,11 @@ from matplotlib.figure import Figure
 
 from params.argtypes import path
 from plots.costs import plot_cost_weights
+from plots.datasets import plot_datasets
 from plots.focal import plot_focal_loss
 from plots.knobs import plot_knobs
 from plots.models import plot_prediction_error, plot_rule_fit
+from plots.noise import plot_label_noise
 from plots.optimum_map import plot_optimal_alpha_map
 from plots.save import FORMATS, save_figure, save_run_figure
 from plots.scores import plot_theoretic_scores
@@ -34,9 +36,19 @@ from plots.simulation import (
     plot_theory_vs_simulation,
 )
 from plots.spread import plot_binormal_spread
+from plots.thresholding import plot_thresholding
 from plots.tradeoff import plot_tradeoff_curves
 from plots.validation import plot_balanced_validation
-from simulate.rulefit import find_runs, knob_summaries, prediction_errors, rule_fit
+from simulate.rulefit import (
+    contest_tables,
+    find_runs,
+    knob_summaries,
+    prediction_errors,
+    rule_fit,
+    run_prevalence,
+    run_summaries,
+    separation_tables,
+)
 from simulate.run_folder import FIGURE_FILE, RUN_FILE, SUMMARY_FILE, load_run
 from simulate.summary import SUMMARY_SCORES, cell_keys
 
@@ -50,17 +62,23 @@ DEFAULT_OUT = Path("results", "figures")
 DEFAULT_MODELS = Path("results", "models")
 #: Where the knobs study's runs live, one folder per (model, knob).
 DEFAULT_KNOBS = Path("results", "knobs")
+#: Where the label-noise study's runs live, one folder per model.
+DEFAULT_NOISE = Path("results", "noise")
+#: Where the real-data study's runs live, one folder per model.
+DEFAULT_DATASETS = Path("results", "datasets")
 _RATE_SCORES = frozenset(SUMMARY_SCORES)
 
 
 class RunSummary(NamedTuple):
-    """What the figures need: a run's per-cell table and its prevalence, and the models study's
-    runs (one per model)."""
+    """What the figures need: a run's per-cell table and its prevalence, and the run folders of
+    the models, knobs, label-noise and real-data studies."""
 
     summary: pd.DataFrame
     beta: float
     model_runs: tuple[Path, ...] = ()
     knob_runs: tuple[Path, ...] = ()
+    noise_runs: tuple[Path, ...] = ()
+    dataset_runs: tuple[Path, ...] = ()
 
 
 #: File stem -> function of the run that builds the figure, in the order the files are written.
@@ -80,6 +98,11 @@ FIGURES: dict[str, Callable[[RunSummary], Figure]] = {
     "rule_fit": lambda run: plot_rule_fit(rule_fit(run.model_runs)),
     "prediction_error": lambda run: plot_prediction_error(prediction_errors(run.model_runs)),
     "knobs": lambda run: plot_knobs(knob_summaries(run.knob_runs)),
+    "thresholding": lambda run: plot_thresholding(contest_tables(run.model_runs)),
+    "label_noise": lambda run: plot_label_noise(separation_tables(run.noise_runs)),
+    "datasets": lambda run: plot_datasets(
+        run_summaries(run.dataset_runs), beta=run_prevalence(run.dataset_runs)
+    ),
 }
 
 
@@ -94,7 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
             "least-cost weight, the binormal with unequal variances) and a saved run's "
             "(simulated F1, the theory beside it, the operating points, the theory on symmetric "
             "and asymmetric fits) and the models study's (which rule describes which model, the "
-            "theory's prediction error per model; the knobs compared), and write them as "
+            "theory's prediction error per model; the knobs compared; weighting against threshold "
+            "tuning; label noise; real data sets), and write them as "
             f"{', '.join(f'{n}.<format>' for n in FIGURES)}"
             f"; draw the run's own {FIGURE_FILE} into the run directory again."
         ),
@@ -118,6 +142,18 @@ def build_parser() -> argparse.ArgumentParser:
         default=DEFAULT_KNOBS,
         help="folder of the knobs study's runs, one per model and knob (python -m simulate --knob)",
     )
+    parser.add_argument(
+        "--noise",
+        type=path,
+        default=DEFAULT_NOISE,
+        help="folder of the label-noise study's runs, one per model (python -m simulate --flip-y)",
+    )
+    parser.add_argument(
+        "--datasets",
+        type=path,
+        default=DEFAULT_DATASETS,
+        help="folder of the real-data study's runs, one per model (python -m simulate --dataset)",
+    )
     parser.add_argument("--out", type=path, default=DEFAULT_OUT, help="folder for the figures")
     parser.add_argument("--format", choices=FORMATS, default="png", help="file format")
     parser.add_argument("--quiet", action="store_true", help="do not list the written files")
@@ -130,7 +166,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         run = read_run(args.run)._replace(
-            model_runs=tuple(find_runs(args.models)), knob_runs=tuple(find_runs(args.knobs))
+            model_runs=tuple(find_runs(args.models)),
+            knob_runs=tuple(find_runs(args.knobs)),
+            noise_runs=tuple(find_runs(args.noise)),
+            dataset_runs=tuple(find_runs(args.datasets)),
         )
     except ValueError as error:
         parser.error(_one_line(error))

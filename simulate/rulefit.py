@@ -22,18 +22,28 @@ from params.tables import format_table
 from simulate.config import SweepConfig
 from simulate.models import MODELS
 from simulate.run_folder import RUN_FILE, atomic_path, load_run
-from simulate.summary import pooled_rmse, prediction_error, theory_gap
+from simulate.summary import (
+    per_separation,
+    pooled_rmse,
+    prediction_error,
+    theory_gap,
+    weighting_vs_thresholding,
+)
 from theory.fit import FAMILIES
 
 __all__ = [
     "RULES",
     "build_parser",
+    "contest_tables",
     "find_runs",
     "knob_summaries",
     "main",
     "model_label",
     "prediction_errors",
     "rule_fit",
+    "run_prevalence",
+    "run_summaries",
+    "separation_tables",
 ]
 
 #: The rules compared.
@@ -89,6 +99,45 @@ def prediction_errors(runs: Sequence[str | Path]) -> dict[str, pd.DataFrame]:
         if not error.empty:
             errors[model_label(SweepConfig.from_dict(run.run["config"]))] = error
     return errors
+
+
+def run_summaries(runs: Sequence[str | Path]) -> dict[str, pd.DataFrame]:
+    """Each run's per-cell summary (:func:`simulate.summary.per_cell`), keyed by
+    :func:`model_label`."""
+    summaries = {}
+    for run_path in runs:
+        run = load_run(run_path)
+        summaries[model_label(SweepConfig.from_dict(run.run["config"]))] = run.summary
+    return summaries
+
+
+def run_prevalence(runs: Sequence[str | Path]) -> float | None:
+    """The prevalence ``beta`` the runs share, or None if they differ or there is none."""
+    betas = {load_run(run).run["config"]["beta"] for run in runs}
+    return float(betas.pop()) if len(betas) == 1 else None
+
+
+def separation_tables(runs: Sequence[str | Path]) -> dict[str, pd.DataFrame]:
+    """Each run's :func:`simulate.summary.per_separation` table (the best weight per class_sep,
+    flip_y or data set), keyed by :func:`model_label`."""
+    tables = {}
+    for run_path in runs:
+        run = load_run(run_path)
+        config = SweepConfig.from_dict(run.run["config"])
+        tables[model_label(config)] = per_separation(run.fits, config.beta, seed=config.seed)
+    return tables
+
+
+def contest_tables(runs: Sequence[str | Path]) -> dict[str, pd.DataFrame]:
+    """:func:`simulate.summary.weighting_vs_thresholding` of each run that has its columns (a
+    probabilistic model's), keyed by :func:`model_label`."""
+    tables = {}
+    for run_path in runs:
+        run = load_run(run_path)
+        table = weighting_vs_thresholding(run.fits)
+        if not table.empty:
+            tables[model_label(SweepConfig.from_dict(run.run["config"]))] = table
+    return tables
 
 
 def knob_summaries(runs: Sequence[str | Path]) -> dict[tuple[str, str], pd.DataFrame]:

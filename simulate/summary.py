@@ -17,6 +17,7 @@ __all__ = [
     "CELL_KEYS",
     "SUMMARY_SCORES",
     "cell_keys",
+    "effect_of_noise",
     "fit_separations",
     "per_cell",
     "per_separation",
@@ -256,6 +257,49 @@ def per_separation(fits: pd.DataFrame, beta: float, *, seed: int = 0) -> pd.Data
                 "p_fit": float(curve.p),
                 "alpha_bce": float(theory.optimal_alpha(beta, curve, metric="f1", rule="bce")),
                 "alpha_bayes": float(theory.optimal_alpha(beta, curve, metric="f1", rule="bayes")),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def effect_of_noise(fits: pd.DataFrame, beta: float, *, seed: int = 0) -> pd.DataFrame:
+    """What label noise does to the best weight for F1 and to the gain it brings, per flip_y.
+
+    Parameters
+    ----------
+    fits : DataFrame
+        The per-fit table of a sweep over ``flip_y`` (and class_sep or data sets).
+    beta : float
+        The sweep's prevalence (of the clean labels).
+    seed : int
+        Seeds the bootstrap of :func:`per_separation`.
+
+    Returns
+    -------
+    DataFrame
+        One row per ``flip_y``: ``prevalence``, the mean share of positives among the noisy test
+        labels; over the class_seps (data sets) of :func:`per_separation`, the median best grid
+        weight ``alpha_best``, and the means ``f1_at_1``, ``f1_best`` and ``gain`` (best minus
+        at 1) with its standard error over class_seps ``gain_se``; and ``weight_helps``, the
+        share of class_seps whose best weight is above 1.
+    """
+    if "flip_y" not in fits.columns:
+        fits = fits.assign(flip_y=0.0)
+    table = per_separation(fits, beta, seed=seed)
+    table["gain"] = table["f1_best"] - table["f1_at_1"]
+    positives = (fits["tp"] + fits["fn"]) / fits[["tp", "fp", "fn", "tn"]].sum(axis=1)
+    rows = []
+    for flip_y, group in table.groupby("flip_y", sort=True):
+        rows.append(
+            {
+                "flip_y": float(flip_y),
+                "prevalence": float(positives[fits["flip_y"] == flip_y].mean()),
+                "alpha_best": float(group["alpha_best"].median()),
+                "f1_at_1": float(group["f1_at_1"].mean()),
+                "f1_best": float(group["f1_best"].mean()),
+                "gain": float(group["gain"].mean()),
+                "gain_se": float(group["gain"].std(ddof=1) / np.sqrt(len(group))),
+                "weight_helps": float((group["alpha_best"] > 1.0).mean()),
             }
         )
     return pd.DataFrame(rows)

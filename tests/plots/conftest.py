@@ -75,3 +75,30 @@ def small_model_runs(tmp_path_factory) -> Path:
     run_sweep(SMALL_CONFIG, n_jobs=1, out=folder / "tree", progress=False)
     run_sweep(SMALL_CONFIG, model="logreg", n_jobs=1, out=folder / "logreg", progress=False)
     return folder
+
+
+@pytest.fixture(scope="session")
+def small_noise_runs(tmp_path_factory) -> Path:
+    """A folder of two small sweeps over label noise, a tree's and a logistic regression's."""
+    folder = tmp_path_factory.mktemp("noise")
+    for model in ("tree", "logreg"):
+        run_sweep(
+            SMALL_CONFIG,
+            model=model,
+            flip_y=(0.0, 0.05),
+            n_jobs=1,
+            out=folder / model,
+            progress=False,
+        )
+    return folder
+
+
+@pytest.fixture(scope="session")
+def small_dataset_runs(tmp_path_factory) -> Path:
+    """A folder of two small sweeps over two shipped data sets, a tree's and a logistic
+    regression's."""
+    folder = tmp_path_factory.mktemp("datasets")
+    settings = {"dataset": ("breast_cancer", "digits:8"), "beta": 0.09, "alphas": (1.0, 4.0, 10.0)}
+    for model in ("tree", "logreg"):
+        run_sweep(**settings, model=model, reps=2, n_jobs=1, out=folder / model, progress=False)
+    return folder

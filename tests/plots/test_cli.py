@@ -28,14 +28,19 @@ NAMES = {
     "rule_fit",
     "prediction_error",
     "knobs",
+    "thresholding",
+    "label_noise",
+    "datasets",
 }
 
 
 @pytest.fixture(autouse=True)
-def _small_models_study(small_model_runs, monkeypatch):
-    """Every command here reads the small model runs unless it says otherwise."""
+def _small_studies(small_model_runs, small_noise_runs, small_dataset_runs, monkeypatch):
+    """Every command here reads the small studies' runs unless it says otherwise."""
     monkeypatch.setattr(cli, "DEFAULT_MODELS", small_model_runs)
     monkeypatch.setattr(cli, "DEFAULT_KNOBS", small_model_runs)
+    monkeypatch.setattr(cli, "DEFAULT_NOISE", small_noise_runs)
+    monkeypatch.setattr(cli, "DEFAULT_DATASETS", small_dataset_runs)
 
 
 @pytest.mark.slow
