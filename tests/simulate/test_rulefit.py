@@ -1,8 +1,20 @@
 import numpy as np
+import pandas as pd
 import pytest
 
+from simulate import load_run, run_sweep
 from simulate.config import SweepConfig
-from simulate.rulefit import find_runs, main, model_label, rule_fit
+from simulate.rulefit import (
+    contest_tables,
+    find_runs,
+    main,
+    model_label,
+    rule_fit,
+    run_prevalence,
+    run_summaries,
+    separation_tables,
+)
+from simulate.summary import per_separation
 from tests.plots.conftest import SEP_TO_P, write_synthetic_run
 
 
@@ -58,3 +70,19 @@ def test_a_missing_run_is_one_line(tmp_path, capsys):
         main([str(tmp_path / "none")])
     assert exit_info.value.code == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_each_study_table_is_the_runs_own_keyed_by_model(small_config, tmp_path):
+    runs = []
+    for model in ("tree", "logreg"):
+        runs.append(tmp_path / model)
+        run_sweep(small_config, model=model, flip_y=(0.0, 0.1), out=runs[-1], progress=False)
+    tables = separation_tables(runs)
+    assert list(tables) == ["tree, fully grown", "logreg"]
+    expected = per_separation(load_run(runs[1]).fits, small_config.beta)
+    pd.testing.assert_frame_equal(tables["logreg"], expected)
+    assert list(contest_tables(runs)) == ["logreg"]  # trees have no validation split
+    assert run_summaries(runs)["logreg"]["flip_y"].nunique() == 2
+    assert run_prevalence(runs) == small_config.beta
+    write_synthetic_run(tmp_path / "other", config={"beta": 0.5, "model": "mlp"})
+    assert run_prevalence([*runs, tmp_path / "other"]) is None

@@ -3,8 +3,10 @@ import pandas as pd
 import pytest
 
 import theory
+from simulate import run_sweep
 from simulate.summary import (
     SUMMARY_SCORES,
+    effect_of_noise,
     fit_separations,
     per_cell,
     per_separation,
@@ -128,3 +130,18 @@ def test_pooled_rmse_is_the_rmse_over_every_cell():
         curve = fit_separations(summary)[class_sep]
         errors.append(cell.f1_mean.to_numpy() - theory.expected_score(alphas, beta, curve))
     assert pooled.rmse.iloc[0] == pytest.approx(np.sqrt(np.mean(np.square(errors))), rel=1e-12)
+
+
+def test_effect_of_noise_reads_the_best_weight_and_gain_per_noise_level(small_config):
+    fits = run_sweep(small_config, flip_y=(0.0, 0.2), n_jobs=1, progress=False).fits
+    table = effect_of_noise(fits, small_config.beta)
+    assert table["flip_y"].tolist() == [0.0, 0.2]
+    means = fits.groupby(["flip_y", "class_sep", "alpha"])["f1"].mean().unstack("alpha")
+    gains = (means.max(axis=1) - means[1.0]).groupby("flip_y").mean()
+    np.testing.assert_allclose(table["gain"], gains.to_numpy())
+    best = means.idxmax(axis=1).groupby("flip_y").median()
+    np.testing.assert_allclose(table["alpha_best"], best.to_numpy())
+    positives = (fits["tp"] + fits["fn"]) / (fits["tp"] + fits["fp"] + fits["fn"] + fits["tn"])
+    np.testing.assert_allclose(table["prevalence"], positives.groupby(fits["flip_y"]).mean())
+    # 20% of the labels drawn at random, half of them positive: 0.8 beta + 0.1
+    assert table["prevalence"].iloc[1] == pytest.approx(0.8 * 0.05 + 0.1, abs=0.01)
