@@ -32,6 +32,7 @@ from simulate.config import SweepConfig
 from simulate.run_folder import FIGURE_FILE, RunFolder
 from simulate.summary import (
     cell_keys,
+    effect_of_noise,
     per_separation,
     prediction_error,
     weighting_vs_thresholding,
@@ -43,6 +44,7 @@ __all__ = [
     "Terminated",
     "build_parser",
     "format_contest_table",
+    "format_noise_table",
     "format_prediction_table",
     "format_separation_table",
     "main",
@@ -144,6 +146,32 @@ def format_separation_table(table: pd.DataFrame) -> str:
     return format_table(header, rows)
 
 
+def format_noise_table(table: pd.DataFrame) -> str:
+    """Plain-text rendering of :func:`simulate.summary.effect_of_noise`."""
+    header = (
+        "flip_y",
+        "positives in test",
+        "median best alpha",
+        "F1 at 1",
+        "F1 best",
+        "gain",
+        "weight > 1 best",
+    )
+    rows = [
+        (
+            f"{row.flip_y:g}",
+            f"{row.prevalence:.4f}",
+            f"{row.alpha_best:.3g}",
+            f"{row.f1_at_1:.4f}",
+            f"{row.f1_best:.4f}",
+            f"{row.gain:+.4f} ± {row.gain_se:.4f}",
+            f"{row.weight_helps:.0%}",
+        )
+        for row in table.itertuples()
+    ]
+    return format_table(header, rows)
+
+
 def format_prediction_table(table: pd.DataFrame) -> str:
     """Plain-text rendering of :func:`simulate.summary.prediction_error`: per weight, the F1
     error and bias and the recall error under each rule, and the datasets each rule could not
@@ -232,6 +260,12 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace, out: Path) -
         plots.save_run_figure(run.summary, config.beta, out)
     if not args.quiet:
         print(format_separation_table(per_separation(run.fits, config.beta, seed=config.seed)))
+        if "flip_y" in run.fits.columns:
+            print(
+                "\nper noise level, over the class_seps (data sets) above: the share of positive "
+                "test labels, the best weight, and the F1 it adds (mean ± standard error)"
+            )
+            print(format_noise_table(effect_of_noise(run.fits, config.beta, seed=config.seed)))
         errors = prediction_error(run.fits)
         if not errors.empty:
             print(

@@ -128,6 +128,8 @@ def test_the_command_runs_real_data_with_noise(tmp_path, capsys):
     header = printed.splitlines()[0].split()
     assert header[:2] == ["flip_y", "dataset"]
     assert sum(line.split()[:2] == ["0.05", "digits:8"] for line in printed.splitlines()) == 1
+    noise_header = next(line for line in printed.splitlines() if "positives in test" in line)
+    assert noise_header.split()[0] == "flip_y"
     assert (out / "f1_vs_alpha.png").exists()
     assert load_run(out).run["config"]["flip_y"] == [0.0, 0.05]
 
