@@ -21,6 +21,7 @@ __all__ = [
     "dataset_seeds",
     "hold_out_validation",
     "make_dataset",
+    "noisy_prevalence",
 ]
 
 
@@ -92,6 +93,12 @@ def make_dataset(
     )
     y = add_label_noise(y.astype(np.int64), flip_y, seeds.noise)
     return Dataset(X[train], X[test], y[train], y[test])
+
+
+def noisy_prevalence(beta: float, flip_y: float) -> float:
+    """The expected share of positive labels after :func:`add_label_noise`:
+    ``(1 - flip_y) beta + flip_y / 2``."""
+    return (1.0 - flip_y) * beta + flip_y / 2.0
 
 
 def add_label_noise(y: NDArray[np.int64], flip_y: float, seed: int) -> NDArray[np.int64]:

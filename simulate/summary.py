@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 import theory
+from simulate.data import noisy_prevalence
 from simulate.prediction import PREDICTED_SCORES, PREDICTION_RULES
 from theory.curves import Curve
 
@@ -232,10 +233,11 @@ def per_separation(fits: pd.DataFrame, beta: float, *, seed: int = 0) -> pd.Data
         these two read off the mean curve by linear interpolation in log(alpha) (NaN outside
         the grid); ``p_fit``, the superellipse fitted to the mean (recall, specificity) points
         (:func:`fit_separations`); and the theory's best weight on that curve under each rule,
-        ``alpha_bce`` and ``alpha_bayes``.
+        ``alpha_bce`` and ``alpha_bayes``. With label noise, the inverse-proportion weight and
+        the theory take the prevalence of the noisy labels the model sees
+        (:func:`simulate.data.noisy_prevalence`), not ``beta``.
     """
     rng = np.random.default_rng(seed)
-    inverse = (1.0 - beta) / beta
     curves = fit_separations(per_cell(fits))
     rows = []
     for values, group in _conditions(fits):
@@ -245,6 +247,8 @@ def per_separation(fits: pd.DataFrame, beta: float, *, seed: int = 0) -> pd.Data
         resampled = rng.multinomial(len(f1), np.full(len(f1), 1.0 / len(f1)), BOOTSTRAP_SAMPLES)
         boot_best = alphas[np.argmax(resampled @ f1.to_numpy() / len(f1), axis=1)]
         curve = curves[_condition_key(values)]
+        labelled = noisy_prevalence(beta, values.get("flip_y", 0.0))
+        inverse = (1.0 - labelled) / labelled
         rows.append(
             {
                 **values,
@@ -255,8 +259,10 @@ def per_separation(fits: pd.DataFrame, beta: float, *, seed: int = 0) -> pd.Data
                 "f1_best": mean_f1.max(),
                 "f1_at_inverse": _interpolate(inverse, alphas, mean_f1),
                 "p_fit": float(curve.p),
-                "alpha_bce": float(theory.optimal_alpha(beta, curve, metric="f1", rule="bce")),
-                "alpha_bayes": float(theory.optimal_alpha(beta, curve, metric="f1", rule="bayes")),
+                "alpha_bce": float(theory.optimal_alpha(labelled, curve, metric="f1", rule="bce")),
+                "alpha_bayes": float(
+                    theory.optimal_alpha(labelled, curve, metric="f1", rule="bayes")
+                ),
             }
         )
     return pd.DataFrame(rows)

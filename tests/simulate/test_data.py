@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from simulate import SweepConfig
-from simulate.data import add_label_noise, dataset_seeds, make_dataset
+from simulate.data import add_label_noise, dataset_seeds, make_dataset, noisy_prevalence
 
 
 def test_seeds_depend_only_on_their_key():
@@ -27,7 +27,9 @@ def test_label_noise_replaces_about_the_fraction_asked_and_nests():
     noisy = {f: add_label_noise(y, f, seed=7) for f in (0.0, 0.01, 0.05)}
     assert noisy[0.0] is y
     # a replaced label is drawn uniformly from {0, 1}: about half of the replaced ones change
-    assert noisy[0.05].mean() == pytest.approx(0.025, abs=0.002)
+    assert noisy[0.05].mean() == pytest.approx(0.025, abs=0.002) == noisy_prevalence(0.0, 0.05)
+    mixed = add_label_noise((np.arange(200_000) % 10 == 0).astype(np.int64), 0.05, seed=3)
+    assert mixed.mean() == pytest.approx(noisy_prevalence(0.1, 0.05), abs=0.002)
     assert noisy[0.01].mean() == pytest.approx(0.005, abs=0.001)
     assert np.all(noisy[0.05][noisy[0.01] == 1] == 1)  # the same draws, at a larger fraction
 
