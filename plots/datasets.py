@@ -83,7 +83,7 @@ def plot_datasets(summaries: Mapping[str, pd.DataFrame], *, beta: float | None =
     handles.append(
         Line2D([], [], ls="none", marker="*", ms=11, mfc="0.6", mec="black", label="best α")
     )
-    axes[0].legend(handles=handles, fontsize=8)
+    figure.legend(handles=handles, fontsize=8, loc="outside right upper")
     note = f", β = {beta:g}" if beta is not None else ""
     figure.suptitle(f"Real data sets, positives subsampled{note}: F1 against the weight")
     return figure

@@ -3,12 +3,13 @@
 A finished run folder holds
 
 - ``fits.parquet``: one row per fit, with the run's record (below) as JSON in the file's metadata;
-- ``summary.csv``: per (class_sep, alpha) cell, the count, mean and standard error of each score;
+- ``summary.csv``: per (class_sep, alpha) cell (per flip_y too, or per data set in place of
+  class_sep), the count, mean and standard error of each score;
 - ``validation.parquet`` (probabilistic models only): the ``alpha = 1`` model's scores on each
   dataset's validation split, with their labels;
 - ``run.json``: the record: configuration, seed, package versions, elapsed time, fits per second,
   and for each of the two tables its size in bytes, sha256 checksum, rows and columns, with the
-  test-split size the confusion counts sum to;
+  test-split size the confusion counts sum to (per data set, for real data);
 - ``f1_vs_alpha.png``: the run's figure, drawn by :mod:`plots` unless it was not asked for.
 
 While a run is in progress, ``parts/`` holds ``config.json`` and one ``.npz`` file per finished
@@ -170,12 +171,13 @@ class RunData(NamedTuple):
     fits: pd.DataFrame | None
     """One row per fit; None when a saved run kept only its summary."""
     summary: pd.DataFrame
-    """One row per (class_sep, alpha) cell (:func:`simulate.summary.per_cell`)."""
+    """One row per cell: (class_sep, alpha), or with the run's other cell keys
+    (:func:`simulate.summary.per_cell`)."""
     run: dict[str, Any]
     """The record: configuration, versions, timing (``run.json``)."""
     validation: pd.DataFrame | None = None
     """A probabilistic model's validation scores at ``alpha = 1``: one row per validation
-    point (class_sep, rep, label, score); None for trees."""
+    point (the cell keys, rep, label, score); None for trees."""
 
 
 class SavedChunks(NamedTuple):
