@@ -9,6 +9,7 @@ from sklearn.datasets import load_breast_cancer
 
 from simulate import SweepConfig, load_run, run_sweep
 from simulate.cli import main
+from simulate.models import MODELS
 from simulate.summary import per_separation, weighting_vs_thresholding
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -155,3 +156,34 @@ def test_an_interrupted_real_data_sweep_with_noise_resumes(tmp_path, monkeypatch
     monkeypatch.setattr(sweep, "run_chunk", real)
     resumed = run_sweep(**settings, out=tmp_path, resume=True)
     pd.testing.assert_frame_equal(resumed.fits, run_sweep(**settings).fits)
+
+
+@pytest.mark.parametrize("model", list(MODELS))
+def test_every_model_sweeps_real_data_with_noise(model):
+    run = run_sweep(
+        dataset=("breast_cancer",),
+        beta=0.1,
+        alphas=(1.0, 9.0),
+        flip_y=(0.0, 0.05),
+        reps=1,
+        model=model,
+        n_jobs=1,
+        progress=False,
+    )
+    assert list(run.fits.columns[:2]) == ["flip_y", "dataset"]
+    assert len(run.fits) == 4
+    assert run.fits["f1"].between(0.0, 1.0).all()
+    assert (run.validation is None) == (model == "tree")
+
+
+@pytest.mark.parametrize("knob", ["undersample", "oversample"])
+def test_resampling_knobs_on_real_data_with_noise(knob):
+    settings = {**REAL, "flip_y": (0.0, 0.05), "reps": 2, "n_jobs": 1, "progress": False}
+    run = run_sweep(**settings, model="logreg", knob=knob)
+    assert list(run.fits.columns[:2]) == ["flip_y", "dataset"]
+    assert "positive_fraction" in run.fits.columns
+    at_one = run.fits[run.fits["alpha"] == 1.0].reset_index(drop=True)
+    weighted = run_sweep(**settings, model="logreg").fits
+    weighted = weighted[weighted["alpha"] == 1.0].reset_index(drop=True)
+    # at alpha = 1 resampling keeps the training split as it is: the weighted sweep's fit
+    pd.testing.assert_series_equal(at_one["f1"], weighted["f1"])
