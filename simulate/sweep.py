@@ -100,11 +100,8 @@ class Chunk(NamedTuple):
 
     def keys(self, config: SweepConfig) -> dict[str, float | str]:
         """The chunk's values of the sweep's :attr:`SweepConfig.cell_keys`."""
-        values = {
-            "flip_y": config.flip_y[self.flip],
-            "class_sep": config.sources[self.source],
-            "dataset": config.sources[self.source],
-        }
+        source_key = "dataset" if config.real_data else "class_sep"
+        values = {"flip_y": config.flip_y[self.flip], source_key: config.sources[self.source]}
         return {key: values[key] for key in config.cell_keys}
 
 
