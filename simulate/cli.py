@@ -259,13 +259,14 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace, out: Path) -
     if not args.no_plots:
         plots.save_run_figure(run.summary, config.beta, out)
     if not args.quiet:
-        print(format_separation_table(per_separation(run.fits, config.beta, seed=config.seed)))
+        separations = per_separation(run.fits, config.beta, seed=config.seed)
+        print(format_separation_table(separations))
         if "flip_y" in run.fits.columns:
             print(
                 "\nper noise level, over the class_seps (data sets) above: the share of positive "
                 "test labels, the best weight, and the F1 it adds (mean ± standard error)"
             )
-            print(format_noise_table(effect_of_noise(run.fits, config.beta, seed=config.seed)))
+            print(format_noise_table(effect_of_noise(run.fits, separations)))
         errors = prediction_error(run.fits)
         if not errors.empty:
             print(

@@ -65,7 +65,7 @@ from params.tables import format_table
 from params.validation import Interval, ParameterError
 from simulate.backends import ParallelConfig, Workers
 from simulate.config import MAX_SEED
-from simulate.datasets import shipped_rows
+from simulate.datasets import Rows, shipped_rows, subsample_positives
 from simulate.run_folder import atomic_path, package_versions, write_json, write_parquet
 from theory.empirical import DEFAULT_SMOOTH, SMOOTHERS
 
@@ -235,12 +235,7 @@ def load_dataset(
     X, y = shipped_rows(spec.name, spec.digit)
     if spec.positive_fraction is None:
         return X, y
-    positives, negatives = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
-    share = spec.positive_fraction
-    kept = round(share / (1.0 - share) * negatives.size)
-    chosen = np.random.default_rng(seed).choice(positives, size=kept, replace=False)
-    rows = np.sort(np.concatenate((negatives, chosen)))
-    return X[rows], y[rows]
+    return subsample_positives(Rows(X, y), spec.positive_fraction, np.random.default_rng(seed))
 
 
 @dataclass(frozen=True)

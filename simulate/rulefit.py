@@ -10,6 +10,7 @@ table as CSV.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -112,8 +113,9 @@ def run_summaries(runs: Sequence[str | Path]) -> dict[str, pd.DataFrame]:
 
 
 def run_prevalence(runs: Sequence[str | Path]) -> float | None:
-    """The prevalence ``beta`` the runs share, or None if they differ or there is none."""
-    betas = {load_run(run).run["config"]["beta"] for run in runs}
+    """The prevalence ``beta`` the runs share (read from each run's record alone), or None if
+    they differ or there is none."""
+    betas = {json.loads((Path(run) / RUN_FILE).read_text())["config"]["beta"] for run in runs}
     return float(betas.pop()) if len(betas) == 1 else None
 
 

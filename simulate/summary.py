@@ -268,38 +268,36 @@ def per_separation(fits: pd.DataFrame, beta: float, *, seed: int = 0) -> pd.Data
     return pd.DataFrame(rows)
 
 
-def effect_of_noise(fits: pd.DataFrame, beta: float, *, seed: int = 0) -> pd.DataFrame:
+def effect_of_noise(fits: pd.DataFrame, separations: pd.DataFrame) -> pd.DataFrame:
     """What label noise does to the best weight for F1 and to the gain it brings, per flip_y.
 
     Parameters
     ----------
     fits : DataFrame
         The per-fit table of a sweep over ``flip_y`` (and class_sep or data sets).
-    beta : float
-        The sweep's prevalence (of the clean labels).
-    seed : int
-        Seeds the bootstrap of :func:`per_separation`.
+    separations : DataFrame
+        Its :func:`per_separation` table.
 
     Returns
     -------
     DataFrame
         One row per ``flip_y``: ``prevalence``, the mean share of positives among the noisy test
-        labels; over the class_seps (data sets) of :func:`per_separation`, the median best grid
+        labels; over the class_seps (data sets) of ``separations``, the median best grid
         weight ``alpha_best``, and the means ``f1_at_1``, ``f1_best`` and ``gain`` (best minus
         at 1) with its standard error over class_seps ``gain_se``; and ``weight_helps``, the
         share of class_seps whose best weight is above 1.
     """
     if "flip_y" not in fits.columns:
-        fits = fits.assign(flip_y=0.0)
-    table = per_separation(fits, beta, seed=seed)
-    table["gain"] = table["f1_best"] - table["f1_at_1"]
+        fits, separations = fits.assign(flip_y=0.0), separations.assign(flip_y=0.0)
     positives = (fits["tp"] + fits["fn"]) / fits[["tp", "fp", "fn", "tn"]].sum(axis=1)
+    prevalence = positives.groupby(fits["flip_y"]).mean()
+    table = separations.assign(gain=separations["f1_best"] - separations["f1_at_1"])
     rows = []
     for flip_y, group in table.groupby("flip_y", sort=True):
         rows.append(
             {
                 "flip_y": float(flip_y),
-                "prevalence": float(positives[fits["flip_y"] == flip_y].mean()),
+                "prevalence": float(prevalence[flip_y]),
                 "alpha_best": float(group["alpha_best"].median()),
                 "f1_at_1": float(group["f1_at_1"].mean()),
                 "f1_best": float(group["f1_best"].mean()),

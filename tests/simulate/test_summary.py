@@ -134,7 +134,7 @@ def test_pooled_rmse_is_the_rmse_over_every_cell():
 
 def test_effect_of_noise_reads_the_best_weight_and_gain_per_noise_level(small_config):
     fits = run_sweep(small_config, flip_y=(0.0, 0.2), n_jobs=1, progress=False).fits
-    table = effect_of_noise(fits, small_config.beta)
+    table = effect_of_noise(fits, per_separation(fits, small_config.beta))
     assert table["flip_y"].tolist() == [0.0, 0.2]
     means = fits.groupby(["flip_y", "class_sep", "alpha"])["f1"].mean().unstack("alpha")
     gains = (means.max(axis=1) - means[1.0]).groupby("flip_y").mean()
