@@ -5,7 +5,8 @@ on the training split) both engines fit one L2 logistic regression per weight on
 split, for the experiment's 15 weights from 1 to 316:
 
 - ``sklearn``: a loop of ``LogisticRegression().fit(X, y, sample_weight=...)``, one per weight;
-- ``numba path``: :func:`simulate.logreg.logistic_path`, all weights in one warm-started path.
+- ``numba path``: :func:`simulate.models.logreg.logistic_path`, all weights in one warm-started
+  path.
 
 The engines run side by side on each dataset, so the ratio compares like with like on a shared
 machine. Both run on one thread (threadpoolctl limits BLAS and OpenMP; the numba kernels are
@@ -43,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from _machine import cpu_model
 
-from simulate.logreg import LogisticPath, logistic_path, predict_labels
+from simulate.models.logreg import LogisticPath, logistic_path, predict_labels
 
 #: The experiment's grids: class_sep (5 of its 15 values' span) and weights.
 CLASS_SEPS = np.linspace(0.05, 3.0, 5)

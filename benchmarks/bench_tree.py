@@ -3,8 +3,9 @@
 For each dataset (make_classification as in the experiment, split 75/25) every engine turns the
 training split into the test confusion counts of one tree per weight:
 
-- ``sklearn``: :func:`simulate.engine.sklearn_counts` (fit, predict and count per weight);
-- ``numba naive``: :func:`simulate.numba_tree.numba_counts` with the per-weight reference kernel;
+- ``sklearn``: :func:`simulate.models.tree.sklearn_counts` (fit, predict and count per weight);
+- ``numba naive``: :func:`simulate.models.numba_tree.numba_counts` with the per-weight reference
+  kernel;
 - ``numba shared``: the same with the kernel that grows all weights' trees together.
 
 The engines run side by side on each dataset, so the ratios compare like with like on a shared
@@ -33,9 +34,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from _machine import cpu_model
 
 from simulate.config import SweepConfig
-from simulate.data import Dataset, dataset_seeds, make_dataset
-from simulate.engine import sklearn_counts
-from simulate.numba_tree import numba_counts
+from simulate.data.splits import Dataset, dataset_seeds, make_dataset
+from simulate.models.numba_tree import numba_counts
+from simulate.models.tree import sklearn_counts
 
 #: The experiment's grids: class_sep (5 of its 15 values' span) and weights.
 CLASS_SEPS = np.linspace(0.05, 3.0, 5)

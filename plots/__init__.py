@@ -21,7 +21,7 @@ Theory (no run needed; the post's setting beta = 0.01 by default):
   jumps over, and F1 against the weight under both rules with its plateaus shaded
   (``binormal_spread``; numbers from :func:`binormal_spread_optima`).
 
-A run's per-cell summary (``summary.csv``, see :func:`simulate.summary.per_cell`):
+A run's per-cell summary (``summary.csv``, see :func:`simulate.analysis.summary.per_cell`):
 
 - :func:`plot_empirical_scores`: simulated mean F1 against ``alpha``, one line per class_sep,
   with 95% bands (``empirical_scores``, and each run's own ``f1_vs_alpha.png``);
@@ -32,7 +32,7 @@ A run's per-cell summary (``summary.csv``, see :func:`simulate.summary.per_cell`
 - :func:`plot_theory_gap`: the post's hunch tested: both rules on the symmetric and the
   asymmetric superellipse fitted to each class_sep, their RMSE against the simulated F1 and how
   far each says the recall moves, beside how far it does (``theory_gap``; numbers from
-  :func:`simulate.summary.theory_gap`).
+  :func:`simulate.analysis.summary.theory_gap`).
 
 The retraining study's summary (``python -m simulate.retraining``):
 

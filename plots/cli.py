@@ -1,7 +1,7 @@
 """``python -m plots``: every figure, rebuilt from the theory and a saved run.
 
 The command reads a run directory (``summary.csv`` and ``run.json``, verified against the
-checksums the run recorded, see :mod:`simulate.run_folder`), builds each figure of
+checksums the run recorded, see :mod:`simulate.runs.folder`), builds each figure of
 :data:`FIGURES` and writes it to the output folder, atomically, then draws the run's own figure
 (``f1_vs_alpha.png``) into the run directory again. Bad input (a missing, unfinished or damaged
 run directory, an unknown format, a folder that cannot be written) ends with a one-line message
@@ -39,7 +39,9 @@ from plots.spread import plot_binormal_spread
 from plots.thresholding import plot_thresholding
 from plots.tradeoff import plot_tradeoff_curves
 from plots.validation import plot_balanced_validation
-from simulate.rulefit import (
+from simulate.analysis.summary import SUMMARY_SCORES, cell_keys
+from simulate.runs.folder import FIGURE_FILE, RUN_FILE, SUMMARY_FILE, load_run
+from simulate.studies.comparison import (
     contest_tables,
     find_runs,
     knob_summaries,
@@ -49,8 +51,6 @@ from simulate.rulefit import (
     run_summaries,
     separation_tables,
 )
-from simulate.run_folder import FIGURE_FILE, RUN_FILE, SUMMARY_FILE, load_run
-from simulate.summary import SUMMARY_SCORES, cell_keys
 
 __all__ = ["DEFAULT_OUT", "DEFAULT_RUN", "FIGURES", "FORMATS", "RunSummary", "build_parser", "main"]
 

@@ -32,8 +32,8 @@ def plot_datasets(summaries: Mapping[str, pd.DataFrame], *, beta: float | None =
     Parameters
     ----------
     summaries : mapping of str to DataFrame
-        Per model, a per-cell summary (:func:`simulate.summary.per_cell`) of a sweep over real
-        data sets: dataset, alpha, f1_mean, f1_se.
+        Per model, a per-cell summary (:func:`simulate.analysis.summary.per_cell`) of a sweep over
+        real data sets: dataset, alpha, f1_mean, f1_se.
     beta : float, optional
         The sweeps' prevalence; marks the inverse-proportion weight.
 

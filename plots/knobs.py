@@ -1,8 +1,8 @@
 """The knobs compared: weighting, undersampling and oversampling on one equivalent-weight axis.
 
 :func:`plot_knobs` takes the per-cell summaries of runs that differ only in ``knob``
-(:mod:`simulate.resample`), per model, and draws their mean F1 and recall against the weight each
-value amounts to (``knobs``).
+(:mod:`simulate.data.resample`), per model, and draws their mean F1 and recall against the weight
+each value amounts to (``knobs``).
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ def plot_knobs(summaries: Mapping[tuple[str, str], pd.DataFrame]) -> Figure:
     Parameters
     ----------
     summaries : mapping of (str, str) to DataFrame
-        Per (model, knob), a run's per-cell summary (:func:`simulate.summary.per_cell`): alpha,
-        f1_mean, recall_mean. Each line is the mean over the run's class_seps.
+        Per (model, knob), a run's per-cell summary (:func:`simulate.analysis.summary.per_cell`):
+        alpha, f1_mean, recall_mean. Each line is the mean over the run's class_seps.
 
     Returns
     -------

@@ -1,10 +1,11 @@
 """The models study: which rule describes which model, and how well the theory predicts each.
 
 - :func:`plot_rule_fit`: per model, the RMSE between each rule's F1 on the curve fitted to each
-  class_sep and the simulated F1 (``rule_fit``; numbers from :func:`simulate.rulefit.rule_fit`);
+  class_sep and the simulated F1 (``rule_fit``; numbers from
+  :func:`simulate.studies.comparison.rule_fit`);
 - :func:`plot_prediction_error`: per probabilistic model, the error of the theory's prediction
   of every weight from the ``alpha = 1`` model's validation scores (``prediction_error``;
-  numbers from :func:`simulate.summary.prediction_error`).
+  numbers from :func:`simulate.analysis.summary.prediction_error`).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def plot_rule_fit(table: pd.DataFrame, *, family: str = "binormal") -> Figure:
     Parameters
     ----------
     table : DataFrame
-        :func:`simulate.rulefit.rule_fit`'s table: model, family, rule, class_sep, rmse.
+        :func:`simulate.studies.comparison.rule_fit`'s table: model, family, rule, class_sep, rmse.
     family : str, default "binormal"
         The curve family of the left panel (the right one pools every class_sep, per family).
 
@@ -126,8 +127,8 @@ def plot_prediction_error(errors: Mapping[str, pd.DataFrame]) -> Figure:
     Parameters
     ----------
     errors : mapping of str to DataFrame
-        Per model, :func:`simulate.summary.prediction_error` of its sweep: rule, alpha, f1_mae,
-        f1_bias, recall_mae, recall_bias.
+        Per model, :func:`simulate.analysis.summary.prediction_error` of its sweep: rule, alpha,
+        f1_mae, f1_bias, recall_mae, recall_bias.
 
     Returns
     -------

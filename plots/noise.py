@@ -1,8 +1,9 @@
 """Label noise: what it does to the best weight for F1 and to the gain the weight brings.
 
-:func:`plot_label_noise` takes, per model, the :func:`simulate.summary.per_separation` table of a
-sweep over ``flip_y`` (``python -m simulate --flip-y 0,0.01,0.05``) and draws, against class_sep,
-the best weight and its gain over ``alpha = 1``, one line per noise level (``label_noise``).
+:func:`plot_label_noise` takes, per model, the :func:`simulate.analysis.summary.per_separation`
+table of a sweep over ``flip_y`` (``python -m simulate --flip-y 0,0.01,0.05``) and draws, against
+class_sep, the best weight and its gain over ``alpha = 1``, one line per noise level
+(``label_noise``).
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ def plot_label_noise(tables: Mapping[str, pd.DataFrame]) -> Figure:
     Parameters
     ----------
     tables : mapping of str to DataFrame
-        Per model, :func:`simulate.summary.per_separation` of a sweep over ``flip_y``: flip_y,
-        class_sep, alpha_best, f1_at_1, f1_best.
+        Per model, :func:`simulate.analysis.summary.per_separation` of a sweep over ``flip_y``:
+        flip_y, class_sep, alpha_best, f1_at_1, f1_best.
 
     Returns
     -------

@@ -1,7 +1,7 @@
 """The retraining study's figure: what the prediction said retraining would do, and what it did.
 
 It takes the study's summary (``summary.csv`` of ``python -m simulate.retraining``, see
-:func:`simulate.retraining.summarise_retraining`).
+:func:`simulate.studies.retraining.summarise_retraining`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from plots._style import SCORE_LABELS, alpha_axis, new_figure, require_columns
-from simulate.retraining import DEFAULT_VARIANT, SCORES
+from simulate.studies.retraining import DEFAULT_VARIANT, SCORES
 
 __all__ = ["plot_retraining"]
 
@@ -35,7 +35,7 @@ def plot_retraining(summary: pd.DataFrame, *, variant: str = DEFAULT_VARIANT) ->
     summary : DataFrame
         The study's summary: ``model``, ``dataset``, ``variant``, ``alpha``, ``n`` and
         ``<score>_predicted``, ``<score>_real`` for recall, specificity and f1.
-    variant : str, default :data:`simulate.retraining.DEFAULT_VARIANT`
+    variant : str, default :data:`simulate.studies.retraining.DEFAULT_VARIANT`
         Which prediction to draw.
 
     Returns

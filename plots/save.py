@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 
 from plots._style import DPI
 from plots.simulation import plot_empirical_scores
-from simulate.run_folder import FIGURE_FILE, atomic_path
+from simulate.runs.folder import FIGURE_FILE, atomic_path
 
 __all__ = ["FORMATS", "save_figure", "save_run_figure"]
 
@@ -30,7 +30,7 @@ _REPRODUCIBLE = {"svg.hashsalt": "classweights"}
 def save_figure(figure: Figure, target: str | os.PathLike[str], *, format: str = "png") -> None:
     """Write ``figure`` to ``target`` in ``format`` at :data:`~plots._style.DPI`.
 
-    The file appears complete or not at all (:func:`simulate.run_folder.atomic_path`), and two
+    The file appears complete or not at all (:func:`simulate.runs.folder.atomic_path`), and two
     saves of one figure give the same bytes (no creation dates, fixed SVG ids).
 
     Raises

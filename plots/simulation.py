@@ -2,7 +2,7 @@
 beside the theory.
 
 Each function takes the per-cell table of a run (``summary.csv``, see
-:func:`simulate.summary.per_cell`): columns ``class_sep``, ``alpha``, ``count`` and
+:func:`simulate.analysis.summary.per_cell`): columns ``class_sep``, ``alpha``, ``count`` and
 ``<score>_mean``, ``<score>_se`` for recall, specificity, precision, f1 and balanced_accuracy.
 """
 
@@ -30,7 +30,7 @@ from plots._style import (
     require_columns,
     separation_color,
 )
-from simulate.summary import fit_separations, pooled_rmse, theory_gap
+from simulate.analysis.summary import fit_separations, pooled_rmse, theory_gap
 
 __all__ = [
     "DEFAULT_PANELS",
@@ -374,7 +374,7 @@ def plot_theory_gap(
     The post guessed that its simulated F1 differs from its theory because the real tradeoff
     curve is not symmetric. Each class_sep's mean operating points are fitted with the
     symmetric superellipse and with the asymmetric one (p and q free), and both rules are
-    recomputed on each (:func:`simulate.summary.theory_gap`).
+    recomputed on each (:func:`simulate.analysis.summary.theory_gap`).
 
     Parameters
     ----------

@@ -1,8 +1,9 @@
 """Threshold tuning against weighting, per probabilistic model.
 
-:func:`plot_thresholding` takes, per model, :func:`simulate.summary.weighting_vs_thresholding`:
-per class_sep, the test F1 of the weight chosen on the validation split and of the ``alpha = 1``
-model's threshold tuned on the same split (``thresholding``).
+:func:`plot_thresholding` takes, per model,
+:func:`simulate.analysis.summary.weighting_vs_thresholding`: per class_sep, the test F1 of the
+weight chosen on the validation split and of the ``alpha = 1`` model's threshold tuned on the same
+split (``thresholding``).
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ def plot_thresholding(tables: Mapping[str, pd.DataFrame]) -> Figure:
     Parameters
     ----------
     tables : mapping of str to DataFrame
-        Per model, :func:`simulate.summary.weighting_vs_thresholding` of a sweep over class_sep:
-        class_sep (and a last row ``"all"``, left out), f1_at_1, f1_weighted, f1_tuned,
+        Per model, :func:`simulate.analysis.summary.weighting_vs_thresholding` of a sweep over
+        class_sep: class_sep (and a last row ``"all"``, left out), f1_at_1, f1_weighted, f1_tuned,
         difference, difference_se, weighted_wins.
 
     Returns

@@ -6,7 +6,7 @@
 - :func:`load_run`: read a saved run back (the same :class:`RunData`), verified;
 - :data:`ENGINES`: the tree implementations, ``"numba"`` and ``"sklearn"``.
 
-:mod:`simulate.retraining` (``python -m simulate.retraining``) is another study: whether
+:mod:`simulate.studies.retraining` (``python -m simulate.retraining``) is another study: whether
 :func:`theory.what_if_scores` predicts what retraining a scikit-learn model at a new weight does.
 
 The names are imported from their modules on first use, so importing the package (and starting
@@ -20,18 +20,18 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from simulate.config import SweepConfig
-    from simulate.engine import ENGINES
-    from simulate.run_folder import RunData, load_run
+    from simulate.models.tree import ENGINES
+    from simulate.runs.folder import RunData, load_run
     from simulate.sweep import run_sweep
 
 __all__ = ["ENGINES", "RunData", "SweepConfig", "load_run", "run_sweep"]
 
 #: The module each public name comes from.
 _SOURCES = {
-    "ENGINES": "simulate.engine",
-    "RunData": "simulate.run_folder",
+    "ENGINES": "simulate.models.tree",
+    "RunData": "simulate.runs.folder",
     "SweepConfig": "simulate.config",
-    "load_run": "simulate.run_folder",
+    "load_run": "simulate.runs.folder",
     "run_sweep": "simulate.sweep",
 }
 

@@ -1,14 +1,15 @@
-"""``python -m simulate``: :func:`simulate.cli.main`, with Ctrl-C answered from the first instant.
+"""``python -m simulate``: :func:`simulate.commands.sweep.main`, with Ctrl-C answered from the
+first instant.
 
 The package imports nothing heavy (see :mod:`simulate`), so an interrupt while the command loads
-is caught here; once it runs, :func:`~simulate.cli.main` answers interrupts itself.
+is caught here; once it runs, :func:`~simulate.commands.sweep.main` answers interrupts itself.
 """
 
 import signal
 import sys
 
 try:
-    from simulate.cli import main
+    from simulate.commands.sweep import main
 
     status = main()
 except KeyboardInterrupt:

@@ -14,7 +14,8 @@ import numpy as np
 
 from params.settings import setting, validate_fields
 from params.validation import Interval, ParameterError
-from simulate.datasets import (
+from simulate.data.resample import KNOBS, RESAMPLING
+from simulate.data.sources import (
     MAKE_CLASSIFICATION,
     SOURCE_FORM,
     is_source,
@@ -22,9 +23,8 @@ from simulate.datasets import (
     load_rows,
     positives_kept,
 )
-from simulate.engine import ENGINES
-from simulate.models import MODELS, PROBABILISTIC
-from simulate.resample import KNOBS, RESAMPLING
+from simulate.models.registry import MODELS, PROBABILISTIC
+from simulate.models.tree import ENGINES
 from theory.whatif import equivalent_weight
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "DEFAULT_ALPHAS",
     "DEFAULT_REPS",
     "DEFAULT_SEPS",
+    "GRID_SETTINGS",
     "MAX_FITS",
     "MIN_SPLIT_POSITIVES",
     "SweepConfig",
@@ -41,6 +42,8 @@ __all__ = [
 MIN_SPLIT_POSITIVES = 5.0
 #: Largest seed: numpy's SeedSequence takes any, scikit-learn's random_state 32 bits.
 MAX_SEED = 2**32 - 1
+#: The settings of the grid every sweep command takes.
+GRID_SETTINGS = ("beta", "alphas", "seps")
 #: Weights the simulator supports. Inside, the numba and sklearn engines agree (measured on 150
 #: datasets of 4,000 samples at prevalences 0.01 to 0.2: the same share of identical fits and no
 #: significant F1 difference from 1e-4 to 1e7). Further out, float64 rounding in the weighted
@@ -78,11 +81,12 @@ class SweepConfig:
 
     Each dataset is ``make_classification(n_samples, n_features, n_informative, n_redundant=0,
     weights=(1 - beta,), n_clusters_per_class=2, class_sep)``, or the rows of a real data set
-    with its positives subsampled to ``beta`` (:mod:`simulate.datasets`); its labels get the
+    with its positives subsampled to ``beta`` (:mod:`simulate.data.sources`); its labels get the
     noise ``flip_y`` and it is split into train and test sets once (stratified, for real data),
     and fitted by ``model`` at every weight in ``alphas`` (weight 1 on negatives, ``alpha`` on
     positives). A probabilistic model (``logreg``, ``hgb``, ``mlp``) is fitted on the
-    training split less a stratified validation split of ``val_size`` (:mod:`simulate.models`).
+    training split less a stratified validation split of ``val_size``
+    (:mod:`simulate.models.registry`).
 
     Parameters
     ----------
@@ -106,10 +110,10 @@ class SweepConfig:
         each).
     flip_y : tuple of float, default (0.0,)
         Label noise, each in [0, 1): the fraction of labels replaced by a label drawn at random,
-        as make_classification's ``flip_y`` (:func:`simulate.data.add_label_noise`), on every
+        as make_classification's ``flip_y`` (:func:`simulate.data.splits.add_label_noise`), on every
         split. A grid dimension: every source is swept at every value, on the same datasets.
     dataset : tuple of str, default ("make_classification",)
-        Where the datasets come from (:mod:`simulate.datasets`): make_classification, one
+        Where the datasets come from (:mod:`simulate.data.sources`): make_classification, one
         source per ``class_sep``; or real data sets (``breast_cancer``, ``digits:D``, a .csv or
         .parquet table), one source each, which take none of make_classification's settings
         (``seps``, ``n_samples``, ``n_features``, ``n_informative``).
@@ -120,11 +124,11 @@ class SweepConfig:
     seed : int, default 0
         Fixes every random draw of the sweep, in [0, 2**32 - 1].
     model : {"tree", "logreg", "hgb", "mlp"}, default "tree"
-        What is fitted at each weight (:data:`simulate.models.MODELS`).
+        What is fitted at each weight (:data:`simulate.models.registry.MODELS`).
     knob : {"weight", "undersample", "oversample"}, default "weight"
         How the positives are favoured at each weight: weighted by it, or the training split
         resampled to the positive fraction it amounts to at ``beta``
-        (:mod:`simulate.resample`); the resampling knobs take weights of at least 1.
+        (:mod:`simulate.data.resample`); the resampling knobs take weights of at least 1.
     fractions : tuple of float, optional
         Positive fractions ``q`` in (0, 1) to give the weights as: when given, ``alphas`` are
         ``theory.equivalent_weight(beta, fractions)``.
@@ -132,8 +136,8 @@ class SweepConfig:
         Fraction of each training split held out as the validation split of a probabilistic
         model, in (0, 1); trees do not use it.
     engine : {"numba", "sklearn"}, default "numba"
-        The implementation of ``tree`` and ``logreg`` (:data:`simulate.engine.ENGINES`,
-        :func:`simulate.logreg.logistic_path`); ``hgb`` and ``mlp`` are scikit-learn's.
+        The implementation of ``tree`` and ``logreg`` (:data:`simulate.models.tree.ENGINES`,
+        :func:`simulate.models.logreg.logistic_path`); ``hgb`` and ``mlp`` are scikit-learn's.
     max_depth : int or None, default None
         Depth limit of the trees, at most :data:`MAX_DEPTH`; None grows them until every leaf
         is pure. Trees only.

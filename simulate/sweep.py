@@ -20,21 +20,21 @@ from tqdm.auto import tqdm
 
 import theory
 from params.validation import ParameterError, check_path
-from simulate.backends import DEFAULT_BACKEND, ParallelConfig, Workers
-from simulate.config import SweepConfig
-from simulate.data import dataset_seeds, hold_out_validation, make_dataset
-from simulate.engine import confusion_counts
-from simulate.models import PROBABILISTIC, fit_model
-from simulate.prediction import (
+from simulate.analysis.prediction import (
     PREDICTED_SCORES,
     PREDICTION_RULES,
     predict_weights,
     predicted_columns,
 )
-from simulate.resample import RESAMPLING, fraction_of_weight
-from simulate.run_folder import COUNT_COLUMNS, RunData, RunFolder, SavedChunks, package_versions
-from simulate.summary import per_cell
-from simulate.thresholding import tuned_threshold
+from simulate.analysis.summary import per_cell
+from simulate.analysis.thresholding import tuned_threshold
+from simulate.config import SweepConfig
+from simulate.data.resample import RESAMPLING, fraction_of_weight
+from simulate.data.splits import dataset_seeds, hold_out_validation, make_dataset
+from simulate.models.registry import PROBABILISTIC, fit_model
+from simulate.models.tree import confusion_counts
+from simulate.runs.backends import DEFAULT_BACKEND, ParallelConfig, Workers
+from simulate.runs.folder import COUNT_COLUMNS, RunData, RunFolder, SavedChunks, package_versions
 
 __all__ = [
     "FIT_COLUMNS",
@@ -142,7 +142,7 @@ def run_chunk(config: SweepConfig, chunk: Chunk) -> dict[str, NDArray]:
         ``"counts"``: the test confusion counts tp, fp, fn, tn (int64, reps x alphas x 4). For a
         probabilistic model also ``"validation_labels"`` and ``"validation_scores"`` (the
         ``alpha = 1`` model's, reps x validation rows) and ``"predicted"``, the theory's
-        prediction from them (:func:`simulate.prediction.predict_weights`, reps x rules x
+        prediction from them (:func:`simulate.analysis.prediction.predict_weights`, reps x rules x
         alphas x scores). Shapes as :meth:`Chunk.shapes`.
     """
     alphas = np.asarray(config.alphas)
@@ -187,7 +187,7 @@ def tidy_fits(config: SweepConfig, chunks: dict[Chunk, dict[str, NDArray]]) -> p
 
     Scores come from :func:`theory.confusion_scores`, the one definition the theory uses too.
     A probabilistic model's rows also hold the theory's predictions
-    (:func:`simulate.prediction.predicted_columns`).
+    (:func:`simulate.analysis.prediction.predicted_columns`).
     """
     frames = []
     alphas = np.asarray(config.alphas)
@@ -274,7 +274,7 @@ def run_sweep(
     n_jobs : int, optional
         Worker processes (joblib); None or -1 uses every core. The numbers do not depend on it.
     out : str or os.PathLike, optional
-        Directory to write the run to (:class:`~simulate.run_folder.RunFolder`); no other run
+        Directory to write the run to (:class:`~simulate.runs.folder.RunFolder`); no other run
         may be writing to it. Chunks are saved as they finish, so an interrupted run can
         continue with ``resume=True``.
     progress : bool, default True
@@ -286,7 +286,7 @@ def run_sweep(
     force : bool, default False
         Overwrite a finished run in ``out``, or discard an unfinished one; not with ``resume``.
     backend : str, default "loky"
-        A joblib backend or ``"dask"``; see :class:`~simulate.backends.ParallelConfig`.
+        A joblib backend or ``"dask"``; see :class:`~simulate.runs.backends.ParallelConfig`.
     scheduler : str, optional
         Address of the dask scheduler, e.g. ``"tcp://127.0.0.1:8786"``; only with ``"dask"``.
 
@@ -296,11 +296,11 @@ def run_sweep(
         ``.fits``: one row per fit (the cell keys :attr:`SweepConfig.cell_keys`, by default
         class_sep; alpha, rep, tp, fp, fn, tn, recall, specificity,
         precision, f1, balanced_accuracy; for a probabilistic model also the theory's
-        predictions, :func:`~simulate.prediction.predicted_columns`); ``.summary``: one row per
-        (cell keys, alpha) cell (:func:`~simulate.summary.per_cell`); ``.run``: the record
-        written to ``run.json`` (configuration, versions, timing; with ``out``, also each
-        file's size, checksum and shape); ``.validation``: a probabilistic model's validation
-        scores at ``alpha = 1`` (:func:`tidy_validation`), else None.
+        predictions, :func:`~simulate.analysis.prediction.predicted_columns`); ``.summary``: one row
+        per (cell keys, alpha) cell (:func:`~simulate.analysis.summary.per_cell`); ``.run``: the
+        record written to ``run.json`` (configuration, versions, timing; with ``out``, also each
+        file's size, checksum and shape); ``.validation``: a probabilistic model's validation scores
+        at ``alpha = 1`` (:func:`tidy_validation`), else None.
 
     Raises
     ------

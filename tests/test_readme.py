@@ -17,10 +17,10 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 
 def _parsers() -> dict[str, argparse.ArgumentParser]:
     import plots.cli
-    import simulate.cli
-    import simulate.fidelity
-    import simulate.retraining
-    import simulate.rulefit
+    import simulate.commands.fidelity
+    import simulate.commands.retraining
+    import simulate.commands.rulefit
+    import simulate.commands.sweep
     import theory.cli
 
     theory_parser = theory.cli.build_parser()
@@ -30,10 +30,10 @@ def _parsers() -> dict[str, argparse.ArgumentParser]:
         if isinstance(action, argparse._SubParsersAction)
     )
     return {
-        "python -m simulate": simulate.cli.build_parser(),
-        "python -m simulate.fidelity": simulate.fidelity.build_parser(),
-        "python -m simulate.retraining": simulate.retraining.build_parser(),
-        "python -m simulate.rulefit": simulate.rulefit.build_parser(),
+        "python -m simulate": simulate.commands.sweep.build_parser(),
+        "python -m simulate.fidelity": simulate.commands.fidelity.build_parser(),
+        "python -m simulate.retraining": simulate.commands.retraining.build_parser(),
+        "python -m simulate.rulefit": simulate.commands.rulefit.build_parser(),
         "python -m theory table": commands.choices["table"],
         "python -m theory what-if": commands.choices["what-if"],
         "python -m plots": plots.cli.build_parser(),

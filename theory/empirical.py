@@ -55,9 +55,10 @@ Array = NDArray[np.float64]
 #: Smoothers: a family of :data:`theory.curves.FAMILIES` fitted to the ROC points.
 SMOOTHERS: tuple[str, ...] = ("asymmetric", "binormal", "superellipse")
 #: The smoother used unless another (or None, the exact hull) is asked for: the equal-variance
-#: binormal, whose predictions came closest to really retraining in ``python -m
-#: simulate.retraining`` (mean absolute error of recall, specificity and F1 over two models, three
-#: data sets and weights 2 to 99, from the threshold's odds and from the curve's slope alike).
+#: binormal, whose predictions came closest to really retraining in
+#: ``python -m simulate.retraining`` (mean absolute error of recall, specificity and F1 over two
+#: models, three data sets and weights 2 to 99, from the threshold's odds and from the curve's slope
+#: alike).
 DEFAULT_SMOOTH: str | None = "binormal"
 #: Most ROC points a smoother is fitted to; more are thinned evenly along the curve.
 _MAX_FIT_POINTS = 2000

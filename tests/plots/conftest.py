@@ -6,7 +6,7 @@ import pytest
 
 import theory
 from simulate import RunData, run_sweep
-from simulate.run_folder import RunFolder
+from simulate.runs.folder import RunFolder
 from tests.conftest import SMALL_CONFIG
 
 #: Prevalence of the synthetic run.

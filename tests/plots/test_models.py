@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from plots.models import plot_prediction_error, plot_rule_fit
-from simulate.rulefit import find_runs, prediction_errors, rule_fit
+from simulate.studies.comparison import find_runs, prediction_errors, rule_fit
 
 
 def test_rule_fit_draws_a_line_per_model_and_rule_and_a_bar_per_family_and_rule(small_model_runs):

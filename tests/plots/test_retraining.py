@@ -4,7 +4,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from plots import plot_retraining
-from simulate.retraining import DEFAULT_VARIANT, SCORES, UNCHANGED
+from simulate.studies.retraining import DEFAULT_VARIANT, SCORES, UNCHANGED
 from tests.plots.helpers import line, lines
 
 MODELS = ("logistic", "boosting")

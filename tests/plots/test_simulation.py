@@ -12,7 +12,7 @@ from plots import (
     plot_theory_vs_simulation,
 )
 from simulate import load_run
-from simulate.summary import fit_separations, theory_gap
+from simulate.analysis.summary import fit_separations, theory_gap
 from tests.plots.conftest import ALPHAS, BETA, SEP_TO_P
 from tests.plots.helpers import line
 

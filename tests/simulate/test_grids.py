@@ -8,9 +8,9 @@ import pytest
 from sklearn.datasets import load_breast_cancer
 
 from simulate import SweepConfig, load_run, run_sweep
-from simulate.cli import main
-from simulate.models import MODELS
-from simulate.summary import per_separation, weighting_vs_thresholding
+from simulate.analysis.summary import per_separation, weighting_vs_thresholding
+from simulate.commands.sweep import main
+from simulate.models.registry import MODELS
 
 ROOT = Path(__file__).resolve().parents[2]
 SCORES = ["tp", "fp", "fn", "tn", "f1"]

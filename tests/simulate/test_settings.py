@@ -8,12 +8,12 @@ import dataclasses
 import pandas as pd
 import pytest
 
-import simulate.cli
-import simulate.fidelity
+import simulate.commands.fidelity
+import simulate.commands.sweep
 import simulate.sweep as sweep
 from params.settings import settings_from_arguments
 from simulate import SweepConfig, load_run, run_sweep
-from simulate.backends import ParallelConfig
+from simulate.runs.backends import ParallelConfig
 
 #: A small sweep on the default weights (15 of them), whose defaults once differed between the
 #: API and the command; the flags below say the same as these settings.
@@ -60,14 +60,14 @@ def test_an_api_run_resumes_from_the_command_line(tmp_path, one_dataset_chunks):
     with pytest.raises(KeyboardInterrupt):
         run_sweep(n_jobs=1, progress=False, out=tmp_path, **SETTINGS)
     counter = one_dataset_chunks()
-    assert simulate.cli.main([*FLAGS, "--out", str(tmp_path), "--resume"]) == 0
+    assert simulate.commands.sweep.main([*FLAGS, "--out", str(tmp_path), "--resume"]) == 0
     assert len(counter.chunks) == 1, "the command computes only the chunk the API did not"
     pd.testing.assert_frame_equal(load_run(tmp_path).fits, _uninterrupted())
 
 
 def test_a_command_line_run_resumes_from_the_api(tmp_path, one_dataset_chunks, capsys):
     one_dataset_chunks(interrupt_after=1)
-    assert simulate.cli.main([*FLAGS, "--out", str(tmp_path)]) == 130
+    assert simulate.commands.sweep.main([*FLAGS, "--out", str(tmp_path)]) == 130
     assert "rerun with --resume" in capsys.readouterr().err
     counter = one_dataset_chunks()
     resumed = run_sweep(n_jobs=1, progress=False, out=tmp_path, resume=True, **SETTINGS)
@@ -76,19 +76,19 @@ def test_a_command_line_run_resumes_from_the_api(tmp_path, one_dataset_chunks, c
 
 
 def test_defaults_of_simulate_are_the_apis():
-    args = simulate.cli.build_parser().parse_args([])
+    args = simulate.commands.sweep.build_parser().parse_args([])
     assert SweepConfig(**settings_from_arguments(SweepConfig, args)) == SweepConfig()
     assert ParallelConfig(**settings_from_arguments(ParallelConfig, args)) == ParallelConfig()
 
 
 def test_defaults_of_fidelity_are_the_apis():
-    args = simulate.fidelity.build_parser().parse_args([])
+    args = simulate.commands.fidelity.build_parser().parse_args([])
     given = SweepConfig(**settings_from_arguments(SweepConfig, args))
-    assert given == SweepConfig(reps=simulate.fidelity.DEFAULT_REPS)
+    assert given == SweepConfig(reps=simulate.commands.fidelity.DEFAULT_REPS)
     assert args.n_jobs == ParallelConfig().n_jobs
 
 
 def test_every_declared_setting_has_a_flag():
-    destinations = {action.dest for action in simulate.cli.build_parser()._actions}
+    destinations = {action.dest for action in simulate.commands.sweep.build_parser()._actions}
     for declaring in (SweepConfig, ParallelConfig):
         assert {field.name for field in dataclasses.fields(declaring)} <= destinations

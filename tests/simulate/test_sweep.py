@@ -8,8 +8,8 @@ import pytest
 
 import theory
 from simulate import load_run, run_sweep
-from simulate.backends import ParallelConfig
-from simulate.summary import per_cell
+from simulate.analysis.summary import per_cell
+from simulate.runs.backends import ParallelConfig
 from simulate.sweep import FIT_COLUMNS, plan_chunks, run_chunk, tidy_fits
 
 

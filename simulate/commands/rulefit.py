@@ -1,0 +1,86 @@
+"""``python -m simulate.rulefit RUN [RUN ...]``: the command line of
+:mod:`simulate.studies.comparison`'s rule fit."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+import numpy as np
+
+from params.argtypes import path
+from params.tables import format_table
+from simulate.runs.folder import atomic_path
+from simulate.studies.comparison import pooled, rule_fit
+from theory.fit import FAMILIES
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``python -m simulate.rulefit``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m simulate.rulefit",
+        description=(
+            "Which rule describes which model: for each run (one model each) and class_sep, fit "
+            "each curve family to the mean operating points and print the RMSE between each "
+            "rule's expected F1 on it and the simulated mean F1 over the run's weights."
+        ),
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument("runs", nargs="+", type=path, metavar="RUN", help="finished run folders")
+    parser.add_argument(
+        "--family",
+        choices=tuple(FAMILIES),
+        default="binormal",
+        help="the family of the per-class_sep table",
+    )
+    parser.add_argument(
+        "--out", type=path, default=None, help="write the whole table (every family) as CSV"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (2 for bad input)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        table = rule_fit(args.runs)
+    except ValueError as error:
+        parser.error(str(error))
+    if args.out is not None:
+        try:
+            with atomic_path(args.out) as temporary:
+                table.to_csv(temporary, index=False)
+        except OSError as error:
+            parser.exit(2, f"{parser.prog}: error: {error}\n")
+    summary = pooled(table).pivot_table(
+        index="model", columns=["family", "rule"], values="rmse", sort=False
+    )
+    header = ("model", *(f"{family} {rule}" for family, rule in summary.columns))
+    rows = [
+        (model, *(f"{value:.4f}" for value in values))
+        for model, values in zip(summary.index, summary.to_numpy(), strict=True)
+    ]
+    print("RMSE of each rule's F1 against the simulated mean F1, pooled over class_sep")
+    print(format_table(header, rows))
+    chosen = table[table["family"] == args.family]
+    wide = chosen.pivot_table(
+        index=["model", "class_sep"], columns="rule", values="rmse", sort=False
+    )
+    best = np.where(wide["bce"] <= wide["bayes"], "bce", "bayes")
+    print(f"\nper class_sep, on the fitted {args.family} curve")
+    print(
+        format_table(
+            ("model", "class_sep", "RMSE bce", "RMSE bayes", "closer"),
+            [
+                (model, f"{class_sep:g}", f"{row.bce:.4f}", f"{row.bayes:.4f}", rule)
+                for ((model, class_sep), row), rule in zip(wide.iterrows(), best, strict=True)
+            ],
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

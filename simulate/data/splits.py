@@ -1,0 +1,127 @@
+"""The datasets of a sweep and the seeds behind them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NamedTuple
+
+import numpy as np
+from numpy.typing import NDArray
+from sklearn.datasets import make_classification
+from sklearn.model_selection import train_test_split
+
+from simulate.data.sources import load_rows, subsample_positives
+
+if TYPE_CHECKING:
+    from simulate.config import SweepConfig
+
+__all__ = [
+    "Dataset",
+    "DatasetSeeds",
+    "add_label_noise",
+    "dataset_seeds",
+    "hold_out_validation",
+    "make_dataset",
+    "noisy_prevalence",
+]
+
+
+class DatasetSeeds(NamedTuple):
+    """Independent seeds for the draws behind one dataset and its fits."""
+
+    data: int
+    split: int
+    model: int
+    validation: int
+    resample: int
+    noise: int
+
+
+class Dataset(NamedTuple):
+    """One train/test split, and a validation split held out of training if there is one;
+    labels are 0 (negative) and 1 (positive)."""
+
+    X_train: NDArray[np.float64]
+    X_test: NDArray[np.float64]
+    y_train: NDArray[np.int64]
+    y_test: NDArray[np.int64]
+    X_val: NDArray[np.float64] | None = None
+    y_val: NDArray[np.int64] | None = None
+
+
+def dataset_seeds(seed: int, source: int, rep: int) -> DatasetSeeds:
+    """Seeds of dataset ``rep`` of the sweep's ``source``-th source (class separation or data
+    set; :attr:`SweepConfig.sources`).
+
+    They depend on ``(seed, source, rep)`` alone (not on the label noise), through
+    :class:`numpy.random.SeedSequence`, never on which worker runs the dataset or in which
+    order, so a sweep's numbers do not depend on its number of workers or its chunking.
+    """
+    sequence = np.random.SeedSequence(entropy=seed, spawn_key=(source, rep))
+    return DatasetSeeds(*(int(s) for s in sequence.generate_state(len(DatasetSeeds._fields))))
+
+
+def make_dataset(
+    config: SweepConfig, source: float | str, seeds: DatasetSeeds, flip_y: float = 0.0
+) -> Dataset:
+    """Draw and split one dataset of the sweep (see :class:`SweepConfig` for the settings).
+
+    ``source`` is a ``class_sep`` of make_classification or the name of a real data set
+    (:mod:`simulate.data.sources`), whose positives are subsampled to ``config.beta`` and whose
+    split is stratified. Label noise ``flip_y`` (:func:`add_label_noise`) is drawn on every row
+    before the split; the rows and the split do not depend on it, so datasets that differ only
+    in ``flip_y`` hold the same points, and a larger ``flip_y`` replaces a superset of labels.
+    """
+    if isinstance(source, str):
+        rows = load_rows(source, config.target)
+        X, y = subsample_positives(rows, config.beta, np.random.default_rng(seeds.data))
+        stratify = y
+    else:
+        X, y = make_classification(
+            n_samples=config.n_samples,
+            n_features=config.n_features,
+            n_informative=config.n_informative,
+            n_redundant=0,
+            n_clusters_per_class=2,
+            weights=(1.0 - config.beta,),
+            class_sep=source,
+            flip_y=0.0,
+            random_state=seeds.data,
+        )
+        stratify = None
+    train, test = train_test_split(
+        np.arange(len(y)), test_size=config.test_size, random_state=seeds.split, stratify=stratify
+    )
+    y = add_label_noise(y.astype(np.int64), flip_y, seeds.noise)
+    return Dataset(X[train], X[test], y[train], y[test])
+
+
+def noisy_prevalence(beta: float, flip_y: float) -> float:
+    """The expected share of positive labels after :func:`add_label_noise`:
+    ``(1 - flip_y) beta + flip_y / 2``."""
+    return (1.0 - flip_y) * beta + flip_y / 2.0
+
+
+def add_label_noise(y: NDArray[np.int64], flip_y: float, seed: int) -> NDArray[np.int64]:
+    """make_classification's label noise: each label, with probability ``flip_y``, replaced by
+    one drawn uniformly from {0, 1} (so about half of them change).
+
+    The draws do not depend on ``flip_y``: with the same seed, the labels a smaller ``flip_y``
+    replaces are replaced, by the same values, at any larger one.
+    """
+    if flip_y == 0.0:
+        return y
+    rng = np.random.default_rng(seed)
+    replaced = rng.random(y.size) < flip_y
+    return np.where(replaced, rng.integers(0, 2, size=y.size), y)
+
+
+def hold_out_validation(data: Dataset, val_size: float, seed: int) -> Dataset:
+    """Hold a stratified fraction ``val_size`` of the training split out as a validation split.
+
+    The model is then fitted on the rest (``X_train``, ``y_train`` of the result); the test
+    split is unchanged.
+    """
+    X_fit, X_val, y_fit, y_val = train_test_split(
+        data.X_train, data.y_train, test_size=val_size, stratify=data.y_train, random_state=seed
+    )
+    return data._replace(X_train=X_fit, y_train=y_fit, X_val=X_val, y_val=y_val)

@@ -1,0 +1,236 @@
+"""The models a sweep fits at every weight: one dataset and a grid of weights in, test counts out.
+
+Each model fits one classifier per weight ``alpha`` (weight 1 on negatives, ``alpha`` on positives,
+as ``sample_weight``) and counts its predictions on the test split. The probabilistic ones
+(:data:`PROBABILISTIC`) are fitted on the training split less its validation split
+(:func:`simulate.data.splits.hold_out_validation`) and also return the ``alpha = 1`` model's
+probability of the positive class on the validation split: what :func:`theory.what_if_scores` needs
+to predict every other weight.
+
+- ``tree``: a decision tree, fully grown unless ``max_depth`` or ``min_samples_leaf`` say
+  otherwise (:data:`simulate.models.tree.ENGINES`), fitted on the whole training split as in the
+  post;
+- ``logreg``: scikit-learn's ``LogisticRegression()`` (L2 penalty, ``C = 1``) on standardised
+  features; the ``numba`` engine solves the whole weight path by warm-started Newton steps
+  (:func:`simulate.models.logreg.logistic_path`), the ``sklearn`` engine fits the estimator itself;
+- ``hgb``: scikit-learn's ``HistGradientBoostingClassifier`` with :data:`HGB_PARAMS`;
+- ``mlp``: scikit-learn's ``MLPClassifier`` with :data:`MLP_PARAMS` on standardised features.
+
+Each worker runs its models on one thread (:func:`threadpoolctl.threadpool_limits`), so workers
+do not oversubscribe the cores and the numbers do not depend on the machine's thread count.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import numpy as np
+from numpy.typing import NDArray
+from sklearn.base import ClassifierMixin, clone
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegression
+from sklearn.neural_network import MLPClassifier
+from sklearn.preprocessing import StandardScaler
+
+from simulate.data.resample import RESAMPLING, fraction_of_weight, resample
+from simulate.data.splits import Dataset
+from simulate.models.tree import ENGINES, confusion_counts
+
+if TYPE_CHECKING:
+    from simulate.config import SweepConfig
+
+__all__ = [
+    "HGB_PARAMS",
+    "MLP_PARAMS",
+    "MODELS",
+    "PROBABILISTIC",
+    "Fitted",
+    "fit_model",
+]
+
+#: ``HistGradientBoostingClassifier``'s settings, written out: scikit-learn's defaults, except
+#: that early stopping is off (scikit-learn turns it on above 10,000 training rows, which would
+#: make the model depend on the dataset's size and hold out yet another split).
+HGB_PARAMS: dict[str, Any] = {
+    "learning_rate": 0.1,
+    "max_iter": 100,
+    "max_leaf_nodes": 31,
+    "max_depth": None,
+    "min_samples_leaf": 20,
+    "l2_regularization": 0.0,
+    "max_bins": 255,
+    "early_stopping": False,
+}
+#: ``MLPClassifier``'s settings: one hidden layer of 16 ReLU units, L2 penalty 1e-4, trained by
+#: full-batch L-BFGS for at most 200 iterations. Full-batch training minimises the weighted
+#: cross-entropy (plus the penalty) itself, as the theory assumes, and is deterministic given the
+#: initial weights (drawn from the model's seed); the iteration cap is reached on most fits and is
+#: part of the model (the warning saying so is silenced).
+MLP_PARAMS: dict[str, Any] = {
+    "hidden_layer_sizes": (16,),
+    "activation": "relu",
+    "solver": "lbfgs",
+    "alpha": 1e-4,
+    "max_iter": 200,
+}
+#: ``LogisticRegression``'s settings: scikit-learn's defaults (L2 penalty, ``C = 1``, lbfgs).
+LOGREG_PARAMS: dict[str, Any] = {"C": 1.0}
+
+
+class Fitted(NamedTuple):
+    """What a model returns for one dataset."""
+
+    counts: NDArray[np.int64]
+    """Test confusion counts tp, fp, fn, tn, shape ``(len(alphas), 4)``."""
+    validation_scores: NDArray[np.float64] | None = None
+    """The ``alpha = 1`` model's probability of the positive class on the validation split
+    (probabilistic models), else None."""
+    test_scores: NDArray[np.float64] | None = None
+    """The same model's probability of the positive class on the test split, else None."""
+    validation_counts: NDArray[np.int64] | None = None
+    """Validation confusion counts of each weight's model, shape ``(len(alphas), 4)``, else
+    None."""
+
+
+def _tree(
+    data: Dataset, alphas: NDArray[np.float64], config: SweepConfig, random_state: int
+) -> Fitted:
+    counts = ENGINES[config.engine](
+        data,
+        alphas,
+        max_depth=config.max_depth,
+        min_samples_leaf=config.min_samples_leaf,
+        random_state=random_state,
+    )
+    return Fitted(counts)
+
+
+def _standardised(data: Dataset) -> Dataset:
+    """The splits with features standardised on the fitting part's mean and scale."""
+    scaler = StandardScaler().fit(data.X_train)
+    return data._replace(
+        X_train=scaler.transform(data.X_train),
+        X_test=scaler.transform(data.X_test),
+        X_val=scaler.transform(data.X_val),
+    )
+
+
+def _with_one(alphas: NDArray[np.float64]) -> tuple[NDArray[np.float64], int]:
+    """The weights with 1 among them (sorted), and the index of 1."""
+    path = np.union1d(alphas, [1.0])
+    return path, int(np.searchsorted(path, 1.0))
+
+
+def _estimator_path(
+    estimator: ClassifierMixin, data: Dataset, alphas: NDArray[np.float64]
+) -> Fitted:
+    """Fit a clone of ``estimator`` at each weight (and at 1, for the validation scores)."""
+    path, one = _with_one(alphas)
+    positive = data.y_train == 1
+    counts = np.empty((len(path), 4), dtype=np.int64)
+    validation_counts = np.empty((len(path), 4), dtype=np.int64)
+    for i, alpha in enumerate(path):
+        model = clone(estimator).fit(
+            data.X_train, data.y_train, sample_weight=np.where(positive, alpha, 1.0)
+        )
+        counts[i] = confusion_counts(data.y_test, model.predict(data.X_test))
+        validation_counts[i] = confusion_counts(data.y_val, model.predict(data.X_val))
+        if i == one:
+            validation_scores = model.predict_proba(data.X_val)[:, 1]
+            test_scores = model.predict_proba(data.X_test)[:, 1]
+    kept = np.isin(path, alphas)
+    return Fitted(counts[kept], validation_scores, test_scores, validation_counts[kept])
+
+
+def _logreg(
+    data: Dataset, alphas: NDArray[np.float64], config: SweepConfig, random_state: int
+) -> Fitted:
+    data = _standardised(data)
+    if config.engine == "sklearn":
+        return _estimator_path(LogisticRegression(**LOGREG_PARAMS), data, alphas)
+    from simulate.models.logreg import logistic_path, positive_probability, predict_labels
+
+    path, one = _with_one(alphas)
+    solution = logistic_path(data.X_train, data.y_train, path, C=LOGREG_PARAMS["C"])
+    counts = confusion_counts(data.y_test, predict_labels(data.X_test, solution))
+    validation_counts = confusion_counts(data.y_val, predict_labels(data.X_val, solution))
+    kept = np.isin(path, alphas)
+    return Fitted(
+        counts[kept],
+        positive_probability(data.X_val, solution)[one],
+        positive_probability(data.X_test, solution)[one],
+        validation_counts[kept],
+    )
+
+
+def _hgb(
+    data: Dataset, alphas: NDArray[np.float64], config: SweepConfig, random_state: int
+) -> Fitted:
+    estimator = HistGradientBoostingClassifier(**HGB_PARAMS, random_state=random_state)
+    return _estimator_path(estimator, data, alphas)
+
+
+def _mlp(
+    data: Dataset, alphas: NDArray[np.float64], config: SweepConfig, random_state: int
+) -> Fitted:
+    estimator = MLPClassifier(**MLP_PARAMS, random_state=random_state)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return _estimator_path(estimator, _standardised(data), alphas)
+
+
+#: ``(dataset, alphas, config, random_state) -> Fitted``, by the name ``--model`` takes.
+MODELS: dict[str, Callable[[Dataset, NDArray[np.float64], SweepConfig, int], Fitted]] = {
+    "tree": _tree,
+    "logreg": _logreg,
+    "hgb": _hgb,
+    "mlp": _mlp,
+}
+#: The models that hold out a validation split and return its scores.
+PROBABILISTIC: tuple[str, ...] = ("logreg", "hgb", "mlp")
+
+
+def fit_model(
+    data: Dataset,
+    alphas: NDArray[np.float64],
+    config: SweepConfig,
+    random_state: int,
+    resample_seed: int = 0,
+) -> Fitted:
+    """Fit ``config.model`` on ``data`` at every weight of ``alphas`` (see the module's notes).
+
+    With a resampling ``config.knob`` each weight's model is fitted, unweighted, on the training
+    split resampled to the weight's positive fraction (:func:`simulate.data.resample.resample`, the
+    draws of the ``i``-th weight seeded by ``(resample_seed, i)``), and a probabilistic model's
+    validation scores come from a model fitted on the training split as it is.
+    """
+    fit = MODELS[config.model]
+    if config.knob not in RESAMPLING:
+        return fit(data, alphas, config, random_state)
+    one = np.ones(1)
+    fits = [
+        fit(data._replace(X_train=X, y_train=y), one, config, random_state)
+        for X, y in (
+            resample(
+                data.X_train,
+                data.y_train,
+                fraction,
+                config.knob,
+                np.random.default_rng([resample_seed, i]),
+            )
+            for i, fraction in enumerate(fraction_of_weight(config.beta, alphas).tolist())
+        )
+    ]
+    counts = np.concatenate([fitted.counts for fitted in fits])
+    if config.model not in PROBABILISTIC:
+        return Fitted(counts)
+    as_it_is = fit(data, one, config, random_state)
+    return Fitted(
+        counts,
+        as_it_is.validation_scores,
+        as_it_is.test_scores,
+        np.concatenate([fitted.validation_counts for fitted in fits]),
+    )

@@ -1,0 +1,4 @@
+"""Studies built on sweeps: the numba engine against scikit-learn's
+(:mod:`~simulate.studies.fidelity`), prediction against retraining
+(:mod:`~simulate.studies.retraining`), and tables across finished runs
+(:mod:`~simulate.studies.comparison`). Their command lines are in :mod:`simulate.commands`."""

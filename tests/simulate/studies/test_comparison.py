@@ -1,0 +1,88 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from simulate import load_run, run_sweep
+from simulate.analysis.summary import per_separation
+from simulate.commands.rulefit import main
+from simulate.config import SweepConfig
+from simulate.studies.comparison import (
+    contest_tables,
+    find_runs,
+    model_label,
+    rule_fit,
+    run_prevalence,
+    run_summaries,
+    separation_tables,
+)
+from tests.plots.conftest import SEP_TO_P, write_synthetic_run
+
+
+def test_the_rule_that_made_the_means_fits_them(tmp_path):
+    # The synthetic means are the bce rule's on known superellipses: on the superellipse fitted
+    # to them bce must fit (up to the fit) and bayes must not.
+    write_synthetic_run(tmp_path / "a", config={"beta": 0.02, "model": "logreg"})
+    table = rule_fit([tmp_path / "a"], families=("superellipse",))
+    bce = table[table["rule"] == "bce"]
+    bayes = table[table["rule"] == "bayes"]
+    assert bce["rmse"].max() < 1e-3
+    assert bayes["rmse"].min() > 10 * bce["rmse"].max()
+    np.testing.assert_allclose(bce["p"], list(SEP_TO_P.values()), rtol=1e-3)
+    assert set(table["model"]) == {"logreg"}
+
+
+def test_labels_say_the_tree_limits():
+    assert model_label(SweepConfig()) == "tree, fully grown"
+    assert model_label(SweepConfig(min_samples_leaf=20)) == "tree, min_samples_leaf 20"
+    assert model_label(SweepConfig(model="hgb")) == "hgb"
+
+
+def test_runs_are_found_trees_first(tmp_path):
+    write_synthetic_run(tmp_path / "z", config={"beta": 0.02, "model": "tree"})
+    write_synthetic_run(tmp_path / "a", config={"beta": 0.02, "model": "mlp"})
+    write_synthetic_run(
+        tmp_path / "m", config={"beta": 0.02, "model": "tree", "min_samples_leaf": 5}
+    )
+    assert [run.name for run in find_runs(tmp_path)] == ["z", "m", "a"]
+    with pytest.raises(ValueError, match="holds no finished run"):
+        find_runs(tmp_path / "z")
+
+
+def test_two_runs_of_one_model_are_refused(tmp_path):
+    for name in ("a", "b"):
+        write_synthetic_run(tmp_path / name, config={"beta": 0.02, "model": "hgb"})
+    with pytest.raises(ValueError, match=r"same model \('hgb'\)"):
+        rule_fit(find_runs(tmp_path))
+
+
+def test_the_command_prints_both_tables_and_writes_csv(tmp_path, capsys):
+    write_synthetic_run(tmp_path / "a", config={"beta": 0.02, "model": "logreg"})
+    assert main([str(tmp_path / "a"), "--out", str(tmp_path / "fit.csv")]) == 0
+    printed = capsys.readouterr().out
+    assert "pooled over class_sep" in printed
+    assert "binormal bce" in printed
+    assert "closer" in printed
+    assert (tmp_path / "fit.csv").read_text().startswith("model,run,family,rule,class_sep")
+
+
+def test_a_missing_run_is_one_line(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main([str(tmp_path / "none")])
+    assert exit_info.value.code == 2
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_each_study_table_is_the_runs_own_keyed_by_model(small_config, tmp_path):
+    runs = []
+    for model in ("tree", "logreg"):
+        runs.append(tmp_path / model)
+        run_sweep(small_config, model=model, flip_y=(0.0, 0.1), out=runs[-1], progress=False)
+    tables = separation_tables(runs)
+    assert list(tables) == ["tree, fully grown", "logreg"]
+    expected = per_separation(load_run(runs[1]).fits, small_config.beta)
+    pd.testing.assert_frame_equal(tables["logreg"], expected)
+    assert list(contest_tables(runs)) == ["logreg"]  # trees have no validation split
+    assert run_summaries(runs)["logreg"]["flip_y"].nunique() == 2
+    assert run_prevalence(runs) == small_config.beta
+    write_synthetic_run(tmp_path / "other", config={"beta": 0.5, "model": "mlp"})
+    assert run_prevalence([*runs, tmp_path / "other"]) is None
