@@ -5,5 +5,7 @@
 - :mod:`params.settings`: settings declared as dataclass fields (type, range or choices, default,
   help), from which a class validates itself and a command line builds its flags;
 - :mod:`params.argtypes`: ``argparse`` types for numbers, comma lists and ``LO:HI[:N]`` grids;
-- :mod:`params.tables`: the plain-text tables the commands print.
+- :mod:`params.tables`: the plain-text tables the commands print;
+- :mod:`params.commands`: one way to run a command: parse, run, and end every expected failure
+  with one line on stderr and its exit status.
 """
