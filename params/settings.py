@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from params.argtypes import bounded, grid
+from params.argtypes import bounded, grid, number_list
 from params.validation import Interval, ParameterError, flag_name
 
 __all__ = [
@@ -59,8 +59,9 @@ class Setting:
         duplicates, given on the command line as ``LO:HI[:N]`` (``N`` values with this spacing)
         or a comma list.
     many : bool, default False
-        Makes the setting a list of strings: a non-empty tuple of non-empty str, stored in the
-        order given without duplicates, given on the command line as a comma list.
+        Makes the setting a list: a non-empty tuple of non-empty str (or, of a ``kind`` float
+        or int, of numbers in ``interval``), stored in the order given without duplicates,
+        given on the command line as a comma list.
     accepts : callable, optional
         Which items a list takes (``str -> bool``), beyond being non-empty; ``form`` says which
         in words.
@@ -100,8 +101,10 @@ class Setting:
             text = f"a non-empty list of names from {_quoted(self.choices)}"
         elif self.many and self.form is not None:
             text = f"a non-empty list of {self.form}"
-        elif self.many:
+        elif self.many and self.kind is str:
             text = "a non-empty list of non-empty str"
+        elif self.many:
+            text = f"a non-empty list of {self.kind.__name__}s in the range {self.interval}"
         elif self.choices is not None:
             text = f"one of {_quoted(self.choices)}"
         elif self.spacing is not None:
@@ -115,7 +118,7 @@ class Setting:
         return f"{text} or None" if self.optional else text
 
     def validate(self, value: Any, name: str, owner: str) -> Any:
-        """``value`` in its stored form (int, float, str, tuple of float or None).
+        """``value`` in its stored form (int, float, str, a tuple of them, or None).
 
         Raises
         ------
@@ -136,6 +139,9 @@ class Setting:
             if not isinstance(value, str) or not value:
                 raise ParameterError(name, owner, self.allowed(), value)
             return value
+        return self._validate_number(value, name, owner)
+
+    def _validate_number(self, value: Any, name: str, owner: str) -> int | float:
         if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
             raise ParameterError(name, owner, self.allowed(), value)
         if self.kind is int and not isinstance(value, int | np.integer):
@@ -161,12 +167,14 @@ class Setting:
             raise ParameterError(name, owner, self.allowed(), float(array[bad][0]))
         return tuple(float(v) for v in np.unique(array))
 
-    def _validate_list(self, value: Any, name: str, owner: str) -> tuple[str, ...]:
+    def _validate_list(self, value: Any, name: str, owner: str) -> tuple[Any, ...]:
         if isinstance(value, str | bytes) or not isinstance(value, Iterable):
             raise ParameterError(name, owner, self.allowed(), value)
         items = tuple(value)
         if not items:
             raise ParameterError(name, owner, self.allowed(), value)
+        if self.kind is not str:
+            return tuple(dict.fromkeys(self._validate_number(item, name, owner) for item in items))
         for item in items:
             if not isinstance(item, str) or not item:
                 raise ParameterError(name, owner, self.allowed(), item)
@@ -186,6 +194,8 @@ class Setting:
             if self.spacing is not None:
                 most = np.inf if self.max_length is None else self.max_length
                 values = grid(self.interval, spacing=self.spacing, max_count=most)(text)
+            elif self.many and self.kind is not str:
+                values = number_list(self.interval, self.kind)(text)
             elif self.many:
                 values = [item.strip() for item in text.split(",")]
             elif self.kind is str:

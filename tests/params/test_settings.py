@@ -122,3 +122,42 @@ def test_flag_message_of_an_api_error():
     assert error.value.flag_message() == (
         "argument --rate: must be a float in the range (0, 1). Got 2.0 instead."
     )
+
+
+@dataclass(frozen=True)
+class Numbers:
+    ps: tuple[float, ...] = setting(
+        "5,2", float, "shapes", interval=Interval(1.0, 10.0, "both"), many=True
+    )
+    counts: tuple[int, ...] = setting(
+        "1", int, "counts", interval=Interval(1, 9, "both"), many=True
+    )
+
+    def __post_init__(self) -> None:
+        validate_fields(self)
+
+
+def test_a_list_of_numbers_keeps_its_order_without_duplicates():
+    assert Numbers().ps == (5.0, 2.0)
+    assert Numbers(ps=[3, 1, 3]).ps == (3.0, 1.0)
+    parser = argparse.ArgumentParser(exit_on_error=False)
+    add_arguments(parser, Numbers, declared(Numbers))
+    args = parser.parse_args(["--ps", "10,1.5,10", "--counts", "4,2"])
+    assert settings_from_arguments(Numbers, args) == {"ps": (10.0, 1.5), "counts": (4, 2)}
+    assert parser.parse_args([]).ps == (5.0, 2.0)
+    with pytest.raises(argparse.ArgumentError, match=re.escape("Got '11' instead.")):
+        parser.parse_args(["--ps", "2,11"])
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "allowed"),
+    [
+        ("ps", [], r"a non-empty list of floats in the range \[1, 10\]. Got \[\]"),
+        ("ps", [2.0, 0.5], r"a non-empty list of floats in the range \[1, 10\]. Got 0.5"),
+        ("ps", "2", r"a non-empty list of floats"),
+        ("counts", [2.5], r"a non-empty list of ints in the range \[1, 9\]. Got 2.5"),
+    ],
+)
+def test_a_bad_list_of_numbers_names_the_bad_item(name, value, allowed):
+    with pytest.raises(ParameterError, match=rf"'{name}' parameter of Numbers must be {allowed}"):
+        Numbers(**{name: value})
