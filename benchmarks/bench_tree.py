@@ -66,7 +66,12 @@ def _datasets(reps: int, n_samples: int):
     config = SweepConfig(n_samples=n_samples)
     for index, class_sep in enumerate(CLASS_SEPS):
         for rep in range(reps):
-            yield class_sep, make_dataset(config, float(class_sep), dataset_seeds(0, index, rep))
+            yield (
+                class_sep,
+                make_dataset(
+                    float(class_sep), dataset_seeds(0, index, rep), **config.data_settings()
+                ),
+            )
 
 
 def _warm_up() -> dict[str, float]:

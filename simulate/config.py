@@ -437,6 +437,27 @@ class SweepConfig:
             ),
         ]
 
+    def data_settings(self) -> dict[str, Any]:
+        """The keyword arguments of :func:`simulate.data.splits.make_dataset` this sweep sets."""
+        return {
+            "beta": self.beta,
+            "n_samples": self.n_samples,
+            "n_features": self.n_features,
+            "n_informative": self.n_informative,
+            "test_size": self.test_size,
+            "target": self.target,
+        }
+
+    def model_settings(self) -> dict[str, Any]:
+        """The keyword arguments of :func:`simulate.models.registry.fit_model` this sweep sets."""
+        return {
+            "engine": self.engine,
+            "max_depth": self.max_depth,
+            "min_samples_leaf": self.min_samples_leaf,
+            "knob": self.knob,
+            "beta": self.beta,
+        }
+
     @property
     def model_description(self) -> str:
         """The model and, where there is a choice, its implementation: ``"tree, numba"``."""

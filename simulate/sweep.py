@@ -148,6 +148,7 @@ def run_chunk(config: SweepConfig, chunk: Chunk) -> dict[str, NDArray]:
     alphas = np.asarray(config.alphas)
     fractions = fraction_of_weight(config.beta, alphas) if config.knob in RESAMPLING else None
     source, flip_y = config.sources[chunk.source], config.flip_y[chunk.flip]
+    data_settings, model_settings = config.data_settings(), config.model_settings()
     arrays = {
         name: np.empty(shape, dtype=np.int64 if name.endswith("counts") else np.float64)
         for name, shape in chunk.shapes(config).items()
@@ -157,10 +158,17 @@ def run_chunk(config: SweepConfig, chunk: Chunk) -> dict[str, NDArray]:
     with threadpool_limits(limits=1), sklearn.config_context(skip_parameter_validation=True):
         for i, rep in enumerate(range(chunk.rep_start, chunk.rep_stop)):
             seeds = dataset_seeds(config.seed, chunk.source, rep)
-            data = make_dataset(config, source, seeds, flip_y)
+            data = make_dataset(source, seeds, flip_y=flip_y, **data_settings)
             if config.model in PROBABILISTIC:
                 data = hold_out_validation(data, config.val_size, seeds.validation)
-            fitted = fit_model(data, alphas, config, seeds.model, seeds.resample)
+            fitted = fit_model(
+                data,
+                alphas,
+                config.model,
+                **model_settings,
+                random_state=seeds.model,
+                resample_seed=seeds.resample,
+            )
             arrays["counts"][i] = fitted.counts
             if fitted.validation_scores is not None:
                 arrays["validation_labels"][i] = data.y_val

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -10,9 +10,6 @@ from sklearn.datasets import make_classification
 from sklearn.model_selection import train_test_split
 
 from simulate.data.sources import load_rows, subsample_positives
-
-if TYPE_CHECKING:
-    from simulate.config import SweepConfig
 
 __all__ = [
     "Dataset",
@@ -61,35 +58,47 @@ def dataset_seeds(seed: int, source: int, rep: int) -> DatasetSeeds:
 
 
 def make_dataset(
-    config: SweepConfig, source: float | str, seeds: DatasetSeeds, flip_y: float = 0.0
+    source: float | str,
+    seeds: DatasetSeeds,
+    *,
+    beta: float,
+    n_samples: int,
+    n_features: int,
+    n_informative: int,
+    test_size: float,
+    target: str | None = None,
+    flip_y: float = 0.0,
 ) -> Dataset:
-    """Draw and split one dataset of the sweep (see :class:`SweepConfig` for the settings).
+    """Draw and split one dataset (the settings are :class:`~simulate.config.SweepConfig`'s,
+    whose :meth:`~simulate.config.SweepConfig.data_settings` gives them; not validated here).
 
-    ``source`` is a ``class_sep`` of make_classification or the name of a real data set
-    (:mod:`simulate.data.sources`), whose positives are subsampled to ``config.beta`` and whose
-    split is stratified. Label noise ``flip_y`` (:func:`add_label_noise`) is drawn on every row
-    before the split; the rows and the split do not depend on it, so datasets that differ only
-    in ``flip_y`` hold the same points, and a larger ``flip_y`` replaces a superset of labels.
+    ``source`` is a ``class_sep`` of make_classification (``n_samples`` rows, ``n_features``
+    features of which ``n_informative`` informative, a share ``beta`` positive) or the name of a
+    real data set (:mod:`simulate.data.sources`; ``target`` names a table's label column), whose
+    positives are subsampled to ``beta`` and whose split is stratified. A share ``test_size`` of
+    the rows is held out for testing. Label noise ``flip_y`` (:func:`add_label_noise`) is drawn on
+    every row before the split; the rows and the split do not depend on it, so datasets that differ
+    only in ``flip_y`` hold the same points, and a larger ``flip_y`` replaces a superset of labels.
     """
     if isinstance(source, str):
-        rows = load_rows(source, config.target)
-        X, y = subsample_positives(rows, config.beta, np.random.default_rng(seeds.data))
+        rows = load_rows(source, target)
+        X, y = subsample_positives(rows, beta, np.random.default_rng(seeds.data))
         stratify = y
     else:
         X, y = make_classification(
-            n_samples=config.n_samples,
-            n_features=config.n_features,
-            n_informative=config.n_informative,
+            n_samples=n_samples,
+            n_features=n_features,
+            n_informative=n_informative,
             n_redundant=0,
             n_clusters_per_class=2,
-            weights=(1.0 - config.beta,),
+            weights=(1.0 - beta,),
             class_sep=source,
             flip_y=0.0,
             random_state=seeds.data,
         )
         stratify = None
     train, test = train_test_split(
-        np.arange(len(y)), test_size=config.test_size, random_state=seeds.split, stratify=stratify
+        np.arange(len(y)), test_size=test_size, random_state=seeds.split, stratify=stratify
     )
     y = add_label_noise(y.astype(np.int64), flip_y, seeds.noise)
     return Dataset(X[train], X[test], y[train], y[test])

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -39,15 +39,13 @@ from simulate.data.resample import RESAMPLING, fraction_of_weight, resample
 from simulate.data.splits import Dataset
 from simulate.models.tree import ENGINES, confusion_counts
 
-if TYPE_CHECKING:
-    from simulate.config import SweepConfig
-
 __all__ = [
     "HGB_PARAMS",
     "MLP_PARAMS",
     "MODELS",
     "PROBABILISTIC",
     "Fitted",
+    "ModelOptions",
     "fit_model",
 ]
 
@@ -80,6 +78,18 @@ MLP_PARAMS: dict[str, Any] = {
 LOGREG_PARAMS: dict[str, Any] = {"C": 1.0}
 
 
+class ModelOptions(NamedTuple):
+    """A model's own settings, as the sweep gives them (see
+    :class:`~simulate.config.SweepConfig`); each model reads those it has."""
+
+    engine: str = "numba"
+    """The implementation of ``tree`` and ``logreg``: ``"numba"`` or ``"sklearn"``."""
+    max_depth: int | None = None
+    """The tree's depth limit (None: grown until pure)."""
+    min_samples_leaf: int = 1
+    """The tree's least samples per leaf."""
+
+
 class Fitted(NamedTuple):
     """What a model returns for one dataset."""
 
@@ -96,13 +106,13 @@ class Fitted(NamedTuple):
 
 
 def _tree(
-    data: Dataset, alphas: NDArray[np.float64], config: SweepConfig, random_state: int
+    data: Dataset, alphas: NDArray[np.float64], options: ModelOptions, random_state: int
 ) -> Fitted:
-    counts = ENGINES[config.engine](
+    counts = ENGINES[options.engine](
         data,
         alphas,
-        max_depth=config.max_depth,
-        min_samples_leaf=config.min_samples_leaf,
+        max_depth=options.max_depth,
+        min_samples_leaf=options.min_samples_leaf,
         random_state=random_state,
     )
     return Fitted(counts)
@@ -146,10 +156,10 @@ def _estimator_path(
 
 
 def _logreg(
-    data: Dataset, alphas: NDArray[np.float64], config: SweepConfig, random_state: int
+    data: Dataset, alphas: NDArray[np.float64], options: ModelOptions, random_state: int
 ) -> Fitted:
     data = _standardised(data)
-    if config.engine == "sklearn":
+    if options.engine == "sklearn":
         return _estimator_path(LogisticRegression(**LOGREG_PARAMS), data, alphas)
     from simulate.models.logreg import logistic_path, positive_probability, predict_labels
 
@@ -167,14 +177,14 @@ def _logreg(
 
 
 def _hgb(
-    data: Dataset, alphas: NDArray[np.float64], config: SweepConfig, random_state: int
+    data: Dataset, alphas: NDArray[np.float64], options: ModelOptions, random_state: int
 ) -> Fitted:
     estimator = HistGradientBoostingClassifier(**HGB_PARAMS, random_state=random_state)
     return _estimator_path(estimator, data, alphas)
 
 
 def _mlp(
-    data: Dataset, alphas: NDArray[np.float64], config: SweepConfig, random_state: int
+    data: Dataset, alphas: NDArray[np.float64], options: ModelOptions, random_state: int
 ) -> Fitted:
     estimator = MLPClassifier(**MLP_PARAMS, random_state=random_state)
     with warnings.catch_warnings():
@@ -182,8 +192,8 @@ def _mlp(
         return _estimator_path(estimator, _standardised(data), alphas)
 
 
-#: ``(dataset, alphas, config, random_state) -> Fitted``, by the name ``--model`` takes.
-MODELS: dict[str, Callable[[Dataset, NDArray[np.float64], SweepConfig, int], Fitted]] = {
+#: ``(dataset, alphas, options, random_state) -> Fitted``, by the name ``--model`` takes.
+MODELS: dict[str, Callable[[Dataset, NDArray[np.float64], ModelOptions, int], Fitted]] = {
     "tree": _tree,
     "logreg": _logreg,
     "hgb": _hgb,
@@ -196,38 +206,49 @@ PROBABILISTIC: tuple[str, ...] = ("logreg", "hgb", "mlp")
 def fit_model(
     data: Dataset,
     alphas: NDArray[np.float64],
-    config: SweepConfig,
-    random_state: int,
+    model: str,
+    *,
+    engine: str = "numba",
+    max_depth: int | None = None,
+    min_samples_leaf: int = 1,
+    knob: str = "weight",
+    beta: float | None = None,
+    random_state: int = 0,
     resample_seed: int = 0,
 ) -> Fitted:
-    """Fit ``config.model`` on ``data`` at every weight of ``alphas`` (see the module's notes).
+    """Fit ``model`` (a name of :data:`MODELS`) on ``data`` at every weight of ``alphas`` (see
+    the module's notes); not validated here (:class:`~simulate.config.SweepConfig` validates a
+    sweep's settings, and :meth:`~simulate.config.SweepConfig.model_settings` gives them).
 
-    With a resampling ``config.knob`` each weight's model is fitted, unweighted, on the training
-    split resampled to the weight's positive fraction (:func:`simulate.data.resample.resample`, the
-    draws of the ``i``-th weight seeded by ``(resample_seed, i)``), and a probabilistic model's
-    validation scores come from a model fitted on the training split as it is.
+    ``engine``, ``max_depth`` and ``min_samples_leaf`` are the model's options
+    (:class:`ModelOptions`). With a resampling ``knob`` each weight's model is fitted,
+    unweighted, on the training split resampled to the weight's positive fraction at prevalence
+    ``beta`` (:func:`simulate.data.resample.resample`, the draws of the ``i``-th weight seeded by
+    ``(resample_seed, i)``), and a probabilistic model's validation scores come from a model
+    fitted on the training split as it is.
     """
-    fit = MODELS[config.model]
-    if config.knob not in RESAMPLING:
-        return fit(data, alphas, config, random_state)
+    fit = MODELS[model]
+    options = ModelOptions(engine, max_depth, min_samples_leaf)
+    if knob not in RESAMPLING:
+        return fit(data, alphas, options, random_state)
     one = np.ones(1)
     fits = [
-        fit(data._replace(X_train=X, y_train=y), one, config, random_state)
+        fit(data._replace(X_train=X, y_train=y), one, options, random_state)
         for X, y in (
             resample(
                 data.X_train,
                 data.y_train,
                 fraction,
-                config.knob,
+                knob,
                 np.random.default_rng([resample_seed, i]),
             )
-            for i, fraction in enumerate(fraction_of_weight(config.beta, alphas).tolist())
+            for i, fraction in enumerate(fraction_of_weight(beta, alphas).tolist())
         )
     ]
     counts = np.concatenate([fitted.counts for fitted in fits])
-    if config.model not in PROBABILISTIC:
+    if model not in PROBABILISTIC:
         return Fitted(counts)
-    as_it_is = fit(data, one, config, random_state)
+    as_it_is = fit(data, one, options, random_state)
     return Fitted(
         counts,
         as_it_is.validation_scores,

@@ -92,10 +92,17 @@ def test_resampling_needs_weights_of_at_least_one():
 def test_a_resampled_model_is_the_estimator_fitted_on_the_resampled_rows(small_config):
     config = dataclasses.replace(small_config, model="logreg", knob="undersample")
     seeds = dataset_seeds(config.seed, 0, 0)
-    data = make_dataset(config, config.seps[0], seeds)
+    data = make_dataset(config.seps[0], seeds, **config.data_settings())
     data = hold_out_validation(data, config.val_size, seeds.validation)
     alphas = np.asarray(config.alphas)
-    fitted = fit_model(data, alphas, config, seeds.model, seeds.resample)
+    fitted = fit_model(
+        data,
+        alphas,
+        config.model,
+        **config.model_settings(),
+        random_state=seeds.model,
+        resample_seed=seeds.resample,
+    )
     for i, q in enumerate(fraction_of_weight(config.beta, alphas)):
         rng = np.random.default_rng([seeds.resample, i])
         X, y = resample(data.X_train, data.y_train, q, "undersample", rng)
@@ -104,7 +111,8 @@ def test_a_resampled_model_is_the_estimator_fitted_on_the_resampled_rows(small_c
         predicted = model.predict(scaler.transform(data.X_test))
         tn, fp, fn, tp = confusion_matrix(data.y_test, predicted, labels=[0, 1]).ravel()
         np.testing.assert_array_equal(fitted.counts[i], [tp, fp, fn, tn])
-    unresampled = fit_model(data, np.ones(1), dataclasses.replace(config, knob="weight"), 0)
+    unweighted = {**config.model_settings(), "knob": "weight"}
+    unresampled = fit_model(data, np.ones(1), config.model, **unweighted, random_state=0)
     np.testing.assert_array_equal(fitted.validation_scores, unresampled.validation_scores)
 
 

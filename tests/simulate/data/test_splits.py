@@ -12,13 +12,13 @@ def test_seeds_depend_only_on_their_key():
 
 
 def test_dataset_shape_and_prevalence(small_config):
-    data = make_dataset(small_config, 1.0, dataset_seeds(0, 0, 0))
+    data = make_dataset(1.0, dataset_seeds(0, 0, 0), **small_config.data_settings())
     n_test = round(small_config.n_samples * small_config.test_size)
     assert data.X_test.shape == (n_test, small_config.n_features)
     assert data.X_train.shape == (small_config.n_samples - n_test, small_config.n_features)
     positives = np.concatenate([data.y_train, data.y_test]).sum()
     assert positives == round(small_config.n_samples * small_config.beta)
-    again = make_dataset(small_config, 1.0, dataset_seeds(0, 0, 0))
+    again = make_dataset(1.0, dataset_seeds(0, 0, 0), **small_config.data_settings())
     np.testing.assert_array_equal(data.X_train, again.X_train)
 
 
@@ -36,8 +36,8 @@ def test_label_noise_replaces_about_the_fraction_asked_and_nests():
 
 def test_datasets_that_differ_in_noise_hold_the_same_points(small_config):
     seeds = dataset_seeds(0, 0, 0)
-    clean = make_dataset(small_config, 1.0, seeds)
-    noisy = make_dataset(small_config, 1.0, seeds, flip_y=0.2)
+    clean = make_dataset(1.0, seeds, **small_config.data_settings())
+    noisy = make_dataset(1.0, seeds, flip_y=0.2, **small_config.data_settings())
     np.testing.assert_array_equal(clean.X_train, noisy.X_train)
     np.testing.assert_array_equal(clean.X_test, noisy.X_test)
     changed = np.mean(clean.y_train != noisy.y_train)
@@ -46,7 +46,7 @@ def test_datasets_that_differ_in_noise_hold_the_same_points(small_config):
 
 def test_a_real_dataset_is_subsampled_and_split_stratified():
     config = SweepConfig(dataset=("breast_cancer",), beta=0.1)
-    data = make_dataset(config, "breast_cancer", dataset_seeds(0, 0, 0))
+    data = make_dataset("breast_cancer", dataset_seeds(0, 0, 0), **config.data_settings())
     y = np.concatenate([data.y_train, data.y_test])
     assert (y == 0).sum() == 357  # every benign tumour
     assert y.sum() == round(0.1 / 0.9 * 357)

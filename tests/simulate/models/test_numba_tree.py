@@ -61,7 +61,9 @@ def _continuous_data(seed, n_samples, n_features):
 
 def _experiment_split(class_sep, seed, n_samples):
     """One dataset of the experiment (1% positives), split 75/25, as the sweep makes it."""
-    data = make_dataset(SweepConfig(n_samples=n_samples), class_sep, dataset_seeds(seed, 0, 0))
+    data = make_dataset(
+        class_sep, dataset_seeds(seed, 0, 0), **SweepConfig(n_samples=n_samples).data_settings()
+    )
     return data.X_train, data.X_test, data.y_train, data.y_test
 
 

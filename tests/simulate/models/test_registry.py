@@ -20,7 +20,7 @@ ALPHAS = np.array([0.5, 3.0, 20.0])  # 1 is not among them: the models fit it fo
 
 def _split(config: SweepConfig, rep: int = 0):
     seeds = dataset_seeds(config.seed, 0, rep)
-    data = make_dataset(config, config.seps[0], seeds)
+    data = make_dataset(config.seps[0], seeds, **config.data_settings())
     return hold_out_validation(data, config.val_size, seeds.validation), seeds
 
 
@@ -43,7 +43,7 @@ def test_split_sizes_are_the_real_ones(small_config, model):
 def test_the_validation_split_is_stratified_and_disjoint(small_config):
     config = dataclasses.replace(small_config, model="hgb", n_samples=4000)
     data, _ = _split(config)
-    whole = make_dataset(config, config.seps[0], dataset_seeds(config.seed, 0, 0))
+    whole = make_dataset(config.seps[0], dataset_seeds(config.seed, 0, 0), **config.data_settings())
     assert len(data.y_train) + len(data.y_val) == len(whole.y_train)
     assert abs(data.y_val.mean() - whole.y_train.mean()) < 1 / len(data.y_val)
     rows = {tuple(row) for row in data.X_train}
@@ -93,7 +93,9 @@ def test_each_model_is_the_scikit_learn_estimator_it_names(
 ):
     config = dataclasses.replace(small_config, model=model, engine="sklearn")
     data, seeds = _split(config)
-    fitted = fit_model(data, ALPHAS, config, seeds.model)
+    fitted = fit_model(
+        data, ALPHAS, config.model, **config.model_settings(), random_state=seeds.model
+    )
     counts, validation_counts, scores, test_scores = _reference(
         estimator, seeds.model, data, standardise
     )

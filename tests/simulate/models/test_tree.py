@@ -16,7 +16,7 @@ def test_confusion_counts_match_scikit_learn():
 
 def test_sklearn_engine_is_a_weighted_tree_per_alpha(small_config):
     seeds = dataset_seeds(0, 0, 0)
-    data = make_dataset(small_config, 1.0, seeds)
+    data = make_dataset(1.0, seeds, **small_config.data_settings())
     alphas = np.array([1.0, 20.0])
     counts = sklearn_counts(data, alphas, random_state=seeds.model)
     assert counts.shape == (2, 4)
