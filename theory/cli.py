@@ -1,20 +1,30 @@
-"""``python -m theory``: optimal weights, and what-if questions, from the command line."""
+"""``python -m theory``: optimal weights, and what-if questions, from the command line.
+
+Every flag of a setting is built from its declaration (:class:`TableSettings`,
+:class:`WhatIfSettings`, see :mod:`params.settings`); only the flags about files and the output
+are the command's own.
+"""
 
 from __future__ import annotations
 
 import argparse
+import functools
 import inspect
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from params.argtypes import bounded, number_list, path
+from params.argtypes import path
+from params.commands import error_prefix, run_command
+from params.post import BETA
+from params.settings import add_arguments, declared, setting
 from params.tables import format_table
-from params.validation import Interval, ParameterError
+from params.validation import Interval, ParameterError, flag_name
 from theory.curves import FAMILIES, MAX_EXPONENT, Superellipse
 from theory.empirical import DEFAULT_SMOOTH, SMOOTHERS
 from theory.optimum import SEARCH_BETA_RANGE, SEARCH_RANGE, optimize_alpha
@@ -24,6 +34,9 @@ from theory.whatif import equivalent_weight, what_if
 from theory.whatif_scores import what_if_scores
 
 __all__ = [
+    "MAX_BOOTSTRAP",
+    "TableSettings",
+    "WhatIfSettings",
     "build_parser",
     "commands_of",
     "format_optimum_table",
@@ -51,14 +64,186 @@ _PLATEAU_ENDS = ("plateau_start", "plateau_stop")
 _WHAT_IF_SCORES = ("recall", "specificity", "precision", "f1", "balanced_accuracy", "mcc")
 #: Scores printed per weight by ``what-if --scores`` (``--json`` gives every score).
 _SCORES_PRINTED = ("recall", "specificity", "precision", "f1", "balanced_accuracy")
-#: The family ``what_if`` fits through a point unless told otherwise.
-_WHAT_IF_DEFAULT_FAMILY = inspect.signature(what_if).parameters["family"].default
+#: The defaults of what-if's settings: the API's.
+_POINT_DEFAULTS = inspect.signature(what_if).parameters
+_SCORES_DEFAULTS = inspect.signature(what_if_scores).parameters
 #: Most bootstrap resamples the command accepts.
 MAX_BOOTSTRAP = 100_000
+#: The value of ``--smooth`` that keeps the ROC's exact hull.
+_EXACT_HULL = "none"
+#: The flags of ``what-if`` that only a scores file uses.
+_SCORED_ONLY = ("plot", "bootstrap", "smooth", "threshold")
+_HELP_FORMAT = argparse.ArgumentDefaultsHelpFormatter
+
+
+def _is_score(name: str) -> bool:
+    """Whether ``name`` is a score :func:`~theory.scores.score_function` knows, such as ``f2``."""
+    try:
+        score_function(name, "python -m theory table")
+    except ValueError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class TableSettings:
+    """The settings of ``python -m theory table``: the arguments of :func:`optimum_table`."""
+
+    beta: tuple[float, ...] = setting(
+        str(BETA),
+        float,
+        f"prevalence of the positive class, comma list in {SEARCH_BETA_RANGE} (below, "
+        "(1-beta)/beta overflows)",
+        interval=SEARCH_BETA_RANGE,
+        many=True,
+    )
+    p: tuple[float, ...] = setting(
+        "2,5,11,20,40",
+        float,
+        f"superellipse shape p in {Interval(1.0, MAX_EXPONENT, 'both')}, comma list; larger is "
+        "a better classifier",
+        interval=Interval(1.0, MAX_EXPONENT, "both"),
+        many=True,
+    )
+    rule: tuple[str, ...] = setting(",".join(RULES), str, "rules", choices=RULE_NAMES, many=True)
+    gamma: float | None = setting(
+        None,
+        float,
+        "the focal rule's gamma, >= 0; only with focal among --rule",
+        interval=GAMMA_RANGE,
+        optional=True,
+        none_means=f"{DEFAULT_GAMMA:g}",
+    )
+    metric: tuple[str, ...] = setting(
+        "f1,balanced_accuracy",
+        str,
+        f"scores to optimise, comma list of {', '.join(SCORE_NAMES)} or f<b> such as f2, b in "
+        f"{FBETA_RANGE}",
+        many=True,
+        accepts=_is_score,
+        form=f"{', '.join(SCORE_NAMES)} or f<b> with b in {FBETA_RANGE}",
+    )
+    cost_fn: float | None = setting(
+        None,
+        float,
+        "price of a false negative in the cost metric, > 0; only with cost among --metric",
+        interval=_POSITIVE,
+        optional=True,
+        none_means=f"{DEFAULT_COST:g}",
+    )
+    cost_fp: float | None = setting(
+        None,
+        float,
+        "price of a false positive in the cost metric, > 0; only with cost among --metric",
+        interval=_POSITIVE,
+        optional=True,
+        none_means=f"{DEFAULT_COST:g}",
+    )
+
+
+@dataclass(frozen=True)
+class WhatIfSettings:
+    """The settings of ``python -m theory what-if``: the arguments of
+    :func:`~theory.whatif.what_if` and :func:`~theory.whatif_scores.what_if_scores`, with their
+    defaults."""
+
+    recall: float | None = setting(
+        None, float, "observed recall in (0, 1)", interval=_UNIT_OPEN, optional=True
+    )
+    specificity: float | None = setting(
+        None, float, "observed specificity in (0, 1)", interval=_UNIT_OPEN, optional=True
+    )
+    family: str | None = setting(
+        None,
+        str,
+        "curve family fitted through the point",
+        choices=tuple(FAMILIES),
+        optional=True,
+        none_means=_POINT_DEFAULTS["family"].default,
+    )
+    label_col: str = setting("y", str, "column of the labels")
+    score_col: str = setting("score", str, "column of the scores")
+    pos_label: str | None = setting(
+        None,
+        str,
+        "the positive label, unless the labels are 0/1 or true/false",
+        optional=True,
+    )
+    threshold: float = setting(
+        _SCORES_DEFAULTS["threshold"].default,
+        float,
+        "the threshold the model uses: positive where score >= threshold",
+        interval=Interval(-np.inf, np.inf),
+    )
+    smooth: str = setting(
+        DEFAULT_SMOOTH or _EXACT_HULL,
+        str,
+        f"curve fitted to the ROC, or {_EXACT_HULL} for its exact hull",
+        choices=(*SMOOTHERS, _EXACT_HULL),
+    )
+    bootstrap: int = setting(
+        _SCORES_DEFAULTS["bootstrap"].default,
+        int,
+        "resample the rows this many times for 95%% intervals",
+        interval=Interval(0, MAX_BOOTSTRAP, "both"),
+    )
+    seed: int = setting(
+        _SCORES_DEFAULTS["seed"].default,
+        int,
+        "seeds the bootstrap",
+        interval=Interval(0, 2**32 - 1, "both"),
+    )
+    beta: float | None = setting(
+        None,
+        float,
+        "prevalence where the model is used, in (0, 1); needed with --recall, default the "
+        "labels' with --scores",
+        interval=_UNIT_OPEN,
+        optional=True,
+    )
+    alpha: tuple[float, ...] | None = setting(
+        None,
+        float,
+        "new weight(s) of the positive class, comma list of numbers > 0",
+        interval=_POSITIVE,
+        many=True,
+        optional=True,
+    )
+    positive_fraction: tuple[float, ...] | None = setting(
+        None,
+        float,
+        "instead of --alpha: resample the training set to these positive fractions q in (0, 1), "
+        "which act as alpha = (q/(1-q)) * ((1-beta)/beta)",
+        interval=_UNIT_OPEN,
+        many=True,
+        optional=True,
+    )
+    alpha_observed: float = setting(
+        _SCORES_DEFAULTS["alpha_observed"].default,
+        float,
+        "weight the observed model was trained with",
+        interval=_POSITIVE,
+    )
+    rule: str = setting(
+        _SCORES_DEFAULTS["rule"].default,
+        str,
+        "how the weight picks the point; bayes treats the model as calibrated and thresholded at "
+        "its threshold, focal as trained with the focal loss",
+        choices=RULE_NAMES,
+    )
+    gamma: float | None = setting(
+        None,
+        float,
+        "the focal rule's gamma, >= 0; only with --rule focal",
+        interval=GAMMA_RANGE,
+        optional=True,
+        none_means=f"{DEFAULT_GAMMA:g}",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``python -m theory``, with its ``table`` and ``what-if`` commands."""
+    """The argument parser of ``python -m theory``, with its ``table`` and ``what-if`` commands;
+    every flag's default is in its help."""
     parser = argparse.ArgumentParser(
         prog="python -m theory",
         description=(
@@ -80,43 +265,9 @@ def build_parser() -> argparse.ArgumentParser:
         "edge of that range, a '~' a score that is the same at every weight (alpha arbitrary), and "
         "a range 'lo..hi' in place of alpha a plateau: every weight in it gives the best score to "
         "1e-12 relative (--json: plateau, plateau_start, plateau_stop).",
+        formatter_class=_HELP_FORMAT,
     )
-    table.add_argument(
-        "--beta",
-        type=number_list(SEARCH_BETA_RANGE),
-        default=[0.01],
-        help=f"prevalence of the positive class, comma list in {SEARCH_BETA_RANGE} (below, "
-        "(1-beta)/beta overflows) (default: 0.01)",
-    )
-    table.add_argument(
-        "--p",
-        type=number_list(Interval(1.0, MAX_EXPONENT, "both")),
-        default=[2.0, 5.0, 11.0, 20.0, 40.0],
-        help="superellipse shape p in [1, 1e6], comma list; larger is a better classifier "
-        "(default: 2,5,11,20,40)",
-    )
-    table.add_argument(
-        "--rule",
-        type=_choices(RULE_NAMES),
-        default=list(RULES),
-        help=f"rules, comma list of {', '.join(RULE_NAMES)} (default: {','.join(RULES)})",
-    )
-    _add_gamma(table, "focal among --rule")
-    table.add_argument(
-        "--metric",
-        type=_choices(SCORE_NAMES, allow_fbeta=True),
-        default=["f1", "balanced_accuracy"],
-        help="scores to optimise, comma list of "
-        f"{', '.join(SCORE_NAMES)} or f<b> such as f2, b in {FBETA_RANGE} "
-        "(default: f1,balanced_accuracy)",
-    )
-    for error, name in (("fn", "false negative"), ("fp", "false positive")):
-        table.add_argument(
-            f"--cost-{error}",
-            type=bounded(_POSITIVE),
-            help=f"price of a {name} in the cost metric, > 0; only with cost among --metric "
-            f"(default: {DEFAULT_COST:g})",
-        )
+    add_arguments(table, TableSettings, declared(TableSettings))
     table.add_argument("--json", action="store_true", help="print JSON records instead")
 
     whatif = commands.add_parser(
@@ -129,132 +280,33 @@ def build_parser() -> argparse.ArgumentParser:
         "predicted scores at --beta and the threshold that reaches the same point without "
         "retraining, and the best weight and threshold per metric. Resampling to a positive "
         "fraction q acts as alpha = (q/(1-q)) * ((1-beta)/beta).",
+        formatter_class=_HELP_FORMAT,
     )
     point = whatif.add_argument_group("a model observed at one point")
-    point.add_argument("--recall", type=bounded(_UNIT_OPEN), help="observed recall in (0, 1)")
-    point.add_argument(
-        "--specificity", type=bounded(_UNIT_OPEN), help="observed specificity in (0, 1)"
-    )
-    point.add_argument(
-        "--family",
-        choices=list(FAMILIES),
-        default=None,
-        help="curve family fitted through the point (default: binormal)",
-    )
+    add_arguments(point, WhatIfSettings, ("recall", "specificity", "family"))
     scored = whatif.add_argument_group("a model's scores on validation rows")
     scored.add_argument("--scores", type=path, metavar="FILE", help="CSV or parquet file")
-    scored.add_argument("--label-col", default="y", help="column of the labels (default: y)")
-    scored.add_argument(
-        "--score-col", default="score", help="column of the scores (default: score)"
-    )
-    scored.add_argument(
-        "--pos-label", help="the positive label, unless the labels are 0/1 or true/false"
-    )
-    scored.add_argument(
-        "--threshold",
-        type=bounded(Interval(-np.inf, np.inf)),
-        default=0.5,
-        help="the threshold the model uses: positive where score >= threshold (default: 0.5)",
-    )
-    scored.add_argument(
-        "--smooth",
-        choices=[*SMOOTHERS, "none"],
-        default=None,
-        help=f"curve fitted to the ROC, or none for its exact hull (default: {DEFAULT_SMOOTH})",
-    )
-    scored.add_argument(
-        "--bootstrap",
-        type=bounded(Interval(0, MAX_BOOTSTRAP, "both"), int),
-        default=0,
-        help="resample the rows this many times for 95%% intervals (default: 0)",
-    )
-    scored.add_argument(
-        "--seed",
-        type=bounded(Interval(0, 2**32 - 1, "both"), int),
-        default=0,
-        help="seeds the bootstrap (default: 0)",
+    add_arguments(
+        scored,
+        WhatIfSettings,
+        ("label_col", "score_col", "pos_label", "threshold", "smooth", "bootstrap", "seed"),
     )
     scored.add_argument(
         "--plot", type=path, metavar="FIG", help="draw the curve and the predictions to FIG.png"
     )
     both = whatif.add_argument_group("either way")
-    both.add_argument(
-        "--beta",
-        type=bounded(_UNIT_OPEN),
-        help="prevalence where the model is used, in (0, 1); needed with --recall, default the "
-        "labels' with --scores",
-    )
+    add_arguments(both, WhatIfSettings, ("beta",))
     new_weight = both.add_mutually_exclusive_group(required=True)
-    new_weight.add_argument(
-        "--alpha",
-        type=number_list(_POSITIVE),
-        help="new weight(s) of the positive class, comma list of numbers > 0",
-    )
-    new_weight.add_argument(
-        "--positive-fraction",
-        type=number_list(_UNIT_OPEN),
-        help="instead of --alpha: resample the training set to these positive fractions q in "
-        "(0, 1), which act as alpha = (q/(1-q)) * ((1-beta)/beta)",
-    )
-    both.add_argument(
-        "--alpha-observed",
-        type=bounded(_POSITIVE),
-        default=1.0,
-        help="weight the observed model was trained with (default: 1)",
-    )
-    both.add_argument(
-        "--rule",
-        choices=list(RULE_NAMES),
-        default="bayes",
-        help="how the weight picks the point; bayes treats the model as calibrated and thresholded "
-        "at its threshold, focal as trained with the focal loss (default: bayes)",
-    )
-    _add_gamma(both, "--rule focal")
+    add_arguments(new_weight, WhatIfSettings, ("alpha", "positive_fraction"))
+    add_arguments(both, WhatIfSettings, ("alpha_observed", "rule", "gamma"))
     both.add_argument("--json", action="store_true", help="print JSON records instead")
     return parser
-
-
-def _add_gamma(group: argparse._ActionsContainer, needs: str) -> None:
-    group.add_argument(
-        "--gamma",
-        type=bounded(GAMMA_RANGE),
-        help=f"the focal rule's gamma, >= 0; only with {needs} (default: {DEFAULT_GAMMA:g})",
-    )
 
 
 def commands_of(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
     """The sub-command parsers of ``parser``, by name."""
     action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     return dict(action.choices)
-
-
-def _choices(options: Sequence[str], *, allow_fbeta: bool = False) -> Callable[[str], list[str]]:
-    """A comma list of ``options`` (and, with ``allow_fbeta``, any score :func:`score_function`
-    knows, such as ``f2``)."""
-
-    def known(name: str) -> bool:
-        if name in options:
-            return True
-        if not allow_fbeta:
-            return False
-        try:
-            score_function(name, "python -m theory table")
-        except ValueError:
-            return False
-        return True
-
-    def parse(text: str) -> list[str]:
-        names = list(dict.fromkeys(name.strip() for name in text.split(",")))
-        for name in names:
-            if not known(name):
-                raise argparse.ArgumentTypeError(
-                    f"must be a comma list of {', '.join(options)}"
-                    f"{f' or f<b> with b in {FBETA_RANGE}' if allow_fbeta else ''}. "
-                    f"Got {name!r} instead."
-                )
-        return names
-
-    return parse
 
 
 def optimum_table(
@@ -375,14 +427,7 @@ def _run_what_if(args: argparse.Namespace, parser: argparse.ArgumentParser) -> s
             f"(missing {', '.join(missing)})"
         )
     scored_only = [
-        flag
-        for flag, value, default in (
-            ("--plot", args.plot, None),
-            ("--bootstrap", args.bootstrap, 0),
-            ("--smooth", args.smooth, None),
-            ("--threshold", args.threshold, 0.5),
-        )
-        if value != default
+        flag_name(name) for name in _SCORED_ONLY if getattr(args, name) != parser.get_default(name)
     ]
     if scored_only:
         parser.error(f"{', '.join(scored_only)} needs --scores FILE")
@@ -399,7 +444,7 @@ def _new_weights(args: argparse.Namespace, prevalence: float) -> np.ndarray:
 
 def _run_what_if_point(args: argparse.Namespace) -> str:
     alphas = _new_weights(args, args.beta)
-    family = args.family or _WHAT_IF_DEFAULT_FAMILY
+    family = args.family or _POINT_DEFAULTS["family"].default
     scores = what_if(
         args.recall,
         args.specificity,
@@ -428,7 +473,7 @@ def _run_what_if_point(args: argparse.Namespace) -> str:
 
 def _run_what_if_scores(args: argparse.Namespace) -> str:
     labels, scores = read_scores(args.scores, args.label_col, args.score_col, args.pos_label)
-    smooth = {None: DEFAULT_SMOOTH, "none": None}.get(args.smooth, args.smooth)
+    smooth = None if args.smooth == _EXACT_HULL else args.smooth
     options = {
         "beta": args.beta,
         "alpha_observed": args.alpha_observed,
@@ -453,10 +498,8 @@ def _run_what_if_scores(args: argparse.Namespace) -> str:
         from plots import plot_what_if_scores, save_figure
 
         figure = plot_what_if_scores(labels, scores, alpha=result.table["alpha"], **options)
-        try:
+        with error_prefix(f"Cannot write the figure {str(args.plot)!r}"):
             save_figure(figure, args.plot, format=args.plot.suffix.lstrip(".") or "png")
-        except OSError as error:
-            raise ValueError(f"Cannot write the figure {str(args.plot)!r}: {error}") from None
     if args.json:
         return json.dumps(
             {
@@ -558,30 +601,33 @@ def _kind(path: Path) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status (2 for bad input, via argparse)."""
-    parser = build_parser()
+    """Run the command line; returns the exit status (see :func:`params.commands.run_command`)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] not in ("table", "what-if", "-h", "--help"):
         argv = ["table", *argv]
-    args = parser.parse_args(argv)
-    try:
-        if args.command == "what-if":
-            output = _run_what_if(args, commands_of(parser)["what-if"])
-        else:
-            records = optimum_table(
-                args.beta,
-                args.p,
-                args.rule,
-                args.metric,
-                gamma=args.gamma,
-                cost_fn=args.cost_fn,
-                cost_fp=args.cost_fp,
-            )
-            output = json.dumps(records, indent=2) if args.json else format_optimum_table(records)
-            output = output if args.json else _priced(args) + output
-    except ParameterError as error:
-        parser.error(error.flag_message())
-    except ValueError as error:
-        parser.error(" ".join(str(error).split()))
-    print(output)
+    parser = build_parser()
+    return run_command(parser, functools.partial(_run, parser=parser), argv)
+
+
+def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Print the table or the what-if answer ``args`` ask for."""
+    if args.command == "what-if":
+        print(_run_what_if(args, commands_of(parser)["what-if"]))
+    else:
+        print(_run_table(args))
     return 0
+
+
+def _run_table(args: argparse.Namespace) -> str:
+    records = optimum_table(
+        args.beta,
+        args.p,
+        args.rule,
+        args.metric,
+        gamma=args.gamma,
+        cost_fn=args.cost_fn,
+        cost_fp=args.cost_fp,
+    )
+    if args.json:
+        return json.dumps(records, indent=2)
+    return _priced(args) + format_optimum_table(records)
