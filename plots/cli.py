@@ -20,6 +20,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from params.argtypes import path
+from params.commands import error_prefix, run_command
 from plots.costs import plot_cost_weights
 from plots.datasets import plot_datasets
 from plots.focal import plot_focal_loss
@@ -161,41 +162,33 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status (argparse exits with 2 on bad input)."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    try:
-        run = read_run(args.run)._replace(
-            model_runs=tuple(find_runs(args.models)),
-            knob_runs=tuple(find_runs(args.knobs)),
-            noise_runs=tuple(find_runs(args.noise)),
-            dataset_runs=tuple(find_runs(args.datasets)),
-        )
-    except ValueError as error:
-        parser.error(_one_line(error))
-    try:
+    """Run the command line; returns the exit status (see :func:`params.commands.run_command`)."""
+    return run_command(build_parser(), _run, argv)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Draw every figure from the runs ``args`` name into ``args.out``, and the run's own."""
+    run = read_run(args.run)._replace(
+        model_runs=tuple(find_runs(args.models)),
+        knob_runs=tuple(find_runs(args.knobs)),
+        noise_runs=tuple(find_runs(args.noise)),
+        dataset_runs=tuple(find_runs(args.datasets)),
+    )
+    with error_prefix(f"The output folder {str(args.out)!r} cannot be created"):
         args.out.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        parser.error(_one_line(f"The output folder {str(args.out)!r} cannot be created: {error}"))
     figures = FIGURES if cell_keys(run.summary) == ["class_sep"] else {}
     if not figures and not args.quiet:
         print(f"{args.run} is a run on real data or with label noise: drawing its own figure only")
     for name, build in figures.items():
-        try:
+        with error_prefix(f"Cannot draw {name} from {str(args.run)!r}"):
             figure = build(run)
-        except ValueError as error:
-            parser.error(_one_line(f"Cannot draw {name} from {str(args.run)!r}: {error}"))
         target = args.out / f"{name}.{args.format}"
-        try:
+        with error_prefix(f"Cannot write {str(target)!r}"):
             save_figure(figure, target, format=args.format)
-        except OSError as error:
-            parser.error(_one_line(f"Cannot write {str(target)!r}: {error}"))
         if not args.quiet:
             print(f"wrote {target}")
-    try:
+    with error_prefix(f"Cannot write {str(args.run / FIGURE_FILE)!r}"):
         target = save_run_figure(run.summary, run.beta, args.run)
-    except OSError as error:
-        parser.error(_one_line(f"Cannot write {str(args.run / FIGURE_FILE)!r}: {error}"))
     if not args.quiet:
         print(f"wrote {target}")
     return 0
@@ -250,8 +243,3 @@ def read_run(directory: str | Path) -> RunSummary:
             f"{where} is corrupt: {RUN_FILE} has no prevalence 'beta' in (0, 1) in its config."
         )
     return RunSummary(summary=summary.assign(**values), beta=float(beta))
-
-
-def _one_line(message: object) -> str:
-    """The message with its line breaks and runs of spaces collapsed."""
-    return " ".join(str(message).split())
