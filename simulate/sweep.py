@@ -32,9 +32,9 @@ from simulate.config import SweepConfig
 from simulate.data.resample import RESAMPLING, fraction_of_weight
 from simulate.data.splits import dataset_seeds, hold_out_validation, make_dataset
 from simulate.models.registry import PROBABILISTIC, fit_model
-from simulate.models.tree import confusion_counts
 from simulate.runs.backends import DEFAULT_BACKEND, ParallelConfig, Workers
 from simulate.runs.folder import COUNT_COLUMNS, RunData, RunFolder, SavedChunks, package_versions
+from theory.scores import confusion_counts
 
 __all__ = [
     "FIT_COLUMNS",

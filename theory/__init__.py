@@ -17,8 +17,8 @@ The public API, all vectorised over its numeric arguments:
   scores, whose ROC is not concave unless ``s = 1``) (:data:`FAMILIES`); rules ``"bce"``,
   ``"bayes"`` (:data:`RULES`) and ``"focal"`` with its ``gamma`` (:func:`rule_named` builds any
   of them);
-- :func:`confusion_scores`: every score from confusion counts or rates, the one definition the
-  simulator shares;
+- :func:`confusion_counts` and :func:`confusion_scores`: the confusion counts of 0/1 predictions,
+  and every score from confusion counts or rates, the one definition the simulator shares;
 - :mod:`theory.symbolic`: the sympy derivations the numeric code is checked against.
 
 Vocabulary
@@ -50,7 +50,7 @@ from theory.optimum import (
     optimize_alpha,
 )
 from theory.rules import RULE_NAMES, RULES, rule_named, weight_ratio
-from theory.scores import SCORE_NAMES, confusion_scores, expected_confusion
+from theory.scores import SCORE_NAMES, confusion_counts, confusion_scores, expected_confusion
 from theory.whatif import equivalent_weight, what_if
 from theory.whatif_scores import WhatIfScores, what_if_scores
 
@@ -67,6 +67,7 @@ __all__ = [
     "Optimum",
     "Superellipse",
     "WhatIfScores",
+    "confusion_counts",
     "confusion_scores",
     "equivalent_weight",
     "expected_confusion",

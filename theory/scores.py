@@ -30,6 +30,7 @@ __all__ = [
     "best_on_hull",
     "check_costs",
     "check_fbeta",
+    "confusion_counts",
     "confusion_scores",
     "expected_confusion",
     "fbeta_name",
@@ -286,6 +287,30 @@ def check_fbeta(fbeta: float | Iterable[float], owner: str) -> NDArray[np.float6
     """The F-beta ``b`` values as a 1-d array, each checked to lie in :data:`FBETA_RANGE` (for
     ``owner``'s message)."""
     return np.ravel(check_array(np.atleast_1d(fbeta), "fbeta", owner, FBETA_RANGE))
+
+
+def confusion_counts(y_true: ArrayLike, y_pred: ArrayLike) -> NDArray[np.int64]:
+    """The confusion counts ``[tp, fp, fn, tn]`` of 0/1 predictions against 0/1 labels.
+
+    Parameters
+    ----------
+    y_true : array_like of 0/1, shape (n,)
+        The labels.
+    y_pred : array_like of 0/1 or bool, shape (..., n)
+        The predictions; each row along the leading axes is counted on its own.
+
+    Returns
+    -------
+    ndarray of int64, shape (..., 4)
+        tp, fp, fn, tn of each row of ``y_pred``.
+    """
+    truth = np.asarray(y_true, dtype=bool)
+    predicted = np.asarray(y_pred, dtype=bool)
+    tp = np.sum(predicted & truth, axis=-1)
+    fp = np.sum(predicted & ~truth, axis=-1)
+    fn = np.sum(~predicted & truth, axis=-1)
+    tn = np.sum(~predicted & ~truth, axis=-1)
+    return np.stack([tp, fp, fn, tn], axis=-1).astype(np.int64)
 
 
 def confusion_scores(

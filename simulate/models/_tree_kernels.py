@@ -333,10 +333,11 @@ def predict_trees(feature, threshold, left, right, value, x_test, out):
 
 
 @njit(cache=True)
-def confusion_counts(predicted, y_true, out):
+def count_outcomes(y_true, predicted, out):
     """Confusion counts of each row of ``predicted`` against ``y_true``.
 
-    ``out[a]`` receives tp, fp, fn, tn of row ``a``.
+    ``out[a]`` receives tp, fp, fn, tn of row ``a``, as
+    :func:`theory.scores.confusion_counts` (same argument order) computes them.
 
     Notes
     -----

@@ -219,5 +219,5 @@ def numba_counts(
     )
     predicted = _predict(trees, X_test)
     counts = np.empty((predicted.shape[0], 4), dtype=np.int64)
-    _kernels.confusion_counts(predicted, np.ascontiguousarray(y_test, dtype=np.uint8), counts)
+    _kernels.count_outcomes(np.ascontiguousarray(y_test, dtype=np.uint8), predicted, counts)
     return counts

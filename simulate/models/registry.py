@@ -37,7 +37,8 @@ from sklearn.preprocessing import StandardScaler
 
 from simulate.data.resample import RESAMPLING, fraction_of_weight, resample
 from simulate.data.splits import Dataset
-from simulate.models.tree import ENGINES, confusion_counts
+from simulate.models.tree import ENGINES
+from theory.scores import confusion_counts
 
 __all__ = [
     "HGB_PARAMS",

@@ -14,26 +14,13 @@ from numpy.typing import NDArray
 from sklearn.tree import DecisionTreeClassifier
 
 from simulate.data.splits import Dataset
+from theory.scores import confusion_counts
 
-__all__ = ["ENGINES", "Engine", "confusion_counts", "sklearn_counts"]
+__all__ = ["ENGINES", "Engine", "sklearn_counts"]
 
 #: ``(dataset, alphas, *, max_depth, min_samples_leaf, random_state) -> counts`` with counts of
 #: shape ``(len(alphas), 4)``: tp, fp, fn, tn.
 Engine = Callable[..., NDArray[np.int64]]
-
-
-def confusion_counts(y_true: NDArray, y_pred: NDArray) -> NDArray[np.int64]:
-    """``[tp, fp, fn, tn]`` of 0/1 predictions ``y_pred`` (shape ``(..., n)``) against ``y_true``.
-
-    Returns an array of shape ``(..., 4)``.
-    """
-    truth = np.asarray(y_true, dtype=bool)
-    predicted = np.asarray(y_pred, dtype=bool)
-    tp = np.sum(predicted & truth, axis=-1)
-    fp = np.sum(predicted & ~truth, axis=-1)
-    fn = np.sum(~predicted & truth, axis=-1)
-    tn = np.sum(~predicted & ~truth, axis=-1)
-    return np.stack([tp, fp, fn, tn], axis=-1).astype(np.int64)
 
 
 def sklearn_counts(

@@ -6,6 +6,7 @@ from sklearn import metrics
 
 from theory.scores import (
     SCORE_NAMES,
+    confusion_counts,
     confusion_scores,
     expected_confusion,
     fbeta_name,
@@ -19,6 +20,23 @@ def _labels(tp, fp, fn, tn):
     y_true = np.array([1] * tp + [0] * fp + [1] * fn + [0] * tn)
     y_pred = np.array([1] * tp + [1] * fp + [0] * fn + [0] * tn)
     return y_true, y_pred
+
+
+def test_confusion_counts_match_scikit_learn():
+    rng = np.random.default_rng(0)
+    y_true, y_pred = rng.integers(0, 2, 200), rng.integers(0, 2, 200)
+    tn, fp, fn, tp = metrics.confusion_matrix(y_true, y_pred).ravel()
+    np.testing.assert_array_equal(confusion_counts(y_true, y_pred), [tp, fp, fn, tn])
+
+
+def test_confusion_counts_count_each_row_of_predictions():
+    rng = np.random.default_rng(1)
+    y_true, y_pred = rng.integers(0, 2, 50), rng.integers(0, 2, (2, 3, 50))
+    counts = confusion_counts(y_true, y_pred)
+    assert counts.shape == (2, 3, 4) and counts.dtype == np.int64
+    for index in np.ndindex(2, 3):
+        tn, fp, fn, tp = metrics.confusion_matrix(y_true, y_pred[index], labels=[0, 1]).ravel()
+        np.testing.assert_array_equal(counts[index], [tp, fp, fn, tn])
 
 
 @given(counts, counts, counts, counts)

@@ -11,7 +11,7 @@ from simulate.analysis.prediction import (
 )
 from simulate.analysis.summary import per_cell, prediction_error, weighting_vs_thresholding
 from simulate.analysis.thresholding import tuned_threshold
-from simulate.models.tree import confusion_counts
+from theory.scores import confusion_counts
 
 
 def _validation(seed: int = 0, n: int = 2000, prevalence: float = 0.05):
