@@ -127,14 +127,15 @@ def plot_prediction_error(errors: Mapping[str, pd.DataFrame]) -> Figure:
     Parameters
     ----------
     errors : mapping of str to DataFrame
-        Per model, :func:`simulate.analysis.summary.prediction_error` of its sweep: rule, alpha,
-        f1_mae, f1_bias, recall_mae, recall_bias.
+        Per model, :func:`simulate.analysis.summary.prediction_error` of its sweep: predictor,
+        alpha, f1_mae, f1_bias, recall_mae, recall_bias.
 
     Returns
     -------
     Figure
-        One column per rule; top: mean absolute error of the predicted F1 (solid) and recall
-        (dotted) against the weight; bottom: the bias (predicted minus real) of F1 and recall.
+        One column per rule (the predictors bce and bayes); top: mean absolute error of the
+        predicted F1 (solid) and recall (dotted) against the weight; bottom: the bias (predicted
+        minus real) of F1 and recall.
     """
     if not errors:
         raise ValueError("No model's prediction error to draw: give at least one.")
@@ -145,11 +146,11 @@ def plot_prediction_error(errors: Mapping[str, pd.DataFrame]) -> Figure:
     for model, table in errors.items():
         require_columns(
             table,
-            ("rule", "alpha", "f1_mae", "f1_bias", "recall_mae", "recall_bias"),
+            ("predictor", "alpha", "f1_mae", "f1_bias", "recall_mae", "recall_bias"),
             f"plot_prediction_error ({model})",
         )
         for column, rule in enumerate(_RULES):
-            rows = table[table["rule"] == rule].sort_values("alpha")
+            rows = table[table["predictor"] == rule].sort_values("alpha")
             for row, kind in enumerate(("mae", "bias")):
                 ax = axes[row, column]
                 ax.plot(rows["alpha"], rows[f"f1_{kind}"], color=colors[model], marker="o", ms=3)

@@ -14,6 +14,7 @@ import numpy as np
 
 from params.settings import setting, validate_fields
 from params.validation import Interval, ParameterError
+from simulate.analysis.prediction import DEFAULT_PREDICTORS, PREDICTORS
 from simulate.data.resample import KNOBS, RESAMPLING
 from simulate.data.sources import (
     MAKE_CLASSIFICATION,
@@ -64,6 +65,8 @@ MAX_FEATURES = 1000
 MAX_DATASET_VALUES = 100_000_000
 #: Largest depth limit: nodes are numbered in int32, as in scikit-learn.
 MAX_DEPTH = int(np.iinfo(np.int32).max)
+#: Most bootstrap resamples behind a prediction's interval.
+MAX_BOOTSTRAP = 100_000
 
 #: Datasets per class_sep when ``reps`` is not given, per model: the post's 250 for trees; for
 #: the others, as many as the quick-start-sized command (15 class_seps x 15 weights) fits in
@@ -288,9 +291,27 @@ class SweepConfig:
         f"smallest number of training samples in a leaf (tree only), at most {MAX_SAMPLES:,}",
         interval=Interval(1, MAX_SAMPLES, "both"),
     )
+    predictors: tuple[str, ...] = setting(
+        ",".join(DEFAULT_PREDICTORS),
+        str,
+        "how each weight is predicted from the alpha = 1 model's validation scores (logreg, hgb, "
+        "mlp): a comma list",
+        many=True,
+        choices=tuple(PREDICTORS),
+    )
+    bootstrap: int = setting(
+        0,
+        int,
+        f"bootstrap resamples of the validation rows behind each prediction's 95 percent interval "
+        f"(logreg, hgb, mlp), at most {MAX_BOOTSTRAP:,}; 0: none",
+        interval=Interval(0, MAX_BOOTSTRAP, "both"),
+    )
 
     def __post_init__(self) -> None:
         validate_fields(self)
+        if self.model not in PROBABILISTIC and self.bootstrap:
+            allowed = f"0 for model={self.model!r} (it has no validation scores to predict from)"
+            raise ParameterError("bootstrap", "SweepConfig", allowed, self.bootstrap)
         if self.fractions is not None:
             weights = equivalent_weight(self.beta, np.asarray(self.fractions))
             if not np.all(ALPHA_RANGE.contains(weights)):

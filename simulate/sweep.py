@@ -20,12 +20,7 @@ from tqdm.auto import tqdm
 
 import theory
 from params.validation import ParameterError, check_path
-from simulate.analysis.prediction import (
-    PREDICTED_SCORES,
-    PREDICTION_RULES,
-    predict_weights,
-    predicted_columns,
-)
+from simulate.analysis.prediction import PREDICTED_SCORES, predict_weights, predicted_columns
 from simulate.analysis.summary import per_cell
 from simulate.analysis.thresholding import tuned_threshold
 from simulate.config import SweepConfig
@@ -90,7 +85,14 @@ class Chunk(NamedTuple):
         shapes = {"counts": (reps, alphas, len(COUNT_COLUMNS))}
         if config.model in PROBABILISTIC:
             n_val = split_sizes(config, config.sources[self.source])["validation"]
-            shapes["predicted"] = (reps, len(PREDICTION_RULES), alphas, len(PREDICTED_SCORES))
+            ends = 3 if config.bootstrap else 1
+            shapes["predicted"] = (
+                reps,
+                len(config.predictors),
+                alphas,
+                len(PREDICTED_SCORES),
+                ends,
+            )
             shapes["validation_labels"] = (reps, n_val)
             shapes["validation_scores"] = (reps, n_val)
             shapes["validation_counts"] = (reps, alphas, len(COUNT_COLUMNS))
@@ -142,8 +144,9 @@ def run_chunk(config: SweepConfig, chunk: Chunk) -> dict[str, NDArray]:
         ``"counts"``: the test confusion counts tp, fp, fn, tn (int64, reps x alphas x 4). For a
         probabilistic model also ``"validation_labels"`` and ``"validation_scores"`` (the
         ``alpha = 1`` model's, reps x validation rows) and ``"predicted"``, the theory's
-        prediction from them (:func:`simulate.analysis.prediction.predict_weights`, reps x rules x
-        alphas x scores). Shapes as :meth:`Chunk.shapes`.
+        prediction from them (:func:`simulate.analysis.prediction.predict_weights`, reps x
+        predictors x alphas x scores x 1, or x 3 with the interval's ends). Shapes as
+        :meth:`Chunk.shapes`.
     """
     alphas = np.asarray(config.alphas)
     fractions = fraction_of_weight(config.beta, alphas) if config.knob in RESAMPLING else None
@@ -184,7 +187,10 @@ def run_chunk(config: SweepConfig, chunk: Chunk) -> dict[str, NDArray]:
                     fitted.validation_scores,
                     alphas,
                     float(data.y_test.mean()),
+                    predictors=config.predictors,
                     fractions=fractions,
+                    bootstrap=config.bootstrap,
+                    seed=seeds.bootstrap,
                 )
     return arrays
 
@@ -218,9 +224,10 @@ def tidy_fits(config: SweepConfig, chunks: dict[Chunk, dict[str, NDArray]]) -> p
             frame["tuned_f1"] = theory.confusion_scores(*tuned)["f1"]
             frame["tuned_threshold"] = np.repeat(arrays["tuned_threshold"], n_alphas)
         if "predicted" in arrays:
-            # reps x rules x alphas x scores -> (reps * alphas) rows x (rules * scores) columns
-            predicted = arrays["predicted"].transpose(0, 2, 1, 3).reshape(n_reps * n_alphas, -1)
-            for name, values in zip(predicted_columns(), predicted.T, strict=True):
+            # reps x predictors x alphas x scores x ends -> (reps * alphas) rows x
+            # (predictors * scores * ends) columns
+            predicted = arrays["predicted"].transpose(0, 2, 1, 3, 4).reshape(n_reps * n_alphas, -1)
+            for name, values in zip(_prediction_columns(config), predicted.T, strict=True):
                 frame[name] = values
         frames.append(frame)
     fits = pd.concat(frames, ignore_index=True)
@@ -229,11 +236,16 @@ def tidy_fits(config: SweepConfig, chunks: dict[Chunk, dict[str, NDArray]]) -> p
         fits[name] = scores[name]
     extra = []
     if config.model in PROBABILISTIC:
-        extra = ["val_f1", "tuned_f1", "tuned_threshold", *predicted_columns()]
+        extra = ["val_f1", "tuned_f1", "tuned_threshold", *_prediction_columns(config)]
     if config.knob in RESAMPLING:
         fits["positive_fraction"] = fraction_of_weight(config.beta, fits["alpha"].to_numpy())
         extra = ["positive_fraction", *extra]
     return fits[[*config.cell_keys, *FIT_COLUMNS, *extra]]
+
+
+def _prediction_columns(config: SweepConfig) -> list[str]:
+    """The prediction columns of the sweep's fits, in the order of a chunk's arrays."""
+    return predicted_columns(config.predictors, intervals=config.bootstrap > 0)
 
 
 def tidy_validation(

@@ -1,30 +1,86 @@
 """The theory's prediction, per dataset, of what every weight does to a probabilistic model.
 
-From the ``alpha = 1`` model's probabilities on the validation split, :func:`theory.what_if_scores`
-predicts the recall, specificity and F1 the model retrained at each weight will have; the sweep
-stores these beside the real fits (columns :func:`predicted_columns`), and
+From the ``alpha = 1`` model's probabilities on the validation split, a *predictor* predicts the
+recall, specificity and F1 the model retrained at each weight will have. The sweep stores each
+predictor's values beside the real fits (columns :func:`predicted_columns`), and
 :func:`simulate.analysis.summary.prediction_error` measures how far apart they are.
+
+The predictors (:data:`PREDICTORS`, chosen by :attr:`simulate.config.SweepConfig.predictors`):
+
+- ``bce``, ``bayes``: :func:`theory.what_if_scores` under that rule with its defaults (the
+  equal-variance binormal fitted to the validation ROC, the observed point's stationarity
+  quantity read off the threshold's odds);
+- ``hull``, ``superellipse``, ``asymmetric``: the bayes rule from the threshold's odds on the
+  exact ROC hull or on that fitted family;
+- ``hull-slope``, ``binormal-slope``, ``superellipse-slope``, ``asymmetric-slope``: the bayes
+  rule from the curve's slope at the observed point instead of the threshold's odds;
+- ``no-change``: the ``alpha = 1`` model's own validation recall and specificity at every
+  weight (F1 at the prevalence predicted for): what predicting that nothing changes knows.
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
 import theory
 
-__all__ = ["PREDICTED_SCORES", "PREDICTION_RULES", "predict_weights", "predicted_columns"]
+__all__ = [
+    "DEFAULT_PREDICTORS",
+    "PREDICTED_SCORES",
+    "PREDICTORS",
+    "Predictor",
+    "predict_weights",
+    "predicted_columns",
+]
 
-#: The rules each prediction is made under: the post's (bce) and a calibrated model's (bayes).
-PREDICTION_RULES: tuple[str, ...] = ("bce", "bayes")
 #: The scores predicted.
 PREDICTED_SCORES: tuple[str, ...] = ("recall", "specificity", "f1")
+#: The threshold the models use, on their probability of the positive class.
+THRESHOLD = 0.5
+#: The name of the predictor that predicts no change.
+NO_CHANGE = "no-change"
 
 
-def predicted_columns() -> list[str]:
+class Predictor(NamedTuple):
+    """How :func:`theory.what_if_scores` is asked (None: its default)."""
+
+    rule: str
+    """``"bayes"`` or ``"bce"``."""
+    smooth: str | None = theory.empirical.DEFAULT_SMOOTH
+    """The curve: a smoother of :data:`theory.empirical.SMOOTHERS`, or None for the hull."""
+    probabilities: bool | None = None
+    """True: the observed point's quantity from the threshold's odds; False: from the curve's
+    slope; None: what_if_scores decides (odds for scores in [0, 1])."""
+
+
+#: Each predictor by name; :data:`NO_CHANGE` is computed from the validation point directly.
+PREDICTORS: dict[str, Predictor | None] = {
+    "bce": Predictor("bce"),
+    "bayes": Predictor("bayes"),
+    "hull": Predictor("bayes", None, True),
+    "superellipse": Predictor("bayes", "superellipse", True),
+    "asymmetric": Predictor("bayes", "asymmetric", True),
+    "hull-slope": Predictor("bayes", None, False),
+    "binormal-slope": Predictor("bayes", "binormal", False),
+    "superellipse-slope": Predictor("bayes", "superellipse", False),
+    "asymmetric-slope": Predictor("bayes", "asymmetric", False),
+    NO_CHANGE: None,
+}
+#: The predictors a sweep stores unless told otherwise.
+DEFAULT_PREDICTORS: tuple[str, ...] = ("bce", "bayes")
+
+
+def predicted_columns(predictors: tuple[str, ...], *, intervals: bool = False) -> list[str]:
     """Names of the prediction columns, in the order of :func:`predict_weights`'s axes:
-    ``predicted_<score>_<rule>`` for each rule, then each score."""
-    return [f"predicted_{score}_{rule}" for rule in PREDICTION_RULES for score in PREDICTED_SCORES]
+    ``predicted_<score>_<predictor>`` for each predictor, then each score; with ``intervals``,
+    each followed by its ``_low`` and ``_high`` bounds."""
+    names = [f"predicted_{score}_{name}" for name in predictors for score in PREDICTED_SCORES]
+    if not intervals:
+        return names
+    return [f"{name}{end}" for name in names for end in ("", "_low", "_high")]
 
 
 def predict_weights(
@@ -32,9 +88,13 @@ def predict_weights(
     validation_scores: NDArray[np.float64],
     alphas: NDArray[np.float64],
     beta: float,
+    *,
+    predictors: tuple[str, ...] = DEFAULT_PREDICTORS,
     fractions: NDArray[np.float64] | None = None,
+    bootstrap: int = 0,
+    seed: int = 0,
 ) -> NDArray[np.float64]:
-    """Predict recall, specificity and F1 at each weight under each rule.
+    """Predict recall, specificity and F1 at each weight with each predictor.
 
     Parameters
     ----------
@@ -46,26 +106,54 @@ def predict_weights(
         The weights to predict.
     beta : float
         Prevalence F1 is computed at (the test split's).
+    predictors : tuple of str, default :data:`DEFAULT_PREDICTORS`
+        Names of :data:`PREDICTORS`.
     fractions : ndarray, optional
         For a resampled training split: the positive fraction behind each weight, predicted as
         resampling (``what_if_scores(positive_fraction=...)``, which reads the weight off the
         validation split's prevalence) rather than as the weight.
+    bootstrap : int, default 0
+        Resamples of the validation rows behind each prediction's 95% interval; 0 for none.
+    seed : int, default 0
+        Seeds the bootstrap.
 
     Returns
     -------
-    ndarray, shape (len(PREDICTION_RULES), len(alphas), len(PREDICTED_SCORES))
-        NaN for a rule that cannot place the ``alpha = 1`` model on the validation curve (the
-        bce rule reads the observed point's elasticity, which is 0 where the model predicts no
-        validation row positive).
+    ndarray, shape (len(predictors), len(alphas), len(PREDICTED_SCORES), 3 if bootstrap else 1)
+        The prediction (and, with ``bootstrap``, its interval's low and high ends) in the last
+        axis. NaN for a predictor that cannot place the ``alpha = 1`` model on the validation
+        curve: the bce rule reads the observed point's elasticity and a slope predictor its
+        slope, neither of which exists where the model predicts no validation row positive (or
+        every one).
     """
-    predicted = np.full((len(PREDICTION_RULES), len(alphas), len(PREDICTED_SCORES)), np.nan)
-    for i, rule in enumerate(PREDICTION_RULES):
+    ends = 3 if bootstrap else 1
+    predicted = np.full((len(predictors), len(alphas), len(PREDICTED_SCORES), ends), np.nan)
+    knob = {"alpha": alphas} if fractions is None else {"positive_fraction": fractions}
+    for i, name in enumerate(predictors):
+        predictor = PREDICTORS[name]
         try:
-            knob = {"alpha": alphas} if fractions is None else {"positive_fraction": fractions}
-            table = theory.what_if_scores(
-                y_val, validation_scores, **knob, beta=beta, rule=rule, metrics=()
-            ).table
+            result = theory.what_if_scores(
+                y_val,
+                validation_scores,
+                **knob,
+                beta=beta,
+                threshold=THRESHOLD,
+                rule="bayes" if predictor is None else predictor.rule,
+                smooth=None if predictor is None else predictor.smooth,
+                probabilities=None if predictor is None else predictor.probabilities,
+                metrics=(),
+                bootstrap=0 if predictor is None else bootstrap,
+                seed=seed,
+            )
         except ValueError:
             continue
-        predicted[i] = np.column_stack([table[score].to_numpy() for score in PREDICTED_SCORES])
+        if predictor is None:  # the observed point; its F1 is at ``beta``
+            predicted[i, :, :, 0] = result.observed[list(PREDICTED_SCORES)].to_numpy(float)
+            continue
+        table = result.table
+        for j, score in enumerate(PREDICTED_SCORES):
+            predicted[i, :, j, 0] = table[score].to_numpy()
+            if bootstrap:
+                predicted[i, :, j, 1] = table[f"{score}_low"].to_numpy()
+                predicted[i, :, j, 2] = table[f"{score}_high"].to_numpy()
     return predicted

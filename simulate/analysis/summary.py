@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 import theory
-from simulate.analysis.prediction import PREDICTED_SCORES, PREDICTION_RULES
+from simulate.analysis.prediction import PREDICTED_SCORES, PREDICTORS
 from simulate.data.splits import noisy_prevalence
 from theory.curves import Curve
 
@@ -66,10 +66,10 @@ def per_cell(fits: pd.DataFrame) -> pd.DataFrame:
         Columns: the cell keys (``class_sep``), ``alpha``, ``count`` and ``<score>_mean``,
         ``<score>_se`` for each of :data:`SUMMARY_SCORES`, sorted by the cell keys then alpha.
         Where the fits hold the theory's predictions (a probabilistic model's sweep), also per
-        rule and predicted score the mean prediction ``predicted_<score>_<rule>_mean``, its
-        mean error ``<score>_<rule>_bias`` (predicted minus real) and mean absolute error
-        ``<score>_<rule>_mae``, and the number of datasets the rule could predict,
-        ``predicted_<rule>_count``.
+        predictor and predicted score the mean prediction ``predicted_<score>_<predictor>_mean``,
+        its mean error ``<score>_<predictor>_bias`` (predicted minus real) and mean absolute
+        error ``<score>_<predictor>_mae``, and the number of datasets the predictor could
+        predict, ``predicted_<predictor>_count``.
     """
     keys = [fits[key] for key in (*cell_keys(fits), "alpha")]
     cells = fits.groupby(keys, sort=True)
@@ -82,15 +82,15 @@ def per_cell(fits: pd.DataFrame) -> pd.DataFrame:
     for column in ("val_f1", "tuned_f1"):
         if column in fits.columns:
             table[f"{column}_mean"] = cells[column].mean()
-    for rule, errors in _prediction_errors(fits).items():
+    for name, errors in _prediction_errors(fits).items():
         bias = errors.groupby(keys, sort=True).mean()
         absolute = errors.abs().groupby(keys, sort=True).mean()
         for score in PREDICTED_SCORES:
-            column = f"predicted_{score}_{rule}"
+            column = f"predicted_{score}_{name}"
             table[f"{column}_mean"] = cells[column].mean()
-            table[f"{score}_{rule}_bias"] = bias[score]
-            table[f"{score}_{rule}_mae"] = absolute[score]
-        table[f"predicted_{rule}_count"] = cells[f"predicted_f1_{rule}"].count()
+            table[f"{score}_{name}_bias"] = bias[score]
+            table[f"{score}_{name}_mae"] = absolute[score]
+        table[f"predicted_{name}_count"] = cells[f"predicted_f1_{name}"].count()
     return table.reset_index()
 
 
@@ -144,43 +144,67 @@ def weighting_vs_thresholding(fits: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def stored_predictors(fits: pd.DataFrame) -> list[str]:
+    """The predictors (:data:`simulate.analysis.prediction.PREDICTORS`) whose predictions
+    ``fits`` holds, in the order of its columns."""
+    return [name for name in PREDICTORS if f"predicted_f1_{name}" in fits.columns]
+
+
 def _prediction_errors(fits: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Per rule whose predictions ``fits`` holds: predicted minus real, per fit and score."""
+    """Per predictor whose predictions ``fits`` holds: predicted minus real, per fit and score."""
     return {
-        rule: pd.DataFrame(
-            {score: fits[f"predicted_{score}_{rule}"] - fits[score] for score in PREDICTED_SCORES}
+        name: pd.DataFrame(
+            {score: fits[f"predicted_{score}_{name}"] - fits[score] for score in PREDICTED_SCORES}
         )
-        for rule in PREDICTION_RULES
-        if f"predicted_f1_{rule}" in fits.columns
+        for name in stored_predictors(fits)
     }
 
 
-def prediction_error(fits: pd.DataFrame) -> pd.DataFrame:
-    """How far the theory's predictions are from the real fits, per rule and weight.
+def _coverage(fits: pd.DataFrame, name: str, score: str) -> pd.Series | None:
+    """Per fit, 1.0 where the real ``score`` lies in predictor ``name``'s interval, 0.0 where it
+    does not, NaN where there is no interval; None if ``fits`` holds no intervals."""
+    column = f"predicted_{score}_{name}"
+    if f"{column}_low" not in fits.columns:
+        return None
+    low, high, real = fits[f"{column}_low"], fits[f"{column}_high"], fits[score]
+    return ((low <= real) & (real <= high)).astype(np.float64).where(low.notna())
 
-    Pools every class_sep and repetition of a probabilistic model's sweep: the error of
-    :func:`theory.what_if_scores`, reading the ``alpha = 1`` model's validation scores, in
-    predicting the recall, specificity and F1 of the model retrained at each weight.
+
+def prediction_error(fits: pd.DataFrame, *, by: Sequence[str] = ()) -> pd.DataFrame:
+    """How far the theory's predictions are from the real fits, per predictor and weight.
+
+    Pools every class_sep and repetition of a probabilistic model's sweep (or every
+    repetition of each group of the columns ``by``): the error of each predictor
+    (:mod:`simulate.analysis.prediction`), reading the ``alpha = 1`` model's validation scores,
+    in predicting the recall, specificity and F1 of the model retrained at each weight.
 
     Returns
     -------
     DataFrame
-        One row per (rule, alpha): ``rule``, ``alpha``, ``predicted`` (datasets the rule could
-        predict), ``failed`` (datasets it could not: the ``alpha = 1`` model at an end of its
-        validation curve), and per score ``<score>_mae`` (mean absolute error) and
-        ``<score>_bias`` (mean of predicted minus real). Empty if ``fits`` holds no
-        predictions (a tree sweep).
+        One row per (``by`` columns, predictor, alpha): the ``by`` columns, ``predictor``,
+        ``alpha``, ``predicted`` (datasets the predictor could predict), ``failed`` (datasets
+        it could not: the ``alpha = 1`` model at an end of its validation curve), per score
+        ``<score>_mae`` (mean absolute error) and ``<score>_bias`` (mean of predicted minus
+        real), and where the fits hold intervals ``<score>_coverage`` (the share of datasets
+        whose real value lies in the interval). Empty if ``fits`` holds no predictions (a tree
+        sweep).
     """
     rows = []
-    for rule, errors in _prediction_errors(fits).items():
-        for alpha, cell in errors.groupby(fits["alpha"], sort=True):
-            predicted = int(cell["f1"].count())
-            row = {"rule": rule, "alpha": float(alpha), "predicted": predicted}
-            row["failed"] = len(cell) - predicted
-            for score in PREDICTED_SCORES:
-                row[f"{score}_mae"] = float(cell[score].abs().mean())
-                row[f"{score}_bias"] = float(cell[score].mean())
-            rows.append(row)
+    groups = fits.groupby(list(by), sort=False) if by else [((), fits)]
+    for values, group in groups:
+        keys = dict(zip(by, values, strict=True))
+        for name, errors in _prediction_errors(group).items():
+            coverage = {score: _coverage(group, name, score) for score in PREDICTED_SCORES}
+            for alpha, cell in errors.groupby(group["alpha"], sort=True):
+                predicted = int(cell["f1"].count())
+                row = {**keys, "predictor": name, "alpha": float(alpha), "predicted": predicted}
+                row["failed"] = len(cell) - predicted
+                for score in PREDICTED_SCORES:
+                    row[f"{score}_mae"] = float(cell[score].abs().mean())
+                    row[f"{score}_bias"] = float(cell[score].mean())
+                    if coverage[score] is not None:
+                        row[f"{score}_coverage"] = float(coverage[score][cell.index].mean())
+                rows.append(row)
     return pd.DataFrame(rows)
 
 

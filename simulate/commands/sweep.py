@@ -87,6 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
         SweepConfig,
         ("model", "knob", "fractions", "val_size", "engine", "max_depth", "min_samples_leaf"),
     )
+    add_arguments(
+        parser.add_argument_group("the prediction"), SweepConfig, ("predictors", "bootstrap")
+    )
     run = parser.add_argument_group("running")
     add_arguments(run, ParallelConfig, ("n_jobs", "backend", "scheduler"))
     run.add_argument(
@@ -170,20 +173,20 @@ def format_noise_table(table: pd.DataFrame) -> str:
 
 def format_prediction_table(table: pd.DataFrame) -> str:
     """Plain-text rendering of :func:`simulate.analysis.summary.prediction_error`: per weight, the
-    F1 error and bias and the recall error under each rule, and the datasets each rule could not
-    predict."""
-    rules = list(dict.fromkeys(table["rule"]))
-    header = ("alpha", *(f"{rule} {what}" for rule in rules for what in ("F1 MAE", "F1 bias")))
-    header = (*header, *(f"{rule} recall MAE" for rule in rules), "not predicted")
-    by_rule = {rule: table[table["rule"] == rule].reset_index(drop=True) for rule in rules}
+    F1 error and bias and the recall error of each predictor, and the datasets each predictor
+    could not predict."""
+    names = list(dict.fromkeys(table["predictor"]))
+    header = ("alpha", *(f"{name} {what}" for name in names for what in ("F1 MAE", "F1 bias")))
+    header = (*header, *(f"{name} recall MAE" for name in names), "not predicted")
+    by_name = {name: table[table["predictor"] == name].reset_index(drop=True) for name in names}
     rows = []
-    for i, alpha in enumerate(by_rule[rules[0]]["alpha"]):
+    for i, alpha in enumerate(by_name[names[0]]["alpha"]):
         cells = [f"{alpha:.4g}"]
-        for rule in rules:
-            row = by_rule[rule].iloc[i]
+        for name in names:
+            row = by_name[name].iloc[i]
             cells += [f"{row.f1_mae:.4f}", f"{row.f1_bias:+.4f}"]
-        cells += [f"{by_rule[rule].iloc[i].recall_mae:.4f}" for rule in rules]
-        cells.append(" / ".join(str(int(by_rule[rule].iloc[i].failed)) for rule in rules))
+        cells += [f"{by_name[name].iloc[i].recall_mae:.4f}" for name in names]
+        cells.append(" / ".join(str(int(by_name[name].iloc[i].failed)) for name in names))
         rows.append(tuple(cells))
     return format_table(header, rows)
 

@@ -31,6 +31,7 @@ class DatasetSeeds(NamedTuple):
     validation: int
     resample: int
     noise: int
+    bootstrap: int
 
 
 class Dataset(NamedTuple):

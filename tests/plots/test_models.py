@@ -33,7 +33,7 @@ def test_prediction_error_draws_each_probabilistic_model(small_model_runs):
     assert len(figure.axes) == 4
     top_left = figure.axes[0]
     f1_line = top_left.get_lines()[0]
-    expected = errors["logreg"].query("rule == 'bce'").sort_values("alpha")["f1_mae"]
+    expected = errors["logreg"].query("predictor == 'bce'").sort_values("alpha")["f1_mae"]
     np.testing.assert_allclose(f1_line.get_ydata(), expected)
 
 
@@ -41,4 +41,4 @@ def test_prediction_error_needs_a_model():
     with pytest.raises(ValueError, match="at least one"):
         plot_prediction_error({})
     with pytest.raises(ValueError, match="lacks the columns 'f1_mae'"):
-        plot_prediction_error({"x": pd.DataFrame({"rule": ["bce"], "alpha": [1.0]})})
+        plot_prediction_error({"x": pd.DataFrame({"predictor": ["bce"], "alpha": [1.0]})})

@@ -4,8 +4,10 @@ import pytest
 
 import theory
 from simulate.analysis.prediction import (
+    DEFAULT_PREDICTORS,
+    NO_CHANGE,
     PREDICTED_SCORES,
-    PREDICTION_RULES,
+    PREDICTORS,
     predict_weights,
     predicted_columns,
 )
@@ -21,24 +23,75 @@ def _validation(seed: int = 0, n: int = 2000, prevalence: float = 0.05):
     return y, 1.0 / (1.0 + np.exp(-logit))
 
 
-def test_predictions_are_what_if_scores_per_rule():
+def test_predictions_are_what_if_scores_per_predictor():
     y, scores = _validation()
     alphas = np.array([1.0, 4.0, 30.0])
-    predicted = predict_weights(y, scores, alphas, beta=0.04)
-    assert predicted.shape == (len(PREDICTION_RULES), 3, len(PREDICTED_SCORES))
-    for i, rule in enumerate(PREDICTION_RULES):
-        table = theory.what_if_scores(y, scores, alphas, beta=0.04, rule=rule).table
-        np.testing.assert_array_equal(predicted[i], table[list(PREDICTED_SCORES)].to_numpy())
+    names = tuple(PREDICTORS)
+    predicted = predict_weights(y, scores, alphas, beta=0.04, predictors=names)
+    assert predicted.shape == (len(names), 3, len(PREDICTED_SCORES), 1)
+    for i, name in enumerate(names):
+        predictor = PREDICTORS[name]
+        if predictor is None:
+            continue
+        try:
+            table = theory.what_if_scores(
+                y,
+                scores,
+                alphas,
+                beta=0.04,
+                rule=predictor.rule,
+                smooth=predictor.smooth,
+                probabilities=predictor.probabilities,
+            ).table
+        except ValueError:  # the model at an end of a curve the predictor reads a slope of
+            assert np.isnan(predicted[i]).all(), name
+            continue
+        expected = table[list(PREDICTED_SCORES)].to_numpy()
+        np.testing.assert_array_equal(predicted[i, :, :, 0], expected, err_msg=name)
     first = ["predicted_recall_bce", "predicted_specificity_bce", "predicted_f1_bce"]
-    assert predicted_columns()[:3] == first
+    assert predicted_columns(DEFAULT_PREDICTORS)[:3] == first
 
 
-def test_a_rule_that_cannot_place_the_model_predicts_nan():
+def test_no_change_predicts_the_validation_point_at_every_weight():
+    y, scores = _validation()
+    predicted = predict_weights(y, scores, np.array([1.0, 9.0]), 0.04, predictors=(NO_CHANGE,))
+    counts = confusion_counts(y, scores >= 0.5)
+    recall = counts[0] / (counts[0] + counts[2])
+    specificity = counts[3] / (counts[1] + counts[3])
+    f1 = theory.confusion_scores(
+        0.04 * recall, 0.96 * (1 - specificity), 0.04 * (1 - recall), 0.96 * specificity
+    )["f1"]
+    for row in predicted[0, :, :, 0]:
+        np.testing.assert_allclose(row, [recall, specificity, f1])
+
+
+def test_bootstrap_intervals_hold_their_prediction_and_are_reproducible():
+    y, scores = _validation(n=600)
+    alphas = np.array([1.0, 5.0])
+    args = (y, scores, alphas, 0.05)
+    predicted = predict_weights(*args, predictors=("hull",), bootstrap=50, seed=3)
+    assert predicted.shape == (1, 2, len(PREDICTED_SCORES), 3)
+    _, low, high = np.moveaxis(predicted[0], -1, 0)
+    assert np.all(low <= high)
+    np.testing.assert_array_equal(
+        predicted, predict_weights(*args, predictors=("hull",), bootstrap=50, seed=3)
+    )
+    names = predicted_columns(("hull",), intervals=True)
+    assert names[:3] == [
+        "predicted_recall_hull",
+        "predicted_recall_hull_low",
+        "predicted_recall_hull_high",
+    ]
+
+
+def test_a_predictor_that_cannot_place_the_model_predicts_nan():
     y, scores = _validation()
     scores = scores * 0.4  # no validation row reaches the threshold 0.5
-    predicted = predict_weights(y, scores, np.array([1.0, 10.0]), beta=0.05)
-    assert np.isnan(predicted[PREDICTION_RULES.index("bce")]).all()
-    assert np.isfinite(predicted[PREDICTION_RULES.index("bayes")]).all()
+    names = ("bce", "bayes", "hull-slope")
+    predicted = predict_weights(y, scores, np.array([1.0, 10.0]), beta=0.05, predictors=names)
+    assert np.isnan(predicted[0]).all()
+    assert np.isfinite(predicted[1]).all()
+    assert np.isnan(predicted[2]).all()
 
 
 def _fits_with_predictions() -> pd.DataFrame:
@@ -61,8 +114,8 @@ def _fits_with_predictions() -> pd.DataFrame:
     return fits
 
 
-def test_prediction_error_per_rule_and_weight():
-    error = prediction_error(_fits_with_predictions()).set_index(["rule", "alpha"])
+def test_prediction_error_per_predictor_and_weight():
+    error = prediction_error(_fits_with_predictions()).set_index(["predictor", "alpha"])
     assert error.loc[("bce", 1.0), "f1_mae"] == pytest.approx(0.2)
     assert error.loc[("bce", 1.0), "f1_bias"] == pytest.approx(-0.1)
     assert error.loc[("bce", 5.0), "recall_bias"] == pytest.approx(0.2)
@@ -70,6 +123,21 @@ def test_prediction_error_per_rule_and_weight():
     assert error.loc[("bayes", 1.0), "failed"] == 1
     assert error.loc[("bayes", 1.0), "f1_mae"] == pytest.approx(0.1)
     assert error.loc[("bayes", 5.0), "specificity_bias"] == pytest.approx(-0.1)
+    assert "f1_coverage" not in error.columns
+
+
+def test_prediction_error_by_group_with_coverage():
+    fits = _fits_with_predictions()
+    fits["dataset"] = ["a", "b", "a", "b"]
+    for score in PREDICTED_SCORES:
+        fits[f"predicted_{score}_bce_low"] = fits[score] - np.array([0.05, 0.0, 0.3, 0.1])
+        fits[f"predicted_{score}_bce_high"] = fits[score] + np.array([0.05, 0.0, -0.1, 0.1])
+    error = prediction_error(fits, by=["dataset"]).set_index(["dataset", "predictor", "alpha"])
+    assert error.loc[("a", "bce", 1.0), "f1_mae"] == pytest.approx(0.1)
+    assert error.loc[("b", "bce", 1.0), "f1_bias"] == pytest.approx(-0.3)
+    assert error.loc[("a", "bce", 1.0), "f1_coverage"] == 1.0
+    assert error.loc[("a", "bce", 5.0), "f1_coverage"] == 0.0  # the interval ends below
+    assert error.loc[("b", "bce", 5.0), "recall_coverage"] == 1.0
 
 
 def test_the_summary_carries_the_prediction_error_per_cell():
