@@ -6,8 +6,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from params.commands import run_command
 from params.settings import add_arguments, settings_from_arguments
-from params.validation import ParameterError
 from simulate.config import GRID_SETTINGS, SweepConfig
 from simulate.runs.backends import ParallelConfig
 from simulate.studies.fidelity import DEFAULT_REPS, MIN_REPS, run_fidelity
@@ -32,25 +32,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the comparison and print its per-cell z-scores and summary.
+    """Run the comparison and print its per-cell z-scores and summary; returns the exit status
+    (see :func:`params.commands.run_command`)."""
+    return run_command(build_parser(), _run, argv, kept=_kept, progress=_progress)
 
-    Returns the exit status: 2 for bad input (argparse exits), 130 after Ctrl-C.
-    """
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    try:
-        result = run_fidelity(
-            **settings_from_arguments(SweepConfig, args),
-            n_jobs=args.n_jobs,
-            progress=not args.quiet,
-        )
-    except ParameterError as error:
-        parser.error(error.flag_message())
-    except ValueError as error:
-        parser.error(str(error))
-    except KeyboardInterrupt:
-        print("\ninterrupted; the comparison writes no files: run it again", file=sys.stderr)
-        return 130
+
+def _run(args: argparse.Namespace) -> int:
+    """Compare the engines on the sweep ``args`` describe and print the comparison."""
+    result = run_fidelity(
+        **settings_from_arguments(SweepConfig, args),
+        n_jobs=args.n_jobs,
+        progress=not args.quiet,
+    )
     z = result.cells.pivot(index="class_sep", columns="alpha", values="z")
     z.columns = [f"{a:.3g}" for a in z.columns]
     print("z-score of mean F1 (numba - sklearn) per cell; rows class_sep, columns alpha")
@@ -67,6 +60,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"(p = {result.separation_p_value:.3f})"
     )
     return 0
+
+
+def _kept(args: argparse.Namespace) -> str:
+    """What a stopped comparison leaves behind."""
+    return "the comparison writes no files: run it again"
+
+
+def _progress(args: argparse.Namespace) -> bool:
+    """Whether the comparison draws progress bars."""
+    return not args.quiet
 
 
 if __name__ == "__main__":

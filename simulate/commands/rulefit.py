@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from params.argtypes import path
+from params.commands import run_command
 from params.tables import format_table
 from simulate.runs.folder import atomic_path
 from simulate.studies.comparison import pooled, rule_fit
@@ -41,19 +42,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status (2 for bad input)."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    try:
-        table = rule_fit(args.runs)
-    except ValueError as error:
-        parser.error(str(error))
+    """Run the command line; returns the exit status (see :func:`params.commands.run_command`)."""
+    return run_command(build_parser(), _run, argv)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Fit the rules to the runs ``args`` name, write the table to ``--out`` and print it."""
+    table = rule_fit(args.runs)
     if args.out is not None:
-        try:
-            with atomic_path(args.out) as temporary:
-                table.to_csv(temporary, index=False)
-        except OSError as error:
-            parser.exit(2, f"{parser.prog}: error: {error}\n")
+        with atomic_path(args.out) as temporary:
+            table.to_csv(temporary, index=False)
     summary = pooled(table).pivot_table(
         index="model", columns=["family", "rule"], values="rmse", sort=False
     )
