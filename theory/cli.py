@@ -161,14 +161,6 @@ class WhatIfSettings:
         optional=True,
         none_means=_POINT_DEFAULTS["family"].default,
     )
-    label_col: str = setting("y", str, "column of the labels")
-    score_col: str = setting("score", str, "column of the scores")
-    pos_label: str | None = setting(
-        None,
-        str,
-        "the positive label, unless the labels are 0/1 or true/false",
-        optional=True,
-    )
     threshold: float = setting(
         _SCORES_DEFAULTS["threshold"].default,
         float,
@@ -286,11 +278,12 @@ def build_parser() -> argparse.ArgumentParser:
     add_arguments(point, WhatIfSettings, ("recall", "specificity", "family"))
     scored = whatif.add_argument_group("a model's scores on validation rows")
     scored.add_argument("--scores", type=path, metavar="FILE", help="CSV or parquet file")
-    add_arguments(
-        scored,
-        WhatIfSettings,
-        ("label_col", "score_col", "pos_label", "threshold", "smooth", "bootstrap", "seed"),
+    scored.add_argument("--label-col", default="y", help="column of the labels")
+    scored.add_argument("--score-col", default="score", help="column of the scores")
+    scored.add_argument(
+        "--pos-label", help="the positive label, unless the labels are 0/1 or true/false"
     )
+    add_arguments(scored, WhatIfSettings, ("threshold", "smooth", "bootstrap", "seed"))
     scored.add_argument(
         "--plot", type=path, metavar="FIG", help="draw the curve and the predictions to FIG.png"
     )
