@@ -12,20 +12,16 @@ and what to run next.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import signal
-import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from types import FrameType
 
 import pandas as pd
 
 from params.argtypes import path
+from params.commands import run_command
 from params.settings import add_arguments, settings_from_arguments
 from params.tables import format_table
-from params.validation import ParameterError
 from simulate.analysis.summary import (
     cell_keys,
     effect_of_noise,
@@ -39,7 +35,6 @@ from simulate.runs.folder import FIGURE_FILE, RunFolder
 from simulate.sweep import run_sweep
 
 __all__ = [
-    "Terminated",
     "build_parser",
     "format_contest_table",
     "format_noise_table",
@@ -218,33 +213,27 @@ def format_contest_table(table: pd.DataFrame) -> str:
     return format_table(header, rows)
 
 
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, raised where Ctrl-C raises KeyboardInterrupt, so a ``kill`` shuts a run down
-    the same way."""
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status (2 for bad input, 130 or 143 if stopped)."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    out = args.out or _RUNS_DIR / time.strftime("%Y%m%d-%H%M%S")
-    try:
-        with _sigterm_as_interrupt():
-            return _run(parser, args, out)
-    except ParameterError as error:
-        parser.error(error.flag_message())
-    except ValueError as error:
-        parser.error(str(error))
-    except OSError as error:
-        parser.exit(2, f"{parser.prog}: error: {error}; {_kept(out, args)}\n")
-    except KeyboardInterrupt as interrupt:
-        stopped = "terminated" if isinstance(interrupt, Terminated) else "interrupted"
-        line_break = "" if args.quiet else "\n"  # ends the progress bar's line
-        print(f"{line_break}{stopped}; {_kept(out, args)}", file=sys.stderr)
-        return 128 + (signal.SIGTERM if isinstance(interrupt, Terminated) else signal.SIGINT)
+    """Run the command line; returns the exit status (see :func:`params.commands.run_command`).
+
+    A full disk (status 2) and a stop (130 after Ctrl-C, 143 after SIGTERM) say what the run
+    folder keeps and what to run next.
+    """
+    default_out = _RUNS_DIR / time.strftime("%Y%m%d-%H%M%S")
+
+    def out(args: argparse.Namespace) -> Path:
+        return args.out or default_out
+
+    return run_command(
+        build_parser(),
+        lambda args: _run(args, out(args)),
+        argv,
+        kept=lambda args: _kept(out(args), args),
+        progress=lambda args: not args.quiet,
+    )
 
 
-def _run(parser: argparse.ArgumentParser, args: argparse.Namespace, out: Path) -> int:
+def _run(args: argparse.Namespace, out: Path) -> int:
     """Run the sweep into ``out``, draw its figure and print its table."""
     config = SweepConfig(**settings_from_arguments(SweepConfig, args))
     run = run_sweep(
@@ -301,17 +290,3 @@ def _kept(out: Path, args: argparse.Namespace) -> str:
         kept = "1 finished chunk is" if state.chunks == 1 else f"{state.chunks} finished chunks are"
         return f"{kept} kept in {out}; rerun with --resume to continue"
     return "nothing was kept; run the command again to start over"
-
-
-@contextlib.contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
-    """Raise :class:`Terminated` on SIGTERM while the block runs."""
-
-    def terminate(signum: int, frame: FrameType | None) -> None:
-        raise Terminated
-
-    previous = signal.signal(signal.SIGTERM, terminate)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
