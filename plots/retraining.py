@@ -1,7 +1,7 @@
 """The retraining study's figure: what the prediction said retraining would do, and what it did.
 
-It takes the study's summary (``summary.csv`` of ``python -m simulate.retraining``, see
-:func:`simulate.studies.retraining.summarise_retraining`).
+It takes the study's table (``summary.csv`` of ``python -m simulate.retraining``, see
+:func:`simulate.studies.retraining.retraining_errors`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from plots._style import SCORE_LABELS, alpha_axis, new_figure, require_columns
-from simulate.studies.retraining import DEFAULT_VARIANT, SCORES
+from simulate.analysis.prediction import PREDICTED_SCORES
 
 __all__ = ["plot_retraining"]
 
@@ -22,59 +22,60 @@ _DATASET_COLORS = mpl.colormaps["tab10"].colors
 _PANEL_SIZE = (4.2, 3.2)
 
 
-def plot_retraining(summary: pd.DataFrame, *, variant: str = DEFAULT_VARIANT) -> Figure:
+def plot_retraining(errors: pd.DataFrame, *, predictor: str = "bayes") -> Figure:
     """Mean predicted and mean real recall, specificity and F1 against the weight.
 
-    One row of panels per model, one column per score; in each panel one colour per data set,
-    the real values after retraining solid with filled dots, the prediction from the
-    ``alpha = 1`` model's validation scores dashed with open dots. Where the dashed line leaves
-    the solid one, the prediction is biased.
+    One row of panels per model, one column per score; in each panel one colour per data set
+    and prevalence, the real values after retraining solid with filled dots, the prediction from
+    the ``alpha = 1`` model's validation scores dashed with open dots. Where the dashed line
+    leaves the solid one, the prediction is biased.
 
     Parameters
     ----------
-    summary : DataFrame
-        The study's summary: ``model``, ``dataset``, ``variant``, ``alpha``, ``n`` and
-        ``<score>_predicted``, ``<score>_real`` for recall, specificity and f1.
-    variant : str, default :data:`simulate.studies.retraining.DEFAULT_VARIANT`
+    errors : DataFrame
+        The study's table: ``model``, ``beta``, ``dataset``, ``predictor``, ``alpha``,
+        ``predicted`` and ``<score>_predicted``, ``<score>_real`` for recall, specificity and
+        f1.
+    predictor : str, default "bayes"
         Which prediction to draw.
 
     Returns
     -------
     Figure
-        A (models x 3) grid of axes; in each, per data set, a line with ``gid``
-        ``"real:<dataset>"`` and one with ``gid`` ``"predicted:<dataset>"`` (x the weights,
-        y the means).
+        A (models x 3) grid of axes; in each, per data set and prevalence, a line with ``gid``
+        ``"real:<dataset> at <beta>"`` and one with ``gid`` ``"predicted:<dataset> at <beta>"``
+        (x the weights, y the means).
 
     Raises
     ------
     ValueError
-        If the summary lacks a needed column or has no rows of ``variant``.
+        If the table lacks a needed column or has no rows of ``predictor``.
     """
-    columns = ["model", "dataset", "variant", "alpha", "n"]
-    columns += [f"{name}_{part}" for name in SCORES for part in ("predicted", "real")]
-    require_columns(summary, columns, "plot_retraining")
-    rows = summary[summary["variant"] == variant]
-    require_columns(rows, columns, f"plot_retraining (variant {variant!r})")
-    models = list(pd.unique(rows["model"]))
-    datasets = list(pd.unique(rows["dataset"]))
+    columns = ["model", "beta", "dataset", "predictor", "alpha", "predicted"]
+    columns += [f"{name}_{part}" for name in PREDICTED_SCORES for part in ("predicted", "real")]
+    require_columns(errors, columns, "plot_retraining")
+    rows = errors[errors["predictor"] == predictor]
+    require_columns(rows, columns, f"plot_retraining (predictor {predictor!r})")
+    labels = rows["dataset"] + " at " + rows["beta"].map("{:g}".format)
+    models, series = list(pd.unique(rows["model"])), list(pd.unique(labels))
     width, height = _PANEL_SIZE
-    fig = new_figure((width * len(SCORES), height * len(models)))
-    axes = fig.subplots(len(models), len(SCORES), squeeze=False, sharex=True)
+    fig = new_figure((width * len(PREDICTED_SCORES), height * len(models)))
+    axes = fig.subplots(len(models), len(PREDICTED_SCORES), squeeze=False, sharex=True)
     low, high = float(rows["alpha"].min()), float(rows["alpha"].max())
     for row_axes, model in zip(axes, models, strict=True):
-        for ax, name in zip(row_axes, SCORES, strict=True):
-            for index, dataset in enumerate(datasets):
-                cell = rows[(rows["model"] == model) & (rows["dataset"] == dataset)]
+        for ax, name in zip(row_axes, PREDICTED_SCORES, strict=True):
+            for index, label in enumerate(series):
+                cell = rows[(rows["model"] == model) & (labels == label)]
                 color = _DATASET_COLORS[index % len(_DATASET_COLORS)]
                 style = {"color": color, "lw": 1.6, "marker": "o", "ms": 4}
-                ax.plot(cell["alpha"], cell[f"{name}_real"], **style, gid=f"real:{dataset}")
+                ax.plot(cell["alpha"], cell[f"{name}_real"], **style, gid=f"real:{label}")
                 ax.plot(
                     cell["alpha"],
                     cell[f"{name}_predicted"],
                     **style,
                     ls="--",
                     mfc="white",
-                    gid=f"predicted:{dataset}",
+                    gid=f"predicted:{label}",
                 )
             alpha_axis(ax, low, high)
             ax.grid(True, which="major", alpha=0.3)
@@ -83,17 +84,17 @@ def plot_retraining(summary: pd.DataFrame, *, variant: str = DEFAULT_VARIANT) ->
     for ax in axes[-1]:
         ax.set_xlabel("class weight α the model is retrained with")
     handles = [
-        Line2D([], [], color=_DATASET_COLORS[i % len(_DATASET_COLORS)], lw=1.6, label=dataset)
-        for i, dataset in enumerate(datasets)
+        Line2D([], [], color=_DATASET_COLORS[i % len(_DATASET_COLORS)], lw=1.6, label=label)
+        for i, label in enumerate(series)
     ]
     handles += [
         Line2D([], [], color="black", marker="o", lw=1.6, label="real, after retraining"),
         Line2D([], [], color="black", marker="o", mfc="white", ls="--", label="predicted"),
     ]
-    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles))
-    splits = int(rows["n"].max())
+    fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 4))
+    splits = int(rows["predicted"].max())
     fig.suptitle(
         f"Retraining at weight α: predicted from the α = 1 model's validation scores "
-        f"({variant}) against real, mean over {splits} splits"
+        f"({predictor}) against real, mean over up to {splits} splits"
     )
     return fig

@@ -24,8 +24,8 @@ BAD_INPUT = {
     "simulate": (["-m", "simulate", "--beta", "2"], "argument --beta", None),
     "simulate.fidelity": (["-m", "simulate.fidelity", "--reps", "4"], "argument --reps", None),
     "simulate.retraining": (
-        ["-m", "simulate.retraining", "--datasets", "iris"],
-        "argument --datasets",
+        ["-m", "simulate.retraining", "--dataset", "iris"],
+        "argument --dataset",
         None,
     ),
     "simulate.rulefit": (["-m", "simulate.rulefit", "no/such/run"], "does not exist", None),

@@ -29,8 +29,10 @@ import theory
 
 __all__ = [
     "DEFAULT_PREDICTORS",
+    "NO_CHANGE",
     "PREDICTED_SCORES",
     "PREDICTORS",
+    "UNCHANGED",
     "Predictor",
     "predict_weights",
     "predicted_columns",
@@ -42,6 +44,10 @@ PREDICTED_SCORES: tuple[str, ...] = ("recall", "specificity", "f1")
 THRESHOLD = 0.5
 #: The name of the predictor that predicts no change.
 NO_CHANGE = "no-change"
+#: The name of the baseline that knows the ``alpha = 1`` model's test values (what no
+#: practitioner knows before deploying): its error is how far retraining moves the model
+#: (:func:`simulate.analysis.summary.with_unchanged`).
+UNCHANGED = "unchanged"
 
 
 class Predictor(NamedTuple):

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 import theory
-from simulate.analysis.prediction import PREDICTED_SCORES, PREDICTORS
+from simulate.analysis.prediction import PREDICTED_SCORES, PREDICTORS, UNCHANGED
 from simulate.data.splits import noisy_prevalence
 from theory.curves import Curve
 
@@ -24,8 +24,10 @@ __all__ = [
     "per_separation",
     "pooled_rmse",
     "prediction_error",
+    "stored_predictors",
     "theory_gap",
     "weighting_vs_thresholding",
+    "with_unchanged",
 ]
 
 #: Scores summarised per cell (mean and standard error).
@@ -145,9 +147,23 @@ def weighting_vs_thresholding(fits: pd.DataFrame) -> pd.DataFrame:
 
 
 def stored_predictors(fits: pd.DataFrame) -> list[str]:
-    """The predictors (:data:`simulate.analysis.prediction.PREDICTORS`) whose predictions
-    ``fits`` holds, in the order of its columns."""
-    return [name for name in PREDICTORS if f"predicted_f1_{name}" in fits.columns]
+    """The predictors (:data:`simulate.analysis.prediction.PREDICTORS`, then the baseline
+    :data:`~simulate.analysis.prediction.UNCHANGED`) whose predictions ``fits`` holds."""
+    return [name for name in (*PREDICTORS, UNCHANGED) if f"predicted_f1_{name}" in fits.columns]
+
+
+def with_unchanged(fits: pd.DataFrame) -> pd.DataFrame:
+    """The fits with the baseline :data:`~simulate.analysis.prediction.UNCHANGED`'s columns:
+    each dataset's ``alpha = 1`` recall, specificity and F1 on the test split, predicted for
+    every weight (NaN where 1 is not among the weights)."""
+    keys = [*cell_keys(fits), "rep"]
+    at_one = fits[fits["alpha"] == 1.0].set_index(keys)[list(PREDICTED_SCORES)]
+    index = pd.MultiIndex.from_frame(fits[keys])
+    values = at_one.reindex(index).to_numpy()
+    columns = {
+        f"predicted_{score}_{UNCHANGED}": values[:, i] for i, score in enumerate(PREDICTED_SCORES)
+    }
+    return fits.assign(**columns)
 
 
 def _prediction_errors(fits: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -184,8 +200,9 @@ def prediction_error(fits: pd.DataFrame, *, by: Sequence[str] = ()) -> pd.DataFr
         One row per (``by`` columns, predictor, alpha): the ``by`` columns, ``predictor``,
         ``alpha``, ``predicted`` (datasets the predictor could predict), ``failed`` (datasets
         it could not: the ``alpha = 1`` model at an end of its validation curve), per score
-        ``<score>_mae`` (mean absolute error) and ``<score>_bias`` (mean of predicted minus
-        real), and where the fits hold intervals ``<score>_coverage`` (the share of datasets
+        ``<score>_mae`` (mean absolute error), ``<score>_bias`` (mean of predicted minus
+        real), ``<score>_real`` and ``<score>_predicted`` (the means over the datasets
+        predicted), and where the fits hold intervals ``<score>_coverage`` (the share of datasets
         whose real value lies in the interval). Empty if ``fits`` holds no predictions (a tree
         sweep).
     """
@@ -199,9 +216,13 @@ def prediction_error(fits: pd.DataFrame, *, by: Sequence[str] = ()) -> pd.DataFr
                 predicted = int(cell["f1"].count())
                 row = {**keys, "predictor": name, "alpha": float(alpha), "predicted": predicted}
                 row["failed"] = len(cell) - predicted
+                rows_predicted = cell.index[cell["f1"].notna()]
                 for score in PREDICTED_SCORES:
                     row[f"{score}_mae"] = float(cell[score].abs().mean())
                     row[f"{score}_bias"] = float(cell[score].mean())
+                    real = group.loc[rows_predicted, score]
+                    row[f"{score}_real"] = float(real.mean())
+                    row[f"{score}_predicted"] = float(real.mean() + cell[score].mean())
                     if coverage[score] is not None:
                         row[f"{score}_coverage"] = float(coverage[score][cell.index].mean())
                 rows.append(row)

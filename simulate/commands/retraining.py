@@ -1,33 +1,56 @@
-"""``python -m simulate.retraining``: the command line of :mod:`simulate.studies.retraining`."""
+"""``python -m simulate.retraining``: the command line of :mod:`simulate.studies.retraining`.
+
+It runs the study's sweeps into ``--out`` (one run folder per model and prevalence), writes the
+table of errors (``summary.csv``) and its figure (``predicted_vs_real.png``) there, and prints
+the table of the predictor ``--show`` and the comparison of every predictor.
+"""
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
+import pandas as pd
+
 from params.argtypes import path
+from params.commands import error_prefix, run_command
 from params.settings import add_arguments, settings_from_arguments
-from params.validation import ParameterError
-from plots import plot_retraining, save_figure
+from params.tables import format_table
+from simulate.analysis.prediction import PREDICTED_SCORES, PREDICTORS, UNCHANGED
+from simulate.config import SweepConfig
 from simulate.runs.backends import ParallelConfig
-from simulate.runs.folder import atomic_path, package_versions, write_json, write_parquet
+from simulate.runs.folder import atomic_path
 from simulate.studies.retraining import (
-    DEFAULT_VARIANT,
-    FIGURE_FILE,
-    RUN_FILE,
-    SPLITS_FILE,
     SUMMARY_FILE,
+    SWEEP_DEFAULTS,
     RetrainingConfig,
-    compare_variants,
-    format_comparison,
-    format_summary,
-    summarise_retraining,
-    validate_retraining,
+    compare_predictors,
+    retraining_errors,
+    run_retraining,
+    study_sweeps,
 )
+
+__all__ = ["FIGURE_FILE", "build_parser", "format_comparison", "format_errors", "main"]
+
+#: The study's figure, written beside its table.
+FIGURE_FILE = "predicted_vs_real.png"
+#: The sweep settings the command takes (the study sets ``model`` and ``beta``).
+SWEEP_SETTINGS = (
+    "dataset",
+    "target",
+    "alphas",
+    "reps",
+    "flip_y",
+    "test_size",
+    "val_size",
+    "predictors",
+    "bootstrap",
+    "seed",
+)
+#: The predictor whose table is printed unless ``--show`` says otherwise.
+DEFAULT_SHOWN = "bayes"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,61 +58,132 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m simulate.retraining",
         description=(
-            "Train each model at weight 1 on data sets shipped with scikit-learn, predict from "
-            "its validation scores (theory.what_if_scores) what retraining at each weight does, "
-            "retrain, and report the error of the predicted recall, specificity and F1 on the "
-            f"test split. Writes {SPLITS_FILE} (one row per split, model, variant and weight), "
-            f"{SUMMARY_FILE}, {RUN_FILE} and {FIGURE_FILE} into --out."
+            "Does the theory predict retraining? For each model and prevalence, sweep the "
+            "data sets: train at every weight, predict every weight from the alpha = 1 model's "
+            "validation scores with each predictor, and compare on the test split. Writes one "
+            f"run folder per sweep, {SUMMARY_FILE} and {FIGURE_FILE} into --out."
         ),
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    add_arguments(parser, RetrainingConfig, ("splits", "alphas", "datasets", "models"))
-    add_arguments(parser, RetrainingConfig, ("bootstrap", "validation_size", "test_size", "seed"))
+    add_arguments(parser, RetrainingConfig, ("models", "betas"))
+    add_arguments(parser, SweepConfig, SWEEP_SETTINGS, defaults=_shown_defaults())
     add_arguments(parser, ParallelConfig, ("n_jobs",))
     parser.add_argument(
         "--out", type=path, default=Path("results", "retraining"), help="output folder"
     )
-    parser.add_argument("--quiet", action="store_true", help="no progress bar and no tables")
+    parser.add_argument(
+        "--show",
+        choices=(*PREDICTORS, UNCHANGED),
+        default=DEFAULT_SHOWN,
+        help="the predictor whose table is printed",
+    )
+    parser.add_argument(
+        "--resume", action="store_true", help="read finished sweeps back, continue the others"
+    )
+    parser.add_argument("--force", action="store_true", help="run every sweep again")
+    parser.add_argument("--quiet", action="store_true", help="no progress bars and no tables")
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the study and write its files; returns the exit status (2 for bad input)."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    try:
-        config = RetrainingConfig(**settings_from_arguments(RetrainingConfig, args))
-        ParallelConfig(n_jobs=args.n_jobs)
-        args.out.mkdir(parents=True, exist_ok=True)
-    except ParameterError as error:
-        parser.error(error.flag_message())
-    except ValueError as error:
-        parser.error(str(error))
-    except OSError as error:
-        parser.error(f"The output folder {str(args.out)!r} cannot be created: {error}")
-    started = time.perf_counter()
-    table = validate_retraining(config, n_jobs=args.n_jobs, progress=not args.quiet)
-    elapsed = time.perf_counter() - started
-    summary = summarise_retraining(table)
-    record = {
-        "config": config.to_dict(),
-        "n_jobs": args.n_jobs,
-        "cpu_count": os.cpu_count(),
-        "elapsed_seconds": round(elapsed, 3),
-        "versions": package_versions(),
+def _shown_defaults() -> dict[str, str | int | float]:
+    """The study's sweep defaults as the command line writes them."""
+    return {
+        name: ",".join(f"{v:g}" if isinstance(v, float) else v for v in value)
+        if isinstance(value, tuple)
+        else value
+        for name, value in SWEEP_DEFAULTS.items()
     }
-    write_parquet(args.out / SPLITS_FILE, table, record)
-    with atomic_path(args.out / SUMMARY_FILE) as temporary:
-        summary.to_csv(temporary, index=False)
-    write_json(args.out / RUN_FILE, record)
-    save_figure(plot_retraining(summary), args.out / FIGURE_FILE)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the study and write its files; returns the exit status (see
+    :func:`params.commands.run_command`)."""
+    return run_command(build_parser(), _run, argv, kept=_kept, progress=_progress)
+
+
+def _run(args: argparse.Namespace) -> int:
+    config = RetrainingConfig(**settings_from_arguments(RetrainingConfig, args))
+    sweeps = study_sweeps(config, **settings_from_arguments(SweepConfig, args))
+    ParallelConfig(n_jobs=args.n_jobs)
+    if args.resume and args.force:
+        raise ValueError("--resume and --force cannot be given together")
+    runs = run_retraining(
+        sweeps,
+        args.out,
+        n_jobs=args.n_jobs,
+        progress=not args.quiet,
+        resume=args.resume,
+        force=args.force,
+    )
+    errors = retraining_errors(runs)
+    target = args.out / SUMMARY_FILE
+    with error_prefix(f"Cannot write {str(target)!r}"), atomic_path(target) as temporary:
+        errors.to_csv(temporary, index=False)
+    from plots import plot_retraining, save_figure  # matplotlib loads only to draw
+
+    save_figure(plot_retraining(errors, predictor=args.show), args.out / FIGURE_FILE)
     if not args.quiet:
-        print(f"prediction {DEFAULT_VARIANT} against retraining (test split, threshold 0.5)")
-        print(format_summary(summary))
-        print("\nmean over the data sets and the weights other than 1, per variant")
-        print(format_comparison(compare_variants(summary)))
-        print(f"\n{len(table)} rows in {elapsed:.1f} s; wrote {args.out}")
+        print(f"prediction {args.show} against retraining (test split, threshold 0.5)")
+        print(format_errors(errors, args.show))
+        print("\nmean over the data sets, prevalences and weights other than 1, per predictor")
+        print(format_comparison(compare_predictors(errors)))
+        print(f"\nwrote {args.out}")
     return 0
+
+
+def format_errors(errors: pd.DataFrame, predictor: str) -> str:
+    """Plain-text table of one predictor's rows of
+    :func:`~simulate.studies.retraining.retraining_errors`: per model, prevalence, data set
+    and weight, the split positives and each score's mean absolute error, bias and coverage."""
+    header = ["model", "beta", "dataset", "val pos", "test pos", "alpha", "n"]
+    header += [f"MAE {name}" for name in PREDICTED_SCORES]
+    header += [f"bias {name}" for name in PREDICTED_SCORES]
+    header += [f"cover {name}" for name in PREDICTED_SCORES]
+    rows = [
+        [
+            row["model"],
+            f"{row['beta']:g}",
+            row["dataset"],
+            str(row["val_positives"]),
+            str(row["test_positives"]),
+            f"{row['alpha']:g}",
+            str(row["predicted"]),
+        ]
+        + [f"{row[f'{name}_mae']:.3f}" for name in PREDICTED_SCORES]
+        + [f"{row[f'{name}_bias']:+.3f}" for name in PREDICTED_SCORES]
+        + [_percent(row.get(f"{name}_coverage", float("nan"))) for name in PREDICTED_SCORES]
+        for _, row in errors[errors["predictor"] == predictor].iterrows()
+    ]
+    return format_table(header, rows)
+
+
+def format_comparison(comparison: pd.DataFrame) -> str:
+    """Plain-text table of :func:`~simulate.studies.retraining.compare_predictors`."""
+    header = ["model", "predictor"] + [f"MAE {name}" for name in PREDICTED_SCORES]
+    header += [f"bias {name}" for name in PREDICTED_SCORES]
+    header += [f"cover {name}" for name in PREDICTED_SCORES]
+    rows = [
+        [row["model"], row["predictor"]]
+        + [f"{row[f'{name}_mae']:.3f}" for name in PREDICTED_SCORES]
+        + [f"{row[f'{name}_bias']:+.3f}" for name in PREDICTED_SCORES]
+        + [_percent(row.get(f"{name}_coverage", float("nan"))) for name in PREDICTED_SCORES]
+        for _, row in comparison.iterrows()
+    ]
+    return format_table(header, rows)
+
+
+def _percent(value: float) -> str:
+    return "" if pd.isna(value) else f"{value:.0%}"
+
+
+def _kept(args: argparse.Namespace) -> str:
+    """What a stopped study leaves behind."""
+    return f"the finished sweeps and chunks are kept in {args.out}; rerun with --resume"
+
+
+def _progress(args: argparse.Namespace) -> bool:
+    """Whether the study draws progress bars."""
+    return not args.quiet
 
 
 if __name__ == "__main__":
