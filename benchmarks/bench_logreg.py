@@ -44,13 +44,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from _machine import cpu_model
 
+from params.post import ALPHAS, BETA, SEPS
 from simulate.models.logreg import LogisticPath, logistic_path, predict_labels
 
-#: The experiment's grids: class_sep (5 of its 15 values' span) and weights.
-CLASS_SEPS = np.linspace(0.05, 3.0, 5)
-ALPHAS = np.geomspace(1.0, 316.23, 15)
-#: Share of positives and informative features, as in the experiment's defaults.
-BETA = 0.01
+#: 5 class_sep values over the span of the post's (the weights and prevalence are the post's
+#: ALPHAS and BETA).
+CLASS_SEPS = np.linspace(SEPS[0], SEPS[-1], 5)
+#: Informative features, as in the experiment's defaults.
 N_INFORMATIVE = 5
 
 

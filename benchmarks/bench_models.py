@@ -22,11 +22,11 @@ from importlib import metadata
 import numpy as np
 from _machine import cpu_model
 
+from params.post import ALPHAS, BETA
 from simulate import SweepConfig, run_sweep
 from simulate.config import DEFAULT_REPS
 
 SEPS = (0.05, 1.52, 3.0)
-ALPHAS = tuple(np.logspace(0, 2.5, 15))
 QUICK_START_ALPHAS = tuple(np.logspace(0, np.log10(250), 15))
 #: The grid the projection is for: the post's 15 class_seps x 15 alphas x 100 repetitions.
 FULL_GRID_FITS = 15 * 15 * 100
@@ -43,7 +43,7 @@ def fits_per_second(model: str, reps: int) -> float:
 
 def quick_start_seconds(model: str) -> tuple[float, int]:
     """Wall time of the quick-start-sized command on two workers, and its number of fits."""
-    config = SweepConfig(beta=0.01, alphas=QUICK_START_ALPHAS, model=model)
+    config = SweepConfig(beta=BETA, alphas=QUICK_START_ALPHAS, model=model)
     started = time.perf_counter()
     run_sweep(config, n_jobs=2, progress=False)
     return time.perf_counter() - started, config.n_fits

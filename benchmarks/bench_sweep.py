@@ -32,11 +32,10 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 
+from params.post import ALPHAS, BETA
 from simulate import SweepConfig, run_sweep
 
 SEPS = (0.05, 0.78, 1.52, 2.26, 3.0)
-ALPHAS = tuple(np.logspace(0, 2.5, 15))
-BETA = 0.01
 
 
 def _tree_fit(X_train, y_train, X_test, alpha):

@@ -31,9 +31,9 @@ import numpy as np
 import scipy
 from _machine import cpu_model
 
+from params.post import BETA
 from theory import Binormal, Superellipse, expected_scores, optimal_alpha
 
-BETA = 0.01
 GRID_SIZE = 1000
 PAIRS = 10_000
 RULES = ("bce", "bayes")

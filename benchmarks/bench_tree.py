@@ -33,14 +33,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from _machine import cpu_model
 
+from params.post import ALPHAS, SEPS
 from simulate.config import SweepConfig
 from simulate.data.splits import Dataset, dataset_seeds, make_dataset
 from simulate.models.numba_tree import numba_counts
 from simulate.models.tree import sklearn_counts
 
-#: The experiment's grids: class_sep (5 of its 15 values' span) and weights.
-CLASS_SEPS = np.linspace(0.05, 3.0, 5)
-ALPHAS = np.geomspace(1.0, 316.23, 15)
+#: 5 class_sep values over the span of the post's (the weights are the post's ALPHAS).
+CLASS_SEPS = np.linspace(SEPS[0], SEPS[-1], 5)
 
 
 def _numba(kernel: str) -> Callable[..., np.ndarray]:

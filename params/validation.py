@@ -21,6 +21,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 __all__ = [
+    "POSITIVE",
+    "UNIT_OPEN",
     "Interval",
     "ParameterError",
     "check_array",
@@ -61,6 +63,12 @@ class Interval:
     def __str__(self) -> str:
         opening, closing = _BRACKETS[self.closed]
         return f"{opening}{_fmt(self.low)}, {_fmt(self.high)}{closing}"
+
+
+#: The positive reals, (0, inf).
+POSITIVE = Interval(0.0, np.inf)
+#: The open unit interval (0, 1): a prevalence, a rate, a fraction of the rows.
+UNIT_OPEN = Interval(0.0, 1.0)
 
 
 def _fmt(value: float) -> str:

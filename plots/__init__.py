@@ -51,14 +51,7 @@ Colours are shared: p always by :data:`P_COLORMAP` under :data:`P_NORM`, class_s
 ``python -m plots`` (:mod:`plots.cli`) writes them all to ``results/figures``.
 """
 
-from plots._style import (
-    P_COLORMAP,
-    P_NORM,
-    SEPARATION_COLORMAP,
-    THEORY_ALPHA,
-    THEORY_BETA,
-    THEORY_P,
-)
+from plots._style import P_COLORMAP, P_NORM, SEPARATION_COLORMAP
 from plots.costs import cost_optimal_weights, plot_cost_weights
 from plots.focal import focal_sweep, plot_focal_loss
 from plots.optimum_map import optimal_alpha_grid, plot_optimal_alpha_map
@@ -81,9 +74,6 @@ __all__ = [
     "P_COLORMAP",
     "P_NORM",
     "SEPARATION_COLORMAP",
-    "THEORY_ALPHA",
-    "THEORY_BETA",
-    "THEORY_P",
     "binormal_spread_optima",
     "choose_thresholds",
     "cost_optimal_weights",

@@ -11,7 +11,9 @@ from matplotlib.axes import Axes
 from matplotlib.colors import Colormap, ListedColormap, LogNorm
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, NullFormatter, StrMethodFormatter
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
+
+from params.post import THEORY_P
 
 __all__ = [
     "ALPHA_LABEL",
@@ -24,9 +26,6 @@ __all__ = [
     "RULE_STYLES",
     "SCORE_LABELS",
     "SEPARATION_COLORMAP",
-    "THEORY_ALPHA",
-    "THEORY_BETA",
-    "THEORY_P",
     "Z95",
     "add_p_colorbar",
     "add_separation_colorbar",
@@ -44,17 +43,11 @@ DPI = 144
 #: Size in inches of a one-panel figure.
 FIGSIZE = (8.0, 5.0)
 
-#: The post's curve qualities: 15 values of p from 2 to about 40.
-THEORY_P: NDArray[np.float64] = np.logspace(0.3, 1.6, 15)
-#: The post's prevalence of the positive class.
-THEORY_BETA = 0.01
-#: The post's weights for the theory curves: 100 values from 1 to about 316.
-THEORY_ALPHA: NDArray[np.float64] = np.logspace(0.0, 2.5, 100)
-
 #: Colour map of the superellipse's p in every figure: cividis without its palest yellows, so
 #: that every line stays visible on white and none is mistaken for the red chance line.
 P_COLORMAP: Colormap = ListedColormap(mpl.colormaps["cividis"](np.linspace(0.0, 0.85, 256)), "p")
-#: Normalisation of p shared by every figure (log scale over :data:`THEORY_P`; clipped outside).
+#: Normalisation of p shared by every figure (log scale over :data:`params.post.THEORY_P`;
+#: clipped outside).
 P_NORM = LogNorm(vmin=float(THEORY_P[0]), vmax=float(THEORY_P[-1]), clip=True)
 #: Colour map of class_sep in every figure that colours lines by separation.
 SEPARATION_COLORMAP = "viridis"

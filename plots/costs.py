@@ -9,7 +9,8 @@ from matplotlib.lines import Line2D
 from numpy.typing import ArrayLike
 
 import theory
-from plots._style import INVERSE_COLOR, RULE_STYLES, THEORY_BETA, new_figure
+from params.post import BETA
+from plots._style import INVERSE_COLOR, RULE_STYLES, new_figure
 from theory.curves import Curve
 
 __all__ = ["COST_CURVES", "COST_RATIOS", "cost_optimal_weights", "plot_cost_weights"]
@@ -31,7 +32,7 @@ def cost_optimal_weights(
     ratio: ArrayLike = COST_RATIOS,
     curves: dict[str, Curve] | None = None,
     *,
-    beta: float = THEORY_BETA,
+    beta: float = BETA,
     rules: tuple[str, ...] = _RULES,
 ) -> pd.DataFrame:
     """The weight that minimises the expected cost ``ratio * FN + FP`` under each rule.
@@ -79,7 +80,7 @@ def plot_cost_weights(
     ratio: ArrayLike = COST_RATIOS,
     curves: dict[str, Curve] | None = None,
     *,
-    beta: float = THEORY_BETA,
+    beta: float = BETA,
 ) -> Figure:
     """The least-cost weight against the price ratio ``c_fn / c_fp``, per rule and curve.
 

@@ -9,7 +9,8 @@ from matplotlib.lines import Line2D
 from numpy.typing import ArrayLike
 
 import theory
-from plots._style import THEORY_BETA, new_figure, p_color
+from params.post import BETA
+from plots._style import new_figure, p_color
 
 __all__ = ["FOCAL_GAMMA", "FOCAL_P", "focal_sweep", "plot_focal_loss"]
 
@@ -22,7 +23,7 @@ _METRICS = {"f1": "f1", "balanced_accuracy": "ba"}
 
 
 def focal_sweep(
-    gamma: ArrayLike = FOCAL_GAMMA, p: ArrayLike = FOCAL_P, *, beta: float = THEORY_BETA
+    gamma: ArrayLike = FOCAL_GAMMA, p: ArrayLike = FOCAL_P, *, beta: float = BETA
 ) -> pd.DataFrame:
     """The focal rule on the superellipses of ``p``, at each ``gamma``.
 
@@ -83,7 +84,7 @@ def focal_sweep(
 
 
 def plot_focal_loss(
-    gamma: ArrayLike = FOCAL_GAMMA, p: ArrayLike = FOCAL_P, *, beta: float = THEORY_BETA
+    gamma: ArrayLike = FOCAL_GAMMA, p: ArrayLike = FOCAL_P, *, beta: float = BETA
 ) -> Figure:
     """What the focal loss's ``gamma`` does to where a weight puts the classifier, and to F1 and
     balanced accuracy, on the superellipses of ``p``.

@@ -10,7 +10,8 @@ from matplotlib.ticker import FixedLocator, NullLocator, StrMethodFormatter
 from numpy.typing import ArrayLike
 
 import theory
-from plots._style import INVERSE_COLOR, SCORE_LABELS, THEORY_BETA, new_figure
+from params.post import BETA
+from plots._style import INVERSE_COLOR, SCORE_LABELS, new_figure
 
 __all__ = ["MAP_ALPHA_MAX", "MAP_BETA", "MAP_P", "optimal_alpha_grid", "plot_optimal_alpha_map"]
 
@@ -43,7 +44,7 @@ def plot_optimal_alpha_map(
     p: ArrayLike = MAP_P,
     metric: str = "f1",
     rules: tuple[str, ...] = ("bce", "bayes"),
-    mark_beta: float | None = THEORY_BETA,
+    mark_beta: float | None = BETA,
 ) -> Figure:
     """The best weight ``alpha*`` for ``metric`` over ``(beta, p)``, one panel per rule.
 

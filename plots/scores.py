@@ -8,13 +8,11 @@ from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
 import theory
+from params.post import BETA, THEORY_ALPHAS, THEORY_P
 from plots._style import (
     ALPHA_LABEL,
     OPTIMUM_MARKER,
     SCORE_LABELS,
-    THEORY_ALPHA,
-    THEORY_BETA,
-    THEORY_P,
     add_p_colorbar,
     alpha_axis,
     mark_inverse_weight,
@@ -29,8 +27,8 @@ def plot_theoretic_scores(
     metric: str = "f1",
     *,
     p: ArrayLike = THEORY_P,
-    beta: float = THEORY_BETA,
-    alpha: ArrayLike = THEORY_ALPHA,
+    beta: float = BETA,
+    alpha: ArrayLike = THEORY_ALPHAS,
     rule: str = "bce",
     ax: Axes | None = None,
 ) -> Figure:
@@ -45,11 +43,11 @@ def plot_theoretic_scores(
     metric : str, default "f1"
         A score of :data:`theory.SCORE_NAMES` (e.g. ``"f1"``, ``"balanced_accuracy"``) or
         ``"f<b>"`` for an F-beta score.
-    p : array_like, default :data:`~plots._style.THEORY_P`
+    p : array_like, default :data:`params.post.THEORY_P`
         Curve qualities, each >= 1; one line each, coloured by p.
     beta : float, default 0.01
         Prevalence of the positive class.
-    alpha : array_like, default :data:`~plots._style.THEORY_ALPHA`
+    alpha : array_like, default :data:`params.post.THEORY_ALPHAS`
         Weights at which the lines are evaluated, > 0 and increasing.
     rule : {"bce", "bayes"}, default "bce"
         How a weight picks the operating point.

@@ -8,7 +8,8 @@ from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
 import theory
-from plots._style import CHANCE_COLOR, THEORY_BETA, THEORY_P, add_p_colorbar, new_figure, p_color
+from params.post import BETA, THEORY_P
+from plots._style import CHANCE_COLOR, add_p_colorbar, new_figure, p_color
 
 __all__ = ["plot_tradeoff_curves"]
 
@@ -19,7 +20,7 @@ _CURVE_POINTS = 400
 def plot_tradeoff_curves(
     p: ArrayLike = THEORY_P,
     *,
-    beta: float | None = THEORY_BETA,
+    beta: float | None = BETA,
     rule: str = "bce",
     ax: Axes | None = None,
 ) -> Figure:
@@ -27,7 +28,7 @@ def plot_tradeoff_curves(
 
     Parameters
     ----------
-    p : array_like, default :data:`~plots._style.THEORY_P`
+    p : array_like, default :data:`params.post.THEORY_P`
         Shape parameters (each >= 1) of the curves drawn besides the chance line, which is always
         drawn.
     beta : float or None, default 0.01

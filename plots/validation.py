@@ -21,7 +21,8 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
 import theory
-from plots._style import OPTIMUM_MARKER, THEORY_BETA, new_figure
+from params.post import BETA
+from plots._style import OPTIMUM_MARKER, new_figure
 
 __all__ = [
     "BALANCED_D",
@@ -79,7 +80,7 @@ def choose_thresholds(
     d: float = BALANCED_D,
     rows: int = BALANCED_ROWS,
     seed: int = BALANCED_SEED,
-    beta: float = THEORY_BETA,
+    beta: float = BETA,
 ) -> ChosenThresholds:
     """Draw a balanced validation set from the binormal model and choose the F1-best threshold
     at 50% and at ``beta`` (:func:`theory.what_if_scores`, ``best``), then score both exactly.
@@ -129,7 +130,7 @@ def plot_balanced_validation(
     d: float = BALANCED_D,
     rows: int = BALANCED_ROWS,
     seed: int = BALANCED_SEED,
-    beta: float = THEORY_BETA,
+    beta: float = BETA,
 ) -> Figure:
     """True F1 at the deployment prevalence against the threshold, and two thresholds chosen on
     a balanced validation set: by F1 at 50% and by F1 at ``beta``.

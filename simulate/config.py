@@ -12,9 +12,11 @@ from typing import Any
 
 import numpy as np
 
+from params.post import ALPHAS_TEXT, BETA, SEPS_TEXT
 from params.settings import setting, validate_fields
-from params.validation import Interval, ParameterError
+from params.validation import POSITIVE, UNIT_OPEN, Interval, ParameterError
 from simulate.analysis.prediction import DEFAULT_PREDICTORS, PREDICTORS
+from simulate.analysis.summary import CELL_KEYS
 from simulate.data.resample import KNOBS, RESAMPLING
 from simulate.data.sources import (
     MAKE_CLASSIFICATION,
@@ -73,8 +75,6 @@ MAX_BOOTSTRAP = 100_000
 #: about two minutes on two cores (``benchmarks/bench_models.py``).
 DEFAULT_REPS: dict[str, int] = {"tree": 250, "logreg": 100, "hgb": 1, "mlp": 6}
 
-_POSITIVE = Interval(0.0, np.inf)
-_UNIT_OPEN = Interval(0.0, 1.0)
 _FEATURES = Interval(2, MAX_FEATURES, "both")
 
 
@@ -161,10 +161,10 @@ class SweepConfig:
     """
 
     beta: float = setting(
-        0.01, float, "prevalence of the positive class, in (0, 1)", interval=_UNIT_OPEN
+        BETA, float, "prevalence of the positive class, in (0, 1)", interval=UNIT_OPEN
     )
     alphas: tuple[float, ...] = setting(
-        "1:316.227766:15",
+        ALPHAS_TEXT,
         float,
         f"weights of the positive class, in {ALPHA_RANGE} (where the engines agree): LO:HI[:N] "
         f"(N log-spaced, default N 15) or a comma list; at most {MAX_GRID} values",
@@ -173,11 +173,11 @@ class SweepConfig:
         max_length=MAX_GRID,
     )
     seps: tuple[float, ...] = setting(
-        "0.05,0.26,0.47,0.68,0.89,1.1,1.31,1.52,1.74,1.95,2.16,2.37,2.58,2.79,3",
+        SEPS_TEXT,
         float,
         "class_sep values of make_classification: LO:HI[:N] (N linearly spaced, default N 15) "
         f"or a comma list; at most {MAX_GRID} values",
-        interval=_POSITIVE,
+        interval=POSITIVE,
         spacing="linear",
         max_length=MAX_GRID,
     )
@@ -238,7 +238,7 @@ class SweepConfig:
         optional=True,
         none_means="no table",
     )
-    test_size: float = setting(0.25, float, "held-out fraction, in (0, 1)", interval=_UNIT_OPEN)
+    test_size: float = setting(0.25, float, "held-out fraction, in (0, 1)", interval=UNIT_OPEN)
     seed: int = setting(
         0,
         int,
@@ -259,7 +259,7 @@ class SweepConfig:
         float,
         "positive fractions q in (0, 1) instead of --alphas (which become "
         "(q / (1 - q)) * ((1 - beta) / beta)): LO:HI[:N] (N linearly spaced) or a comma list",
-        interval=_UNIT_OPEN,
+        interval=UNIT_OPEN,
         spacing="linear",
         max_length=MAX_GRID,
         optional=True,
@@ -269,7 +269,7 @@ class SweepConfig:
         0.2,
         float,
         "fraction of each training split held out for validation (logreg, hgb, mlp), in (0, 1)",
-        interval=_UNIT_OPEN,
+        interval=UNIT_OPEN,
     )
     engine: str = setting(
         "numba",
@@ -430,9 +430,14 @@ class SweepConfig:
     @property
     def cell_keys(self) -> tuple[str, ...]:
         """The columns that say which condition a fit belongs to, besides ``alpha``:
-        ``class_sep`` (or ``dataset`` for real data), after ``flip_y`` unless it is 0 only."""
-        noise = ("flip_y",) if self.flip_y != (0.0,) else ()
-        return (*noise, "dataset" if self.real_data else "class_sep")
+        ``class_sep`` (or ``dataset`` for real data), after ``flip_y`` unless it is 0 only, in
+        the order of :data:`~simulate.analysis.summary.CELL_KEYS`."""
+        varied = {
+            "flip_y": self.flip_y != (0.0,),
+            "dataset": self.real_data,
+            "class_sep": not self.real_data,
+        }
+        return tuple(key for key in CELL_KEYS if varied[key])
 
     def _splits(self) -> list[tuple[str, float, str, str]]:
         """Each split whose positives are checked: name, fraction of the samples, that fraction

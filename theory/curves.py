@@ -40,7 +40,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
-from params.validation import Interval, ParameterError, check_array, check_option
+from params.validation import UNIT_OPEN, Interval, ParameterError, check_array, check_option
 from theory._solve import bisect_increasing
 
 __all__ = [
@@ -72,7 +72,6 @@ _NEWTON_STEPS = 4
 #: parameter, so that a point on the chance line fits.
 _FIT_ROUNDING = 1e-9
 
-_UNIT_OPEN = Interval(0.0, 1.0)
 #: Shape exponents allowed: beyond about 1e16 ``x**p`` underflows and the curve degenerates.
 MAX_EXPONENT = 1e6
 _SHAPE = Interval(1.0, MAX_EXPONENT, "both")
@@ -710,8 +709,8 @@ def check_point(
     ValueError
         Naming ``owner`` and the first offending value.
     """
-    x = check_array(recall, "recall", owner, _UNIT_OPEN)
-    z = check_array(specificity, "specificity", owner, _UNIT_OPEN)
+    x = check_array(recall, "recall", owner, UNIT_OPEN)
+    z = check_array(specificity, "specificity", owner, UNIT_OPEN)
     x, z = np.broadcast_arrays(x, z)
     below = x + z < 1.0
     if above_chance and np.any(below):

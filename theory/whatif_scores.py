@@ -26,7 +26,14 @@ from joblib import Parallel, delayed
 from numpy.typing import ArrayLike, NDArray
 from scipy import optimize
 
-from params.validation import Interval, ParameterError, check_array, check_option
+from params.validation import (
+    POSITIVE,
+    UNIT_OPEN,
+    Interval,
+    ParameterError,
+    check_array,
+    check_option,
+)
 from theory.empirical import (
     DEFAULT_SMOOTH,
     SMOOTHERS,
@@ -65,8 +72,6 @@ _GRID_POINTS = 2001
 _BATCHES = 16
 #: Quantiles of the bootstrap's 95% intervals.
 _INTERVAL = (2.5, 97.5)
-_POSITIVE = Interval(0.0, np.inf)
-_UNIT_OPEN = Interval(0.0, 1.0)
 
 
 class WhatIfScores(NamedTuple):
@@ -185,7 +190,7 @@ def what_if_scores(
     owner = "what_if_scores"
     positive, scores = check_scores(y_true, y_score, pos_label, owner)
     threshold = float(check_array(threshold, "threshold", owner, Interval(-np.inf, np.inf)))
-    alpha_observed = float(check_array(alpha_observed, "alpha_observed", owner, _POSITIVE))
+    alpha_observed = float(check_array(alpha_observed, "alpha_observed", owner, POSITIVE))
     prior = float(positive.mean())
     if (alpha is None) == (positive_fraction is None):
         raise ParameterError(
@@ -193,12 +198,12 @@ def what_if_scores(
         )
     fractions = None
     if alpha is None:
-        fractions = _grid(positive_fraction, "positive_fraction", owner, _UNIT_OPEN)
+        fractions = _grid(positive_fraction, "positive_fraction", owner, UNIT_OPEN)
         alphas = alpha_observed * equivalent_weight(prior, fractions)
     else:
-        alphas = _grid(alpha, "alpha", owner, _POSITIVE)
+        alphas = _grid(alpha, "alpha", owner, POSITIVE)
     if beta is not None:
-        beta = float(check_array(beta, "beta", owner, _UNIT_OPEN))
+        beta = float(check_array(beta, "beta", owner, UNIT_OPEN))
     chosen = rule_named(rule, owner, gamma=gamma)
     if smooth is not None:
         check_option(smooth, "smooth", owner, SMOOTHERS)

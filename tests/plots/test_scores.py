@@ -4,7 +4,8 @@ import pytest
 from matplotlib.figure import Figure
 
 import theory
-from plots import THEORY_ALPHA, THEORY_P, plot_theoretic_scores
+from params.post import THEORY_ALPHAS, THEORY_P
+from plots import plot_theoretic_scores
 from plots._style import p_color
 from tests.plots.helpers import line, lines
 
@@ -19,7 +20,7 @@ def test_f1_lines_are_the_theory_and_dots_its_optima(rule):
     assert len(curves) == len(THEORY_P) == 15
     for curve, p in zip(curves, THEORY_P, strict=True):
         alpha, f1 = curve.get_data()
-        np.testing.assert_allclose(alpha, THEORY_ALPHA)
+        np.testing.assert_allclose(alpha, THEORY_ALPHAS)
         np.testing.assert_allclose(f1, theory.expected_score(alpha, 0.01, p, rule=rule))
         assert mpl.colors.same_color(curve.get_color(), p_color(p))
     best = theory.optimize_alpha(0.01, THEORY_P, metric="f1", rule=rule)

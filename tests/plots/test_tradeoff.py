@@ -4,7 +4,8 @@ import pytest
 from matplotlib.figure import Figure
 
 import theory
-from plots import THEORY_P, plot_tradeoff_curves
+from params.post import THEORY_P
+from plots import plot_tradeoff_curves
 from plots._style import CHANCE_COLOR, p_color
 from tests.plots.helpers import line
 
