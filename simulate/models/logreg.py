@@ -19,7 +19,7 @@ with ``S = sum_i s_i`` (its ``l2_reg_strength = 1 / (C * sw_sum)``): that is ``f
 which has the same minimiser. Its lbfgs solver stops when the largest gradient entry of
 ``f / (C * S)`` is below ``tol`` (1e-4 by default), an approximate minimiser; the fit here is the
 minimiser to rounding, and its predictions agree with the default estimator's on nearly every
-point (see ``tests/simulate/test_logreg.py`` for the measured differences).
+point (see ``tests/simulate/models/test_logreg.py`` for the measured differences).
 
 The solver
 ----------
@@ -49,6 +49,9 @@ solution moved along the path's tangent: the solution's derivative with respect 
 ``log(alpha)``, ``-H^-1 @ d(gradient)/d(log alpha)``, from the Hessian the previous weight has
 already factored, times ``log(alpha / previous alpha)``. The minimiser is unique, so the order
 and the start change the iteration counts, not the answer (to rounding).
+
+This module checks the arguments and lays out the arrays; the jit-compiled solver is in
+:mod:`simulate.models._logreg_kernels`.
 """
 
 from __future__ import annotations
@@ -57,11 +60,11 @@ import warnings
 from typing import NamedTuple
 
 import numpy as np
-from numba import njit
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import expit
 
-from params.validation import Interval, ParameterError, check_array, check_int
+from params.validation import POSITIVE, Interval, ParameterError, check_array, check_int
+from simulate.models import _logreg_kernels as _kernels
 
 __all__ = [
     "LogisticPath",
@@ -75,26 +78,9 @@ __all__ = [
 NEWTON_TOL = 1e-10
 #: Default cap on Newton iterations per weight.
 MAX_NEWTON_ITER = 100
-#: Armijo's sufficient-decrease fraction of the step's predicted decrease.
-ARMIJO_FRACTION = 1e-4
-#: The line search halves the step at most this many times before it gives up.
-MAX_HALVINGS = 60
-#: A trial point counts as downhill if the objective grows by at most this many ulps of its value:
-#: near the minimum the decrease falls below the rounding of the objective.
-ROUNDING_ULPS = 64.0
-#: Samples per block of the Newton pass: a block's rows stay in cache while they are summed. A
-#: block's ``log(1 + exp(-|z|))`` terms are summed as the log of their factors' product, each
-#: factor in (1, 2], so ``2**BLOCK`` must not overflow.
-BLOCK = 256
-#: Machine epsilon of float64.
-EPS = np.finfo(np.float64).eps
-#: Labels of the two classes.
-NEGATIVE = 0
-POSITIVE = 1
 
 #: Allowed ranges of the checked arguments.
 _FINITE = Interval(-np.inf, np.inf, "neither")
-_POSITIVE = Interval(0.0, np.inf, "neither")
 _AT_LEAST_ONE = Interval(1, np.inf, "left")
 
 
@@ -138,10 +124,10 @@ def _check_labels(y: ArrayLike, n_samples: int, owner: str) -> NDArray[np.float6
     labels = np.asarray(y)
     if labels.shape != (n_samples,):
         raise ParameterError("y", owner, allowed, f"shape {labels.shape}")
-    bad = (labels != NEGATIVE) & (labels != POSITIVE)
+    bad = (labels != _kernels.NEGATIVE) & (labels != _kernels.POSITIVE)
     if np.any(bad):
         raise ParameterError("y", owner, allowed, labels[bad][0].item())
-    for label in (NEGATIVE, POSITIVE):
+    for label in (_kernels.NEGATIVE, _kernels.POSITIVE):
         if not np.any(labels == label):
             raise ParameterError(
                 "y", owner, allowed, f"only class {1 - label}", reason=f"no label {label}"
@@ -204,11 +190,11 @@ def logistic_path(
     owner = "logistic_path"
     features = _check_features(X, "X", owner)
     labels = _check_labels(y, features.shape[0], owner)
-    weights = np.atleast_1d(check_array(alphas, "alphas", owner, _POSITIVE))
+    weights = np.atleast_1d(check_array(alphas, "alphas", owner, POSITIVE))
     if weights.ndim != 1:
         raise ParameterError("alphas", owner, "a 1-D array of weights", f"shape {weights.shape}")
-    C = float(check_array(C, "C", owner, _POSITIVE))
-    tol = float(check_array(tol, "tol", owner, _POSITIVE))
+    C = float(check_array(C, "C", owner, POSITIVE))
+    tol = float(check_array(tol, "tol", owner, POSITIVE))
     max_iter = check_int(max_iter, "max_iter", owner, _AT_LEAST_ONE)
 
     n_alphas, n_features = weights.shape[0], features.shape[1]
@@ -220,7 +206,7 @@ def logistic_path(
         converged=np.empty(n_alphas, dtype=np.bool_),
     )
     feature_major = np.ascontiguousarray(features.T)
-    _fit_path(feature_major, labels, weights, C, tol, max_iter, *path[1:])
+    _kernels.fit_path(feature_major, labels, weights, C, tol, max_iter, *path[1:])
     if not np.all(path.converged):
         missed = weights[~path.converged]
         warnings.warn(
@@ -281,334 +267,3 @@ def positive_probability(X: ArrayLike, path: LogisticPath) -> NDArray[np.float64
     ndarray of float64, shape (n_alphas, n_samples)
     """
     return expit(decision_scores(X, path))
-
-
-# --- jit-compiled kernels: inputs not validated ------------------------------------------------
-#
-# Layout shared by the kernels: ``XT`` is the training features feature-major, C-ordered float64
-# of shape ``(n_features, n_samples)``, so the loops over samples run over contiguous memory;
-# ``y`` is float64 0/1 of shape ``(n_samples,)``; ``theta`` holds ``(w, b)``, the coefficients
-# then the intercept, of length ``n_features + 1``. The sums over samples may be reassociated
-# (vectorised), which changes their rounding only.
-
-
-@njit(cache=True, fastmath={"reassoc", "contract"})
-def _newton_pass(XT, y, alpha, C, theta, z, gradient, hessian, scratch):
-    """Objective, gradient and Hessian at ``theta``, in one pass over the samples.
-
-    The samples go by in blocks of :data:`BLOCK`; each block's decision function, log-loss,
-    residuals ``s * (p - y)`` and curvatures ``s * p * (1 - p)`` are formed once and added into
-    the gradient and the Hessian's lower triangle while the block is in cache. The log-loss is
-    ``max(z, 0) + log(1 + exp(-|z|))`` (``-z`` for a positive); a block sums its second terms as
-    one ``log`` of their product, one ``log`` call instead of one ``log1p`` per sample (about
-    40 % of the pass). The product of at most ``BLOCK`` factors in (1, 2] neither overflows nor
-    loses more than about ``BLOCK * eps`` relative, so the objective is off by at most some
-    1e-14 per block, far below what the line search compares.
-
-    Parameters
-    ----------
-    XT, y, alpha, C, theta
-        Features, labels, positive-class weight, inverse regularisation strength, ``(w, b)``.
-    z : ndarray, shape (n_samples,)
-        Receives the decision function ``X @ w + b``.
-    gradient : ndarray, shape (n_features + 1,)
-        Receives the objective's gradient.
-    hessian : ndarray, shape (n_features + 1, n_features + 1)
-        Receives the objective's Hessian (both triangles).
-    scratch : ndarray, shape (n_features + 2, BLOCK)
-        Workspace.
-
-    Returns
-    -------
-    float
-        The objective ``0.5 * ||w||^2 + C * sum_i s_i * logloss_i``.
-
-    Notes
-    -----
-    jit-compiled; inputs not validated.
-    """
-    n_features, n_samples = XT.shape
-    intercept = n_features
-    weighted_x = scratch[:n_features]
-    curvature = scratch[n_features]
-    residual = scratch[n_features + 1]
-    gradient[:] = 0.0
-    hessian[:] = 0.0
-    loss = 0.0
-    for start in range(0, n_samples, BLOCK):
-        stop = min(start + BLOCK, n_samples)
-        size = stop - start
-        z_block = z[start:stop]
-        y_block = y[start:stop]
-        z_block[:] = theta[intercept]
-        for j in range(n_features):
-            x_j = XT[j, start:stop]
-            w_j = theta[j]
-            for i in range(size):
-                z_block[i] += x_j[i] * w_j
-        block_loss = 0.0
-        positive_product = 1.0
-        negative_product = 1.0
-        for i in range(size):
-            zi = z_block[i]
-            tail = np.exp(-abs(zi))
-            inverse = 1.0 / (1.0 + tail)
-            if zi >= 0.0:
-                p, q = inverse, tail * inverse
-            else:
-                p, q = tail * inverse, inverse
-            if y_block[i] == POSITIVE:
-                block_loss += alpha * max(-zi, 0.0)
-                positive_product *= 1.0 + tail
-                residual[i] = -alpha * q
-                curvature[i] = alpha * p * q
-            else:
-                block_loss += max(zi, 0.0)
-                negative_product *= 1.0 + tail
-                residual[i] = p
-                curvature[i] = p * q
-        loss += block_loss + alpha * np.log(positive_product) + np.log(negative_product)
-        residual_sum = 0.0
-        curvature_sum = 0.0
-        for i in range(size):
-            residual_sum += residual[i]
-            curvature_sum += curvature[i]
-        gradient[intercept] += residual_sum
-        hessian[intercept, intercept] += curvature_sum
-        for j in range(n_features):
-            x_j = XT[j, start:stop]
-            hx_j = weighted_x[j]
-            gradient_sum = 0.0
-            curvature_sum = 0.0
-            for i in range(size):
-                gradient_sum += residual[i] * x_j[i]
-                hx_j[i] = curvature[i] * x_j[i]
-                curvature_sum += hx_j[i]
-            gradient[j] += gradient_sum
-            hessian[intercept, j] += curvature_sum
-        for j in range(n_features):
-            hx_j = weighted_x[j]
-            for k in range(j + 1):
-                x_k = XT[k, start:stop]
-                total = 0.0
-                for i in range(size):
-                    total += hx_j[i] * x_k[i]
-                hessian[j, k] += total
-    penalty = 0.0
-    for j in range(n_features + 1):
-        gradient[j] *= C
-        for k in range(j + 1):
-            hessian[j, k] *= C
-            hessian[k, j] = hessian[j, k]
-    for j in range(n_features):
-        penalty += theta[j] * theta[j]
-        gradient[j] += theta[j]
-        hessian[j, j] += 1.0
-    return C * loss + 0.5 * penalty
-
-
-@njit(cache=True)
-def _objective_along(y, alpha, C, theta, step, z, z_step, t):
-    """Objective at ``theta + t * step``, from the decision ``z`` at ``theta`` and ``z_step``.
-
-    ``z_step`` is the decision function's change along the whole step, so a trial costs one
-    pass over ``n_samples`` numbers. jit-compiled; inputs not validated.
-    """
-    loss = 0.0
-    for i in range(y.shape[0]):
-        zi = z[i] + t * z_step[i]
-        tail = np.log1p(np.exp(-abs(zi)))
-        if y[i] == POSITIVE:
-            loss += alpha * (max(-zi, 0.0) + tail)
-        else:
-            loss += max(zi, 0.0) + tail
-    penalty = 0.0
-    for j in range(theta.shape[0] - 1):
-        w_j = theta[j] + t * step[j]
-        penalty += w_j * w_j
-    return C * loss + 0.5 * penalty
-
-
-@njit(cache=True)
-def _backtrack(y, alpha, C, theta, step, slope, z, z_full):
-    """Largest ``t`` in 1/2, 1/4, ... meeting Armijo's condition along ``step``; 0 if none.
-
-    ``z`` and ``z_full`` are the decision function at ``theta`` and at ``theta + step``;
-    ``z_full`` is overwritten. ``slope`` is the objective's derivative along ``step``.
-    jit-compiled; inputs not validated.
-    """
-    for i in range(z.shape[0]):
-        z_full[i] -= z[i]
-    start = _objective_along(y, alpha, C, theta, step, z, z_full, 0.0)
-    allowance = ROUNDING_ULPS * EPS * start
-    t = 0.5
-    for _ in range(MAX_HALVINGS):
-        trial = _objective_along(y, alpha, C, theta, step, z, z_full, t)
-        if trial <= start + ARMIJO_FRACTION * t * slope + allowance:
-            return t
-        t *= 0.5
-    return 0.0
-
-
-@njit(cache=True)
-def _cholesky(matrix, factor):
-    """Write the Cholesky factor of symmetric positive definite ``matrix`` into ``factor``.
-
-    Only the lower triangle of ``factor`` is written. Returns False (``factor`` undefined) if the
-    matrix is not numerically positive definite.
-    jit-compiled; inputs not validated.
-    """
-    size = matrix.shape[0]
-    for j in range(size):
-        diagonal = matrix[j, j]
-        for k in range(j):
-            diagonal -= factor[j, k] * factor[j, k]
-        if not diagonal > 0.0:
-            return False
-        root = np.sqrt(diagonal)
-        factor[j, j] = root
-        for i in range(j + 1, size):
-            entry = matrix[i, j]
-            for k in range(j):
-                entry -= factor[i, k] * factor[j, k]
-            factor[i, j] = entry / root
-    return True
-
-
-@njit(cache=True)
-def _solve_factored(factor, rhs, out):
-    """Solve ``L @ L.T @ out = rhs`` for the lower-triangular Cholesky factor ``L`` in ``factor``.
-
-    jit-compiled; inputs not validated.
-    """
-    size = factor.shape[0]
-    for i in range(size):
-        entry = rhs[i]
-        for k in range(i):
-            entry -= factor[i, k] * out[k]
-        out[i] = entry / factor[i, i]
-    for i in range(size - 1, -1, -1):
-        entry = out[i]
-        for k in range(i + 1, size):
-            entry -= factor[k, i] * out[k]
-        out[i] = entry / factor[i, i]
-
-
-@njit(cache=True)
-def _log_weight_derivative(XT, y, alpha, C, z, out):
-    """Derivative of the objective's gradient with respect to ``log(alpha)``, into ``out``.
-
-    ``C * alpha * X1.T @ (y * (p - 1))``, from the decision function ``z``: only the positives,
-    whose weight is ``alpha``, contribute. jit-compiled; inputs not validated.
-    """
-    n_features, n_samples = XT.shape
-    out[:] = 0.0
-    for i in range(n_samples):
-        if y[i] == POSITIVE:
-            tail = np.exp(-abs(z[i]))
-            q = tail / (1.0 + tail) if z[i] >= 0.0 else 1.0 / (1.0 + tail)
-            change = -C * alpha * q
-            for j in range(n_features):
-                out[j] += change * XT[j, i]
-            out[n_features] += change
-
-
-@njit(cache=True)
-def _newton(XT, y, alpha, C, tol, max_iter, theta, tangent):
-    """Minimise the objective at weight ``alpha`` starting from ``theta``, in place.
-
-    Each iteration solves for the Newton step, stops if the step is within ``tol`` (and takes
-    it), else evaluates the full step with one :func:`_newton_pass`, which also gives the next
-    iteration's derivatives when Armijo's condition holds; otherwise it backtracks
-    (:func:`_backtrack`) and evaluates the shorter step.
-
-    On convergence ``tangent`` receives the solution's derivative with respect to
-    ``log(alpha)``, ``-H^-1 @ d(gradient)/d(log alpha)``, from the last iteration's Hessian;
-    otherwise the intercept-only model's, which moves the intercept alone, one for one.
-
-    Returns
-    -------
-    (int, bool)
-        Newton iterations (Hessian solves) and whether the tolerance was met.
-
-    Notes
-    -----
-    jit-compiled; inputs not validated.
-    """
-    n_features, n_samples = XT.shape
-    size = n_features + 1
-    z, z_trial = np.empty(n_samples), np.empty(n_samples)
-    gradient, gradient_trial = np.empty(size), np.empty(size)
-    hessian, hessian_trial = np.empty((size, size)), np.empty((size, size))
-    factor = np.empty((size, size))
-    step, trial = np.empty(size), np.empty(size)
-    scratch = np.empty((n_features + 2, BLOCK))
-    tangent[:] = 0.0
-    tangent[n_features] = 1.0
-    objective = _newton_pass(XT, y, alpha, C, theta, z, gradient, hessian, scratch)
-    for iteration in range(1, max_iter + 1):
-        if not _cholesky(hessian, factor):
-            return iteration, False
-        _solve_factored(factor, gradient, step)
-        scale = 1.0
-        largest_step = 0.0
-        slope = 0.0
-        for j in range(size):
-            step[j] = -step[j]
-            scale = max(scale, abs(theta[j]))
-            largest_step = max(largest_step, abs(step[j]))
-            slope += gradient[j] * step[j]
-        if largest_step <= tol * scale:
-            for j in range(size):
-                theta[j] += step[j]
-            _log_weight_derivative(XT, y, alpha, C, z, trial)
-            _solve_factored(factor, trial, tangent)
-            for j in range(size):
-                tangent[j] = -tangent[j]
-            return iteration, True
-        for j in range(size):
-            trial[j] = theta[j] + step[j]
-        trial_objective = _newton_pass(
-            XT, y, alpha, C, trial, z_trial, gradient_trial, hessian_trial, scratch
-        )
-        allowance = ROUNDING_ULPS * EPS * objective
-        if trial_objective <= objective + ARMIJO_FRACTION * slope + allowance:
-            theta[:] = trial
-            objective = trial_objective
-            z, z_trial = z_trial, z
-            gradient, gradient_trial = gradient_trial, gradient
-            hessian, hessian_trial = hessian_trial, hessian
-            continue
-        t = _backtrack(y, alpha, C, theta, step, slope, z, z_trial)
-        if t == 0.0:
-            return iteration, False
-        for j in range(size):
-            theta[j] += t * step[j]
-        objective = _newton_pass(XT, y, alpha, C, theta, z, gradient, hessian, scratch)
-    return max_iter, False
-
-
-@njit(cache=True)
-def _fit_path(XT, y, alphas, C, tol, max_iter, coef, intercept, n_iter, converged):
-    """Fit every weight in turn, each from the previous weight's solution.
-
-    The first weight starts from zeros. Each next one starts from the previous solution moved
-    along the path's tangent (see :func:`_newton`) by ``log(alpha / previous alpha)``, which
-    saves about one Newton iteration per weight on the experiment's grid. Writes row ``a`` of
-    ``coef`` and entry ``a`` of ``intercept``, ``n_iter`` and ``converged`` for ``alphas[a]``.
-
-    Notes
-    -----
-    jit-compiled; inputs not validated.
-    """
-    n_features = XT.shape[0]
-    theta = np.zeros(n_features + 1)
-    tangent = np.empty(n_features + 1)
-    for a in range(alphas.shape[0]):
-        if a > 0:
-            distance = np.log(alphas[a] / alphas[a - 1])
-            for j in range(n_features + 1):
-                theta[j] += distance * tangent[j]
-        n_iter[a], converged[a] = _newton(XT, y, alphas[a], C, tol, max_iter, theta, tangent)
-        coef[a] = theta[:n_features]
-        intercept[a] = theta[n_features]

@@ -41,7 +41,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
-from simulate.models import logreg
+from simulate.models import _logreg_kernels as kernels
 from simulate.models.logreg import (
     LogisticPath,
     decision_scores,
@@ -274,9 +274,9 @@ def test_newton_pass_matches_numpy():
     alpha, C = 7.0, 0.3
     size = theta.size
     z, gradient, hessian = np.empty(X.shape[0]), np.empty(size), np.empty((size, size))
-    scratch = np.empty((size + 1, logreg.BLOCK))
+    scratch = np.empty((size + 1, kernels.BLOCK))
     XT, labels = np.ascontiguousarray(X.T), y.astype(np.float64)
-    objective = logreg._newton_pass(XT, labels, alpha, C, theta, z, gradient, hessian, scratch)
+    objective = kernels._newton_pass(XT, labels, alpha, C, theta, z, gradient, hessian, scratch)
     coef, intercept = theta[:-1], theta[-1]
     X1 = np.column_stack([X, np.ones(X.shape[0])])
     p = expit(X1 @ theta)
@@ -296,11 +296,11 @@ def test_cholesky_solve_matches_numpy():
     matrix = A @ A.T + 0.1 * np.eye(6)
     rhs = rng.normal(size=6)
     out, factor = np.empty(6), np.empty((6, 6))
-    assert logreg._cholesky(matrix, factor)
+    assert kernels._cholesky(matrix, factor)
     np.testing.assert_allclose(np.tril(factor), np.linalg.cholesky(matrix), rtol=1e-12)
-    logreg._solve_factored(factor, rhs, out)
+    kernels._solve_factored(factor, rhs, out)
     np.testing.assert_allclose(out, np.linalg.solve(matrix, rhs), rtol=1e-10)
-    assert not logreg._cholesky(-matrix, factor)
+    assert not kernels._cholesky(-matrix, factor)
 
 
 def test_path_tangent_matches_finite_differences():
@@ -308,7 +308,7 @@ def test_path_tangent_matches_finite_differences():
     alpha, ratio = 10.0, 1.0 + 1e-5
     theta, tangent = np.zeros(X.shape[1] + 1), np.empty(X.shape[1] + 1)
     XT, labels = np.ascontiguousarray(X.T), y.astype(np.float64)
-    assert logreg._newton(XT, labels, alpha, 1.0, 1e-10, 100, theta, tangent)[1]
+    assert kernels._newton(XT, labels, alpha, 1.0, 1e-10, 100, theta, tangent)[1]
     nearby = _solutions(logistic_path(X, y, [alpha * ratio]))[0]
     np.testing.assert_allclose(tangent, (nearby - theta) / np.log(ratio), rtol=1e-4, atol=1e-6)
 
