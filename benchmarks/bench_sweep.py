@@ -9,7 +9,7 @@ rest). The sweep is ``simulate.run_sweep`` in one process (``n_jobs=1``): one da
 (class_sep, repetition), fitted at every alpha by the chosen engine; for logreg it also predicts
 every weight from the validation scores (the loop does not). Both run on the same cells (5
 class_seps spread over 0.05..3, the post's 15 alphas); each reports fits per second, and the
-ratio is what the README quotes.
+ratio is what docs/benchmarks.md quotes.
 
 Run: ``python benchmarks/bench_sweep.py [--model tree] [--loop-reps 2] [--sweep-reps 40]
 [--engine numba]``

@@ -8,7 +8,7 @@ values allowed, the default and one line of help. From that one declaration come
   of the one shape of :mod:`params.validation`;
 - the command-line flags of every command that takes the setting (:func:`add_arguments`): flag
   name, parser, default, choices and help, with the same message for a bad value;
-- the README's flag tables, which are rendered from those parsers.
+- docs/cli.md's flag tables, which are rendered from those parsers.
 
 In the spirit of scikit-learn's ``_parameter_constraints``: constraints are data, and one function
 checks them.
@@ -49,7 +49,7 @@ class Setting:
     kind : {float, int, str}
         The type of the value (of each value, for a grid or a list).
     help : str
-        One line for ``--help`` and the README; a list's choices are appended.
+        One line for ``--help`` and docs/cli.md; a list's choices are appended.
     interval : Interval, optional
         The allowed range of a number.
     choices : tuple of str, optional
