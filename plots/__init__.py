@@ -13,13 +13,13 @@ Theory (no run needed; the post's setting beta = 0.01 by default):
   set costs at 1% positives, against choosing it at 1% (``balanced_validation``).
 - :func:`plot_focal_loss`: the focal rule's gamma against the recall a weight reaches, the best
   weight for F1 and the best F1 and balanced accuracy (``focal_loss``; numbers from
-  :func:`focal_sweep`);
+  :func:`theory.studies.focal_sweep`);
 - :func:`plot_cost_weights`: the weight of least expected cost against the price ratio
   ``c_fn / c_fp``, per rule and curve (``cost_weights``; numbers from
-  :func:`cost_optimal_weights`).
+  :func:`theory.studies.cost_optimal_weights`).
 - :func:`plot_binormal_spread`: binormal curves with unequal variances, the hook the bayes rule
   jumps over, and F1 against the weight under both rules with its plateaus shaded
-  (``binormal_spread``; numbers from :func:`binormal_spread_optima`).
+  (``binormal_spread``; numbers from :func:`theory.studies.binormal_spread_optima`).
 
 A run's per-cell summary (``summary.csv``, see :func:`simulate.analysis.summary.per_cell`):
 
@@ -52,9 +52,9 @@ Colours are shared: p always by :data:`P_COLORMAP` under :data:`P_NORM`, class_s
 """
 
 from plots._style import P_COLORMAP, P_NORM, SEPARATION_COLORMAP
-from plots.costs import cost_optimal_weights, plot_cost_weights
-from plots.focal import focal_sweep, plot_focal_loss
-from plots.optimum_map import optimal_alpha_grid, plot_optimal_alpha_map
+from plots.costs import plot_cost_weights
+from plots.focal import plot_focal_loss
+from plots.optimum_map import plot_optimal_alpha_map
 from plots.retraining import plot_retraining
 from plots.save import save_figure, save_run_figure
 from plots.scores import plot_theoretic_scores
@@ -65,20 +65,15 @@ from plots.simulation import (
     plot_theory_gap,
     plot_theory_vs_simulation,
 )
-from plots.spread import binormal_spread_optima, plot_binormal_spread
+from plots.spread import plot_binormal_spread
 from plots.tradeoff import plot_tradeoff_curves
-from plots.validation import choose_thresholds, plot_balanced_validation
+from plots.validation import plot_balanced_validation
 from plots.whatif import plot_what_if_scores
 
 __all__ = [
     "P_COLORMAP",
     "P_NORM",
     "SEPARATION_COLORMAP",
-    "binormal_spread_optima",
-    "choose_thresholds",
-    "cost_optimal_weights",
-    "focal_sweep",
-    "optimal_alpha_grid",
     "pick_separations",
     "plot_balanced_validation",
     "plot_binormal_spread",

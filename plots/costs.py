@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from numpy.typing import ArrayLike
@@ -12,68 +10,12 @@ import theory
 from params.post import BETA
 from plots._style import INVERSE_COLOR, RULE_STYLES, new_figure
 from theory.curves import Curve
+from theory.studies import COST_RATIOS, cost_optimal_weights
 
-__all__ = ["COST_CURVES", "COST_RATIOS", "cost_optimal_weights", "plot_cost_weights"]
+__all__ = ["plot_cost_weights"]
 
-#: Prices of a false negative relative to a false positive, 1 to 1000.
-COST_RATIOS = np.logspace(0.0, 3.0, 13)
-#: The curves of the figure, by label.
-COST_CURVES: dict[str, Curve] = {
-    "superellipse p = 2": theory.Superellipse(2.0),
-    "superellipse p = 11": theory.Superellipse(11.0),
-    "binormal d = 1.5": theory.Binormal(1.5),
-}
-#: Rules drawn, with the focal rule at its default gamma.
-_RULES = ("bayes", "bce", "focal")
+#: Colours of the curves, in the order given.
 _CURVE_COLORS = ("tab:blue", "tab:orange", "tab:green")
-
-
-def cost_optimal_weights(
-    ratio: ArrayLike = COST_RATIOS,
-    curves: dict[str, Curve] | None = None,
-    *,
-    beta: float = BETA,
-    rules: tuple[str, ...] = _RULES,
-) -> pd.DataFrame:
-    """The weight that minimises the expected cost ``ratio * FN + FP`` under each rule.
-
-    Parameters
-    ----------
-    ratio : array_like, default :data:`COST_RATIOS`
-        Prices of a false negative, each > 0; a false positive costs 1.
-    curves : dict of str to curve, optional
-        The curves, by label; default :data:`COST_CURVES`.
-    beta : float, default 0.01
-        Prevalence of the positive class.
-    rules : tuple of str, default ("bayes", "bce", "focal")
-        The rules (the focal rule at gamma = 2).
-
-    Returns
-    -------
-    DataFrame
-        One row per (curve, rule, ratio): ``curve`` (the label), ``rule``, ``ratio``, ``alpha``
-        (:func:`theory.optimize_alpha` of the cost), ``at_edge`` and ``cost``, the least
-        expected cost. Under the bayes rule ``alpha`` is ``ratio`` on every curve.
-    """
-    curves = COST_CURVES if curves is None else curves
-    rows = []
-    for label, curve in curves.items():
-        for rule in rules:
-            for price in np.atleast_1d(np.asarray(ratio, dtype=np.float64)):
-                best = theory.optimize_alpha(
-                    beta, curve, metric="cost", rule=rule, cost_fn=float(price), cost_fp=1.0
-                )
-                rows.append(
-                    {
-                        "curve": label,
-                        "rule": rule,
-                        "ratio": float(price),
-                        "alpha": float(best.alpha),
-                        "at_edge": bool(best.at_edge),
-                        "cost": float(best.score),
-                    }
-                )
-    return pd.DataFrame(rows)
 
 
 def plot_cost_weights(
@@ -87,7 +29,7 @@ def plot_cost_weights(
     Parameters
     ----------
     ratio, curves, beta
-        As for :func:`cost_optimal_weights`, which computes the numbers drawn.
+        As for :func:`theory.studies.cost_optimal_weights`, which computes the numbers drawn.
 
     Returns
     -------

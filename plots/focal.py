@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from numpy.typing import ArrayLike
@@ -11,76 +10,9 @@ from numpy.typing import ArrayLike
 import theory
 from params.post import BETA
 from plots._style import new_figure, p_color
+from theory.studies import FOCAL_GAMMA, FOCAL_P, focal_sweep
 
-__all__ = ["FOCAL_GAMMA", "FOCAL_P", "focal_sweep", "plot_focal_loss"]
-
-#: The focal rule's gamma from 0 (the bce rule) to 5, in steps of 0.25.
-FOCAL_GAMMA = np.linspace(0.0, 5.0, 21)
-#: The post's superellipses of the figure: a weak curve and a good one.
-FOCAL_P = (2.0, 11.0)
-#: Scores whose best weight the sweep reports, and their short names in its columns.
-_METRICS = {"f1": "f1", "balanced_accuracy": "ba"}
-
-
-def focal_sweep(
-    gamma: ArrayLike = FOCAL_GAMMA, p: ArrayLike = FOCAL_P, *, beta: float = BETA
-) -> pd.DataFrame:
-    """The focal rule on the superellipses of ``p``, at each ``gamma``.
-
-    Parameters
-    ----------
-    gamma : array_like, default :data:`FOCAL_GAMMA`
-        The focal rule's parameters, each >= 0 (0 is the bce rule).
-    p : array_like, default :data:`FOCAL_P`
-        Superellipse qualities, each >= 1.
-    beta : float, default 0.01
-        Prevalence of the positive class.
-
-    Returns
-    -------
-    DataFrame
-        One row per (p, gamma), sorted by p then gamma: ``recall_at_1`` and
-        ``recall_at_inverse``, the recall the focal rule reaches at ``alpha = 1`` and at
-        ``(1 - beta) / beta``; for F1 (``f1``) and balanced accuracy (``ba``) the best weight
-        ``alpha_<m>`` (:func:`theory.optimize_alpha`, with ``alpha_<m>_at_edge``), the score
-        there ``<m>_best``, at ``alpha = 1`` ``<m>_at_1`` and at the inverse-proportion weight
-        ``<m>_at_inverse``, and the best score anywhere on the curve ``<m>_curve_best`` (the
-        bayes rule's best, which reaches every point of the curve).
-
-    Raises
-    ------
-    ValueError
-        For values out of range (from :mod:`theory`).
-    """
-    gamma = np.atleast_1d(np.asarray(gamma, dtype=np.float64))
-    p = np.atleast_1d(np.asarray(p, dtype=np.float64))
-    curve = theory.Superellipse(p)
-    inverse = float(theory.inverse_proportion_weight(beta))
-    columns: dict[str, list[np.ndarray]] = {}
-
-    def add(name: str, values: ArrayLike) -> None:
-        columns.setdefault(name, []).append(np.broadcast_to(values, p.shape))
-
-    curve_best = {
-        metric: theory.optimize_alpha(beta, curve, metric=metric, rule="bayes").score
-        for metric in _METRICS
-    }
-    for g in gamma:
-        add("p", p)
-        add("gamma", g)
-        for weight, label in ((1.0, "1"), (inverse, "inverse")):
-            recall, _ = theory.operating_point(weight, beta, curve, rule="focal", gamma=g)
-            add(f"recall_at_{label}", recall)
-        for metric, short in _METRICS.items():
-            best = theory.optimize_alpha(beta, curve, metric=metric, rule="focal", gamma=g)
-            add(f"alpha_{short}", best.alpha)
-            add(f"alpha_{short}_at_edge", best.at_edge)
-            add(f"{short}_best", best.score)
-            add(f"{short}_at_1", best.score_at_one)
-            add(f"{short}_at_inverse", best.score_at_inverse)
-            add(f"{short}_curve_best", curve_best[metric])
-    table = pd.DataFrame({name: np.concatenate(values) for name, values in columns.items()})
-    return table.sort_values(["p", "gamma"], kind="stable", ignore_index=True)
+__all__ = ["plot_focal_loss"]
 
 
 def plot_focal_loss(
@@ -92,7 +24,7 @@ def plot_focal_loss(
     Parameters
     ----------
     gamma, p, beta
-        As for :func:`focal_sweep`, which computes the numbers drawn.
+        As for :func:`theory.studies.focal_sweep`, which computes the numbers drawn.
 
     Returns
     -------

@@ -9,16 +9,12 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, NullLocator, StrMethodFormatter
 from numpy.typing import ArrayLike
 
-import theory
 from params.post import BETA
 from plots._style import INVERSE_COLOR, SCORE_LABELS, new_figure
+from theory.studies import MAP_BETA, MAP_P, optimal_alpha_grid
 
-__all__ = ["MAP_ALPHA_MAX", "MAP_BETA", "MAP_P", "optimal_alpha_grid", "plot_optimal_alpha_map"]
+__all__ = ["MAP_ALPHA_MAX", "plot_optimal_alpha_map"]
 
-#: Prevalences of the map: 1 in 1000 to 1 in 2, log-spaced.
-MAP_BETA = np.logspace(-3.0, np.log10(0.5), 120)
-#: Curve qualities of the map: just above chance to near-perfect, log-spaced.
-MAP_P = np.logspace(np.log10(1.2), 2.0, 120)
 #: Weights at which contour lines are drawn and labelled.
 _CONTOURS = (1.05, 1.2, 1.5, 2.0, 3.0, 5.0, 10.0, 30.0, 100.0, 300.0, 1000.0)
 #: Inverse-proportion weights ticked on the top axis.
@@ -55,9 +51,9 @@ def plot_optimal_alpha_map(
 
     Parameters
     ----------
-    beta : array_like, default :data:`MAP_BETA`
+    beta : array_like, default :data:`theory.studies.MAP_BETA`
         Prevalences (x axis, log), in (0, 1), increasing.
-    p : array_like, default :data:`MAP_P`
+    p : array_like, default :data:`theory.studies.MAP_P`
         Superellipse qualities (y axis, log), each >= 1, increasing.
     metric : str, default "f1"
         The score whose best weight is mapped.
@@ -70,7 +66,7 @@ def plot_optimal_alpha_map(
     -------
     Figure
         ``len(rules)`` map axes, in the order of ``rules``, and a colour bar. The numbers
-        behind each map are :func:`optimal_alpha_grid` of the same arguments.
+        behind each map are :func:`theory.studies.optimal_alpha_grid` of the same arguments.
 
     Raises
     ------
@@ -123,17 +119,3 @@ def _log_axis(axis: Axis, values: np.ndarray, ticks: tuple[float, ...]) -> None:
     axis.set_major_locator(FixedLocator(inside))
     axis.set_major_formatter(_ROUND)
     axis.set_minor_locator(NullLocator())
-
-
-def optimal_alpha_grid(
-    beta: ArrayLike, p: ArrayLike, *, metric: str = "f1", rule: str = "bce"
-) -> np.ndarray:
-    """``alpha*`` on the grid ``(p, beta)``: rows are ``p``, columns ``beta``; NaN at the edge.
-
-    One vectorised call of :func:`theory.optimize_alpha`; where the optimum sits at an end of the
-    search range (no interior best weight), the value is NaN.
-    """
-    beta = np.asarray(beta, dtype=np.float64)
-    p = np.asarray(p, dtype=np.float64)
-    best = theory.optimize_alpha(beta[None, :], p[:, None], metric=metric, rule=rule)
-    return np.where(best.at_edge, np.nan, best.alpha)

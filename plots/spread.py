@@ -4,44 +4,28 @@ from __future__ import annotations
 
 import matplotlib as mpl
 import numpy as np
-import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from numpy.typing import ArrayLike, NDArray
-from scipy import special
 
 import theory
 from plots._style import ALPHA_LABEL, CHANCE_COLOR, OPTIMUM_MARKER, alpha_axis, new_figure
+from theory.studies import (
+    SPREAD_BETA,
+    SPREAD_D,
+    SPREAD_RULES,
+    SPREAD_S,
+    binormal_roc_points,
+    binormal_spread_optima,
+    skipped_chord,
+)
 
-__all__ = [
-    "SPREAD_ALPHAS",
-    "SPREAD_BETA",
-    "SPREAD_D",
-    "SPREAD_S",
-    "SPREAD_WEIGHTS",
-    "binormal_spread_optima",
-    "plot_binormal_spread",
-    "skipped_chord",
-]
+__all__ = ["SPREAD_ALPHAS", "SPREAD_WEIGHTS", "plot_binormal_spread"]
 
-#: Spreads of the positives' scores drawn: narrower than the negatives', equal, wider.
-SPREAD_S = (0.5, 1.0, 2.0)
-#: Separation of the figure's curves: a weak model (AUC 0.64 at s = 1), whose hooks show.
-SPREAD_D = 0.5
-#: Prevalence of the figure: at 30% positives F1 is best in the corner (1, 0) for s = 2, which
-#: the bayes rule reaches at every weight past its jump over the hook, a plateau.
-SPREAD_BETA = 0.3
 #: Weights whose operating points the curves carry.
 SPREAD_WEIGHTS = (0.3, 1.0, 3.0, 10.0)
 #: Weights of the F1 panel.
 SPREAD_ALPHAS: NDArray[np.float64] = np.logspace(-2.0, 3.0, 801)
-#: Thresholds along each curve, in standard deviations of the wider score distribution.
-_THRESHOLDS = np.linspace(-8.0, 8.0, 1601)
-#: Weight ratios scanned for the bayes rule's jump over a hook (1e-8 to 1e8, 2000 per decade).
-_JUMP_RATIOS = np.logspace(-8.0, 8.0, 32_001)
-#: Recall gap between consecutive bayes points that counts as a jump.
-_JUMP_GAP = 1e-3
-_RULES = ("bayes", "bce")
 #: Markers of the two rules' operating points: filled for bayes, hollow for bce.
 _POINT_STYLES: dict[str, dict[str, object]] = {
     "bayes": {"marker": "o", "ms": 6.0, "mew": 1.1},
@@ -54,60 +38,6 @@ def _spread_color(s: float) -> tuple[float, float, float, float]:
     """The colour of spread ``s``: viridis on a log scale, from 1/2 (dark) to 2 (green-yellow),
     clipped beyond; no red, which is the chance line's."""
     return mpl.colormaps["viridis"](float(np.clip(0.425 * (np.log2(s) + 1.0), 0.0, 0.85)))
-
-
-def skipped_chord(curve: theory.Binormal) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """The stretch of a binormal curve the bayes rule jumps over, as a chord's two ends.
-
-    The rule's point is the maximum of ``m*x + z``: as ``m`` grows it moves along the curve's
-    concave hull, and where the hull leaves the curve (the hook of ``s != 1``) it jumps from one
-    end of the chord to the other. The jump is found on a grid of ``m`` (:data:`_JUMP_RATIOS`),
-    so its far end is within about 1e-3 of the exact tangent point.
-
-    Returns
-    -------
-    x, z : ndarray
-        Recall and specificity of the chord's ends, shape (2,); empty where the rule reaches
-        every point (``s = 1``).
-    """
-    x, z = curve.point_at_slope(_JUMP_RATIOS)
-    jump = np.flatnonzero(np.diff(x) > _JUMP_GAP)
-    if jump.size == 0:
-        return np.empty(0), np.empty(0)
-    i = int(jump[np.argmax(np.diff(x)[jump])])
-    return x[i : i + 2], z[i : i + 2]
-
-
-def binormal_spread_optima(
-    s: ArrayLike = SPREAD_S, *, d: float = SPREAD_D, beta: float = SPREAD_BETA
-) -> pd.DataFrame:
-    """The F1-best weight on ``Binormal(d, s)`` under each rule, with its flags.
-
-    Returns
-    -------
-    DataFrame
-        One row per (s, rule): ``s``, ``rule``, ``alpha``, ``f1`` (the best expected F1),
-        ``at_edge``, ``flat``, ``plateau``, ``plateau_start`` and ``plateau_stop``, as
-        :func:`theory.optimize_alpha` reports them.
-    """
-    rows = []
-    for spread in np.atleast_1d(np.asarray(s, dtype=np.float64)):
-        for rule in _RULES:
-            best = theory.optimize_alpha(beta, theory.Binormal(d, spread), metric="f1", rule=rule)
-            rows.append(
-                {
-                    "s": float(spread),
-                    "rule": rule,
-                    "alpha": float(best.alpha),
-                    "f1": float(best.score),
-                    "at_edge": bool(best.at_edge),
-                    "flat": bool(best.flat),
-                    "plateau": bool(best.plateau),
-                    "plateau_start": float(best.plateau_start),
-                    "plateau_stop": float(best.plateau_stop),
-                }
-            )
-    return pd.DataFrame(rows)
 
 
 def plot_binormal_spread(
@@ -123,11 +53,11 @@ def plot_binormal_spread(
 
     Parameters
     ----------
-    s : array_like, default :data:`SPREAD_S`
+    s : array_like, default :data:`theory.studies.SPREAD_S`
         Spreads of the positives' scores, each > 0.
-    d : float, default :data:`SPREAD_D`
+    d : float, default :data:`theory.studies.SPREAD_D`
         Separation of the score distributions' means.
-    beta : float, default :data:`SPREAD_BETA`
+    beta : float, default :data:`theory.studies.SPREAD_BETA`
         Prevalence of the positive class.
     weights : array_like, default :data:`SPREAD_WEIGHTS`
         Weights whose operating points are marked on the curves.
@@ -156,15 +86,12 @@ def plot_binormal_spread(
         curve = theory.Binormal(d, spread)
         color = _spread_color(spread)
         label = f"s={spread:g}"
-        # From (0, 1) to (1, 0): recall Phi((d - t)/s) and specificity Phi(t) as t falls.
-        thresholds = (_THRESHOLDS * max(spread, 1.0) + d / 2.0)[::-1]
-        x = np.concatenate([[0.0], special.ndtr((d - thresholds) / spread), [1.0]])
-        z = np.concatenate([[1.0], special.ndtr(thresholds), [0.0]])
+        x, z = binormal_roc_points(d, spread)
         roc_ax.plot(x, z, color=color, lw=1.8, gid=f"roc-{label}")
         chord_x, chord_z = skipped_chord(curve)
         if chord_x.size:
             roc_ax.plot(chord_x, chord_z, color=color, lw=1.2, ls=(0, (1, 2)), gid=f"chord-{label}")
-        for rule in _RULES:
+        for rule in SPREAD_RULES:
             px, pz = theory.operating_point(weights, beta, curve, rule=rule)
             roc_ax.plot(
                 px, pz, ls="none", color=color, mec=color, clip_on=False, zorder=3,
@@ -215,7 +142,7 @@ def plot_binormal_spread(
     f1_ax.legend(
         handles=[
             Line2D([], [], color="0.3", lw=1.7, ls=_LINE_STYLES[rule], label=f"{rule} rule")
-            for rule in _RULES
+            for rule in SPREAD_RULES
         ],
         loc="upper left",
         fontsize="small",

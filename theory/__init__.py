@@ -19,6 +19,9 @@ The public API, all vectorised over its numeric arguments:
   of them);
 - :func:`confusion_counts` and :func:`confusion_scores`: the confusion counts of 0/1 predictions,
   and every score from confusion counts or rates, the one definition the simulator shares;
+- :mod:`theory.studies`: the numbers behind the theory's figures and tables (the focal rule,
+  error costs, the binormal with unequal variances, the best weight over prevalence and curve
+  quality, a threshold chosen on a balanced validation set);
 - :mod:`theory.symbolic`: the sympy derivations the numeric code is checked against.
 
 Vocabulary

@@ -2,29 +2,10 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-import theory
-from plots import optimal_alpha_grid, plot_optimal_alpha_map
+from plots import plot_optimal_alpha_map
 
 BETA = np.logspace(-3, np.log10(0.5), 9)
 P = np.logspace(np.log10(1.5), 2, 7)
-
-
-def test_grid_is_the_theory_rows_p_columns_beta():
-    grid = optimal_alpha_grid(BETA, P, rule="bayes")
-    assert grid.shape == (len(P), len(BETA))
-    for i, j in [(0, 0), (3, 4), (6, 8)]:
-        expected = theory.optimal_alpha(BETA[j], P[i], metric="f1", rule="bayes")
-        assert grid[i, j] == pytest.approx(float(expected), rel=1e-9)
-
-
-def test_balanced_accuracy_grid_is_the_inverse_weight():
-    grid = optimal_alpha_grid(BETA, P, metric="balanced_accuracy")
-    np.testing.assert_allclose(grid, np.broadcast_to((1 - BETA) / BETA, grid.shape), rtol=1e-6)
-
-
-def test_post_numbers_best_f1_weight_under_the_bce_rule():
-    grid = optimal_alpha_grid([0.01], [2.0, 11.0, 40.0])
-    np.testing.assert_allclose(grid[:, 0], [2.0, 1.1, 1.03], atol=0.03)
 
 
 def test_one_log_panel_per_rule_with_inverse_weights_on_top():
