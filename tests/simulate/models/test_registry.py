@@ -8,6 +8,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import confusion_matrix
 from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
 
 from simulate import SweepConfig, load_run, run_sweep
 from simulate.config import DEFAULT_REPS
@@ -93,12 +94,15 @@ def test_each_model_is_the_scikit_learn_estimator_it_names(
 ):
     config = dataclasses.replace(small_config, model=model, engine="sklearn")
     data, seeds = _split(config)
-    fitted = fit_model(
-        data, ALPHAS, config.model, **config.model_settings(), random_state=seeds.model
-    )
-    counts, validation_counts, scores, test_scores = _reference(
-        estimator, seeds.model, data, standardise
-    )
+    # One thread, as each of the sweep's workers runs: hgb's OpenMP threads would otherwise
+    # contend for the cores.
+    with threadpool_limits(limits=1):
+        fitted = fit_model(
+            data, ALPHAS, config.model, **config.model_settings(), random_state=seeds.model
+        )
+        counts, validation_counts, scores, test_scores = _reference(
+            estimator, seeds.model, data, standardise
+        )
     np.testing.assert_array_equal(fitted.counts, counts)
     np.testing.assert_array_equal(fitted.validation_counts, validation_counts)
     np.testing.assert_allclose(fitted.validation_scores, scores, rtol=1e-12, atol=1e-15)
