@@ -22,7 +22,7 @@ _DATASET_COLORS = mpl.colormaps["tab10"].colors
 _PANEL_SIZE = (4.2, 3.2)
 
 
-def plot_retraining(errors: pd.DataFrame, *, predictor: str = "bayes") -> Figure:
+def plot_retraining(errors: pd.DataFrame, *, predictor: str = "threshold") -> Figure:
     """Mean predicted and mean real recall, specificity and F1 against the weight.
 
     One row of panels per model, one column per score; in each panel one colour per data set
@@ -36,7 +36,7 @@ def plot_retraining(errors: pd.DataFrame, *, predictor: str = "bayes") -> Figure
         The study's table: ``model``, ``beta``, ``dataset``, ``predictor``, ``alpha``,
         ``predicted`` and ``<score>_predicted``, ``<score>_real`` for recall, specificity and
         f1.
-    predictor : str, default "bayes"
+    predictor : str, default "threshold"
         Which prediction to draw.
 
     Returns

@@ -68,13 +68,13 @@ def plot_what_if_scores(
         As :func:`theory.what_if_scores`.
     """
     asked = np.atleast_1d(np.asarray(alpha, dtype=np.float64))
-    smooth = options.get("smooth", theory.empirical.DEFAULT_SMOOTH)
-    curve = theory.EmpiricalCurve.from_scores(y_true, y_score, pos_label=pos_label, smooth=smooth)
     low = np.log10(min(asked.min(), options.get("alpha_observed", 1.0))) - _MARGIN_DECADES
     high = np.log10(max(asked.max(), options.get("alpha_observed", 1.0))) + _MARGIN_DECADES
     weights = np.logspace(low, high, _LINE_POINTS)
     line = theory.what_if_scores(y_true, y_score, weights, pos_label=pos_label, **options)
     marks = theory.what_if_scores(y_true, y_score, asked, pos_label=pos_label, **options)
+    smooth = line.estimator if line.estimator in theory.empirical.SMOOTHERS else None
+    curve = theory.EmpiricalCurve.from_scores(y_true, y_score, pos_label=pos_label, smooth=smooth)
 
     fig = new_figure((13.0, 5.4))
     roc_axes, score_axes = fig.subplots(1, 2, width_ratios=(1.0, 1.5))

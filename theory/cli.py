@@ -31,7 +31,7 @@ from theory.optimum import SEARCH_BETA_RANGE, SEARCH_RANGE, optimize_alpha
 from theory.rules import DEFAULT_GAMMA, GAMMA_RANGE, RULE_NAMES, RULES
 from theory.scores import DEFAULT_COST, FBETA_RANGE, SCORE_NAMES, refuse_costs, score_function
 from theory.whatif import equivalent_weight, what_if
-from theory.whatif_scores import what_if_scores
+from theory.whatif_scores import AUTO, THRESHOLD_ESTIMATOR, what_if_scores
 
 __all__ = [
     "MAX_BOOTSTRAP",
@@ -72,7 +72,7 @@ MAX_BOOTSTRAP = 100_000
 #: The value of ``--smooth`` that keeps the ROC's exact hull.
 _EXACT_HULL = "none"
 #: The flags of ``what-if`` that only a scores file uses.
-_SCORED_ONLY = ("plot", "bootstrap", "smooth", "threshold")
+_SCORED_ONLY = ("plot", "bootstrap", "smooth", "movement", "threshold")
 _HELP_FORMAT = argparse.ArgumentDefaultsHelpFormatter
 
 
@@ -168,10 +168,19 @@ class WhatIfSettings:
         interval=Interval(-np.inf, np.inf),
     )
     smooth: str = setting(
-        DEFAULT_SMOOTH or _EXACT_HULL,
+        _SCORES_DEFAULTS["smooth"].default,
         str,
-        f"curve fitted to the ROC, or {_EXACT_HULL} for its exact hull",
-        choices=(*SMOOTHERS, _EXACT_HULL),
+        f"how a weight is carried to rates: {THRESHOLD_ESTIMATOR} (the scores' own rates at "
+        f"the equivalent threshold; probabilities under the bayes rule), a curve fitted to the "
+        f"ROC, or {_EXACT_HULL} for its exact hull; {AUTO}: {THRESHOLD_ESTIMATOR} where it "
+        f"applies, else {DEFAULT_SMOOTH}",
+        choices=(AUTO, THRESHOLD_ESTIMATOR, *SMOOTHERS, _EXACT_HULL),
+    )
+    movement: float = setting(
+        _SCORES_DEFAULTS["movement"].default,
+        float,
+        "the exponent k > 0 of a model that moves as if weighted alpha**k (1: the theory's model)",
+        interval=Interval(0.0, np.inf),
     )
     bootstrap: int = setting(
         _SCORES_DEFAULTS["bootstrap"].default,
@@ -283,7 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
     scored.add_argument(
         "--pos-label", help="the positive label, unless the labels are 0/1 or true/false"
     )
-    add_arguments(scored, WhatIfSettings, ("threshold", "smooth", "bootstrap", "seed"))
+    add_arguments(scored, WhatIfSettings, ("threshold", "smooth", "movement", "bootstrap", "seed"))
     scored.add_argument(
         "--plot", type=path, metavar="FIG", help="draw the curve and the predictions to FIG.png"
     )
@@ -474,6 +483,7 @@ def _run_what_if_scores(args: argparse.Namespace) -> str:
         "rule": args.rule,
         "gamma": args.gamma,
         "smooth": smooth,
+        "movement": args.movement,
     }
     fractions = args.positive_fraction
     result = what_if_scores(
@@ -506,7 +516,9 @@ def _run_what_if_scores(args: argparse.Namespace) -> str:
     title = (
         f"# {args.scores}: {labels.size} rows, {prevalence:.3g} positive; the model at threshold "
         f"{args.threshold:g}, trained at alpha={args.alpha_observed:g}; rule {_rule_label(args)}; "
-        f"curve {smooth or 'exact hull'}; scores at beta={beta:g}"
+        f"estimator {result.estimator}"
+        + (f" (movement {args.movement:g})" if args.movement != 1.0 else "")
+        + f"; scores at beta={beta:g}"
         + ("; [95% bootstrap intervals]" if args.bootstrap else "")
     )
     observed = "# now: " + ", ".join(

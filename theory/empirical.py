@@ -499,6 +499,8 @@ class EmpiricalCurve(_RecallAt):
         middle = np.where(lower == 0.0, upper / 2.0, middle)
         middle = np.where(np.isinf(upper), 2.0 * lower, middle)
         middle = np.where((lower == 0.0) & np.isinf(upper), 1.0, middle)
+        if boundaries.size == 0:  # one candidate: every quantity reaches it
+            return np.full(x.shape, middle[0])
         index = np.searchsorted(recall, x, side="left")
         index = np.minimum(index, recall.size - 1)
         exact = recall[index] == x

@@ -131,4 +131,5 @@ def equivalent_weight(beta: ArrayLike, positive_fraction: ArrayLike) -> Array:
     owner = "equivalent_weight"
     beta = check_array(beta, "beta", owner, BETA_RANGE)
     q = check_array(positive_fraction, "positive_fraction", owner, Interval(0.0, 1.0))
-    return (q / (1.0 - q)) * ((1.0 - beta) / beta)
+    # One quotient of two products: exactly 1 where q == beta.
+    return (q * (1.0 - beta)) / ((1.0 - q) * beta)

@@ -6,13 +6,24 @@ The model sits where ``threshold`` cuts its scores; retraining with weight ``alp
 the curve so that the rule's stationarity quantity scales by ``alpha / alpha_observed``, as
 :func:`theory.what_if` does from a single point.
 
-Where the observed point's quantity comes from matters more than the curve: read off a finite
-curve, a slope is noisy. When the scores are calibrated probabilities, the threshold says it
-exactly: a calibrated model thresholded at ``t`` sits where the ROC's likelihood ratio is
-``odds(t) / odds(prior)``, so ``-dz/dx = odds(prior) / odds(t)`` (:mod:`theory.symbolic` derives
-that retraining then acts like scaling the threshold's odds by ``alpha_observed / alpha``). For
-other scores (logits of an uncalibrated model, margins) the quantity is read off the smoothed
-curve at the observed point.
+For calibrated probabilities under the bayes rule no curve is needed (``smooth="threshold"``, the
+default there): a model whose weight shifts its logit by ``log(alpha)`` (logistic regression;
+King and Zeng's prior correction, Elkan's threshold) retrained at ``alpha`` predicts as the
+current model does at the threshold ``t'`` with ``odds(t') = odds(t) * alpha_observed / alpha``,
+so the prediction is the validation rows' own recall and specificity at ``t'`` (positive where
+``score >= t'``: a row whose score equals ``t'`` is positive, and a ``t'`` between two scores
+gives the rates of the next score above it). The table's ``threshold`` column is that ``t'``.
+
+For other scores (logits of an uncalibrated model, margins), for the bce and focal rules, or when
+asked, a curve is used: the exact hull or a smoother fitted to the ROC. The observed point's
+stationarity quantity comes from the threshold's odds (probabilities) or the curve's slope, and
+the rule moves along the curve; the predicted rates are then shifted by the difference between
+the observed point and the curve's own point at ``alpha_observed``, so that every prediction
+passes through the observed model (clipped to [0, 1]).
+
+A model that moves less than its loss says behaves as if its weight were ``alpha**k``:
+``movement=k`` scales ``alpha / alpha_observed`` to that power everywhere (1, the theory's
+assumption, by default).
 """
 
 from __future__ import annotations
@@ -57,7 +68,7 @@ from theory.scores import (
 )
 from theory.whatif import equivalent_weight
 
-__all__ = ["DEFAULT_METRICS", "WhatIfScores", "what_if_scores"]
+__all__ = ["AUTO", "DEFAULT_METRICS", "THRESHOLD_ESTIMATOR", "WhatIfScores", "what_if_scores"]
 
 Array = NDArray[np.float64]
 
@@ -72,6 +83,11 @@ _GRID_POINTS = 2001
 _BATCHES = 16
 #: Quantiles of the bootstrap's 95% intervals.
 _INTERVAL = (2.5, 97.5)
+#: The estimator that reads the rates off the scores at the equivalent threshold.
+THRESHOLD_ESTIMATOR = "threshold"
+#: ``smooth``'s default: :data:`THRESHOLD_ESTIMATOR` for probabilities under the bayes rule,
+#: else the curve :data:`theory.empirical.DEFAULT_SMOOTH`.
+AUTO = "auto"
 
 
 class WhatIfScores(NamedTuple):
@@ -92,6 +108,9 @@ class WhatIfScores(NamedTuple):
     observed: pd.Series
     """The current model at ``threshold``: recall, specificity and every score at the
     deployment prevalence."""
+    estimator: str
+    """How the weights were carried to rates: ``"threshold"``, a smoother's name, or
+    ``"hull"`` (``smooth``, with ``"auto"`` resolved)."""
 
 
 class _Settings(NamedTuple):
@@ -102,6 +121,7 @@ class _Settings(NamedTuple):
     rule: Rule
     smooth: str | None
     probabilities: bool
+    movement: float
     metrics: tuple[str, ...]
     fbeta: tuple[float, ...]
     costs: dict[str, float]
@@ -117,7 +137,8 @@ def what_if_scores(
     threshold: float = 0.5,
     rule: str = "bayes",
     gamma: float | None = None,
-    smooth: str | None = DEFAULT_SMOOTH,
+    smooth: str | None = AUTO,
+    movement: float = 1.0,
     positive_fraction: ArrayLike | None = None,
     probabilities: bool | None = None,
     pos_label: object = None,
@@ -150,8 +171,16 @@ def what_if_scores(
         enough, a calibrated model thresholded at its threshold.
     gamma : float, optional
         The focal rule's parameter (default 2); only with ``rule="focal"``.
-    smooth : str or None, default :data:`theory.empirical.DEFAULT_SMOOTH`
-        The smoothed curve (:data:`theory.empirical.SMOOTHERS`), or None for the exact hull.
+    smooth : str or None, default "auto"
+        How a weight is carried to rates: ``"threshold"``, the validation rows' rates at the
+        equivalent threshold (probabilities under the bayes rule only); a curve fitted to the
+        ROC (:data:`theory.empirical.SMOOTHERS`); or None for the exact hull. ``"auto"``:
+        ``"threshold"`` where it applies, else :data:`theory.empirical.DEFAULT_SMOOTH`. At
+        ``alpha = alpha_observed`` every choice returns the observed model (see the module's
+        notes).
+    movement : float, default 1.0
+        The exponent ``k`` > 0 of a model that moves as if weighted ``alpha**k``
+        (:func:`theory.fit_movement` measures it from one retrain); 1 is the theory's model.
     positive_fraction : array_like, optional
         Instead of ``alpha``: resample the training set to these positive fractions ``q``,
         which act as ``alpha = alpha_observed * (q / (1 - q)) * ((1 - prior) / prior)`` with
@@ -206,7 +235,8 @@ def what_if_scores(
         beta = float(check_array(beta, "beta", owner, UNIT_OPEN))
     chosen = rule_named(rule, owner, gamma=gamma)
     if smooth is not None:
-        check_option(smooth, "smooth", owner, SMOOTHERS)
+        check_option(smooth, "smooth", owner, (AUTO, THRESHOLD_ESTIMATOR, *SMOOTHERS))
+    movement = float(check_array(movement, "movement", owner, POSITIVE))
     metrics = tuple(metrics)
     costs = {}
     if "cost" in metrics:
@@ -222,6 +252,7 @@ def what_if_scores(
         raise ParameterError(
             "probabilities", owner, "False unless every score and the threshold lie in [0, 1]", True
         )
+    smooth = _estimator(smooth, probabilities, chosen, owner)
     if isinstance(bootstrap, bool) or not isinstance(bootstrap, int | np.integer) or bootstrap < 0:
         raise ParameterError("bootstrap", owner, "an int >= 0", bootstrap)
     settings = _Settings(
@@ -232,6 +263,7 @@ def what_if_scores(
         rule=chosen,
         smooth=smooth,
         probabilities=probabilities,
+        movement=movement,
         metrics=metrics,
         fbeta=tuple(float(b) for b in check_fbeta(fbeta, owner)),
         costs=costs,
@@ -260,6 +292,20 @@ def what_if_scores(
         )
         replicates = [replicate for batch in results for replicate in batch]
     return _assemble(estimate, replicates, fractions, settings)
+
+
+def _estimator(smooth: str | None, probabilities: bool, rule: Rule, owner: str) -> str | None:
+    """``smooth`` with :data:`AUTO` resolved; :data:`THRESHOLD_ESTIMATOR` only where it holds."""
+    applies = probabilities and rule.name == "bayes"
+    if smooth == AUTO:
+        return THRESHOLD_ESTIMATOR if applies else DEFAULT_SMOOTH
+    if smooth == THRESHOLD_ESTIMATOR and not applies:
+        allowed = (
+            "a curve (or None) unless the scores are probabilities (probabilities=True) and "
+            "rule='bayes', where the equivalent threshold is the theory's own prediction"
+        )
+        raise ParameterError("smooth", owner, allowed, smooth)
+    return smooth
 
 
 def _grid(values: ArrayLike, name: str, owner: str, interval: Interval) -> Array:
@@ -298,17 +344,25 @@ def _replicate(
 ) -> dict[str, Any] | None:
     """Every prediction from one (possibly reweighted) set of rows; None where the observed
     point has no usable quantity (it sits at an end of the curve)."""
-    curve = EmpiricalCurve.from_ranking(ranking, smooth=settings.smooth, weights=weights)
+    thresholded = settings.smooth == THRESHOLD_ESTIMATOR
+    smooth = None if thresholded else settings.smooth
+    curve = EmpiricalCurve.from_ranking(ranking, smooth=smooth, weights=weights)
     beta = curve.prevalence if settings.beta is None else settings.beta
-    rule = settings.rule
     x_observed, z_observed = curve.rates_at(settings.threshold)
+    observed = _scores(x_observed, z_observed, beta, settings.fbeta)
+    ratio = (settings.alphas / settings.alpha_observed) ** settings.movement
+    if thresholded:
+        return _thresholded(curve, ratio, beta, observed, settings)
+    rule = settings.rule
     quantity = _observed_quantity(curve, x_observed, z_observed, settings)
     if not (np.isfinite(quantity) and quantity > 0):
         return None
-    x, z = rule.point(curve, quantity * settings.alphas / settings.alpha_observed)
+    # The curve's points at every weight and, last, at alpha_observed, in one call.
+    x_curve, z_curve = rule.point(curve, quantity * np.append(ratio, 1.0))
+    x = np.clip(x_curve[:-1] - x_curve[-1] + x_observed, 0.0, 1.0)
+    z = np.clip(z_curve[:-1] - z_curve[-1] + z_observed, 0.0, 1.0)
     table = _scores(x, z, beta, settings.fbeta)
     table["threshold"] = curve.threshold_at(x)
-    observed = _scores(x_observed, z_observed, beta, settings.fbeta)
     best = {}
     for metric in settings.metrics:
         sign = -1.0 if metric in LOWER_IS_BETTER else 1.0
@@ -320,22 +374,72 @@ def _replicate(
             return sign * score(*expected_confusion(x_, z_, beta))
 
         x_best, low, high = _best_point(curve, rule, value)
-        scale = settings.alpha_observed / quantity
+
+        def weight(q: float) -> float:  # the weight that moves the quantity to q
+            return settings.alpha_observed * (q / quantity) ** (1.0 / settings.movement)
+
         scanned = curve.hull if best_on_hull(metric) else curve.roc
         roc_values = value(scanned.recall, scanned.specificity)
         at = int(np.argmax(roc_values))
         at_alpha = float(value(x_best, curve.specificity(x_best)))
         current = float(value(x_observed, z_observed))
         best[metric] = {
-            "alpha": float(reported_quantity(low, high)) * scale,
-            "alpha_min": low * scale,
-            "alpha_max": high * scale,
+            "alpha": weight(float(reported_quantity(low, high))),
+            "alpha_min": weight(low),
+            "alpha_max": weight(high),
             "score_at_alpha": sign * at_alpha,
             "gain_at_alpha": sign * (at_alpha - current),
             "threshold_at_alpha": float(curve.threshold_at(x_best)),
             "threshold": float(scanned.threshold[at]),
             "score_at_threshold": sign * float(roc_values[at]),
             "gain_at_threshold": sign * (float(roc_values[at]) - current),
+        }
+    return {"table": table, "observed": observed, "best": best}
+
+
+def _thresholded(
+    curve: EmpiricalCurve,
+    ratio: Array,
+    beta: float,
+    observed: dict[str, Array],
+    settings: _Settings,
+) -> dict[str, Any]:
+    """Every prediction of the equivalent threshold: the rows' rates at ``t'`` with
+    ``odds(t') = odds(t) / ratio``, and per metric the best ROC point, whose weight is the one
+    whose ``t'`` is that point's threshold."""
+    t = settings.threshold
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # t itself where the weight is the observed one, so that the model is returned exactly.
+        shifted = np.where(ratio == 1.0, t, t / (t + (1.0 - t) * ratio))
+    x, z = curve.rates_at(shifted)
+    table = _scores(x, z, beta, settings.fbeta)
+    table["threshold"] = shifted
+    roc = curve.roc
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # The weight whose equivalent threshold is each ROC point's (highest) threshold.
+        odds = roc.threshold / (1.0 - roc.threshold)
+        weights = settings.alpha_observed * ((t / (1.0 - t)) / odds) ** (1.0 / settings.movement)
+    weights = np.where(np.isnan(weights), np.inf, weights)
+    best = {}
+    for metric in settings.metrics:
+        sign = -1.0 if metric in LOWER_IS_BETTER else 1.0
+        score = score_function(
+            metric, "what_if_scores", **(settings.costs if metric == "cost" else {})
+        )
+        values = sign * score(*expected_confusion(roc.recall, roc.specificity, beta))
+        at = int(np.argmax(values))
+        current = sign * float(score(*expected_confusion(*curve.rates_at(t), beta)))
+        above = weights[at + 1] if at + 1 < weights.size else np.inf
+        best[metric] = {
+            "alpha": float(weights[at]),
+            "alpha_min": float(weights[at]),
+            "alpha_max": float(above),
+            "score_at_alpha": sign * float(values[at]),
+            "gain_at_alpha": sign * (float(values[at]) - current),
+            "threshold_at_alpha": float(roc.threshold[at]),
+            "threshold": float(roc.threshold[at]),
+            "score_at_threshold": sign * float(values[at]),
+            "gain_at_threshold": sign * (float(values[at]) - current),
         }
     return {"table": table, "observed": observed, "best": best}
 
@@ -349,7 +453,11 @@ def _observed_quantity(
     t = settings.threshold
     prior = curve.prevalence
     steepness = ((1.0 - t) / t) * (prior / (1.0 - prior))
-    return float(settings.rule.from_steepness(steepness, float(x_observed), float(z_observed)))
+    with np.errstate(divide="ignore", invalid="ignore"):  # an end of the curve: not finite
+        quantity = settings.rule.from_steepness(
+            np.float64(steepness), np.float64(x_observed), np.float64(z_observed)
+        )
+    return float(quantity)
 
 
 def _scores(x: ArrayLike, z: ArrayLike, beta: float, fbeta: tuple[float, ...]) -> dict[str, Array]:
@@ -382,6 +490,17 @@ def _best_point(curve: EmpiricalCurve, rule: Rule, value) -> tuple[Array, float,
     return np.asarray(x_best), q, q
 
 
+def _interval(draws: ArrayLike) -> Array:
+    """The 95% interval of the draws along the first axis. Where an end falls between two
+    infinite draws (an unbounded weight, a threshold above every score), it is that infinity,
+    not the NaN interpolating between them gives."""
+    draws = np.asarray(draws, np.float64)
+    with np.errstate(invalid="ignore"):
+        bounds = np.percentile(draws, _INTERVAL, axis=0)
+    nearest = np.percentile(draws, _INTERVAL, axis=0, method="nearest")
+    return np.where(np.isnan(bounds) & ~np.isnan(nearest), nearest, bounds)
+
+
 def _assemble(
     estimate: dict[str, Any],
     replicates: list[dict[str, Any] | None],
@@ -397,13 +516,14 @@ def _assemble(
     kept = [r for r in replicates if r is not None]
     if kept:
         for name in estimate["table"]:
-            low, high = np.percentile([r["table"][name] for r in kept], _INTERVAL, axis=0)
+            low, high = _interval([r["table"][name] for r in kept])
             table[f"{name}_low"], table[f"{name}_high"] = low, high
         for column in ("alpha", "score_at_alpha", "threshold", "score_at_threshold"):
             draws = [[r["best"][m][column] for m in settings.metrics] for r in kept]
-            low, high = np.percentile(draws, _INTERVAL, axis=0)
+            low, high = _interval(draws)
             best[f"{column}_low"], best[f"{column}_high"] = low, high
     observed = pd.Series(
         {"threshold": settings.threshold, **{k: float(v) for k, v in estimate["observed"].items()}}
     )
-    return WhatIfScores(table=table, best=best, observed=observed)
+    estimator = settings.smooth or "hull"
+    return WhatIfScores(table=table, best=best, observed=observed, estimator=estimator)

@@ -5,11 +5,13 @@ recall, specificity and F1 the model retrained at each weight will have. The swe
 predictor's values beside the real fits (columns :func:`predicted_columns`), and
 :func:`simulate.analysis.summary.prediction_error` measures how far apart they are.
 
-The predictors (:data:`PREDICTORS`, chosen by :attr:`simulate.config.SweepConfig.predictors`):
+The predictors (:data:`PREDICTORS`, chosen by :attr:`simulate.config.SweepConfig.predictors`),
+each anchored at the ``alpha = 1`` model (its prediction for weight 1 is that model):
 
-- ``bce``, ``bayes``: :func:`theory.what_if_scores` under that rule with its defaults (the
-  equal-variance binormal fitted to the validation ROC, the observed point's stationarity
-  quantity read off the threshold's odds);
+- ``threshold``: the theory's own estimator for a calibrated model, the validation rows' rates
+  at the threshold whose odds are 0.5's divided by the weight (``smooth="threshold"``);
+- ``bce``, ``bayes``: that rule on the equal-variance binormal fitted to the validation ROC, the
+  observed point's stationarity quantity read off the threshold's odds;
 - ``hull``, ``superellipse``, ``asymmetric``: the bayes rule from the threshold's odds on the
   exact ROC hull or on that fitted family;
 - ``hull-slope``, ``binormal-slope``, ``superellipse-slope``, ``asymmetric-slope``: the bayes
@@ -56,7 +58,8 @@ class Predictor(NamedTuple):
     rule: str
     """``"bayes"`` or ``"bce"``."""
     smooth: str | None = theory.empirical.DEFAULT_SMOOTH
-    """The curve: a smoother of :data:`theory.empirical.SMOOTHERS`, or None for the hull."""
+    """The curve: a smoother of :data:`theory.empirical.SMOOTHERS`, None for the hull, or
+    ``"threshold"`` for none."""
     probabilities: bool | None = None
     """True: the observed point's quantity from the threshold's odds; False: from the curve's
     slope; None: what_if_scores decides (odds for scores in [0, 1])."""
@@ -64,6 +67,7 @@ class Predictor(NamedTuple):
 
 #: Each predictor by name; :data:`NO_CHANGE` is computed from the validation point directly.
 PREDICTORS: dict[str, Predictor | None] = {
+    "threshold": Predictor("bayes", "threshold", True),
     "bce": Predictor("bce"),
     "bayes": Predictor("bayes"),
     "hull": Predictor("bayes", None, True),

@@ -49,8 +49,6 @@ SWEEP_SETTINGS = (
     "bootstrap",
     "seed",
 )
-#: The predictor whose table is printed unless ``--show`` says otherwise.
-DEFAULT_SHOWN = "bayes"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -74,8 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--show",
         choices=(*PREDICTORS, UNCHANGED),
-        default=DEFAULT_SHOWN,
-        help="the predictor whose table is printed",
+        default=None,
+        help="the predictor whose table is printed and drawn, one of --predictors or "
+        f"{UNCHANGED}; default the first of --predictors",
     )
     parser.add_argument(
         "--resume", action="store_true", help="read finished sweeps back, continue the others"
@@ -107,6 +106,9 @@ def _run(args: argparse.Namespace) -> int:
     ParallelConfig(n_jobs=args.n_jobs)
     if args.resume and args.force:
         raise ValueError("--resume and --force cannot be given together")
+    shown = args.show or args.predictors[0]
+    if shown not in (*args.predictors, UNCHANGED):
+        raise ValueError(f"--show {shown} is not among --predictors ({','.join(args.predictors)})")
     runs = run_retraining(
         sweeps,
         args.out,
@@ -121,10 +123,10 @@ def _run(args: argparse.Namespace) -> int:
         errors.to_csv(temporary, index=False)
     from plots import plot_retraining, save_figure  # matplotlib loads only to draw
 
-    save_figure(plot_retraining(errors, predictor=args.show), args.out / FIGURE_FILE)
+    save_figure(plot_retraining(errors, predictor=shown), args.out / FIGURE_FILE)
     if not args.quiet:
-        print(f"prediction {args.show} against retraining (test split, threshold 0.5)")
-        print(format_errors(errors, args.show))
+        print(f"prediction {shown} against retraining (test split, threshold 0.5)")
+        print(format_errors(errors, shown))
         print("\nmean over the data sets, prevalences and weights other than 1, per predictor")
         print(format_comparison(compare_predictors(errors)))
         print(f"\nwrote {args.out}")

@@ -61,15 +61,7 @@ SWEEP_DEFAULTS: dict[str, Any] = {
     "reps": 50,
     "test_size": 0.25,
     "val_size": 1.0 / 3.0,
-    "predictors": (
-        "bayes",
-        "bce",
-        "hull",
-        "superellipse",
-        "hull-slope",
-        "binormal-slope",
-        NO_CHANGE,
-    ),
+    "predictors": ("threshold", "bayes", "hull", "hull-slope", NO_CHANGE),
     "bootstrap": 200,
 }
 

@@ -17,7 +17,7 @@ def _errors() -> pd.DataFrame:
     rows = []
     for m, model in enumerate(MODELS):
         for d, (dataset, beta) in enumerate(DATA):
-            for predictor in ("bayes", UNCHANGED):
+            for predictor in ("threshold", UNCHANGED):
                 for a, alpha in enumerate(ALPHAS):
                     row = {"model": model, "beta": beta, "dataset": dataset}
                     row |= {"predictor": predictor, "alpha": alpha, "predicted": 7}
@@ -34,7 +34,7 @@ def test_one_panel_per_model_and_score_with_real_and_predicted_lines():
     fig = plot_retraining(errors)
     assert isinstance(fig, Figure)
     assert len(fig.axes) == len(MODELS) * len(PREDICTED_SCORES)
-    shown = errors[errors["predictor"] == "bayes"]
+    shown = errors[errors["predictor"] == "threshold"]
     labels = [f"{dataset} at {beta:g}" for dataset, beta in DATA]
     for index, ax in enumerate(fig.axes):
         model = MODELS[index // len(PREDICTED_SCORES)]
@@ -49,7 +49,7 @@ def test_one_panel_per_model_and_score_with_real_and_predicted_lines():
             np.testing.assert_allclose(predicted.get_ydata(), cell[f"{name}_predicted"])
             assert predicted.get_linestyle() == "--"
         assert ax.get_xscale() == "log"
-    assert "bayes" in fig.get_suptitle()
+    assert "threshold" in fig.get_suptitle()
     assert "7 splits" in fig.get_suptitle()
 
 

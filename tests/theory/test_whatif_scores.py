@@ -49,17 +49,24 @@ def test_best_threshold_equals_a_scan_of_every_threshold(metric, beta):
 
 def test_calibrated_scores_move_like_the_thresholds_odds():
     positive, _, probability = _binormal(200_000, seed=2)
-    result = what_if_scores(positive, probability, ALPHAS, smooth="binormal")
+    result = what_if_scores(positive, probability, ALPHAS)
     expected = [
         float(symbolic.calibrated_threshold().subs(
             {symbolic.THRESHOLD: 0.5, symbolic.ALPHA_OBSERVED: 1.0, symbolic.ALPHA: a}
         ))
         for a in ALPHAS
     ]  # fmt: skip
-    logit = np.log(result.table["threshold"] / (1 - result.table["threshold"]))
-    np.testing.assert_allclose(
-        logit, np.log(np.array(expected) / (1 - np.array(expected))), atol=0.1
-    )
+    # The default estimator's threshold is the one sympy derives, and its rates are the rows'.
+    np.testing.assert_allclose(result.table["threshold"], expected, rtol=1e-12)
+    for threshold, row in zip(expected, result.table.itertuples(), strict=True):
+        assert row.recall == pytest.approx(np.mean(probability[positive] >= threshold), rel=1e-12)
+        assert row.specificity == pytest.approx(
+            np.mean(probability[~positive] < threshold), rel=1e-12
+        )
+    # On calibrated binormal scores the fitted binormal, moved by the bayes rule, agrees.
+    smoothed = what_if_scores(positive, probability, ALPHAS, smooth="binormal").table
+    np.testing.assert_allclose(smoothed["recall"], result.table["recall"], atol=0.01)
+    np.testing.assert_allclose(smoothed["specificity"], result.table["specificity"], atol=0.01)
 
 
 def test_the_weight_of_the_model_returns_the_model_on_the_exact_hull():
@@ -145,7 +152,13 @@ def test_the_focal_rule_on_the_exact_hull_reaches_its_best_vertex():
             curve.hull.recall[picks], curve.hull.specificity[picks], positive.mean()
         )
     )["f1"]
-    assert set(result.table["recall"]) <= set(curve.hull.recall[picks])
+    # Anchored: the first weight is the observed one, and every prediction is a vertex the rule
+    # picks, moved by the one offset that takes the rule's vertex there to the observed point.
+    recalls = result.table["recall"].to_numpy()
+    assert recalls[0] == result.observed["recall"]
+    vertices = np.round(curve.hull.recall[picks], 9)
+    moved = [np.round(v + recalls - recalls[0], 9) for v in vertices]
+    assert any(np.isin(candidate, vertices).all() for candidate in moved)
     assert result.best.loc["f1", "score_at_alpha"] == pytest.approx(f1.max(), rel=1e-12)
 
 

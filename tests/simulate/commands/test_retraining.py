@@ -36,6 +36,7 @@ def test_the_command_writes_the_sweeps_the_table_and_the_figure(tmp_path, capsys
         (["--predictors", "oracle"], "argument --predictors"),
         (["--bootstrap", "-1"], "argument --bootstrap"),
         (["--resume", "--force"], "--resume and --force"),
+        (["--show", "hull"], "--show hull is not among --predictors"),
     ],
 )
 def test_bad_input_is_one_line_and_status_2(tmp_path, capsys, arguments, named):
