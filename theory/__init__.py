@@ -10,6 +10,8 @@ The public API, all vectorised over its numeric arguments:
 - :func:`fit_curve`: the member of a family closest to observed operating points;
 - :func:`what_if` and :func:`equivalent_weight`: what reweighting or resampling does to a
   model one already has, from one observed point;
+- :func:`fit_movement`: how far a model really moves (the exponent ``k`` of ``alpha**k``), from
+  one retrain at a second weight;
 - :class:`EmpiricalCurve` and :func:`what_if_scores`: the same from the model's scores on a
   validation set (its whole ROC), with the threshold that does the same without retraining;
 - the :class:`Curve` protocol, and the families :class:`Superellipse`,
@@ -44,6 +46,7 @@ Vocabulary
 from theory.curves import FAMILIES, AsymmetricSuperellipse, Binormal, Curve, Superellipse
 from theory.empirical import EmpiricalCurve
 from theory.fit import fit_curve
+from theory.movement import Movement, fit_movement
 from theory.operating import expected_score, expected_scores, operating_point
 from theory.optimum import (
     SEARCH_RANGE,
@@ -67,6 +70,7 @@ __all__ = [
     "Binormal",
     "Curve",
     "EmpiricalCurve",
+    "Movement",
     "Optimum",
     "Superellipse",
     "WhatIfScores",
@@ -77,6 +81,7 @@ __all__ = [
     "expected_score",
     "expected_scores",
     "fit_curve",
+    "fit_movement",
     "inverse_proportion_weight",
     "operating_point",
     "optimal_alpha",

@@ -1,0 +1,179 @@
+"""How far a model really moves when retrained at a new weight: the movement exponent ``k``.
+
+The theory's model of a weight (:mod:`theory.whatif_scores`) is a calibrated model whose weight
+shifts its logit by ``log(alpha)``: retrained at ``alpha`` it decides as the current model does at
+the threshold ``t'`` with ``odds(t') = odds(t) * alpha_observed / alpha``. A model that can
+already fit its training rows moves less, as if its weight were ``alpha**k``:
+``odds(t') = odds(t) * (alpha_observed / alpha)**k``.
+
+One retrain at a second weight measures ``k``: the retrained model, thresholded at ``t``,
+predicts some share of the validation rows positive; the threshold ``t*`` on the current model's
+scores that predicts the same share positive is where the retrained model sits, and
+``k = log(odds(t) / odds(t*)) / log(alpha / alpha_observed)``. Matching the share predicted
+positive uses every row (a retrained model that only shifts its logits predicts exactly the rows
+above ``t*``), and needs no curve.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from params.validation import POSITIVE, UNIT_OPEN, Interval, ParameterError, check_array
+from theory.empirical import check_scores
+
+__all__ = ["Movement", "fit_movement"]
+
+#: Quantiles of the bootstrap's 95% interval.
+_INTERVAL = (2.5, 97.5)
+#: Scores are kept this far inside (0, 1) before taking their logits.
+_EPS = 1e-12
+#: Most bootstrap resamples.
+MAX_BOOTSTRAP = 100_000
+
+
+class Movement(NamedTuple):
+    """What :func:`fit_movement` measures."""
+
+    k: float
+    """The movement exponent: the retrained model moved as if weighted ``alpha**k``."""
+    low: float
+    """The lower end of the bootstrap's 95% interval of ``k`` (NaN without a bootstrap)."""
+    high: float
+    """The upper end of that interval."""
+    threshold: float
+    """``t*``: the threshold on the current scores that predicts as many rows positive as the
+    retrained model does at ``threshold``."""
+    positive_share: float
+    """The share of the validation rows the retrained model predicts positive."""
+
+
+def fit_movement(
+    y_true: ArrayLike,
+    y_score: ArrayLike,
+    y_score_retrained: ArrayLike,
+    *,
+    alpha: float,
+    alpha_observed: float = 1.0,
+    threshold: float = 0.5,
+    pos_label: object = None,
+    bootstrap: int = 200,
+    seed: int = 0,
+) -> Movement:
+    """Measure the movement exponent ``k`` from a second model's scores on the same rows.
+
+    Parameters
+    ----------
+    y_true : array_like
+        The validation rows' labels (0/1, booleans, or two values with ``pos_label``).
+    y_score : array_like
+        The current model's probabilities of the positive class on those rows.
+    y_score_retrained : array_like
+        The probabilities, on the same rows in the same order, of the model retrained at
+        ``alpha`` on the same training rows.
+    alpha : float
+        The retrained model's weight of the positive class, > 0 and not ``alpha_observed``.
+    alpha_observed : float, default 1.0
+        The current model's weight.
+    threshold : float, default 0.5
+        The threshold both models use, in (0, 1) (positive where ``score >= threshold``).
+    pos_label : optional
+        The positive label, unless the labels are 0/1 or booleans.
+    bootstrap : int, default 200
+        Resamples of the rows (the same rows for both models) behind the 95% interval of ``k``;
+        0 for none.
+    seed : int, default 0
+        Seeds the bootstrap.
+
+    Returns
+    -------
+    Movement
+        ``k``, its interval, ``t*`` and the retrained model's share of rows predicted positive.
+        Where the retrained model predicts every row positive (or none), ``t*`` is the lowest
+        (highest) current score and ``k`` a bound.
+
+    Raises
+    ------
+    ValueError
+        Naming the bad argument: labels not of two classes, scores outside [0, 1] or of
+        different lengths, ``alpha`` equal to ``alpha_observed``, a threshold outside (0, 1).
+
+    Examples
+    --------
+    A retrained model whose logits moved by ``0.5 * log(4)`` moved as if weighted ``4**0.5``:
+
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> y = rng.random(5000) < 0.1
+    >>> logit = rng.normal(-2.5, 1.5, 5000) + 2.0 * y
+    >>> p, p_retrained = (1 / (1 + np.exp(-(logit + s))) for s in (0.0, 0.5 * np.log(4)))
+    >>> round(fit_movement(y, p, p_retrained, alpha=4.0, bootstrap=0).k, 2)
+    0.5
+    """
+    owner = "fit_movement"
+    _, scores = check_scores(y_true, y_score, pos_label, owner)
+    try:
+        retrained = np.asarray(y_score_retrained, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ParameterError(
+            "y_score_retrained", owner, "an array of probabilities", type(y_score_retrained)
+        ) from None
+    if retrained.shape != scores.shape:
+        allowed = f"scores of the same {scores.size} rows as y_score"
+        raise ParameterError("y_score_retrained", owner, allowed, f"shape {retrained.shape}")
+    for name, values in (("y_score", scores), ("y_score_retrained", retrained)):
+        outside = ~((values >= 0.0) & (values <= 1.0))
+        if np.any(outside):
+            raise ParameterError(name, owner, "probabilities in [0, 1]", float(values[outside][0]))
+    alpha = float(check_array(alpha, "alpha", owner, POSITIVE))
+    alpha_observed = float(check_array(alpha_observed, "alpha_observed", owner, POSITIVE))
+    if alpha == alpha_observed:
+        allowed = f"a weight other than alpha_observed ({alpha_observed:g}): k needs a move"
+        raise ParameterError("alpha", owner, allowed, alpha)
+    threshold = float(check_array(threshold, "threshold", owner, UNIT_OPEN))
+    bootstrap = int(check_array(bootstrap, "bootstrap", owner, Interval(0, MAX_BOOTSTRAP, "both")))
+    log_ratio = np.log(alpha / alpha_observed)
+    logits = _logit(scores)
+    decided = retrained >= threshold
+    k, t_star = _exponent(logits, decided, threshold, log_ratio)
+    low = high = np.nan
+    if bootstrap:
+        rng = np.random.default_rng(seed)
+        n = scores.size
+        draws = [
+            _exponent(logits[rows], decided[rows], threshold, log_ratio)[0]
+            for rows in (rng.integers(0, n, size=n) for _ in range(bootstrap))
+        ]
+        low, high = np.percentile(draws, _INTERVAL)
+    return Movement(
+        k=float(k),
+        low=float(low),
+        high=float(high),
+        threshold=float(t_star),
+        positive_share=float(decided.mean()),
+    )
+
+
+def _logit(p: NDArray[np.float64]) -> NDArray[np.float64]:
+    p = np.clip(p, _EPS, 1.0 - _EPS)
+    return np.log(p) - np.log1p(-p)
+
+
+def _exponent(
+    logits: NDArray[np.float64], decided: NDArray[np.bool_], threshold: float, log_ratio: float
+) -> tuple[float, float]:
+    """``k`` and ``t*`` for rows with the current model's logits and the retrained model's
+    decisions: ``t*`` halfway, in logit, between the ``c``-th and ``(c+1)``-th largest current
+    scores, ``c`` the number of rows the retrained model predicts positive."""
+    ordered = np.sort(logits)[::-1]
+    count = int(decided.sum())
+    if count == 0:
+        cut = ordered[0]
+    elif count == ordered.size:
+        cut = ordered[-1]
+    else:
+        cut = 0.5 * (ordered[count - 1] + ordered[count])
+    k = (_logit(np.array([threshold]))[0] - cut) / log_ratio
+    return float(k), float(1.0 / (1.0 + np.exp(-cut)))
