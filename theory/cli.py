@@ -27,6 +27,7 @@ from params.tables import format_table
 from params.validation import Interval, ParameterError, flag_name
 from theory.curves import FAMILIES, MAX_EXPONENT, Superellipse
 from theory.empirical import DEFAULT_SMOOTH, SMOOTHERS
+from theory.movement import Movement, fit_movement
 from theory.optimum import SEARCH_BETA_RANGE, SEARCH_RANGE, optimize_alpha
 from theory.rules import DEFAULT_GAMMA, GAMMA_RANGE, RULE_NAMES, RULES
 from theory.scores import DEFAULT_COST, FBETA_RANGE, SCORE_NAMES, refuse_costs, score_function
@@ -72,7 +73,15 @@ MAX_BOOTSTRAP = 100_000
 #: The value of ``--smooth`` that keeps the ROC's exact hull.
 _EXACT_HULL = "none"
 #: The flags of ``what-if`` that only a scores file uses.
-_SCORED_ONLY = ("plot", "bootstrap", "smooth", "movement", "threshold")
+_SCORED_ONLY = (
+    "plot",
+    "bootstrap",
+    "smooth",
+    "movement",
+    "retrained",
+    "retrained_alpha",
+    "threshold",
+)
 _HELP_FORMAT = argparse.ArgumentDefaultsHelpFormatter
 
 
@@ -181,6 +190,14 @@ class WhatIfSettings:
         float,
         "the exponent k > 0 of a model that moves as if weighted alpha**k (1: the theory's model)",
         interval=Interval(0.0, np.inf),
+    )
+    retrained_alpha: float | None = setting(
+        None,
+        float,
+        "the weight > 0 the --retrained model was trained with",
+        interval=Interval(0.0, np.inf),
+        optional=True,
+        none_means="no retrained model",
     )
     bootstrap: int = setting(
         _SCORES_DEFAULTS["bootstrap"].default,
@@ -293,6 +310,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--pos-label", help="the positive label, unless the labels are 0/1 or true/false"
     )
     add_arguments(scored, WhatIfSettings, ("threshold", "smooth", "movement", "bootstrap", "seed"))
+    scored.add_argument(
+        "--retrained",
+        type=path,
+        metavar="FILE",
+        help="scores of the same rows (same columns) from the model retrained at "
+        "--retrained-alpha: --movement is measured from it (theory.fit_movement)",
+    )
+    add_arguments(scored, WhatIfSettings, ("retrained_alpha",))
     scored.add_argument(
         "--plot", type=path, metavar="FIG", help="draw the curve and the predictions to FIG.png"
     )
@@ -473,9 +498,54 @@ def _run_what_if_point(args: argparse.Namespace) -> str:
     return f"{title}\n{format_table(header, rows)}"
 
 
+def _movement_note(args: argparse.Namespace, measured: Movement | None) -> str:
+    """The header's words on the movement exponent, if it is not the theory's 1."""
+    if measured is not None:
+        return (
+            f" (movement k = {measured.k:.3g} [{measured.low:.3g}, {measured.high:.3g}] from "
+            f"{args.retrained} at alpha={args.retrained_alpha:g})"
+        )
+    return f" (movement k = {args.movement:g})" if args.movement != 1.0 else ""
+
+
+def _measured_movement(
+    args: argparse.Namespace, labels: np.ndarray, scores: np.ndarray
+) -> Movement | None:
+    """The movement exponent measured from ``--retrained``, or None without it."""
+    if (args.retrained is None) != (args.retrained_alpha is None):
+        raise ValueError("--retrained FILE and --retrained-alpha A go together")
+    if args.retrained is None:
+        return None
+    if args.movement != 1.0:
+        raise ValueError("--movement and --retrained cannot be given together: k is measured")
+    if args.retrained_alpha == args.alpha_observed:
+        raise ValueError(
+            f"--retrained-alpha {args.retrained_alpha:g} is the current model's weight "
+            "(--alpha-observed): the movement needs a retrain at another weight"
+        )
+    again, retrained = read_scores(args.retrained, args.label_col, args.score_col, args.pos_label)
+    if again.shape != labels.shape or np.any(again != labels):
+        raise ValueError(
+            f"The file {str(args.retrained)!r} must hold the rows of {str(args.scores)!r} with "
+            "the same labels in the same order."
+        )
+    return fit_movement(
+        labels,
+        scores,
+        retrained,
+        alpha=args.retrained_alpha,
+        alpha_observed=args.alpha_observed,
+        threshold=args.threshold,
+        seed=args.seed,
+    )
+
+
 def _run_what_if_scores(args: argparse.Namespace) -> str:
     labels, scores = read_scores(args.scores, args.label_col, args.score_col, args.pos_label)
     smooth = None if args.smooth == _EXACT_HULL else args.smooth
+    measured = _measured_movement(args, labels, scores)
+    if measured is not None:
+        args.movement = measured.k
     options = {
         "beta": args.beta,
         "alpha_observed": args.alpha_observed,
@@ -506,6 +576,8 @@ def _run_what_if_scores(args: argparse.Namespace) -> str:
     if args.json:
         return json.dumps(
             {
+                "estimator": result.estimator,
+                "movement": ({"k": args.movement} if measured is None else measured._asdict()),
                 "observed": result.observed.to_dict(),
                 "table": result.table.to_dict(orient="records"),
                 "best": result.best.reset_index().to_dict(orient="records"),
@@ -517,7 +589,7 @@ def _run_what_if_scores(args: argparse.Namespace) -> str:
         f"# {args.scores}: {labels.size} rows, {prevalence:.3g} positive; the model at threshold "
         f"{args.threshold:g}, trained at alpha={args.alpha_observed:g}; rule {_rule_label(args)}; "
         f"estimator {result.estimator}"
-        + (f" (movement {args.movement:g})" if args.movement != 1.0 else "")
+        + _movement_note(args, measured)
         + f"; scores at beta={beta:g}"
         + ("; [95% bootstrap intervals]" if args.bootstrap else "")
     )

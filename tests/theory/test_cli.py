@@ -442,3 +442,55 @@ def test_point_flags_need_a_point(capsys):
         main(["what-if", "--recall", "0.6", "--specificity", "0.9", "--beta", "0.1",
               "--alpha", "2", "--bootstrap", "5"])  # fmt: skip
     assert "--bootstrap needs --scores FILE" in capsys.readouterr().err
+
+
+def test_what_if_measures_the_movement_from_a_retrained_model(tmp_path, capsys):
+    path, positive, score = _scores_file(tmp_path, rows=2000)
+    logit = np.log(score / (1 - score))
+    retrained = pd.DataFrame(
+        {
+            "label": np.where(positive, "spam", "ham"),
+            "p": 1 / (1 + np.exp(-(logit + 0.6 * np.log(4.0)))),
+        }
+    )
+    retrained_path = tmp_path / "retrained.csv"
+    retrained.to_csv(retrained_path, index=False)
+    argv = ["what-if", "--scores", str(path), "--label-col", "label", "--score-col", "p",
+            "--pos-label", "spam", "--alpha", "2,20", "--retrained", str(retrained_path),
+            "--retrained-alpha", "4"]  # fmt: skip
+    assert main([*argv, "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["movement"]["k"] == pytest.approx(0.6, abs=0.03)
+    expected = what_if_scores(positive, score, [2.0, 20.0], movement=printed["movement"]["k"])
+    assert [row["recall"] for row in printed["table"]] == pytest.approx(
+        list(expected.table["recall"])
+    )
+    assert main(argv) == 0
+    assert "movement k = 0.6" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("extra", "named"),
+    [
+        (["--retrained-alpha", "4"], "go together"),
+        (["--retrained", "{retrained}"], "go together"),
+        (["--retrained", "{retrained}", "--retrained-alpha", "4", "--movement", "0.5"],
+         "cannot be given together"),
+        (["--retrained", "{short}", "--retrained-alpha", "4"], "the same labels"),
+        (["--retrained", "{retrained}", "--retrained-alpha", "1"], "another weight"),
+    ],
+)  # fmt: skip
+def test_what_if_refuses_a_retrained_model_it_cannot_use(tmp_path, capsys, extra, named):
+    path, _, _ = _scores_file(tmp_path)
+    (tmp_path / "r").mkdir()
+    (tmp_path / "s").mkdir()
+    files = {
+        "retrained": str(_scores_file(tmp_path / "r", rows=400)[0]),
+        "short": str(_scores_file(tmp_path / "s", rows=300)[0]),
+    }
+    argv = ["what-if", "--scores", str(path), "--label-col", "label", "--score-col", "p",
+            "--pos-label", "spam", "--alpha", "2"]  # fmt: skip
+    with pytest.raises(SystemExit) as exit_info:
+        main([*argv, *(item.format(**files) for item in extra)])
+    assert exit_info.value.code == 2
+    assert named in capsys.readouterr().err.strip().splitlines()[-1]
