@@ -302,8 +302,8 @@ class SweepConfig:
     bootstrap: int = setting(
         0,
         int,
-        f"bootstrap resamples of the validation rows behind each prediction's 95 percent interval "
-        f"(logreg, hgb, mlp), at most {MAX_BOOTSTRAP:,}; 0: none",
+        f"bootstrap resamples of the validation rows behind each prediction's 95%% predictive "
+        f"interval for the test split (logreg, hgb, mlp), at most {MAX_BOOTSTRAP:,}; 0: none",
         interval=Interval(0, MAX_BOOTSTRAP, "both"),
     )
 

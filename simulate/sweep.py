@@ -190,6 +190,7 @@ def run_chunk(config: SweepConfig, chunk: Chunk) -> dict[str, NDArray]:
                     predictors=config.predictors,
                     fractions=fractions,
                     bootstrap=config.bootstrap,
+                    n_test=(int(data.y_test.sum()), int(data.y_test.size - data.y_test.sum())),
                     seed=seeds.bootstrap,
                 )
     return arrays

@@ -24,7 +24,7 @@ from params.commands import error_prefix, run_command
 from params.post import BETA
 from params.settings import add_arguments, declared, setting
 from params.tables import format_table
-from params.validation import Interval, ParameterError, flag_name
+from params.validation import POSITIVE, UNIT_OPEN, Interval, ParameterError, flag_name
 from theory.curves import FAMILIES, MAX_EXPONENT, Superellipse
 from theory.empirical import DEFAULT_SMOOTH, SMOOTHERS
 from theory.movement import Movement, fit_movement
@@ -46,8 +46,6 @@ __all__ = [
     "read_scores",
 ]
 
-_UNIT_OPEN = Interval(0.0, 1.0)
-_POSITIVE = Interval(0.0, np.inf)
 _TABLE_COLUMNS = (
     ("beta", "beta", "{:.4g}"),
     ("p", "p", "{:.4g}"),
@@ -80,6 +78,7 @@ _SCORED_ONLY = (
     "movement",
     "retrained",
     "retrained_alpha",
+    "n_test",
     "threshold",
 )
 _HELP_FORMAT = argparse.ArgumentDefaultsHelpFormatter
@@ -136,7 +135,7 @@ class TableSettings:
         None,
         float,
         "price of a false negative in the cost metric, > 0; only with cost among --metric",
-        interval=_POSITIVE,
+        interval=POSITIVE,
         optional=True,
         none_means=f"{DEFAULT_COST:g}",
     )
@@ -144,7 +143,7 @@ class TableSettings:
         None,
         float,
         "price of a false positive in the cost metric, > 0; only with cost among --metric",
-        interval=_POSITIVE,
+        interval=POSITIVE,
         optional=True,
         none_means=f"{DEFAULT_COST:g}",
     )
@@ -157,10 +156,10 @@ class WhatIfSettings:
     defaults."""
 
     recall: float | None = setting(
-        None, float, "observed recall in (0, 1)", interval=_UNIT_OPEN, optional=True
+        None, float, "observed recall in (0, 1)", interval=UNIT_OPEN, optional=True
     )
     specificity: float | None = setting(
-        None, float, "observed specificity in (0, 1)", interval=_UNIT_OPEN, optional=True
+        None, float, "observed specificity in (0, 1)", interval=UNIT_OPEN, optional=True
     )
     family: str | None = setting(
         None,
@@ -189,13 +188,22 @@ class WhatIfSettings:
         _SCORES_DEFAULTS["movement"].default,
         float,
         "the exponent k > 0 of a model that moves as if weighted alpha**k (1: the theory's model)",
-        interval=Interval(0.0, np.inf),
+        interval=POSITIVE,
+    )
+    n_test: int | None = setting(
+        None,
+        int,
+        "rows of the sample the scores will be counted on: with --bootstrap, predictive "
+        "intervals that hold its noise too",
+        interval=Interval(2, np.inf, "left"),
+        optional=True,
+        none_means="intervals of the expected scores",
     )
     retrained_alpha: float | None = setting(
         None,
         float,
         "the weight > 0 the --retrained model was trained with",
-        interval=Interval(0.0, np.inf),
+        interval=POSITIVE,
         optional=True,
         none_means="no retrained model",
     )
@@ -216,14 +224,14 @@ class WhatIfSettings:
         float,
         "prevalence where the model is used, in (0, 1); needed with --recall, default the "
         "labels' with --scores",
-        interval=_UNIT_OPEN,
+        interval=UNIT_OPEN,
         optional=True,
     )
     alpha: tuple[float, ...] | None = setting(
         None,
         float,
         "new weight(s) of the positive class, comma list of numbers > 0",
-        interval=_POSITIVE,
+        interval=POSITIVE,
         many=True,
         optional=True,
     )
@@ -232,7 +240,7 @@ class WhatIfSettings:
         float,
         "instead of --alpha: resample the training set to these positive fractions q in (0, 1), "
         "which act as alpha = (q/(1-q)) * ((1-beta)/beta)",
-        interval=_UNIT_OPEN,
+        interval=UNIT_OPEN,
         many=True,
         optional=True,
     )
@@ -240,7 +248,7 @@ class WhatIfSettings:
         _SCORES_DEFAULTS["alpha_observed"].default,
         float,
         "weight the observed model was trained with",
-        interval=_POSITIVE,
+        interval=POSITIVE,
     )
     rule: str = setting(
         _SCORES_DEFAULTS["rule"].default,
@@ -309,7 +317,9 @@ def build_parser() -> argparse.ArgumentParser:
     scored.add_argument(
         "--pos-label", help="the positive label, unless the labels are 0/1 or true/false"
     )
-    add_arguments(scored, WhatIfSettings, ("threshold", "smooth", "movement", "bootstrap", "seed"))
+    add_arguments(
+        scored, WhatIfSettings, ("threshold", "smooth", "movement", "bootstrap", "n_test", "seed")
+    )
     scored.add_argument(
         "--retrained",
         type=path,
@@ -498,6 +508,15 @@ def _run_what_if_point(args: argparse.Namespace) -> str:
     return f"{title}\n{format_table(header, rows)}"
 
 
+def _interval_note(args: argparse.Namespace) -> str:
+    """The header's words on the intervals, if any."""
+    if not args.bootstrap:
+        return ""
+    if args.n_test is None:
+        return "; [95% bootstrap intervals]"
+    return f"; [95% predictive intervals for a sample of {args.n_test} rows]"
+
+
 def _movement_note(args: argparse.Namespace, measured: Movement | None) -> str:
     """The header's words on the movement exponent, if it is not the theory's 1."""
     if measured is not None:
@@ -544,8 +563,6 @@ def _run_what_if_scores(args: argparse.Namespace) -> str:
     labels, scores = read_scores(args.scores, args.label_col, args.score_col, args.pos_label)
     smooth = None if args.smooth == _EXACT_HULL else args.smooth
     measured = _measured_movement(args, labels, scores)
-    if measured is not None:
-        args.movement = measured.k
     options = {
         "beta": args.beta,
         "alpha_observed": args.alpha_observed,
@@ -553,7 +570,7 @@ def _run_what_if_scores(args: argparse.Namespace) -> str:
         "rule": args.rule,
         "gamma": args.gamma,
         "smooth": smooth,
-        "movement": args.movement,
+        "movement": args.movement if measured is None else measured,
     }
     fractions = args.positive_fraction
     result = what_if_scores(
@@ -562,6 +579,7 @@ def _run_what_if_scores(args: argparse.Namespace) -> str:
         alpha=None if fractions is not None else args.alpha,
         positive_fraction=fractions,
         bootstrap=args.bootstrap,
+        n_test=args.n_test,
         seed=args.seed,
         n_jobs=-1 if args.bootstrap else 1,
         **options,
@@ -577,7 +595,11 @@ def _run_what_if_scores(args: argparse.Namespace) -> str:
         return json.dumps(
             {
                 "estimator": result.estimator,
-                "movement": ({"k": args.movement} if measured is None else measured._asdict()),
+                "movement": (
+                    {"k": args.movement}
+                    if measured is None
+                    else {k: v for k, v in measured._asdict().items() if k != "draws"}
+                ),
                 "observed": result.observed.to_dict(),
                 "table": result.table.to_dict(orient="records"),
                 "best": result.best.reset_index().to_dict(orient="records"),
@@ -591,7 +613,7 @@ def _run_what_if_scores(args: argparse.Namespace) -> str:
         f"estimator {result.estimator}"
         + _movement_note(args, measured)
         + f"; scores at beta={beta:g}"
-        + ("; [95% bootstrap intervals]" if args.bootstrap else "")
+        + _interval_note(args)
     )
     observed = "# now: " + ", ".join(
         f"{name} {result.observed[name]:.4f}" for name in ("recall", "specificity", "f1")

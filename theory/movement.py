@@ -48,6 +48,9 @@ class Movement(NamedTuple):
     retrained model does at ``threshold``."""
     positive_share: float
     """The share of the validation rows the retrained model predicts positive."""
+    draws: tuple[float, ...] = ()
+    """The bootstrap's values of ``k`` (empty without a bootstrap): what
+    :func:`theory.what_if_scores` draws ``k`` from when given this :class:`Movement`."""
 
 
 def fit_movement(
@@ -139,6 +142,7 @@ def fit_movement(
     decided = retrained >= threshold
     k, t_star = _exponent(logits, decided, threshold, log_ratio)
     low = high = np.nan
+    draws: list[float] = []
     if bootstrap:
         rng = np.random.default_rng(seed)
         n = scores.size
@@ -153,6 +157,7 @@ def fit_movement(
         high=float(high),
         threshold=float(t_star),
         positive_share=float(decided.mean()),
+        draws=tuple(draws),
     )
 
 

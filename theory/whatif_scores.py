@@ -54,6 +54,7 @@ from theory.empirical import (
     rank,
     reported_quantity,
 )
+from theory.movement import Movement
 from theory.rules import Rule, rule_named
 from theory.scores import (
     LOWER_IS_BETTER,
@@ -122,6 +123,8 @@ class _Settings(NamedTuple):
     smooth: str | None
     probabilities: bool
     movement: float
+    movement_draws: tuple[float, ...]
+    test_counts: tuple[int, int] | None
     metrics: tuple[str, ...]
     fbeta: tuple[float, ...]
     costs: dict[str, float]
@@ -138,7 +141,7 @@ def what_if_scores(
     rule: str = "bayes",
     gamma: float | None = None,
     smooth: str | None = AUTO,
-    movement: float = 1.0,
+    movement: float | Movement = 1.0,
     positive_fraction: ArrayLike | None = None,
     probabilities: bool | None = None,
     pos_label: object = None,
@@ -147,6 +150,7 @@ def what_if_scores(
     cost_fn: float | None = None,
     cost_fp: float | None = None,
     bootstrap: int = 0,
+    n_test: int | tuple[int, int] | None = None,
     seed: int = 0,
     n_jobs: int = 1,
 ) -> WhatIfScores:
@@ -178,9 +182,11 @@ def what_if_scores(
         ``"threshold"`` where it applies, else :data:`theory.empirical.DEFAULT_SMOOTH`. At
         ``alpha = alpha_observed`` every choice returns the observed model (see the module's
         notes).
-    movement : float, default 1.0
-        The exponent ``k`` > 0 of a model that moves as if weighted ``alpha**k``
-        (:func:`theory.fit_movement` measures it from one retrain); 1 is the theory's model.
+    movement : float or Movement, default 1.0
+        The exponent ``k`` > 0 of a model that moves as if weighted ``alpha**k``; 1 is the
+        theory's model. A :class:`~theory.movement.Movement` (:func:`theory.fit_movement`, one
+        retrain at a second weight) gives its ``k``, and with a bootstrap each replicate draws
+        ``k`` from its bootstrap, so the intervals carry the uncertainty of the measured ``k``.
     positive_fraction : array_like, optional
         Instead of ``alpha``: resample the training set to these positive fractions ``q``,
         which act as ``alpha = alpha_observed * (q / (1 - q)) * ((1 - prior) / prior)`` with
@@ -200,7 +206,14 @@ def what_if_scores(
         With ``"cost"`` among the metrics only: the prices of a false negative and a false
         positive, each > 0 and 1 unless given.
     bootstrap : int, default 0
-        Resample the rows this many times and add 95% intervals.
+        Resample the rows this many times and add 95% intervals: of the expected scores, or
+        with ``n_test`` predictive intervals of the scores a test sample will show.
+    n_test : int or (int, int), optional
+        The deployment sample the scores will be counted on: its rows (positives
+        ``round(beta * n_test)``, at least one of each class) or its (positives, negatives).
+        With a bootstrap, each replicate's rates are drawn as that sample's confusion counts
+        (binomial), so the intervals hold the sample's own noise beside the validation rows';
+        needs ``bootstrap``.
     seed : int, default 0
         Seeds the bootstrap; the same seed gives the same intervals for any ``n_jobs``.
     n_jobs : int, default 1
@@ -236,7 +249,12 @@ def what_if_scores(
     chosen = rule_named(rule, owner, gamma=gamma)
     if smooth is not None:
         check_option(smooth, "smooth", owner, (AUTO, THRESHOLD_ESTIMATOR, *SMOOTHERS))
+    movement_draws: tuple[float, ...] = ()
+    if isinstance(movement, Movement):
+        movement, movement_draws = movement.k, movement.draws
     movement = float(check_array(movement, "movement", owner, POSITIVE))
+    if movement_draws:
+        check_array(movement_draws, "movement", owner, POSITIVE)
     metrics = tuple(metrics)
     costs = {}
     if "cost" in metrics:
@@ -255,6 +273,7 @@ def what_if_scores(
     smooth = _estimator(smooth, probabilities, chosen, owner)
     if isinstance(bootstrap, bool) or not isinstance(bootstrap, int | np.integer) or bootstrap < 0:
         raise ParameterError("bootstrap", owner, "an int >= 0", bootstrap)
+    test_counts = _test_counts(n_test, beta if beta is not None else prior, bootstrap, owner)
     settings = _Settings(
         alphas=alphas,
         alpha_observed=alpha_observed,
@@ -264,6 +283,8 @@ def what_if_scores(
         smooth=smooth,
         probabilities=probabilities,
         movement=movement,
+        movement_draws=tuple(float(k) for k in movement_draws),
+        test_counts=test_counts,
         metrics=metrics,
         fbeta=tuple(float(b) for b in check_fbeta(fbeta, owner)),
         costs=costs,
@@ -291,7 +312,7 @@ def what_if_scores(
             for batch in batches
         )
         replicates = [replicate for batch in results for replicate in batch]
-    return _assemble(estimate, replicates, fractions, settings)
+    return _assemble(estimate, replicates, fractions, settings, seed)
 
 
 def _estimator(smooth: str | None, probabilities: bool, rule: Rule, owner: str) -> str | None:
@@ -306,6 +327,32 @@ def _estimator(smooth: str | None, probabilities: bool, rule: Rule, owner: str) 
         )
         raise ParameterError("smooth", owner, allowed, smooth)
     return smooth
+
+
+def _test_counts(
+    n_test: int | tuple[int, int] | None, beta: float, bootstrap: int, owner: str
+) -> tuple[int, int] | None:
+    """The deployment sample's (positives, negatives), or None."""
+    if n_test is None:
+        return None
+    allowed = "rows >= 2, or (positives, negatives) each >= 1, with bootstrap > 0"
+    try:
+        counts = np.atleast_1d(np.asarray(n_test))
+        whole = counts.dtype.kind in "iu" or bool(np.all(counts == np.round(counts)))
+    except (TypeError, ValueError):
+        raise ParameterError("n_test", owner, allowed, n_test) from None
+    if not whole or counts.size not in (1, 2) or not bootstrap:
+        raise ParameterError("n_test", owner, allowed, n_test)
+    if counts.size == 1:
+        rows = int(counts[0])
+        if rows < 2:
+            raise ParameterError("n_test", owner, allowed, n_test)
+        positives = min(max(round(beta * rows), 1), rows - 1)
+        return positives, rows - positives
+    positives, negatives = (int(c) for c in counts)
+    if positives < 1 or negatives < 1:
+        raise ParameterError("n_test", owner, allowed, n_test)
+    return positives, negatives
 
 
 def _grid(values: ArrayLike, name: str, owner: str, interval: Interval) -> Array:
@@ -336,6 +383,8 @@ def _resampled(
     kept = weights[ranking.positive].sum()
     if kept == 0 or kept == n:
         return None
+    if settings.movement_draws:  # the measured k's own uncertainty
+        settings = settings._replace(movement=float(rng.choice(settings.movement_draws)))
     return _replicate(ranking, weights, settings)
 
 
@@ -501,11 +550,34 @@ def _interval(draws: ArrayLike) -> Array:
     return np.where(np.isnan(bounds) & ~np.isnan(nearest), nearest, bounds)
 
 
+def _sampled(
+    replicates: list[dict[str, Any]],
+    test_counts: tuple[int, int],
+    fbeta: tuple[float, ...],
+    seed: int,
+) -> dict[str, list[Array]]:
+    """Each replicate's scores as a test sample of ``test_counts`` (positives, negatives) shows
+    them: true positives drawn Binomial(positives, recall), true negatives Binomial(negatives,
+    specificity), from their own stream of ``seed``."""
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(1,)))
+    positives, negatives = test_counts
+    sampled: dict[str, list[Array]] = {}
+    for replicate in replicates:
+        tp = rng.binomial(positives, np.clip(replicate["table"]["recall"], 0.0, 1.0))
+        tn = rng.binomial(negatives, np.clip(replicate["table"]["specificity"], 0.0, 1.0))
+        every = confusion_scores(tp, negatives - tn, positives - tp, tn, fbeta=fbeta)
+        for name in replicate["table"]:
+            if name in every:
+                sampled.setdefault(name, []).append(np.asarray(every[name], np.float64))
+    return sampled
+
+
 def _assemble(
     estimate: dict[str, Any],
     replicates: list[dict[str, Any] | None],
     fractions: Array | None,
     settings: _Settings,
+    seed: int,
 ) -> WhatIfScores:
     columns = {"alpha": settings.alphas}
     if fractions is not None:
@@ -515,8 +587,11 @@ def _assemble(
     best.index.name = "metric"
     kept = [r for r in replicates if r is not None]
     if kept:
+        draws = {name: [r["table"][name] for r in kept] for name in estimate["table"]}
+        if settings.test_counts is not None:
+            draws |= _sampled(kept, settings.test_counts, settings.fbeta, seed)
         for name in estimate["table"]:
-            low, high = _interval([r["table"][name] for r in kept])
+            low, high = _interval(draws[name])
             table[f"{name}_low"], table[f"{name}_high"] = low, high
         for column in ("alpha", "score_at_alpha", "threshold", "score_at_threshold"):
             draws = [[r["best"][m][column] for m in settings.metrics] for r in kept]

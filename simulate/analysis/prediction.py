@@ -102,6 +102,7 @@ def predict_weights(
     predictors: tuple[str, ...] = DEFAULT_PREDICTORS,
     fractions: NDArray[np.float64] | None = None,
     bootstrap: int = 0,
+    n_test: tuple[int, int] | None = None,
     seed: int = 0,
 ) -> NDArray[np.float64]:
     """Predict recall, specificity and F1 at each weight with each predictor.
@@ -124,6 +125,9 @@ def predict_weights(
         validation split's prevalence) rather than as the weight.
     bootstrap : int, default 0
         Resamples of the validation rows behind each prediction's 95% interval; 0 for none.
+    n_test : (int, int), optional
+        The test split's positives and negatives: with a bootstrap, the intervals are
+        predictive, holding that split's own noise too (``what_if_scores(n_test=...)``).
     seed : int, default 0
         Seeds the bootstrap.
 
@@ -153,6 +157,7 @@ def predict_weights(
                 probabilities=None if predictor is None else predictor.probabilities,
                 metrics=(),
                 bootstrap=0 if predictor is None else bootstrap,
+                n_test=n_test if predictor is not None and bootstrap else None,
                 seed=seed,
             )
         except ValueError:

@@ -494,3 +494,19 @@ def test_what_if_refuses_a_retrained_model_it_cannot_use(tmp_path, capsys, extra
         main([*argv, *(item.format(**files) for item in extra)])
     assert exit_info.value.code == 2
     assert named in capsys.readouterr().err.strip().splitlines()[-1]
+
+
+def test_what_if_gives_predictive_intervals_for_a_test_sample(tmp_path, capsys):
+    path, positive, score = _scores_file(tmp_path, rows=1000)
+    argv = ["what-if", "--scores", str(path), "--label-col", "label", "--score-col", "p",
+            "--pos-label", "spam", "--alpha", "2",
+            "--bootstrap", "50", "--n-test", "400"]  # fmt: skip
+    assert main([*argv, "--json"]) == 0
+    row = json.loads(capsys.readouterr().out)["table"][0]
+    expected = what_if_scores(positive, score, [2.0], bootstrap=50, n_test=400, n_jobs=-1)
+    assert row["recall_low"] == pytest.approx(expected.table["recall_low"].iloc[0])
+    assert main(argv) == 0
+    assert "predictive intervals for a sample of 400 rows" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exit_info:
+        main([*argv[:-4], "--n-test", "400"])  # no bootstrap
+    assert exit_info.value.code == 2
