@@ -20,7 +20,12 @@ from tqdm.auto import tqdm
 
 import theory
 from params.validation import ParameterError, check_path
-from simulate.analysis.prediction import PREDICTED_SCORES, predict_weights, predicted_columns
+from simulate.analysis.prediction import (
+    PREDICTED_SCORES,
+    calibration_weight,
+    predict_weights,
+    predicted_columns,
+)
 from simulate.analysis.summary import per_cell
 from simulate.analysis.thresholding import tuned_threshold
 from simulate.config import SweepConfig
@@ -191,9 +196,22 @@ def run_chunk(config: SweepConfig, chunk: Chunk) -> dict[str, NDArray]:
                     fractions=fractions,
                     bootstrap=config.bootstrap,
                     n_test=(int(data.y_test.sum()), int(data.y_test.size - data.y_test.sum())),
+                    calibration=_calibration(alphas, fitted.validation_counts),
                     seed=seeds.bootstrap,
                 )
     return arrays
+
+
+def _calibration(
+    alphas: NDArray[np.float64], validation_counts: NDArray[np.int64]
+) -> tuple[float, int] | None:
+    """The weight whose retrain measures ``k`` and how many validation rows its model predicts
+    positive (tp + fp), or None (:func:`simulate.analysis.prediction.calibration_weight`)."""
+    index = calibration_weight(alphas)
+    if index is None:
+        return None
+    tp, fp, _, _ = validation_counts[index]
+    return float(alphas[index]), int(tp + fp)
 
 
 def tidy_fits(config: SweepConfig, chunks: dict[Chunk, dict[str, NDArray]]) -> pd.DataFrame:

@@ -24,7 +24,7 @@ from numpy.typing import ArrayLike, NDArray
 from params.validation import POSITIVE, UNIT_OPEN, Interval, ParameterError, check_array
 from theory.empirical import check_scores
 
-__all__ = ["Movement", "fit_movement"]
+__all__ = ["Movement", "fit_movement", "movement_at_count"]
 
 #: Quantiles of the bootstrap's 95% interval.
 _INTERVAL = (2.5, 97.5)
@@ -140,14 +140,14 @@ def fit_movement(
     log_ratio = np.log(alpha / alpha_observed)
     logits = _logit(scores)
     decided = retrained >= threshold
-    k, t_star = _exponent(logits, decided, threshold, log_ratio)
+    k, t_star = _exponent(logits, int(decided.sum()), threshold, log_ratio)
     low = high = np.nan
     draws: list[float] = []
     if bootstrap:
         rng = np.random.default_rng(seed)
         n = scores.size
         draws = [
-            _exponent(logits[rows], decided[rows], threshold, log_ratio)[0]
+            _exponent(logits[rows], int(decided[rows].sum()), threshold, log_ratio)[0]
             for rows in (rng.integers(0, n, size=n) for _ in range(bootstrap))
         ]
         low, high = np.percentile(draws, _INTERVAL)
@@ -161,19 +161,52 @@ def fit_movement(
     )
 
 
+def movement_at_count(
+    y_score: ArrayLike,
+    positives: int,
+    *,
+    alpha: float,
+    alpha_observed: float = 1.0,
+    threshold: float = 0.5,
+) -> Movement:
+    """The movement exponent from how many of the rows the retrained model predicts positive.
+
+    :func:`fit_movement` without the retrained model's own scores: all it uses of them is the
+    number of rows they put at or above ``threshold``. Not validated (for loops over many
+    datasets, such as a sweep's); no interval.
+
+    Parameters
+    ----------
+    y_score : array_like
+        The current model's probabilities on the rows.
+    positives : int
+        How many of those rows the model retrained at ``alpha`` predicts positive.
+    alpha, alpha_observed, threshold : float
+        As for :func:`fit_movement`.
+
+    Returns
+    -------
+    Movement
+        ``k``, ``t*`` and the retrained model's share of rows predicted positive; NaN interval.
+    """
+    scores = np.asarray(y_score, dtype=np.float64)
+    log_ratio = np.log(alpha / alpha_observed)
+    k, t_star = _exponent(_logit(scores), int(positives), threshold, log_ratio)
+    return Movement(k, np.nan, np.nan, t_star, positives / scores.size)
+
+
 def _logit(p: NDArray[np.float64]) -> NDArray[np.float64]:
     p = np.clip(p, _EPS, 1.0 - _EPS)
     return np.log(p) - np.log1p(-p)
 
 
 def _exponent(
-    logits: NDArray[np.float64], decided: NDArray[np.bool_], threshold: float, log_ratio: float
+    logits: NDArray[np.float64], count: int, threshold: float, log_ratio: float
 ) -> tuple[float, float]:
-    """``k`` and ``t*`` for rows with the current model's logits and the retrained model's
-    decisions: ``t*`` halfway, in logit, between the ``c``-th and ``(c+1)``-th largest current
-    scores, ``c`` the number of rows the retrained model predicts positive."""
+    """``k`` and ``t*`` for rows with the current model's logits of which the retrained model
+    predicts ``count`` positive: ``t*`` halfway, in logit, between the ``count``-th and
+    ``(count+1)``-th largest current scores."""
     ordered = np.sort(logits)[::-1]
-    count = int(decided.sum())
     if count == 0:
         cut = ordered[0]
     elif count == ordered.size:

@@ -10,6 +10,10 @@ each anchored at the ``alpha = 1`` model (its prediction for weight 1 is that mo
 
 - ``threshold``: the theory's own estimator for a calibrated model, the validation rows' rates
   at the threshold whose odds are 0.5's divided by the weight (``smooth="threshold"``);
+- ``threshold-k``: the same for a model that moves as if weighted ``alpha**k``, with ``k``
+  measured from the model retrained at :func:`calibration_weight` (the share of validation rows
+  it predicts positive, :func:`theory.movement.movement_at_count`); its prediction at that
+  weight is in-sample;
 - ``bce``, ``bayes``: that rule on the equal-variance binormal fitted to the validation ROC, the
   observed point's stationarity quantity read off the threshold's odds;
 - ``hull``, ``superellipse``, ``asymmetric``: the bayes rule from the threshold's odds on the
@@ -28,14 +32,17 @@ import numpy as np
 from numpy.typing import NDArray
 
 import theory
+from theory.movement import movement_at_count
 
 __all__ = [
+    "CALIBRATION_ALPHA",
     "DEFAULT_PREDICTORS",
     "NO_CHANGE",
     "PREDICTED_SCORES",
     "PREDICTORS",
     "UNCHANGED",
     "Predictor",
+    "calibration_weight",
     "predict_weights",
     "predicted_columns",
 ]
@@ -63,11 +70,14 @@ class Predictor(NamedTuple):
     probabilities: bool | None = None
     """True: the observed point's quantity from the threshold's odds; False: from the curve's
     slope; None: what_if_scores decides (odds for scores in [0, 1])."""
+    measured: bool = False
+    """Whether ``k`` is measured from the retrain at :func:`calibration_weight`."""
 
 
 #: Each predictor by name; :data:`NO_CHANGE` is computed from the validation point directly.
 PREDICTORS: dict[str, Predictor | None] = {
     "threshold": Predictor("bayes", "threshold", True),
+    "threshold-k": Predictor("bayes", "threshold", True, measured=True),
     "bce": Predictor("bce"),
     "bayes": Predictor("bayes"),
     "hull": Predictor("bayes", None, True),
@@ -79,8 +89,25 @@ PREDICTORS: dict[str, Predictor | None] = {
     "asymmetric-slope": Predictor("bayes", "asymmetric", False),
     NO_CHANGE: None,
 }
+#: The weight whose retrain measures ``k`` for a ``measured`` predictor: the grid's weight
+#: nearest to it on a log scale, other than 1.
+CALIBRATION_ALPHA = 5.0
+#: Smallest ``k`` predicted with: a model that did not move, or moved the other way, is
+#: predicted not to move (as near as the theory's rules allow).
+MIN_MOVEMENT = 1e-6
 #: The predictors a sweep stores unless told otherwise.
 DEFAULT_PREDICTORS: tuple[str, ...] = ("bce", "bayes")
+
+
+def calibration_weight(alphas: NDArray[np.float64]) -> int | None:
+    """Index of the weight whose retrain measures ``k``: of ``alphas`` other than 1, the one
+    nearest :data:`CALIBRATION_ALPHA` on a log scale; None if there is none."""
+    alphas = np.asarray(alphas, np.float64)
+    others = np.flatnonzero(alphas != 1.0)
+    if others.size == 0:
+        return None
+    distance = np.abs(np.log(alphas[others] / CALIBRATION_ALPHA))
+    return int(others[np.argmin(distance)])
 
 
 def predicted_columns(predictors: tuple[str, ...], *, intervals: bool = False) -> list[str]:
@@ -103,6 +130,7 @@ def predict_weights(
     fractions: NDArray[np.float64] | None = None,
     bootstrap: int = 0,
     n_test: tuple[int, int] | None = None,
+    calibration: tuple[float, int] | None = None,
     seed: int = 0,
 ) -> NDArray[np.float64]:
     """Predict recall, specificity and F1 at each weight with each predictor.
@@ -128,6 +156,9 @@ def predict_weights(
     n_test : (int, int), optional
         The test split's positives and negatives: with a bootstrap, the intervals are
         predictive, holding that split's own noise too (``what_if_scores(n_test=...)``).
+    calibration : (float, int), optional
+        A weight other than 1 and how many validation rows the model retrained at it predicts
+        positive: what a ``measured`` predictor reads ``k`` from (NaN without it).
     seed : int, default 0
         Seeds the bootstrap.
 
@@ -145,6 +176,13 @@ def predict_weights(
     knob = {"alpha": alphas} if fractions is None else {"positive_fraction": fractions}
     for i, name in enumerate(predictors):
         predictor = PREDICTORS[name]
+        movement = 1.0
+        if predictor is not None and predictor.measured:
+            if calibration is None:
+                continue
+            weight, positives = calibration
+            measured = movement_at_count(validation_scores, positives, alpha=weight).k
+            movement = max(measured, MIN_MOVEMENT)
         try:
             result = theory.what_if_scores(
                 y_val,
@@ -155,6 +193,7 @@ def predict_weights(
                 rule="bayes" if predictor is None else predictor.rule,
                 smooth=None if predictor is None else predictor.smooth,
                 probabilities=None if predictor is None else predictor.probabilities,
+                movement=movement,
                 metrics=(),
                 bootstrap=0 if predictor is None else bootstrap,
                 n_test=n_test if predictor is not None and bootstrap else None,

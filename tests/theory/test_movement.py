@@ -91,3 +91,12 @@ def test_scores_must_be_probabilities_of_the_same_rows():
         fit_movement(y, p, retrained * 3, alpha=2.0)
     with pytest.raises(ValueError, match="'y_score_retrained' parameter of fit_movement"):
         fit_movement(y, p, retrained[:-1], alpha=2.0)
+
+
+def test_the_count_of_positives_is_all_the_estimator_needs():
+    from theory.movement import movement_at_count
+
+    y, p, retrained = _shifted(0.6, 8.0, n=5000)
+    full = fit_movement(y, p, retrained, alpha=8.0, bootstrap=0)
+    counted = movement_at_count(p, int(np.sum(retrained >= 0.5)), alpha=8.0)
+    assert (counted.k, counted.threshold) == (full.k, full.threshold)

@@ -31,7 +31,7 @@ def test_predictions_are_what_if_scores_per_predictor():
     assert predicted.shape == (len(names), 3, len(PREDICTED_SCORES), 1)
     for i, name in enumerate(names):
         predictor = PREDICTORS[name]
-        if predictor is None:
+        if predictor is None or predictor.measured:  # measured k: its own test
             continue
         try:
             table = theory.what_if_scores(
@@ -192,3 +192,26 @@ def test_weighting_against_thresholding_per_dataset():
     assert table.loc[1.0, "weighted_wins"] == pytest.approx(0.75)
     assert table.loc[1.0, "f1_at_1"] == pytest.approx(0.35)
     assert table.loc["all", "datasets"] == 2
+
+
+def test_a_measured_predictor_reads_k_off_the_calibration_retrain():
+    from simulate.analysis.prediction import calibration_weight
+    from theory.movement import movement_at_count
+
+    assert calibration_weight(np.array([1.0, 2.0, 4.0, 20.0])) == 2
+    assert calibration_weight(np.array([1.0, 8.0, 100.0])) == 1
+    assert calibration_weight(np.array([1.0])) is None
+    y, scores = _validation()
+    alphas = np.array([1.0, 5.0, 30.0])
+    positives = int(np.sum(scores >= 0.3))  # the retrained model at 5 predicts these positive
+    predicted = predict_weights(
+        y, scores, alphas, 0.05, predictors=("threshold-k",), calibration=(5.0, positives)
+    )
+    k = movement_at_count(scores, positives, alpha=5.0).k
+    table = theory.what_if_scores(y, scores, alphas, beta=0.05, movement=k, metrics=()).table
+    np.testing.assert_array_equal(predicted[0, :, :, 0], table[list(PREDICTED_SCORES)])
+    # At the calibration weight the prediction predicts that many validation rows positive.
+    share = (y.mean() * predicted[0, 1, 0, 0]) + (1 - y.mean()) * (1 - predicted[0, 1, 1, 0])
+    assert share * y.size == pytest.approx(positives, abs=1)
+    missing = predict_weights(y, scores, alphas, 0.05, predictors=("threshold-k",))
+    assert np.isnan(missing).all()
