@@ -25,38 +25,38 @@ _PANEL_SIZE = (4.2, 3.2)
 def plot_retraining(errors: pd.DataFrame, *, predictor: str = "threshold") -> Figure:
     """Mean predicted and mean real recall, specificity and F1 against the weight.
 
-    One row of panels per model, one column per score; in each panel one colour per data set
-    and prevalence, the real values after retraining solid with filled dots, the prediction from
-    the ``alpha = 1`` model's validation scores dashed with open dots. Where the dashed line
-    leaves the solid one, the prediction is biased.
+    One row of panels per model, one column per score; in each panel one colour per condition
+    (data set or class_sep, prevalence, size), the real values after retraining solid with filled
+    dots, the prediction from the ``alpha = 1`` model's validation scores dashed with open dots.
+    Where the dashed line leaves the solid one, the prediction is biased.
 
     Parameters
     ----------
     errors : DataFrame
-        The study's table: ``model``, ``beta``, ``dataset``, ``predictor``, ``alpha``,
-        ``predicted`` and ``<score>_predicted``, ``<score>_real`` for recall, specificity and
-        f1.
+        The study's table (:func:`simulate.studies.retraining.retraining_errors`): ``model``,
+        ``data``, ``predictor``, ``alpha``, ``predicted`` and ``<score>_predicted``,
+        ``<score>_real`` for recall, specificity and f1.
     predictor : str, default "threshold"
         Which prediction to draw.
 
     Returns
     -------
     Figure
-        A (models x 3) grid of axes; in each, per data set and prevalence, a line with ``gid``
-        ``"real:<dataset> at <beta>"`` and one with ``gid`` ``"predicted:<dataset> at <beta>"``
-        (x the weights, y the means).
+        A (models x 3) grid of axes; in each, per condition, a line with ``gid``
+        ``"real:<data>"`` and one with ``gid`` ``"predicted:<data>"`` (x the weights, y the
+        means).
 
     Raises
     ------
     ValueError
         If the table lacks a needed column or has no rows of ``predictor``.
     """
-    columns = ["model", "beta", "dataset", "predictor", "alpha", "predicted"]
+    columns = ["model", "data", "predictor", "alpha", "predicted"]
     columns += [f"{name}_{part}" for name in PREDICTED_SCORES for part in ("predicted", "real")]
     require_columns(errors, columns, "plot_retraining")
     rows = errors[errors["predictor"] == predictor]
     require_columns(rows, columns, f"plot_retraining (predictor {predictor!r})")
-    labels = rows["dataset"] + " at " + rows["beta"].map("{:g}".format)
+    labels = rows["data"]
     models, series = list(pd.unique(rows["model"])), list(pd.unique(labels))
     width, height = _PANEL_SIZE
     fig = new_figure((width * len(PREDICTED_SCORES), height * len(models)))

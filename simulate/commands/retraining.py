@@ -40,6 +40,9 @@ FIGURE_FILE = "predicted_vs_real.png"
 SWEEP_SETTINGS = (
     "dataset",
     "target",
+    "seps",
+    "n_features",
+    "n_informative",
     "alphas",
     "reps",
     "flip_y",
@@ -63,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    add_arguments(parser, RetrainingConfig, ("models", "betas"))
+    add_arguments(parser, RetrainingConfig, ("models", "betas", "sizes", "leaves"))
     add_arguments(parser, SweepConfig, SWEEP_SETTINGS, defaults=_shown_defaults())
     add_arguments(parser, ParallelConfig, ("n_jobs",))
     parser.add_argument(
@@ -135,19 +138,19 @@ def _run(args: argparse.Namespace) -> int:
 
 def format_errors(errors: pd.DataFrame, predictor: str) -> str:
     """Plain-text table of one predictor's rows of
-    :func:`~simulate.studies.retraining.retraining_errors`: per model, prevalence, data set
-    and weight, the split positives and each score's mean absolute error, bias and coverage."""
-    header = ["model", "beta", "dataset", "val pos", "test pos", "alpha", "n"]
+    :func:`~simulate.studies.retraining.retraining_errors`: per model, condition and weight, the
+    mean positives of a validation and a test split and each score's mean absolute error, bias
+    and coverage."""
+    header = ["model", "data", "val pos", "test pos", "alpha", "n"]
     header += [f"MAE {name}" for name in PREDICTED_SCORES]
     header += [f"bias {name}" for name in PREDICTED_SCORES]
     header += [f"cover {name}" for name in PREDICTED_SCORES]
     rows = [
         [
             row["model"],
-            f"{row['beta']:g}",
-            row["dataset"],
-            str(row["val_positives"]),
-            str(row["test_positives"]),
+            row["data"],
+            f"{row['val_positives']:.3g}",
+            f"{row['test_positives']:.3g}",
             f"{row['alpha']:g}",
             str(row["predicted"]),
         ]

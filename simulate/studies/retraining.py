@@ -24,6 +24,7 @@ noise floor those sizes set.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,8 +35,8 @@ import pandas as pd
 from params.settings import setting, validate_fields
 from params.validation import Interval, ParameterError
 from simulate.analysis.prediction import NO_CHANGE, PREDICTED_SCORES
-from simulate.analysis.summary import prediction_error, with_unchanged
-from simulate.config import SweepConfig
+from simulate.analysis.summary import cell_keys, prediction_error, with_unchanged
+from simulate.config import MAX_SAMPLES, SweepConfig
 from simulate.models.registry import PROBABILISTIC
 from simulate.runs.folder import RUN_FILE, RunData, load_run
 from simulate.sweep import run_sweep
@@ -61,7 +62,7 @@ SWEEP_DEFAULTS: dict[str, Any] = {
     "reps": 50,
     "test_size": 0.25,
     "val_size": 1.0 / 3.0,
-    "predictors": ("threshold", "bayes", "hull", "hull-slope", NO_CHANGE),
+    "predictors": ("threshold", "threshold-k", "bayes", "hull", "hull-slope", NO_CHANGE),
     "bootstrap": 200,
 }
 
@@ -77,6 +78,12 @@ class RetrainingConfig:
     betas : tuple of float, default (0.06, 0.09)
         The prevalences the data sets' positives are subsampled to, each in (0, 1) and below
         every data set's own share of positives.
+    sizes : tuple of int, optional
+        Rows of each make_classification dataset: one sweep per size (default: the sweep's
+        ``n_samples``). Real data sets have their own size.
+    leaves : tuple of int, default (20, 100)
+        Least samples per leaf of a tree model: one sweep per value (a fully grown tree's
+        leaves are pure, so its scores say nothing a threshold could move).
 
     Raises
     ------
@@ -94,13 +101,39 @@ class RetrainingConfig:
         many=True,
         interval=Interval(0.0, 1.0),
     )
+    sizes: tuple[int, ...] | None = setting(
+        None,
+        int,
+        "rows of each make_classification dataset, one sweep per size: a comma list",
+        many=True,
+        interval=Interval(1, MAX_SAMPLES, "both"),
+        optional=True,
+        none_means="the sweep's --n-samples",
+    )
+    leaves: tuple[int, ...] = setting(
+        "20,100",
+        int,
+        "least samples per leaf of a tree model, one sweep per value: a comma list",
+        many=True,
+        interval=Interval(1, MAX_SAMPLES, "both"),
+    )
 
     def __post_init__(self) -> None:
         validate_fields(self)
 
 
+#: The sweep settings the study sets itself, and from which of its own.
+_STUDY_SETTINGS = {
+    "model": "models",
+    "beta": "betas",
+    "n_samples": "sizes",
+    "min_samples_leaf": "leaves",
+}
+
+
 def study_sweeps(config: RetrainingConfig, **sweep_settings: Any) -> dict[str, SweepConfig]:
-    """The study's sweeps, one per model and prevalence, by label (``"logreg-beta0.06"``).
+    """The study's sweeps, one per model (and leaf size, for a tree), prevalence and size, by
+    label (``"logreg-beta0.06"``, ``"tree-proba-leaf20-beta0.05-n10000"``).
 
     ``sweep_settings`` are :class:`~simulate.config.SweepConfig` settings on top of
     :data:`SWEEP_DEFAULTS`; the weight 1 is always among the alphas (the model one has).
@@ -109,22 +142,31 @@ def study_sweeps(config: RetrainingConfig, **sweep_settings: Any) -> dict[str, S
     ------
     ParameterError
         For a bad setting (a :class:`ValueError` naming it); ``model`` and ``beta`` are the
-        study's (``models``, ``betas``), not settings of its sweeps.
+        study's (``models``, ``betas``), and so are ``n_samples`` (``sizes``) and
+        ``min_samples_leaf`` (``leaves``).
     ValueError
         For settings a data set cannot meet (a prevalence above its own, too few positives in
         a split), naming the data set.
     """
-    for name in ("model", "beta"):
+    for name, owner in _STUDY_SETTINGS.items():
         if name in sweep_settings:
-            allowed = f"not given: the study sets it from {name}s"
+            allowed = f"not given: the study sets it from {owner}"
             raise ParameterError(name, "study_sweeps", allowed, sweep_settings[name])
     settings = {**SWEEP_DEFAULTS, **sweep_settings}
     settings["alphas"] = tuple(sorted({1.0, *settings["alphas"]}))
-    return {
-        f"{model}-beta{beta:g}": SweepConfig(model=model, beta=beta, **settings)
-        for model in config.models
-        for beta in config.betas
-    }
+    sweeps = {}
+    for model in config.models:
+        leaves = config.leaves if model.startswith("tree") else (None,)
+        for leaf, beta, size in itertools.product(leaves, config.betas, config.sizes or (None,)):
+            label = model + (f"-leaf{leaf}" if leaf else "") + f"-beta{beta:g}"
+            chosen = {"model": model, "beta": beta, **settings}
+            if leaf is not None:
+                chosen["min_samples_leaf"] = leaf
+            if size is not None:
+                chosen["n_samples"] = size
+                label += f"-n{size}"
+            sweeps[label] = SweepConfig(**chosen)
+    return sweeps
 
 
 def run_retraining(
@@ -180,50 +222,80 @@ def _finished(folder: Path, config: SweepConfig) -> RunData:
 
 
 def retraining_errors(runs: Mapping[str, RunData]) -> pd.DataFrame:
-    """How far each prediction falls from retraining, per sweep, data set, predictor and weight.
+    """How far each prediction falls from retraining, per sweep, condition, predictor and weight.
 
     Parameters
     ----------
     runs : mapping of str to RunData
-        The study's sweeps (:func:`run_retraining`), or any probabilistic model's sweeps over
-        real data sets.
+        The study's sweeps by label (:func:`run_retraining`), or any probabilistic model's
+        sweeps.
 
     Returns
     -------
     DataFrame
-        One row per (model, beta, dataset, predictor, alpha): ``model``, ``beta``, ``dataset``,
-        ``val_positives`` and ``test_positives`` (the positives in each validation and test
-        split), then :func:`simulate.analysis.summary.prediction_error`'s columns (``predictor``
-        with the baseline :data:`~simulate.analysis.prediction.UNCHANGED` last, ``alpha``,
-        ``predicted``, ``failed``, and per score ``<score>_mae``, ``<score>_bias``,
+        One row per (sweep, condition, predictor, alpha): ``sweep`` (the label), ``model`` (a
+        tree's with its leaf size, ``"tree-proba-leaf20"``), ``beta``, ``data`` (the condition
+        in words: ``"digits:8 at 0.06"``, ``"class_sep 1 at 0.01, 10000 rows"``), the sweep's
+        cell keys (``dataset``, or ``class_sep``; ``flip_y`` with label noise),
+        ``val_positives`` and ``test_positives`` (the mean positives in a validation and a test
+        split), then :func:`simulate.analysis.summary.prediction_error`'s columns
+        (``predictor`` with the baseline :data:`~simulate.analysis.prediction.UNCHANGED` last,
+        ``alpha``, ``predicted``, ``failed``, and per score ``<score>_mae``, ``<score>_bias``,
         ``<score>_predicted``, ``<score>_real`` and, with intervals, ``<score>_coverage``).
     """
     frames = []
-    for run in runs.values():
+    for label, run in runs.items():
         config = SweepConfig.from_dict(run.run["config"])
-        errors = prediction_error(with_unchanged(run.fits), by=["dataset"])
-        positives = _split_positives(run)
-        errors.insert(0, "model", config.model)
-        errors.insert(1, "beta", config.beta)
-        errors.insert(3, "val_positives", errors["dataset"].map(positives["validation"]))
-        errors.insert(4, "test_positives", errors["dataset"].map(positives["test"]))
-        frames.append(errors)
+        keys = cell_keys(run.fits)
+        errors = prediction_error(with_unchanged(run.fits), by=keys)
+        conditions = pd.MultiIndex.from_frame(errors[keys])
+        positives = _split_positives(run, keys).reindex(conditions)
+        leaf = config.min_samples_leaf if config.model.startswith("tree") else None
+        front = {
+            "sweep": label,
+            "model": config.model + (f"-leaf{leaf}" if leaf else ""),
+            "beta": config.beta,
+            "data": [_condition(config, dict(zip(keys, c, strict=True))) for c in conditions],
+        }
+        tail = {
+            "val_positives": positives["validation"].to_numpy(),
+            "test_positives": positives["test"].to_numpy(),
+        }
+        frames.append(
+            pd.concat(
+                [
+                    pd.DataFrame(front),
+                    errors[keys],
+                    pd.DataFrame(tail),
+                    errors.drop(columns=keys),
+                ],
+                axis=1,
+            )
+        )
     return pd.concat(frames, ignore_index=True)
 
 
-def _split_positives(run: RunData) -> dict[str, dict[str, int]]:
-    """Per split (validation, test) and data set: the positives the split holds (the same in
-    every repetition, the splits being stratified), read off the first repetition."""
-    first = run.fits["rep"] == run.fits["rep"].min()
-    test = run.fits[first & (run.fits["alpha"] == run.fits["alpha"].min())]
-    validation = run.validation[run.validation["rep"] == run.validation["rep"].min()]
-    return {
-        "validation": validation.groupby("dataset", sort=False)["label"]
-        .sum()
-        .astype(int)
-        .to_dict(),
-        "test": (test["tp"] + test["fn"]).groupby(test["dataset"], sort=False).sum().to_dict(),
-    }
+def _condition(config: SweepConfig, keys: dict[str, Any]) -> str:
+    """A sweep's condition in words: its data, prevalence, size and label noise."""
+    if "dataset" in keys:
+        text = f"{keys['dataset']} at {config.beta:g}"
+    else:
+        text = f"class_sep {keys['class_sep']:g} at {config.beta:g}, {config.n_samples} rows"
+    if "flip_y" in keys:
+        text += f", flip_y {keys['flip_y']:g}"
+    return text
+
+
+def _split_positives(run: RunData, keys: list[str]) -> pd.DataFrame:
+    """Per condition (the cell keys): the mean positives in a validation and a test split."""
+    at_one = run.fits[run.fits["alpha"] == run.fits["alpha"].min()]
+    test = (at_one["tp"] + at_one["fn"]).groupby([at_one[k] for k in keys]).mean()
+    labels = run.validation
+    per_split = labels.groupby([*keys, "rep"])["label"].sum()
+    validation = per_split.groupby(level=list(range(len(keys)))).mean()
+    table = pd.DataFrame({"validation": validation, "test": test})
+    table.index = pd.MultiIndex.from_frame(table.index.to_frame(index=False))
+    return table
 
 
 def compare_predictors(errors: pd.DataFrame) -> pd.DataFrame:

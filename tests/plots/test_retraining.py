@@ -19,7 +19,7 @@ def _errors() -> pd.DataFrame:
         for d, (dataset, beta) in enumerate(DATA):
             for predictor in ("threshold", UNCHANGED):
                 for a, alpha in enumerate(ALPHAS):
-                    row = {"model": model, "beta": beta, "dataset": dataset}
+                    row = {"model": model, "data": f"{dataset} at {beta:g}"}
                     row |= {"predictor": predictor, "alpha": alpha, "predicted": 7}
                     for s, name in enumerate(PREDICTED_SCORES):
                         base = 0.1 * m + 0.05 * d + 0.01 * a + 0.2 * s
@@ -41,8 +41,8 @@ def test_one_panel_per_model_and_score_with_real_and_predicted_lines():
         name = PREDICTED_SCORES[index % len(PREDICTED_SCORES)]
         assert model in ax.get_title()
         assert [item.get_gid() for item in lines(ax, "real:")] == [f"real:{x}" for x in labels]
-        for (dataset, _), label in zip(DATA, labels, strict=True):
-            cell = shown[(shown["model"] == model) & (shown["dataset"] == dataset)]
+        for label in labels:
+            cell = shown[(shown["model"] == model) & (shown["data"] == label)]
             real, predicted = line(ax, f"real:{label}"), line(ax, f"predicted:{label}")
             np.testing.assert_allclose(real.get_xdata(), ALPHAS)
             np.testing.assert_allclose(real.get_ydata(), cell[f"{name}_real"])

@@ -69,14 +69,17 @@ def test_each_sweep_has_its_own_verified_run_folder(small_study):
 def test_errors_per_model_prevalence_data_set_predictor_and_weight(small_study):
     _, _, runs = small_study
     errors = retraining_errors(runs)
-    assert list(errors.columns[:6]) == [
+    assert list(errors.columns[:8]) == [
+        "sweep",
         "model",
         "beta",
+        "data",
         "dataset",
         "val_positives",
         "test_positives",
         "predictor",
     ]
+    assert set(errors["data"]) == {"breast_cancer at 0.1", "breast_cancer at 0.2"}
     assert list(pd.unique(errors["predictor"])) == ["hull", NO_CHANGE, UNCHANGED]
     assert sorted(pd.unique(errors["beta"])) == [0.1, 0.2]
     for label, run in runs.items():
@@ -96,6 +99,24 @@ def test_errors_per_model_prevalence_data_set_predictor_and_weight(small_study):
         assert (errors[errors["beta"] == beta]["val_positives"] == positives).all()
         test = fits.loc[(1.0, 0)]
         assert (errors[errors["beta"] == beta]["test_positives"] == test["tp"] + test["fn"]).all()
+
+
+def test_sizes_and_leaves_make_sweeps_of_their_own_and_synthetic_data_has_its_class_sep(tmp_path):
+    config = RetrainingConfig(models=("logreg",), betas=(0.05,), sizes=(2000, 4000))
+    settings = {**SMALL, "dataset": ("make_classification",), "seps": (1.0,), "reps": 2}
+    sweeps = study_sweeps(config, **settings)
+    assert list(sweeps) == ["logreg-beta0.05-n2000", "logreg-beta0.05-n4000"]
+    assert sweeps["logreg-beta0.05-n4000"].n_samples == 4000
+    errors = retraining_errors(run_retraining(sweeps, tmp_path, n_jobs=1, progress=False))
+    assert set(errors["data"]) == {
+        "class_sep 1 at 0.05, 2000 rows",
+        "class_sep 1 at 0.05, 4000 rows",
+    }
+    assert "class_sep" in errors.columns
+    four = errors[errors["sweep"] == "logreg-beta0.05-n4000"]
+    assert four["test_positives"].iloc[0] == pytest.approx(4000 * 0.25 * 0.05, rel=0.3)
+    with pytest.raises(ParameterError, match="'n_samples' parameter of study_sweeps"):
+        study_sweeps(config, n_samples=100)
 
 
 def test_the_comparison_leaves_out_the_weight_one(small_study):
