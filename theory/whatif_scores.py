@@ -425,7 +425,10 @@ def _replicate(
         x_best, low, high = _best_point(curve, rule, value)
 
         def weight(q: float) -> float:  # the weight that moves the quantity to q
-            return settings.alpha_observed * (q / quantity) ** (1.0 / settings.movement)
+            with np.errstate(over="ignore"):  # beyond float64 for a model that barely moves
+                return float(
+                    settings.alpha_observed * np.float64(q / quantity) ** (1.0 / settings.movement)
+                )
 
         scanned = curve.hull if best_on_hull(metric) else curve.roc
         roc_values = value(scanned.recall, scanned.specificity)
@@ -464,8 +467,9 @@ def _thresholded(
     table = _scores(x, z, beta, settings.fbeta)
     table["threshold"] = shifted
     roc = curve.roc
-    with np.errstate(divide="ignore", invalid="ignore"):
-        # The weight whose equivalent threshold is each ROC point's (highest) threshold.
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        # The weight whose equivalent threshold is each ROC point's (highest) threshold; a
+        # model that barely moves (a small movement) needs weights beyond float64: inf.
         odds = roc.threshold / (1.0 - roc.threshold)
         weights = settings.alpha_observed * ((t / (1.0 - t)) / odds) ** (1.0 / settings.movement)
     weights = np.where(np.isnan(weights), np.inf, weights)
