@@ -114,22 +114,30 @@ def check_scores(
             )
     elif pos_label not in classes.tolist():
         raise ParameterError("pos_label", owner, f"one of {classes.tolist()}", pos_label)
-    try:
-        scores = np.asarray(y_score, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ParameterError(
-            "y_score", owner, "an array of real numbers", _short(y_score)
-        ) from None
-    if scores.shape != labels.shape:
-        raise ParameterError(
-            "y_score", owner, f"of the length of y_true ({labels.size})", f"shape {scores.shape}"
-        )
-    if not np.all(np.isfinite(scores)):
-        bad = float(scores[~np.isfinite(scores)][0])
-        raise ParameterError("y_score", owner, "finite numbers (no NaN or inf)", bad)
+    scores = check_score_values(y_score, labels.size, "y_score", owner)
     if np.unique(scores).size < 2:
         raise ParameterError("y_score", owner, "at least two distinct scores", _short(y_score))
     return labels == pos_label, scores
+
+
+def check_score_values(y_score: ArrayLike, n: int, name: str, owner: str) -> Array:
+    """Scores as floats, after checking they are ``n`` finite numbers.
+
+    Raises
+    ------
+    ParameterError
+        Naming ``name``: not numbers, not of length ``n``, or not finite.
+    """
+    try:
+        scores = np.asarray(y_score, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ParameterError(name, owner, "an array of real numbers", _short(y_score)) from None
+    if scores.shape != (n,):
+        raise ParameterError(name, owner, f"of the length of y_true ({n})", f"shape {scores.shape}")
+    if not np.all(np.isfinite(scores)):
+        bad = float(scores[~np.isfinite(scores)][0])
+        raise ParameterError(name, owner, "finite numbers (no NaN or inf)", bad)
+    return scores
 
 
 def _short(value: object) -> str:

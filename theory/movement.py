@@ -22,7 +22,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from params.validation import POSITIVE, UNIT_OPEN, Interval, ParameterError, check_array
-from theory.empirical import check_scores
+from theory.empirical import check_score_values, check_scores
 
 __all__ = ["Movement", "fit_movement", "movement_at_count"]
 
@@ -117,15 +117,7 @@ def fit_movement(
     """
     owner = "fit_movement"
     _, scores = check_scores(y_true, y_score, pos_label, owner)
-    try:
-        retrained = np.asarray(y_score_retrained, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ParameterError(
-            "y_score_retrained", owner, "an array of probabilities", type(y_score_retrained)
-        ) from None
-    if retrained.shape != scores.shape:
-        allowed = f"scores of the same {scores.size} rows as y_score"
-        raise ParameterError("y_score_retrained", owner, allowed, f"shape {retrained.shape}")
+    retrained = check_score_values(y_score_retrained, scores.size, "y_score_retrained", owner)
     for name, values in (("y_score", scores), ("y_score_retrained", retrained)):
         outside = ~((values >= 0.0) & (values <= 1.0))
         if np.any(outside):
