@@ -25,15 +25,22 @@ _RULES = ("bce", "bayes")
 _RULE_LINES = {"bce": "-", "bayes": "--"}
 
 
-#: Colours of the probabilistic models, the same in every figure; trees (one label per leaf limit)
-#: take :data:`_TREE_COLORS` in order.
-_MODEL_COLORS = {"logreg": "tab:purple", "hgb": "tab:brown", "mlp": "tab:pink"}
+#: Colours of the probabilistic models, the same in every figure; the labels of trees with their
+#: leaf limit (``tree, min_samples_leaf 20``, ``tree-proba-leaf20``) take :data:`_TREE_COLORS` in
+#: order.
+_MODEL_COLORS = {
+    "logreg": "tab:purple",
+    "hgb": "tab:brown",
+    "mlp": "tab:pink",
+    "tree-proba": "tab:gray",
+}
 _TREE_COLORS = ("tab:blue", "tab:orange", "tab:green", "tab:red", "tab:olive", "tab:cyan")
 
 
 def model_colors(models: list[str]) -> dict[str, str]:
-    """One colour per model label: fixed for ``logreg``, ``hgb`` and ``mlp``, and for the other
-    labels (trees) the next of a fixed sequence, in the given order."""
+    """One colour per model label: fixed for ``logreg``, ``hgb``, ``mlp`` and ``tree-proba``, and
+    for the other labels (trees, ``tree-proba-leaf20``) the next of a fixed sequence, in the given
+    order."""
     others = iter(_TREE_COLORS * (1 + len(models) // len(_TREE_COLORS)))
     return {model: _MODEL_COLORS.get(model) or next(others) for model in models}
 

@@ -26,7 +26,7 @@ from simulate.data.sources import (
     load_rows,
     positives_kept,
 )
-from simulate.models.registry import MODELS, PROBABILISTIC
+from simulate.models.registry import MODELS, PROBABILISTIC, TREES
 from simulate.models.tree import ENGINES
 from theory.whatif import equivalent_weight
 
@@ -72,10 +72,13 @@ MAX_BOOTSTRAP = 100_000
 
 #: Datasets per class_sep when ``reps`` is not given, per model: the post's 250 for trees; for
 #: the others, as many as the quick-start-sized command (15 class_seps x 15 weights) fits in
-#: about two minutes on two cores (``benchmarks/bench_models.py``).
-DEFAULT_REPS: dict[str, int] = {"tree": 250, "logreg": 100, "hgb": 1, "mlp": 6}
+#: about two minutes on two cores (``benchmarks/bench_models.py``; ``tree-proba``: 8 s of one
+#: core per dataset at 15 x 15, with 1 or 20 samples per leaf).
+DEFAULT_REPS: dict[str, int] = {"tree": 250, "logreg": 100, "hgb": 1, "mlp": 6, "tree-proba": 30}
 
 _FEATURES = Interval(2, MAX_FEATURES, "both")
+#: The probabilistic models, as the flags' help lists them.
+_PROBABILISTIC = ", ".join(PROBABILISTIC)
 
 
 @dataclass(frozen=True)
@@ -87,8 +90,8 @@ class SweepConfig:
     with its positives subsampled to ``beta`` (:mod:`simulate.data.sources`); its labels get the
     noise ``flip_y`` and it is split into train and test sets once (stratified, for real data),
     and fitted by ``model`` at every weight in ``alphas`` (weight 1 on negatives, ``alpha`` on
-    positives). A probabilistic model (``logreg``, ``hgb``, ``mlp``) is fitted on the
-    training split less a stratified validation split of ``val_size``
+    positives). A probabilistic model (``logreg``, ``hgb``, ``mlp``, ``tree-proba``) is fitted on
+    the training split less a stratified validation split of ``val_size``
     (:mod:`simulate.models.registry`).
 
     Parameters
@@ -105,7 +108,7 @@ class SweepConfig:
     reps : int, optional
         Datasets per ``class_sep`` (per data set, per ``flip_y``), at most :data:`MAX_REPS`; the
         sweep fits at most :data:`MAX_FITS` models. Default (None): the model's
-        :data:`DEFAULT_REPS`, 250 for trees; :attr:`n_reps` is the number used.
+        :data:`DEFAULT_REPS`, 250 for ``tree``; :attr:`n_reps` is the number used.
     n_samples, n_features, n_informative : int, default 10000, 10, 5
         Size of each dataset; ``2 <= n_informative <= n_features <= MAX_FEATURES``,
         ``n_samples <= MAX_SAMPLES`` and ``n_samples * n_features <= MAX_DATASET_VALUES``
@@ -126,8 +129,9 @@ class SweepConfig:
         Fraction of each dataset held out for scoring, in (0, 1).
     seed : int, default 0
         Fixes every random draw of the sweep, in [0, 2**32 - 1].
-    model : {"tree", "logreg", "hgb", "mlp"}, default "tree"
-        What is fitted at each weight (:data:`simulate.models.registry.MODELS`).
+    model : {"tree", "logreg", "hgb", "mlp", "tree-proba"}, default "tree"
+        What is fitted at each weight (:data:`simulate.models.registry.MODELS`); ``tree-proba``
+        is the tree scored by its leaves' share of positives, a probabilistic model.
     knob : {"weight", "undersample", "oversample"}, default "weight"
         How the positives are favoured at each weight: weighted by it, or the training split
         resampled to the positive fraction it amounts to at ``beta``
@@ -137,15 +141,19 @@ class SweepConfig:
         ``theory.equivalent_weight(beta, fractions)``.
     val_size : float, default 0.2
         Fraction of each training split held out as the validation split of a probabilistic
-        model, in (0, 1); trees do not use it.
+        model, in (0, 1); ``tree`` does not use it.
     engine : {"numba", "sklearn"}, default "numba"
         The implementation of ``tree`` and ``logreg`` (:data:`simulate.models.tree.ENGINES`,
-        :func:`simulate.models.logreg.logistic_path`); ``hgb`` and ``mlp`` are scikit-learn's.
+        :func:`simulate.models.logreg.logistic_path`); ``hgb``, ``mlp`` and ``tree-proba`` are
+        scikit-learn's.
     max_depth : int or None, default None
         Depth limit of the trees, at most :data:`MAX_DEPTH`; None grows them until every leaf
-        is pure. Trees only.
+        is pure. Trees only (``tree``, ``tree-proba``).
     min_samples_leaf : int, default 1
-        Smallest number of training samples in a leaf, at most :data:`MAX_SAMPLES`. Trees only.
+        Smallest number of training samples in a leaf, at most :data:`MAX_SAMPLES`. Trees only
+        (``tree``, ``tree-proba``). A fully grown ``tree-proba`` (1 and no ``max_depth``) has
+        pure leaves, so its scores are 0 or 1 and its predictions have nothing to read: give it
+        a leaf size (the retraining study's are 20 and 100) or a depth.
 
     Raises
     ------
@@ -268,19 +276,19 @@ class SweepConfig:
     val_size: float = setting(
         0.2,
         float,
-        "fraction of each training split held out for validation (logreg, hgb, mlp), in (0, 1)",
+        f"fraction of each training split held out for validation ({_PROBABILISTIC}), in (0, 1)",
         interval=UNIT_OPEN,
     )
     engine: str = setting(
         "numba",
         str,
-        "implementation of tree and logreg (hgb and mlp are scikit-learn's)",
+        "implementation of tree and logreg (hgb, mlp and tree-proba are scikit-learn's)",
         choices=tuple(ENGINES),
     )
     max_depth: int | None = setting(
         None,
         int,
-        f"depth limit of the trees (tree only), at most {MAX_DEPTH}",
+        f"depth limit of the trees (tree, tree-proba), at most {MAX_DEPTH}",
         interval=Interval(1, MAX_DEPTH, "both"),
         optional=True,
         none_means="grown until leaves are pure",
@@ -288,14 +296,15 @@ class SweepConfig:
     min_samples_leaf: int = setting(
         1,
         int,
-        f"smallest number of training samples in a leaf (tree only), at most {MAX_SAMPLES:,}",
+        f"smallest number of training samples in a leaf (tree, tree-proba), at most "
+        f"{MAX_SAMPLES:,}; tree-proba's scores are 0 or 1 at 1 without --max-depth",
         interval=Interval(1, MAX_SAMPLES, "both"),
     )
     predictors: tuple[str, ...] = setting(
         ",".join(DEFAULT_PREDICTORS),
         str,
-        "how each weight is predicted from the alpha = 1 model's validation scores (logreg, hgb, "
-        "mlp): a comma list",
+        "how each weight is predicted from the alpha = 1 model's validation scores "
+        f"({_PROBABILISTIC}): a comma list",
         many=True,
         choices=tuple(PREDICTORS),
     )
@@ -303,7 +312,7 @@ class SweepConfig:
         0,
         int,
         f"bootstrap resamples of the validation rows behind each prediction's 95%% predictive "
-        f"interval for the test split (logreg, hgb, mlp), at most {MAX_BOOTSTRAP:,}; 0: none",
+        f"interval for the test split ({_PROBABILISTIC}), at most {MAX_BOOTSTRAP:,}; 0: none",
         interval=Interval(0, MAX_BOOTSTRAP, "both"),
     )
 
@@ -329,12 +338,13 @@ class SweepConfig:
         if self.n_informative > self.n_features:
             allowed = f"an int in the range {Interval(2, self.n_features, 'both')}"
             raise ParameterError("n_informative", "SweepConfig", allowed, self.n_informative)
-        if self.model != "tree":
+        if self.model not in TREES:
             for name, default in (("max_depth", None), ("min_samples_leaf", 1)):
                 if getattr(self, name) != default:
                     raise ValueError(
                         f"The setting {name}={getattr(self, name)!r} of SweepConfig applies to "
-                        f"model='tree' only, not to model={self.model!r}."
+                        f"model='tree' only (and model='tree-proba'), not to "
+                        f"model={self.model!r}."
                     )
         if self.target is not None and not any(is_table(name) for name in self.dataset):
             raise ValueError(
@@ -486,7 +496,8 @@ class SweepConfig:
 
     @property
     def model_description(self) -> str:
-        """The model and, where there is a choice, its implementation: ``"tree, numba"``."""
+        """The model and, where there is a choice, its implementation: ``"tree, numba"``;
+        ``hgb``, ``mlp`` and ``tree-proba`` are scikit-learn's only (``"tree-proba"``)."""
         if self.model in ("tree", "logreg"):
             return f"{self.model}, {self.engine}"
         return self.model

@@ -14,7 +14,19 @@ to predict every other weight.
   features; the ``numba`` engine solves the whole weight path by warm-started Newton steps
   (:func:`simulate.models.logreg.logistic_path`), the ``sklearn`` engine fits the estimator itself;
 - ``hgb``: scikit-learn's ``HistGradientBoostingClassifier`` with :data:`HGB_PARAMS`;
-- ``mlp``: scikit-learn's ``MLPClassifier`` with :data:`MLP_PARAMS` on standardised features.
+- ``mlp``: scikit-learn's ``MLPClassifier`` with :data:`MLP_PARAMS` on standardised features;
+- ``tree-proba``: the decision tree read by its probabilities (hence the name: ``tree``, scored
+  by ``predict_proba`` rather than by its predictions' counts): scikit-learn's
+  ``DecisionTreeClassifier`` with the sweep's ``max_depth`` and ``min_samples_leaf`` (``engine``
+  is not used). Its score is the share of positives in a row's leaf, weighted (at ``alpha = 1``
+  the plain share), and an impure leaf's weighted majority is the bayes rule's threshold on that
+  share: a tree weighted ``alpha`` predicts positive in a leaf whose share exceeds
+  ``1 / (1 + alpha)``, so while retraining keeps the splits, the weight moves the tree as the
+  theory's equivalent threshold says. A fully grown tree's leaves are pure, so its scores are 0
+  or 1 (save for rows with equal features and different labels) and no threshold moves it: with
+  ``min_samples_leaf = 1`` and no ``max_depth`` the sweep runs, but its predictions have no
+  usable scores to read. Limit the leaves (the retraining study grows them to at least 20 and
+  100 samples).
 
 Each worker runs its models on one thread (:func:`threadpoolctl.threadpool_limits`), so workers
 do not oversubscribe the cores and the numbers do not depend on the machine's thread count.
@@ -34,6 +46,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
+from sklearn.tree import DecisionTreeClassifier
 
 from simulate.data.resample import RESAMPLING, fraction_of_weight, resample
 from simulate.data.splits import Dataset
@@ -45,6 +58,7 @@ __all__ = [
     "MLP_PARAMS",
     "MODELS",
     "PROBABILISTIC",
+    "TREES",
     "Fitted",
     "ModelOptions",
     "fit_model",
@@ -86,9 +100,9 @@ class ModelOptions(NamedTuple):
     engine: str = "numba"
     """The implementation of ``tree`` and ``logreg``: ``"numba"`` or ``"sklearn"``."""
     max_depth: int | None = None
-    """The tree's depth limit (None: grown until pure)."""
+    """The depth limit of the trees (:data:`TREES`; None: grown until pure)."""
     min_samples_leaf: int = 1
-    """The tree's least samples per leaf."""
+    """The least samples per leaf of the trees (:data:`TREES`)."""
 
 
 class Fitted(NamedTuple):
@@ -193,15 +207,31 @@ def _mlp(
         return _estimator_path(estimator, _standardised(data), alphas)
 
 
+def _tree_proba(
+    data: Dataset, alphas: NDArray[np.float64], options: ModelOptions, random_state: int
+) -> Fitted:
+    """The decision tree, fitted on the training split less its validation split and scored by
+    ``predict_proba``: see the module's notes."""
+    estimator = DecisionTreeClassifier(
+        max_depth=options.max_depth,
+        min_samples_leaf=options.min_samples_leaf,
+        random_state=random_state,
+    )
+    return _estimator_path(estimator, data, alphas)
+
+
 #: ``(dataset, alphas, options, random_state) -> Fitted``, by the name ``--model`` takes.
 MODELS: dict[str, Callable[[Dataset, NDArray[np.float64], ModelOptions, int], Fitted]] = {
     "tree": _tree,
     "logreg": _logreg,
     "hgb": _hgb,
     "mlp": _mlp,
+    "tree-proba": _tree_proba,
 }
 #: The models that hold out a validation split and return its scores.
-PROBABILISTIC: tuple[str, ...] = ("logreg", "hgb", "mlp")
+PROBABILISTIC: tuple[str, ...] = ("logreg", "hgb", "mlp", "tree-proba")
+#: The models that take the tree's options ``max_depth`` and ``min_samples_leaf``.
+TREES: tuple[str, ...] = ("tree", "tree-proba")
 
 
 def fit_model(

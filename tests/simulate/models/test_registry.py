@@ -8,15 +8,26 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import confusion_matrix
 from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
+from sklearn.tree import DecisionTreeClassifier
 from threadpoolctl import threadpool_limits
 
 from simulate import SweepConfig, load_run, run_sweep
+from simulate.commands.sweep import main
 from simulate.config import DEFAULT_REPS
 from simulate.data.splits import dataset_seeds, hold_out_validation, make_dataset
-from simulate.models.registry import HGB_PARAMS, MLP_PARAMS, PROBABILISTIC, fit_model
+from simulate.models.registry import (
+    HGB_PARAMS,
+    MLP_PARAMS,
+    MODELS,
+    PROBABILISTIC,
+    TREES,
+    fit_model,
+)
 from simulate.sweep import plan_chunks, run_chunk, split_sizes, tidy_fits, tidy_validation
 
 ALPHAS = np.array([0.5, 3.0, 20.0])  # 1 is not among them: the models fit it for the scores
+#: The tree options tree-proba is tested with: leaves of at least 10 samples, at most 4 deep.
+TREE_OPTIONS = {"max_depth": 4, "min_samples_leaf": 10}
 
 
 def _split(config: SweepConfig, rep: int = 0):
@@ -80,19 +91,24 @@ def _mlp(seed):
     return MLPClassifier(**MLP_PARAMS, random_state=seed)
 
 
+def _tree_proba(seed):
+    return DecisionTreeClassifier(**TREE_OPTIONS, random_state=seed)
+
+
 @pytest.mark.parametrize(
-    ("model", "estimator", "standardise"),
+    ("model", "estimator", "standardise", "options"),
     [
-        ("logreg", _logreg, True),
-        pytest.param("hgb", _hgb, False, marks=pytest.mark.slow),
-        ("mlp", _mlp, True),
+        ("logreg", _logreg, True, {}),
+        pytest.param("hgb", _hgb, False, {}, marks=pytest.mark.slow),
+        ("mlp", _mlp, True, {}),
+        ("tree-proba", _tree_proba, False, TREE_OPTIONS),
     ],
 )
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_each_model_is_the_scikit_learn_estimator_it_names(
-    small_config, model, estimator, standardise
+    small_config, model, estimator, standardise, options
 ):
-    config = dataclasses.replace(small_config, model=model, engine="sklearn")
+    config = dataclasses.replace(small_config, model=model, engine="sklearn", **options)
     data, seeds = _split(config)
     # One thread, as each of the sweep's workers runs: hgb's OpenMP threads would otherwise
     # contend for the cores.
@@ -107,6 +123,68 @@ def test_each_model_is_the_scikit_learn_estimator_it_names(
     np.testing.assert_array_equal(fitted.validation_counts, validation_counts)
     np.testing.assert_allclose(fitted.validation_scores, scores, rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(fitted.test_scores, test_scores, rtol=1e-12, atol=1e-15)
+
+
+def test_tree_proba_scores_are_its_leaves_share_of_positives(small_config):
+    config = dataclasses.replace(small_config, model="tree-proba", **TREE_OPTIONS)
+    data, seeds = _split(config)
+    fitted = fit_model(
+        data, ALPHAS, "tree-proba", **config.model_settings(), random_state=seeds.model
+    )
+    one = _tree_proba(seeds.model).fit(data.X_train, data.y_train)
+    leaves = one.apply(data.X_train)
+    share = {leaf: data.y_train[leaves == leaf].mean() for leaf in np.unique(leaves)}
+    expected = np.array([share[leaf] for leaf in one.apply(data.X_val)])
+    np.testing.assert_allclose(fitted.validation_scores, expected, rtol=1e-12)
+    assert ((expected > 0) & (expected < 1)).any()  # impure leaves: scores a threshold can move
+    # A leaf of the tree weighted alpha predicts positive where its weighted majority is positive:
+    # alpha * positives > negatives, its share of positives above 1 / (1 + alpha), bayes's rule.
+    for alpha in ALPHAS:
+        weighted = _tree_proba(seeds.model).fit(
+            data.X_train, data.y_train, sample_weight=np.where(data.y_train == 1, alpha, 1.0)
+        )
+        leaves = weighted.apply(data.X_train)
+        positive = {
+            leaf: alpha * (data.y_train[leaves == leaf] == 1).sum()
+            > (data.y_train[leaves == leaf] == 0).sum()
+            for leaf in np.unique(leaves)
+        }
+        expected = [positive[leaf] for leaf in weighted.apply(data.X_test)]
+        np.testing.assert_array_equal(weighted.predict(data.X_test), expected)
+
+
+def test_a_fully_grown_tree_proba_scores_0_or_1(small_config):
+    config = dataclasses.replace(small_config, model="tree-proba")  # min_samples_leaf 1
+    data, seeds = _split(config)
+    fitted = fit_model(
+        data, ALPHAS, "tree-proba", **config.model_settings(), random_state=seeds.model
+    )
+    assert set(np.unique(fitted.validation_scores)) <= {0.0, 1.0}
+
+
+def test_a_tree_proba_sweep_predicts_each_weight():
+    run = run_sweep(
+        model="tree-proba",
+        min_samples_leaf=20,
+        reps=2,
+        alphas=[1, 5],
+        seps=[1.0],
+        n_samples=2000,
+        beta=0.05,
+        n_jobs=1,
+        progress=False,
+    )
+    assert run.validation is not None
+    assert run.validation["score"].between(0, 1).all()
+    assert ((run.validation["score"] > 0) & (run.validation["score"] < 1)).any()
+    predicted = run.fits.filter(like="predicted_")
+    assert {"predicted_f1_bce", "predicted_f1_bayes"} <= set(predicted.columns)
+    # NaN where the alpha = 1 model sits at an end of its validation curve (not predicted)
+    assert predicted.notna().any().all()
+    values = predicted.to_numpy()
+    assert ((values[~np.isnan(values)] >= 0) & (values[~np.isnan(values)] <= 1)).all()
+    assert run.fits["tuned_threshold"].between(0, 1).all()
+    assert SweepConfig.from_dict(run.run["config"]).min_samples_leaf == 20
 
 
 def test_trees_have_no_validation_split_or_scores(small_config, small_sweep):
@@ -139,10 +217,19 @@ def test_a_probabilistic_sweep_is_reproducible_and_stores_what_the_theory_needs(
 
 
 def test_tree_settings_belong_to_trees():
-    with pytest.raises(
-        ValueError, match=r"min_samples_leaf=5 of SweepConfig applies to model='tree'"
-    ):
-        SweepConfig(model="hgb", min_samples_leaf=5)
+    assert TREES == ("tree", "tree-proba")
+    for model in TREES:
+        config = SweepConfig(model=model, max_depth=3, min_samples_leaf=5)
+        assert (config.max_depth, config.min_samples_leaf) == (3, 5)
+    for model in set(MODELS) - set(TREES):
+        for setting in ({"min_samples_leaf": 5}, {"max_depth": 3}):
+            name, value = next(iter(setting.items()))
+            message = (
+                rf"^The setting {name}={value} of SweepConfig applies to model='tree' only "
+                rf"\(and model='tree-proba'\), not to model='{model}'\.$"
+            )
+            with pytest.raises(ValueError, match=message):
+                SweepConfig(model=model, **setting)
     with pytest.raises(ValueError, match=r"'model' parameter of SweepConfig must be one of"):
         SweepConfig(model="svm")
     with pytest.raises(ValueError, match=r"'val_size' parameter of SweepConfig"):
@@ -156,7 +243,9 @@ def test_the_validation_split_needs_positives():
 
 
 def test_each_model_has_its_default_reps():
+    assert set(DEFAULT_REPS) == set(MODELS)
     assert SweepConfig().n_reps == 250
+    assert SweepConfig(model="hgb").n_reps < SweepConfig(model="tree-proba").n_reps
     assert SweepConfig(model="hgb").n_reps < SweepConfig(model="logreg").n_reps
     assert SweepConfig(model="hgb", reps=7).n_reps == 7
     assert SweepConfig(model="mlp").reps is None
@@ -207,3 +296,57 @@ def test_the_numba_logreg_engine_agrees_with_scikit_learn(small_config):
     assert moved <= 1e-3 * points
     np.testing.assert_allclose(numba["validation_scores"], sklearn["validation_scores"], atol=0.01)
     np.testing.assert_array_equal(numba["validation_labels"], sklearn["validation_labels"])
+
+
+SMALL = [
+    "--beta", "0.05", "--alphas", "1:19:3", "--seps", "0.5,2", "--reps", "2",
+    "--n-samples", "800", "--n-features", "6", "--n-informative", "3",
+    "--engine", "sklearn", "--n-jobs", "1",
+]  # fmt: skip
+
+
+def test_tree_proba_on_the_command_line(tmp_path, capsys):
+    out = tmp_path / "run"
+    flags = ["--model", "tree-proba", "--min-samples-leaf", "20", "--out", str(out), "--no-plots"]
+    assert main([*SMALL, *flags]) == 0
+    printed = capsys.readouterr().out
+    assert "the theory's prediction from the alpha = 1 model's validation scores" in printed
+    assert "tree-proba" in printed
+    assert (out / "validation.parquet").is_file()
+    assert load_run(out).run["config"]["min_samples_leaf"] == 20
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (
+            ["--model", "hgb", "--min-samples-leaf", "20"],
+            "error: The setting min_samples_leaf=20 of SweepConfig applies to model='tree' only "
+            "(and model='tree-proba'), not to model='hgb'.",
+        ),
+        (
+            ["--model", "logreg", "--max-depth", "3"],
+            "error: The setting max_depth=3 of SweepConfig applies to model='tree' only "
+            "(and model='tree-proba'), not to model='logreg'.",
+        ),
+        (
+            ["--model", "tree-proba", "--min-samples-leaf", "0"],
+            "error: argument --min-samples-leaf: must be an int in the range [1, 1000000]",
+        ),
+        (
+            ["--model", "tree-proba", "--min-samples-leaf", "20", "--val-size", "0.01"],
+            "error: The settings of SweepConfig leave 0.3 expected positives in each validation "
+            "split",
+        ),
+        (["--model", "tree_proba"], "argument --model: invalid choice: 'tree_proba'"),
+    ],
+)
+def test_bad_tree_proba_settings_exit_2_with_one_line(flags, message, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main([*SMALL, *flags])
+    assert exit_info.value.code == 2
+    error = capsys.readouterr().err
+    assert "Traceback" not in error
+    last = error.strip().splitlines()[-1]
+    assert message in last
+    assert last.startswith("python -m simulate: error: ")
