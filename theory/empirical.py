@@ -158,9 +158,19 @@ class Ranking(NamedTuple):
     """The distinct scores, decreasing."""
 
 
+def _stable_decreasing(scores: Array) -> NDArray[np.intp]:
+    """``np.argsort(-scores, kind="stable")``, faster: an unstable sort, then tied rows put back
+    in their original order by sorting (tie block, row index) pairs, which are all distinct."""
+    n = scores.size
+    order = np.argsort(-scores)
+    ranked = scores[order]
+    block = np.cumsum(np.concatenate(([True], ranked[1:] != ranked[:-1]))) - 1
+    return (np.sort(block.astype(np.int64) * n + order) % n).astype(np.intp)
+
+
 def rank(positive: NDArray[np.bool_], scores: Array) -> Ranking:
     """Sort checked labels and scores by decreasing score (see :func:`check_scores`)."""
-    order = np.argsort(-scores, kind="stable")
+    order = _stable_decreasing(scores)
     sorted_scores = scores[order]
     ends = np.append(np.flatnonzero(np.diff(sorted_scores) != 0), scores.size - 1)
     return Ranking(order, positive[order], ends, sorted_scores[ends])

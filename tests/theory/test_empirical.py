@@ -229,3 +229,15 @@ def test_rows_of_weight_zero_leave_the_hull_of_the_other_rows(seed, separation):
     )
     np.testing.assert_allclose(weighted.hull.recall, repeated.hull.recall, atol=1e-12)
     np.testing.assert_allclose(weighted.hull.specificity, repeated.hull.specificity, atol=1e-12)
+
+
+@given(
+    st.lists(st.integers(-5, 5), min_size=1, max_size=300),
+    st.sampled_from([1.0, 0.5, 1e-3]),
+)
+@settings(max_examples=60, deadline=None)
+def test_the_ranking_is_the_stable_sort_by_decreasing_score(values, scale):
+    from theory.empirical import _stable_decreasing
+
+    scores = np.asarray(values, dtype=np.float64) * scale
+    np.testing.assert_array_equal(_stable_decreasing(scores), np.argsort(-scores, kind="stable"))
