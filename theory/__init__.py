@@ -11,7 +11,9 @@ The public API, all vectorised over its numeric arguments:
 - :func:`what_if` and :func:`equivalent_weight`: what reweighting or resampling does to a
   model one already has, from one observed point;
 - :func:`fit_movement`: how far a model really moves (the exponent ``k`` of ``alpha**k``), from
-  one retrain at a second weight;
+  one retrain at a second weight; the operating point, the expected scores, the optimum and
+  :func:`what_if_scores` take it as ``movement=k``, and :func:`effective_weight` and
+  :func:`weight_acting_as` convert between ``alpha`` and ``alpha**k``;
 - :class:`EmpiricalCurve` and :func:`what_if_scores`: the same from the model's scores on a
   validation set (its whole ROC), with the threshold that does the same without retraining;
 - the :class:`Curve` protocol, and the families :class:`Superellipse`,
@@ -55,7 +57,14 @@ from theory.optimum import (
     optimal_alpha,
     optimize_alpha,
 )
-from theory.rules import RULE_NAMES, RULES, rule_named, weight_ratio
+from theory.rules import (
+    RULE_NAMES,
+    RULES,
+    effective_weight,
+    rule_named,
+    weight_acting_as,
+    weight_ratio,
+)
 from theory.scores import SCORE_NAMES, confusion_counts, confusion_scores, expected_confusion
 from theory.whatif import equivalent_weight, what_if
 from theory.whatif_scores import WhatIfScores, what_if_scores
@@ -76,6 +85,7 @@ __all__ = [
     "WhatIfScores",
     "confusion_counts",
     "confusion_scores",
+    "effective_weight",
     "equivalent_weight",
     "expected_confusion",
     "expected_score",
@@ -87,6 +97,7 @@ __all__ = [
     "optimal_alpha",
     "optimize_alpha",
     "rule_named",
+    "weight_acting_as",
     "weight_ratio",
     "what_if",
     "what_if_scores",

@@ -66,6 +66,8 @@ _SCORES_PRINTED = ("recall", "specificity", "precision", "f1", "balanced_accurac
 #: The defaults of what-if's settings: the API's.
 _POINT_DEFAULTS = inspect.signature(what_if).parameters
 _SCORES_DEFAULTS = inspect.signature(what_if_scores).parameters
+#: The defaults of the table's settings that the API has: the optimum's.
+_TABLE_DEFAULTS = inspect.signature(optimize_alpha).parameters
 #: Most bootstrap resamples the command accepts.
 MAX_BOOTSTRAP = 100_000
 #: The value of ``--smooth`` that keeps the ROC's exact hull.
@@ -146,6 +148,14 @@ class TableSettings:
         interval=POSITIVE,
         optional=True,
         none_means=f"{DEFAULT_COST:g}",
+    )
+    movement: float = setting(
+        _TABLE_DEFAULTS["movement"].default,
+        float,
+        "the exponent k > 0 of a model that moves as if weighted alpha**k (1: the theory's "
+        "model): each best alpha is the k = 1 one to the power 1/k, with the same score, and "
+        "(1-beta)/beta acts as ((1-beta)/beta)**k",
+        interval=POSITIVE,
     )
 
 
@@ -355,11 +365,14 @@ def optimum_table(
     gamma: float | None = None,
     cost_fn: float | None = None,
     cost_fp: float | None = None,
+    movement: float = 1.0,
 ) -> list[dict[str, object]]:
     """One record per (beta, p, rule, metric) with the optimum and its gains.
 
     ``gamma`` goes to the focal rule, and ``cost_fn`` and ``cost_fp`` to the cost metric; each
-    is refused (a ``ValueError``) unless that rule or metric is asked for.
+    is refused (a ``ValueError``) unless that rule or metric is asked for. ``movement`` is the
+    exponent ``k`` of a model that moves as if weighted ``alpha**k``
+    (:func:`~theory.optimum.optimize_alpha`); the records say it where it is not 1.
     """
     owner = "optimum_table"
     if gamma is not None and "focal" not in rules:
@@ -367,6 +380,7 @@ def optimum_table(
     if "cost" not in metrics:
         refuse_costs(cost_fn, cost_fp, owner, "'cost' is among the metrics")
     beta_grid, p_grid = np.meshgrid(np.asarray(betas), np.asarray(ps), indexing="ij")
+    moved = {} if movement == 1.0 else {"movement": movement}
     records = []
     for rule in rules:
         rule_options = {"gamma": gamma} if rule == "focal" else {}
@@ -375,7 +389,7 @@ def optimum_table(
                 {"cost_fn": cost_fn, "cost_fp": cost_fp} if metric == "cost" else {}
             )
             best = optimize_alpha(
-                beta_grid, Superellipse(p_grid), metric=metric, rule=rule, **options
+                beta_grid, Superellipse(p_grid), metric=metric, rule=rule, **options, **moved
             )
             for index in np.ndindex(beta_grid.shape):
                 records.append(
@@ -385,6 +399,7 @@ def optimum_table(
                         "rule": rule,
                         "metric": metric,
                         **options,
+                        **moved,
                         "alpha_opt": float(best.alpha[index]),
                         "at_edge": bool(best.at_edge[index]),
                         "flat": bool(best.flat[index]),
@@ -418,7 +433,8 @@ def format_optimum_table(records: Sequence[dict[str, object]]) -> str:
 
 
 def _priced(args: argparse.Namespace) -> str:
-    """Lines that say the focal rule's gamma and the prices of the cost, where they are used."""
+    """Lines that say the focal rule's gamma, the prices of the cost and the movement exponent,
+    where they are used."""
     lines = []
     if "focal" in args.rule:
         lines.append(f"# focal rule: gamma = {_gamma(args):g}\n")
@@ -427,6 +443,11 @@ def _priced(args: argparse.Namespace) -> str:
             DEFAULT_COST if price is None else price for price in (args.cost_fn, args.cost_fp)
         ]
         lines.append(f"# cost = {prices[0]:g} * FN + {prices[1]:g} * FP per sample\n")
+    if args.movement != 1.0:
+        lines.append(
+            f"# movement k = {args.movement:g}: a model that moves as if weighted alpha**k "
+            "(alpha* is the k = 1 one to the power 1/k; (1-b)/b acts as its power k)\n"
+        )
     return "".join(lines)
 
 
@@ -726,6 +747,7 @@ def _run_table(args: argparse.Namespace) -> str:
         gamma=args.gamma,
         cost_fn=args.cost_fn,
         cost_fp=args.cost_fp,
+        movement=args.movement,
     )
     if args.json:
         return json.dumps(records, indent=2)

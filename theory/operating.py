@@ -6,6 +6,10 @@ their complements (each from the curve's own parameter, so that a false-positive
 survives a specificity that rounds to 1), and the prevalence turns the rates into expected
 confusion fractions, from which :mod:`theory.scores` reads any score. The public functions check
 their arguments, naming themselves in the error messages, and then run the chain on checked values.
+
+Each takes ``movement=k``: a model that moves as if its weight were ``alpha**k``. The weight enters
+the chain once, as the rule's weight ratio (:func:`theory.rules.weight_ratio`), so at ``alpha`` such
+a model has every rate and score the theory's model (``k = 1``) has at ``alpha**k``.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from collections.abc import Iterable
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from params.validation import check_array
+from params.validation import POSITIVE, check_array
 from theory.curves import Curve, as_curve
 from theory.rules import ALPHA_RANGE, BETA_RANGE, Rule, rule_named, weight_ratio
 from theory.scores import (
@@ -27,7 +31,7 @@ from theory.scores import (
     score_function,
 )
 
-__all__ = ["expected_score", "expected_scores", "operating_point"]
+__all__ = ["check_movement", "expected_score", "expected_scores", "operating_point"]
 
 Array = NDArray[np.float64]
 Confusion = tuple[Array, Array, Array, Array]
@@ -40,6 +44,7 @@ def operating_point(
     *,
     rule: str = "bce",
     gamma: float | None = None,
+    movement: ArrayLike = 1.0,
 ) -> tuple[Array, Array]:
     """Recall and specificity that weight ``alpha`` on the positives leads to.
 
@@ -58,17 +63,23 @@ def operating_point(
     gamma : float, optional
         The focal rule's parameter, a single number >= 0 (default 2); only with
         ``rule="focal"``, and ``gamma = 0`` is the ``"bce"`` rule.
+    movement : array_like, default 1.0
+        The movement exponent ``k > 0``: the model moves as if its weight were ``alpha**k``
+        (``k < 1`` for a model that can already fit its training rows and so moves less than
+        its loss says; see :func:`theory.fit_movement`). The point is then the one the theory's
+        model (``k = 1``) reaches at ``alpha**k``. Broadcasts with ``alpha``.
 
     Returns
     -------
     x, z : ndarray
-        Recall and specificity, of the shape ``alpha``, ``beta`` and the curve broadcast to.
+        Recall and specificity, of the shape ``alpha``, ``beta``, the curve and ``movement``
+        broadcast to.
 
     Raises
     ------
     ValueError
-        For ``alpha <= 0``, ``beta`` outside (0, 1), ``p < 1``, an unknown rule, or a ``gamma``
-        below 0 or given with another rule than ``"focal"``.
+        For ``alpha <= 0``, ``beta`` outside (0, 1), ``p < 1``, an unknown rule, a ``gamma``
+        below 0 or given with another rule than ``"focal"``, or ``movement <= 0``.
 
     Examples
     --------
@@ -76,10 +87,10 @@ def operating_point(
     >>> round(float(x), 4), round(float(z), 4)
     (0.7071, 0.7071)
     """
-    alpha, beta, curve, chosen = _check_arguments(
-        alpha, beta, curve, rule, gamma, "operating_point"
-    )
-    return chosen.point(curve, weight_ratio(alpha, beta))
+    owner = "operating_point"
+    alpha, beta, curve, chosen = _check_arguments(alpha, beta, curve, rule, gamma, owner)
+    movement = check_movement(movement, owner)
+    return chosen.point(curve, weight_ratio(alpha, beta, movement=movement))
 
 
 def expected_score(
@@ -92,13 +103,15 @@ def expected_score(
     gamma: float | None = None,
     cost_fn: float | None = None,
     cost_fp: float | None = None,
+    movement: ArrayLike = 1.0,
 ) -> Array:
     """Expected value of one score at the operating point of weight ``alpha``.
 
     Parameters
     ----------
-    alpha, beta, curve, rule, gamma
-        As in :func:`operating_point`; they broadcast together.
+    alpha, beta, curve, rule, gamma, movement
+        As in :func:`operating_point`; they broadcast together. With ``movement=k`` the score
+        is the one at ``alpha**k`` for ``k = 1``.
     metric : str, default "f1"
         A score of :data:`theory.SCORE_NAMES`, or ``"f<b>"`` (``"f2"``) for an F-beta score.
     cost_fn, cost_fp : float, optional
@@ -109,13 +122,14 @@ def expected_score(
     -------
     ndarray
         The score, computed by :mod:`theory.scores` from the expected confusion fractions, of
-        the broadcast shape of ``alpha``, ``beta`` and the curve.
+        the broadcast shape of ``alpha``, ``beta``, the curve and ``movement``.
 
     Raises
     ------
     ValueError
-        For ``alpha <= 0``, ``beta`` outside (0, 1), ``p < 1``, an unknown metric or rule, or
-        a ``gamma`` or a cost that is out of range or given where it would be ignored.
+        For ``alpha <= 0``, ``beta`` outside (0, 1), ``p < 1``, an unknown metric or rule,
+        ``movement <= 0``, or a ``gamma`` or a cost that is out of range or given where it
+        would be ignored.
 
     Examples
     --------
@@ -125,7 +139,8 @@ def expected_score(
     owner = "expected_score"
     alpha, beta, curve, chosen = _check_arguments(alpha, beta, curve, rule, gamma, owner)
     score = score_function(metric, owner, cost_fn=cost_fn, cost_fp=cost_fp)
-    return _expected_score(alpha, beta, curve, chosen, score)
+    movement = check_movement(movement, owner)
+    return _expected_score(alpha, beta, curve, chosen, score, movement)
 
 
 def expected_scores(
@@ -138,13 +153,15 @@ def expected_scores(
     fbeta: float | Iterable[float] = (2.0, 0.5),
     cost_fn: float | None = None,
     cost_fp: float | None = None,
+    movement: ArrayLike = 1.0,
 ) -> dict[str, Array]:
     """Every expected score at the operating point of weight ``alpha``.
 
     Parameters
     ----------
-    alpha, beta, curve, rule, gamma
-        As in :func:`operating_point`; they broadcast together.
+    alpha, beta, curve, rule, gamma, movement
+        As in :func:`operating_point`; they broadcast together. With ``movement=k`` the scores
+        are the ones at ``alpha**k`` for ``k = 1``.
     fbeta : float or iterable of float, default (2.0, 0.5)
         The ``b`` of each F-beta score to add (reported as ``"f2"``, ``"f0.5"``, ...).
     cost_fn, cost_fp : float, optional
@@ -163,8 +180,8 @@ def expected_scores(
     ------
     ValueError
         For ``alpha <= 0``, ``beta`` outside (0, 1), ``p < 1``, an unknown rule, a ``gamma``
-        out of range or given with another rule than ``"focal"``, an F-beta ``b <= 0`` or a
-        cost that is not a number > 0.
+        out of range or given with another rule than ``"focal"``, an F-beta ``b <= 0``, a
+        cost that is not a number > 0, or ``movement <= 0``.
 
     Examples
     --------
@@ -176,8 +193,9 @@ def expected_scores(
     alpha, beta, curve, chosen = _check_arguments(alpha, beta, curve, rule, gamma, owner)
     check_fbeta(fbeta, owner)
     costs = check_costs(cost_fn, cost_fp, owner)
+    movement = check_movement(movement, owner)
     return confusion_scores(
-        *_confusion_at(weight_ratio(alpha, beta), beta, curve, chosen),
+        *_confusion_at(weight_ratio(alpha, beta, movement=movement), beta, curve, chosen),
         fbeta=fbeta,
         cost_fn=costs[0],
         cost_fp=costs[1],
@@ -201,11 +219,23 @@ def _check_arguments(
     )
 
 
+def check_movement(movement: ArrayLike, owner: str) -> Array:
+    """The movement exponent ``k``, checked to be > 0 (finite), with ``owner`` named in any
+    error."""
+    return check_array(movement, "movement", owner, POSITIVE)
+
+
 def _expected_score(
-    alpha: Array, beta: Array, curve: Curve, rule: Rule, score: ScoreFunction
+    alpha: Array,
+    beta: Array,
+    curve: Curve,
+    rule: Rule,
+    score: ScoreFunction,
+    movement: ArrayLike = 1.0,
 ) -> Array:
-    """``score`` at the operating point of weight ``alpha``; inputs not validated."""
-    return score(*_confusion_at(weight_ratio(alpha, beta), beta, curve, rule))
+    """``score`` at the operating point of weight ``alpha`` for a model that moves as if
+    weighted ``alpha**movement``; inputs not validated."""
+    return score(*_confusion_at(weight_ratio(alpha, beta, movement=movement), beta, curve, rule))
 
 
 def _confusion_at(quantity: Array, beta: Array, curve: Curve, rule: Rule) -> Confusion:

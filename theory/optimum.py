@@ -22,6 +22,15 @@ search reports the stretch around the optimum and flags it when it is wider than
 under ``"bayes"`` every weight above ``(1 - beta) / beta`` puts the model in the corner (1, 0),
 and near it a rate can round to 1 in float64 well before the corner. A smooth optimum is within
 the tolerance over about 1e-5 in ``log(alpha)`` only, and is not flagged.
+
+A model that moves as if its weight were ``alpha**k`` (``movement=k``) reaches, at ``alpha``, the
+point the theory's model reaches at the effective weight ``alpha**k``
+(:func:`theory.rules.effective_weight`). The search therefore runs on the effective weight, as for
+``k = 1``, and reports the weight that acts as it: the optimum ``alpha_star`` becomes
+``alpha_star**(1/k)`` and so do the ends of a plateau, the best score is the same
+(:func:`theory.symbolic.moved_score_derivatives`), and so is the score at ``alpha = 1``; the
+inverse-proportion weight acts as ``((1 - beta) / beta)**k``, which changes its score and the gain
+over it.
 """
 
 from __future__ import annotations
@@ -36,8 +45,8 @@ from params.validation import Interval, check_array
 from theory._solve import bisect_increasing
 from theory.curves import FAMILIES, Curve, as_curve
 from theory.empirical import EmpiricalCurve, reported_quantity
-from theory.operating import _expected_score
-from theory.rules import Rule, rule_named, weight_ratio
+from theory.operating import _expected_score, check_movement
+from theory.rules import Rule, effective_weight, rule_named, weight_acting_as, weight_ratio
 from theory.scores import LOWER_IS_BETTER, ScoreFunction, expected_confusion, score_function
 
 __all__ = [
@@ -94,7 +103,9 @@ class Optimum:
         range (:data:`SEARCH_RANGE`, widened to three decades either side of ``(1 - beta) / beta``;
         see :func:`search_bounds`; for the focal rule its lower end is multiplied by the rule's
         ``weight_scale``, ``1e-4**gamma``), for example F1 on the chance line under the ``"bce"``
-        rule, it is that end, and ``at_edge`` is True.
+        rule, it is that end, and ``at_edge`` is True. With a movement exponent ``k`` the range
+        bounds the effective weight ``alpha**k``, and ``alpha`` is the k = 1 optimum to the
+        power ``1/k``.
     score : ndarray
         The score at ``alpha``.
     at_edge : ndarray of bool
@@ -108,14 +119,16 @@ class Optimum:
         :data:`PLATEAU_WIDTH` (0.01) in ``log(alpha)`` around it, so any weight from
         ``plateau_start`` to ``plateau_stop`` does as well. A flat score is a plateau over the
         whole search range. On an exact empirical hull the plateau is the interval of weights
-        that reach the best vertex.
+        that reach the best vertex. With a movement exponent the width is measured in the
+        effective weight, so that a plateau is flagged whatever ``k``.
     plateau_start, plateau_stop : ndarray
         The smallest and largest weight of the plateau (to about 1e-11 relative, within the
         search range; on an exact hull 0 or ``inf`` where the interval is unbounded); both
         ``alpha`` where there is no plateau.
     score_at_one, score_at_inverse : ndarray
         The score without weights (``alpha = 1``) and at the inverse-proportion weight
-        ``(1 - beta) / beta``.
+        ``(1 - beta) / beta`` (which, with a movement exponent ``k``, acts as
+        ``((1 - beta) / beta)**k``).
     """
 
     alpha: Array
@@ -154,6 +167,7 @@ def optimize_alpha(
     gamma: float | None = None,
     cost_fn: float | None = None,
     cost_fp: float | None = None,
+    movement: ArrayLike = 1.0,
 ) -> Optimum:
     """Best weight for ``metric``, with the scores it is compared against.
 
@@ -176,22 +190,35 @@ def optimize_alpha(
         With ``metric="cost"`` only: the prices of a false negative and a false positive, each
         > 0 and 1 unless given. Under the ``"bayes"`` rule the best weight is then
         ``cost_fn / cost_fp`` on every curve.
+    movement : array_like, default 1.0
+        The movement exponent ``k > 0``: the model moves as if its weight were ``alpha**k``
+        (1, the theory's assumption; less for a model that can already fit its training rows,
+        see :func:`theory.fit_movement`). The best weight is then the k = 1 one to the power
+        ``1/k`` (balanced accuracy's ``(1 - beta) / beta`` becomes
+        ``((1 - beta) / beta)**(1/k)``), with the same best score. Broadcasts with ``beta``.
 
     Returns
     -------
     Optimum
-        Arrays of the broadcast shape of ``beta`` and the curve's parameters. ``score`` is
-        :func:`theory.expected_score` at ``alpha``.
+        Arrays of the broadcast shape of ``beta``, the curve's parameters and ``movement``.
+        ``score`` is :func:`theory.expected_score` at ``alpha`` (with the same ``movement``).
 
     Raises
     ------
     ValueError
         For ``beta`` outside :data:`SEARCH_BETA_RANGE` (``(0, 1)`` less the subnormal floats),
-        ``p < 1``, an unknown metric or rule, or a ``gamma`` or a cost that is out of range or
-        given where it would be ignored.
+        ``p < 1``, an unknown metric or rule, ``movement <= 0``, or a ``gamma`` or a cost that
+        is out of range or given where it would be ignored.
+
+    Examples
+    --------
+    >>> best = optimize_alpha(0.01, 2.0, metric="balanced_accuracy", movement=0.5)
+    >>> round(float(best.alpha)), round(float(best.gain_over_inverse), 4)
+    (9801, 0.0794)
     """
     costs = (cost_fn, cost_fp)
-    return _optimize(*_check_search(beta, curve, metric, rule, gamma, costs, "optimize_alpha"))
+    owner = "optimize_alpha"
+    return _optimize(*_check_search(beta, curve, metric, rule, gamma, costs, movement, owner))
 
 
 def optimal_alpha(
@@ -203,8 +230,12 @@ def optimal_alpha(
     gamma: float | None = None,
     cost_fn: float | None = None,
     cost_fp: float | None = None,
+    movement: ArrayLike = 1.0,
 ) -> Array:
     """The weight that maximises the expected ``metric``; see :func:`optimize_alpha`.
+
+    ``movement=k`` is the exponent of a model that moves as if weighted ``alpha**k``: the
+    weight returned is then the k = 1 one to the power ``1/k``.
 
     Examples
     --------
@@ -212,8 +243,11 @@ def optimal_alpha(
     2.01
     >>> round(float(optimal_alpha(0.01, 2.0, metric="balanced_accuracy")), 6)
     99.0
+    >>> round(float(optimal_alpha(0.01, 2.0, movement=0.5)), 2)
+    4.04
     """
-    checked = _check_search(beta, curve, metric, rule, gamma, (cost_fn, cost_fp), "optimal_alpha")
+    costs = (cost_fn, cost_fp)
+    checked = _check_search(beta, curve, metric, rule, gamma, costs, movement, "optimal_alpha")
     return _optimize(*checked).alpha
 
 
@@ -236,9 +270,11 @@ def _check_search(
     rule: str,
     gamma: float | None,
     costs: tuple[float | None, float | None],
+    movement: ArrayLike,
     owner: str,
-) -> tuple[Array, Curve, Rule, ScoreFunction, float]:
-    """The checked arguments of a search, and the sign that turns ``metric`` into a maximum."""
+) -> tuple[Array, Curve, Rule, ScoreFunction, float, Array]:
+    """The checked arguments of a search, with the sign that turns ``metric`` into a maximum
+    before the movement exponent."""
     cost_fn, cost_fp = costs
     return (
         check_array(beta, "beta", owner, SEARCH_BETA_RANGE),
@@ -246,17 +282,24 @@ def _check_search(
         rule_named(rule, owner, gamma=gamma),
         score_function(metric, owner, cost_fn=cost_fn, cost_fp=cost_fp),
         -1.0 if metric in LOWER_IS_BETTER else 1.0,
+        check_movement(movement, owner),
     )
 
 
-def _optimize(beta: Array, curve: Curve, rule: Rule, score: ScoreFunction, sign: float) -> Optimum:
-    """The search of :func:`optimize_alpha` for the maximum of ``sign * score``; not validated."""
+def _optimize(
+    beta: Array, curve: Curve, rule: Rule, score: ScoreFunction, sign: float, movement: Array
+) -> Optimum:
+    """The search of :func:`optimize_alpha` for the maximum of ``sign * score``; not validated.
+
+    ``objective`` and the search take the log of the effective weight (the weight of the
+    theory's model, ``k = 1``); the weights reported are those that act as it.
+    """
 
     def objective(log_alpha: Array) -> Array:
         return sign * _expected_score(np.exp(log_alpha), beta, curve, rule, score)
 
     if isinstance(curve, EmpiricalCurve) and curve.fitted is None:
-        return _optimize_vertices(beta, curve, rule, score, sign, objective)
+        return _optimize_vertices(beta, curve, rule, score, sign, objective, movement)
 
     score_at_one = objective(np.zeros(()))
     shape = score_at_one.shape
@@ -312,7 +355,8 @@ def _optimize(beta: Array, curve: Curve, rule: Rule, score: ScoreFunction, sign:
         return lambda at: sign * _expected_score(np.exp(at), beta_at, curve_at, rule, score)
 
     start, stop = _plateau(objective, restricted, log_alpha, refined, low, high)
-    return Optimum(
+    return _moved_optimum(
+        movement,
         alpha=np.exp(log_alpha),
         score=sign * refined,
         at_edge=np.asarray(at_edge),
@@ -321,7 +365,22 @@ def _optimize(beta: Array, curve: Curve, rule: Rule, score: ScoreFunction, sign:
         plateau_start=np.exp(start),
         plateau_stop=np.exp(stop),
         score_at_one=sign * score_at_one,
-        score_at_inverse=sign * objective(np.log(inverse)),
+        score_at_inverse=sign * objective(np.log(effective_weight(inverse, movement))),
+    )
+
+
+def _moved_optimum(movement: Array, **found: NDArray) -> Optimum:
+    """The :class:`Optimum` of a model that moves as if weighted ``alpha**movement``, from what
+    the search ``found`` in effective weights: its weights turned into the weights that act as
+    them, and every field broadcast to one shape (with ``movement``'s)."""
+    for name in ("alpha", "plateau_start", "plateau_stop"):
+        found[name] = weight_acting_as(found[name], movement)
+    shape = np.broadcast_shapes(*(np.shape(value) for value in found.values()))
+    return Optimum(
+        **{
+            name: value if np.shape(value) == shape else np.broadcast_to(value, shape).copy()
+            for name, value in found.items()
+        }
     )
 
 
@@ -399,6 +458,7 @@ def _optimize_vertices(
     score: ScoreFunction,
     sign: float,
     objective: Callable[[Array], Array],
+    movement: Array,
 ) -> Optimum:
     """The best of the vertices ``rule`` can reach on an exact hull, scored one by one.
 
@@ -422,7 +482,8 @@ def _optimize_vertices(
     inverse = (1.0 - beta) / beta
     with np.errstate(divide="ignore", invalid="ignore"):
         width = np.log(upper) - np.log(lower)
-    return Optimum(
+    return _moved_optimum(
+        movement,
         alpha=alpha,
         score=sign * refined,
         at_edge=np.asarray(np.isinf(upper)),
@@ -431,5 +492,5 @@ def _optimize_vertices(
         plateau_start=np.asarray(lower / per_weight),
         plateau_stop=np.asarray(upper / per_weight),
         score_at_one=sign * objective(np.zeros(shape)),
-        score_at_inverse=sign * objective(np.log(inverse)),
+        score_at_inverse=sign * objective(np.log(effective_weight(inverse, movement))),
     )

@@ -28,6 +28,11 @@ strictly concave in the binormal's threshold.
 
 :data:`RULES` holds the rules without a parameter; :func:`rule_named` is the one place a name (and
 ``gamma``) becomes a :class:`Rule`. :mod:`theory.operating` applies a rule to a weight.
+
+A weight reaches a rule through :func:`weight_ratio` only. For a model that moves less than its
+loss says (the movement exponent ``k``) the rule sees the effective weight ``alpha**k``
+(:func:`effective_weight`), and so every point, score and optimum follows; the weight that acts
+as an effective one is its power ``1/k`` (:func:`weight_acting_as`).
 """
 
 from __future__ import annotations
@@ -51,8 +56,10 @@ __all__ = [
     "RULE_NAMES",
     "AppliesRules",
     "Rule",
+    "effective_weight",
     "focal_rule",
     "rule_named",
+    "weight_acting_as",
     "weight_ratio",
 ]
 
@@ -285,7 +292,37 @@ def focal_rule(gamma: float) -> Rule:
     )
 
 
-def weight_ratio(alpha: ArrayLike, beta: ArrayLike) -> Array:
-    """``alpha * beta / (1 - beta)``: the positives' total weight over the negatives'."""
-    alpha, beta = np.asarray(alpha, np.float64), np.asarray(beta, np.float64)
+def weight_ratio(alpha: ArrayLike, beta: ArrayLike, *, movement: ArrayLike = 1.0) -> Array:
+    """``alpha * beta / (1 - beta)``: the positives' total weight over the negatives'.
+
+    With ``movement=k`` (not validated), the ratio of the effective weight ``alpha**k``
+    (:func:`effective_weight`): the one place a weight reaches a rule.
+    """
+    alpha, beta = effective_weight(alpha, movement), np.asarray(beta, np.float64)
     return alpha * beta / (1.0 - beta)
+
+
+def effective_weight(alpha: ArrayLike, movement: ArrayLike = 1.0) -> Array:
+    """``alpha**k``: the weight a model that moves as if weighted ``alpha**k`` acts on.
+
+    A model that can already fit its training rows moves less than its loss says: retrained at
+    ``alpha`` it behaves as the theory's model at ``alpha**k``, with the movement exponent
+    ``k > 0`` (1, the theory's assumption; see :func:`theory.fit_movement`). Where ``k == 1`` the
+    weight is returned as it is, bit for bit. Not validated.
+    """
+    alpha, movement = np.asarray(alpha, np.float64), np.asarray(movement, np.float64)
+    if not np.any(movement != 1.0):
+        return alpha
+    with np.errstate(over="ignore", under="ignore"):
+        return np.where(movement == 1.0, alpha, alpha**movement)
+
+
+def weight_acting_as(effective: ArrayLike, movement: ArrayLike = 1.0) -> Array:
+    """``effective**(1/k)``: the weight that acts as ``effective`` on a model that moves as if
+    weighted ``alpha**k``; the inverse of :func:`effective_weight`, and ``effective`` itself,
+    bit for bit, where ``k == 1``. Not validated."""
+    effective, movement = np.asarray(effective, np.float64), np.asarray(movement, np.float64)
+    if not np.any(movement != 1.0):
+        return effective
+    with np.errstate(over="ignore", under="ignore", divide="ignore"):
+        return np.where(movement == 1.0, effective, effective ** (1.0 / movement))

@@ -16,6 +16,14 @@ Derivations on a general curve ``z(x)`` (:func:`rule_quantity`, :func:`cost_opti
 differentiate along an undefined function ``z(x)`` and then name its value :data:`Z` and its
 steepness ``-dz/dx`` :data:`STEEPNESS`.
 
+A model that moves less than its loss says behaves as if its weight were ``alpha**k``
+(:data:`MOVEMENT`, printed ``k``). The ``moved_*`` derivations put that effective weight into the
+same objectives and show what follows: a score stationary at ``alpha*`` for ``k = 1`` is
+stationary at ``alpha***(1/k)`` (:func:`moved_score_derivatives`, on any operating point and any
+score), the best scores stay (every effective weight is still reached), the inverse-proportion
+weight acts as ``((1-beta)/beta)**k`` and so loses what it gained, and a threshold or a resampled
+training set that is equivalent to a weight is equivalent to its ``k``-th power.
+
 This module imports sympy at import time; nothing in the numeric package imports it.
 """
 
@@ -31,11 +39,17 @@ from numpy.typing import ArrayLike, NDArray
 __all__ = [
     "ALPHA",
     "ALPHA_OBSERVED",
+    "BEST_F1",
     "BETA",
     "COST_FN",
     "COST_FP",
     "CUTOFF",
     "GAMMA",
+    "MOVEMENT",
+    "OPTIMAL_WEIGHT",
+    "POSITIVE_FRACTION",
+    "SCORE_CURVATURE",
+    "SCORE_SLOPE",
     "SEPARATION",
     "SPREAD",
     "STEEPNESS",
@@ -57,6 +71,23 @@ __all__ = [
     "f1_alpha_derivative",
     "f1_alpha_derivative_function",
     "focal_curvature",
+    "moved_balanced_accuracy_gain_over_inverse",
+    "moved_balanced_accuracy_optimal_alpha",
+    "moved_balanced_accuracy_positive_fraction",
+    "moved_bayes_f1_optimal_alpha",
+    "moved_bayes_point_superellipse",
+    "moved_expected_balanced_accuracy",
+    "moved_expected_balanced_accuracy_function",
+    "moved_expected_f1",
+    "moved_expected_f1_function",
+    "moved_f1_alpha_derivative",
+    "moved_f1_alpha_derivative_function",
+    "moved_resampling_weight",
+    "moved_rule_weight",
+    "moved_score_derivatives",
+    "moved_stationary_point",
+    "moved_threshold",
+    "resampling_weight",
     "rule_quantity",
     "rule_quantity_function",
     "stationary_point",
@@ -75,6 +106,17 @@ STEEPNESS = sympy.Symbol("m", positive=True)
 GAMMA = sympy.Symbol("gamma", nonnegative=True)
 #: Prices of a false negative and of a false positive.
 COST_FN, COST_FP = sympy.symbols("c_fn c_fp", positive=True)
+#: The movement exponent: a model that moves as if its weight were ``alpha**k``.
+MOVEMENT = sympy.Symbol("k", positive=True)
+#: A weight at which a score of the model that moves as its loss says (``k = 1``) is stationary.
+OPTIMAL_WEIGHT = sympy.Symbol("alpha_star", positive=True)
+#: The first and second derivatives in ``alpha`` of a score at :data:`OPTIMAL_WEIGHT`, for
+#: ``k = 1``.
+SCORE_SLOPE, SCORE_CURVATURE = sympy.symbols("dS d2S", real=True)
+#: The positives' fraction of a resampled training set.
+POSITIVE_FRACTION = sympy.Symbol("q", positive=True)
+#: The best expected F1 along a curve.
+BEST_F1 = sympy.Symbol("F", positive=True)
 #: The rules' objectives ``alpha*beta*f(x) + (1-beta)*f(z)``, by the ``f`` of each.
 _TRANSFORMS: dict[str, Callable[[sympy.Expr], sympy.Expr]] = {
     "bce": sympy.log,
@@ -236,8 +278,8 @@ def bayes_point_superellipse() -> tuple[sympy.Expr, sympy.Expr]:
     The rule maximises ``alpha*beta*x + (1-beta)*z`` along ``z = (1 - x**p)**(1/p)``; divided by
     ``1 - beta`` that is ``r*x + z`` with the weight ratio ``r = alpha*beta / (1-beta)``, so at the
     optimum the steepness ``-dz/dx`` equals ``r``. sympy differentiates, writes the condition in
-    ``x`` and ``z`` (``1 - x**p = z**p``), solves it for ``x`` (a multiple ``k * z`` of ``z``,
-    with ``k = r**(1/(p-1))``) and then the curve ``x**p + z**p = 1`` for ``z``; the positive
+    ``x`` and ``z`` (``1 - x**p = z**p``), solves it for ``x`` (a multiple ``c * z`` of ``z``,
+    with ``c = r**(1/(p-1))``) and then the curve ``x**p + z**p = 1`` for ``z``; the positive
     symbol ``r`` is replaced by its value at the end.
 
     Returns
@@ -250,12 +292,20 @@ def bayes_point_superellipse() -> tuple[sympy.Expr, sympy.Expr]:
     RuntimeError
         If sympy does not find exactly one root at either step.
     """
+    x, z = _bayes_point_in_ratio()
+    ratio = ALPHA * BETA / (1 - BETA)
+    return x.subs(_RATIO, ratio), z.subs(_RATIO, ratio)
+
+
+@functools.cache
+def _bayes_point_in_ratio() -> tuple[sympy.Expr, sympy.Expr]:
+    """The bayes point on the superellipse in the weight ratio ``r`` (see
+    :func:`bayes_point_superellipse`)."""
     objective = _RATIO * X + _superellipse(X)
     stationarity = sympy.diff(objective, X).subs(1 - X**P, Z**P)
     x_of_z = _only_solution(sympy.solve(stationarity, X), X)
     z = _only_solution(sympy.solve(sympy.Eq(x_of_z**P + Z**P, 1), Z), Z)
-    ratio = ALPHA * BETA / (1 - BETA)
-    return x_of_z.subs(Z, z).subs(_RATIO, ratio), z.subs(_RATIO, ratio)
+    return x_of_z.subs(Z, z), z
 
 
 #: The binormal curve's separation and spread, and its threshold on the scores
@@ -494,3 +544,424 @@ def cost_optimal_alpha(rule: str) -> sympy.Expr:
     quantity = rule_quantity(rule).subs(STEEPNESS, cost_optimal_steepness())
     equation = sympy.Eq(quantity, ALPHA * BETA / (1 - BETA))
     return sympy.simplify(_only_solution(sympy.solve(equation, ALPHA), ALPHA))
+
+
+# The movement exponent: a model that moves as if its weight were alpha**k.
+
+
+def _positive_solution(solutions: Sequence[sympy.Expr], unknown: sympy.Symbol) -> sympy.Expr:
+    """The single root among ``solutions`` that sympy knows to be positive.
+
+    Raises
+    ------
+    RuntimeError
+        If none of them is, or several are.
+    """
+    return _only_solution([root for root in solutions if root.is_positive], unknown)
+
+
+def _effective(expr: sympy.Expr) -> sympy.Expr:
+    """``expr`` with the weight ``alpha`` replaced by the effective weight ``alpha**k``."""
+    return expr.subs(ALPHA, ALPHA**MOVEMENT)
+
+
+@functools.cache
+def moved_score_derivatives() -> tuple[sympy.Expr, sympy.Expr]:
+    """A score's first two derivatives in ``alpha`` for a model that moves as if weighted
+    ``alpha**k``, at ``alpha = alpha_star**(1/k)``.
+
+    The operating point is an undefined function ``x(a)`` of the weight the rule sees (on a
+    curve a point is its recall; any rule, any curve) and the score an undefined ``S(x)``. The
+    model that moves less sits at ``x(alpha**k)``. sympy differentiates ``S(x(alpha**k))`` once
+    and twice in ``alpha``, puts ``alpha = alpha_star**(1/k)``, and writes the results in the
+    derivatives ``dS`` and ``d2S`` of ``S(x(a))`` at ``a = alpha_star`` (:data:`SCORE_SLOPE`,
+    :data:`SCORE_CURVATURE`), eliminating the derivatives of ``S`` and ``x``:
+    ``k * alpha_star**(1 - 1/k) * dS`` and
+    ``k**2 * alpha_star**(2 - 2/k) * d2S + k*(k-1) * alpha_star**(1 - 2/k) * dS``.
+
+    So every stationary weight ``alpha_star`` of the model with ``k = 1`` (``dS = 0``) is one at
+    ``alpha_star**(1/k)`` of the model that moves less, where the second derivative has the
+    sign of ``d2S``: a maximum stays a maximum, and its score is the same. The factor
+    ``k * alpha**(k-1)`` is positive, so there are no other stationary weights.
+
+    Returns
+    -------
+    first, second : sympy.Expr
+        In :data:`OPTIMAL_WEIGHT`, :data:`MOVEMENT`, :data:`SCORE_SLOPE` and
+        :data:`SCORE_CURVATURE`.
+
+    Raises
+    ------
+    RuntimeError
+        If sympy cannot write the derivatives in ``dS`` and ``d2S`` alone.
+    """
+    point, score = sympy.Function("x"), sympy.Function("S")
+    at = point(OPTIMAL_WEIGHT)
+    point_slopes = sympy.symbols("x1 x2", real=True)
+    score_slopes = sympy.symbols("s1 s2", real=True)
+
+    def named(expr: sympy.Expr) -> sympy.Expr:
+        """``expr`` with the derivatives of ``x`` at ``alpha_star`` and of ``S`` there named."""
+        expr = expr.doit()
+        for order in (2, 1):
+            expr = expr.subs(sympy.Derivative(at, (OPTIMAL_WEIGHT, order)), point_slopes[order - 1])
+        for order in (2, 1):
+            expr = expr.subs(sympy.Derivative(score(at), (at, order)), score_slopes[order - 1])
+        return expr
+
+    moved = score(point(ALPHA**MOVEMENT))
+    at_optimum = {ALPHA: OPTIMAL_WEIGHT ** (1 / MOVEMENT)}
+    derivatives = [named(sympy.diff(moved, ALPHA, n).subs(at_optimum)) for n in (1, 2)]
+    unmoved = [named(sympy.diff(score(at), OPTIMAL_WEIGHT, n)) for n in (1, 2)]
+    equations = [sympy.Eq(unmoved[0], SCORE_SLOPE), sympy.Eq(unmoved[1], SCORE_CURVATURE)]
+    solutions = sympy.solve(equations, score_slopes, dict=True)
+    if len(solutions) != 1:
+        raise RuntimeError(f"Expected one way to eliminate S' and S'', sympy found {solutions}.")
+    first, second = (
+        sympy.collect(
+            sympy.powsimp(sympy.expand(sympy.simplify(d.subs(solutions[0])))),
+            [SCORE_SLOPE, SCORE_CURVATURE],
+            sympy.factor,
+        )
+        for d in derivatives
+    )
+    if (first.free_symbols | second.free_symbols) & (set(point_slopes) | set(score_slopes)):
+        raise RuntimeError("The moved derivatives still depend on the derivatives of S or x.")
+    return first, second
+
+
+@functools.cache
+def moved_stationary_point() -> sympy.Expr:
+    """Recall at which the expected weighted BCE is stationary on the superellipse, for a model
+    that moves as if weighted ``alpha**k``.
+
+    sympy differentiates ``alpha**k*beta*log(x) + (1-beta)/p * log(1 - x**p)`` in ``x`` and
+    solves for the root: ``(alpha**k*beta / (alpha**k*beta - beta + 1))**(1/p)``, the post's
+    :func:`stationary_point` at the effective weight.
+
+    Returns
+    -------
+    sympy.Expr
+        Recall ``x`` in ``alpha``, ``beta``, ``p`` and :data:`MOVEMENT`.
+
+    Raises
+    ------
+    RuntimeError
+        If sympy does not find exactly one root.
+    """
+    objective = ALPHA**MOVEMENT * BETA * sympy.log(X) + (1 - BETA) / P * sympy.log(1 - X**P)
+    return _only_solution(sympy.solve(sympy.diff(objective, X), X), X)
+
+
+@functools.cache
+def _moved_bce_point_in_odds() -> tuple[sympy.Expr, sympy.Expr]:
+    """Recall and specificity of :func:`moved_stationary_point`, in ``(alpha, w, p, k)``."""
+    x = _in_odds(moved_stationary_point())
+    return x, sympy.simplify(_superellipse(x))
+
+
+@functools.cache
+def _moved_expected_f1_in_odds() -> sympy.Expr:
+    """E[F1] at the point of :func:`_moved_bce_point_in_odds`, in ``(alpha, w, p, k)``."""
+    tp, fp, fn, _ = _expected_confusion(*_moved_bce_point_in_odds())
+    return _in_odds(2 * tp / (2 * tp + fp + fn))
+
+
+@functools.cache
+def _moved_expected_balanced_accuracy_in_odds() -> sympy.Expr:
+    """E[BA] at the point of :func:`_moved_bce_point_in_odds`, in ``(alpha, w, p, k)``."""
+    tp, fp, fn, tn = _expected_confusion(*_moved_bce_point_in_odds())
+    return _in_odds((tp / (tp + fn) + tn / (tn + fp)) / 2)
+
+
+@functools.cache
+def moved_expected_f1() -> sympy.Expr:
+    """Expected F1 at :func:`moved_stationary_point` (the BCE rule on the superellipse).
+
+    Returns
+    -------
+    sympy.Expr
+        E[F1] in ``alpha``, ``beta``, ``p`` and :data:`MOVEMENT`.
+    """
+    return _in_beta(_moved_expected_f1_in_odds())
+
+
+@functools.cache
+def moved_expected_balanced_accuracy() -> sympy.Expr:
+    """Expected balanced accuracy at :func:`moved_stationary_point`.
+
+    Returns
+    -------
+    sympy.Expr
+        E[BA] in ``alpha``, ``beta``, ``p`` and :data:`MOVEMENT`.
+    """
+    return _in_beta(_moved_expected_balanced_accuracy_in_odds())
+
+
+@functools.cache
+def moved_f1_alpha_derivative() -> sympy.Expr:
+    """Derivative of :func:`moved_expected_f1` in ``alpha``.
+
+    sympy differentiates at fixed odds and factors, as :func:`f1_alpha_derivative` does. It is
+    ``k * alpha**(k-1)`` times that derivative at ``alpha**k`` (the tests check it), so it
+    changes sign at ``alpha_star**(1/k)``, where the post's F1 optimum ``alpha_star`` lies.
+
+    Returns
+    -------
+    sympy.Expr
+        ``d E[F1] / d alpha`` in ``alpha``, ``beta``, ``p`` and :data:`MOVEMENT`.
+    """
+    return _in_beta(sympy.factor(sympy.diff(_moved_expected_f1_in_odds(), ALPHA)))
+
+
+@functools.cache
+def moved_balanced_accuracy_optimal_alpha() -> sympy.Expr:
+    """Weight at which :func:`moved_expected_balanced_accuracy` is stationary.
+
+    sympy solves ``d E[BA] / d alpha = 0`` for ``alpha`` in the odds form and keeps the positive
+    root: ``((1-beta)/beta)**(1/k)``, the inverse-proportion weight to the power ``1/k``.
+
+    Returns
+    -------
+    sympy.Expr
+        The stationary ``alpha`` in ``beta`` and :data:`MOVEMENT` (``p`` drops out).
+
+    Raises
+    ------
+    RuntimeError
+        If sympy does not find exactly one positive root.
+    """
+    derivative = sympy.diff(_moved_expected_balanced_accuracy_in_odds(), ALPHA)
+    return _in_beta(_positive_solution(sympy.solve(derivative, ALPHA), ALPHA))
+
+
+@functools.cache
+def moved_balanced_accuracy_gain_over_inverse() -> sympy.Expr:
+    """What the best weight gains in expected balanced accuracy over the inverse-proportion
+    weight, for a model that moves as if weighted ``alpha**k`` (the BCE rule, superellipse).
+
+    The best score is the same as for ``k = 1`` (:func:`moved_balanced_accuracy_optimal_alpha`
+    reaches the effective weight ``(1-beta)/beta``), but the weight ``(1-beta)/beta`` now acts as
+    ``((1-beta)/beta)**k``: sympy takes the difference of E[BA] at the two weights. It is 0 at
+    ``k = 1`` and positive otherwise.
+
+    Returns
+    -------
+    sympy.Expr
+        The gain in ``beta``, ``p`` and :data:`MOVEMENT`.
+    """
+    expected = _moved_expected_balanced_accuracy_in_odds()
+    best = _in_odds(moved_balanced_accuracy_optimal_alpha())
+    return _in_beta(sympy.simplify(expected.subs(ALPHA, best) - expected.subs(ALPHA, _ODDS)))
+
+
+@functools.cache
+def moved_bayes_point_superellipse() -> tuple[sympy.Expr, sympy.Expr]:
+    """Operating point of the bayes rule on the superellipse for a model that moves as if
+    weighted ``alpha**k``, for ``p > 1``.
+
+    The derivation of :func:`bayes_point_superellipse`, in the weight ratio the rule sees, here
+    ``r = alpha**k * beta / (1-beta)``.
+
+    Returns
+    -------
+    x, z : sympy.Expr
+        Recall and specificity in ``alpha``, ``beta``, ``p`` and :data:`MOVEMENT`.
+    """
+    x, z = _bayes_point_in_ratio()
+    ratio = ALPHA**MOVEMENT * BETA / (1 - BETA)
+    return x.subs(_RATIO, ratio), z.subs(_RATIO, ratio)
+
+
+@functools.cache
+def moved_rule_weight(rule: str) -> sympy.Expr:
+    """The weight at which ``rule`` stops a model that moves as if weighted ``alpha**k`` at a
+    point, on any curve.
+
+    sympy differentiates ``alpha**k*beta*f(x) + (1-beta)*f(z(x))`` along a curve ``z(x)``, as in
+    :func:`rule_quantity`, and solves the stationarity condition for ``alpha``: the weight that
+    reaches a point is the weight of the model with ``k = 1`` to the power ``1/k``,
+    ``(rule_quantity * (1-beta)/beta)**(1/k)``.
+
+    Parameters
+    ----------
+    rule : {"bce", "bayes", "focal"}
+        The rule.
+
+    Returns
+    -------
+    sympy.Expr
+        The weight in :data:`X`, :data:`Z`, :data:`STEEPNESS`, :data:`BETA`, :data:`MOVEMENT`
+        and, for ``"focal"``, :data:`GAMMA`.
+
+    Raises
+    ------
+    RuntimeError
+        If sympy does not find exactly one root.
+    """
+    transform = _TRANSFORMS[rule]
+    curve = sympy.Function("z")(X)
+    objective = ALPHA**MOVEMENT * BETA * transform(X) + (1 - BETA) * transform(curve)
+    stationarity = _along_curve(sympy.diff(objective, X), curve)
+    return _only_solution(sympy.solve(stationarity, ALPHA), ALPHA)
+
+
+@functools.cache
+def moved_bayes_f1_optimal_alpha() -> sympy.Expr:
+    """The best weight for expected F1 under the bayes rule, on any curve, in the best F1.
+
+    sympy sets the derivative of ``F1 = 2*beta*x / (beta*x + beta + (1-beta)*(1-z(x)))`` along
+    a curve ``z(x)`` to zero and solves for the steepness ``-dz/dx`` there; it writes the point's
+    specificity in its F1 (:data:`BEST_F1`, ``F``), where the recall drops out, and puts that
+    steepness into :func:`moved_rule_weight` of the bayes rule: ``(2/F - 1)**(1/k)``. At
+    ``k = 1`` it is the bayes rule's ``2/F1* - 1``; the best F1 itself does not depend on ``k``.
+
+    Returns
+    -------
+    sympy.Expr
+        The weight in :data:`BEST_F1` and :data:`MOVEMENT`.
+
+    Raises
+    ------
+    RuntimeError
+        If sympy does not find exactly one root at a step.
+    """
+    curve = sympy.Function("z")(X)
+    f1 = 2 * BETA * X / (BETA * X + BETA + (1 - BETA) * (1 - curve))
+    stationarity = _along_curve(sympy.diff(f1, X), curve)
+    steepness = _only_solution(sympy.solve(stationarity, STEEPNESS), STEEPNESS)
+    specificity = _only_solution(sympy.solve(sympy.Eq(f1.subs(curve, Z), BEST_F1), Z), Z)
+    best_steepness = sympy.simplify(steepness.subs(Z, specificity))
+    weight = moved_rule_weight("bayes").subs(STEEPNESS, best_steepness)
+    return sympy.simplify(_in_beta(sympy.simplify(_in_odds(weight))))
+
+
+@functools.cache
+def moved_threshold() -> sympy.Expr:
+    """The threshold at which a calibrated model reaches the point retraining at ``alpha``
+    would, for a model that moves as if weighted ``alpha**k``.
+
+    The derivation of :func:`calibrated_threshold` with the steepness scaled by
+    ``(alpha / alpha0)**k``: the threshold's odds scale by ``(alpha0 / alpha)**k``.
+
+    Returns
+    -------
+    sympy.Expr
+        The threshold in :data:`THRESHOLD`, :data:`ALPHA_OBSERVED`, :data:`ALPHA` and
+        :data:`MOVEMENT`.
+
+    Raises
+    ------
+    RuntimeError
+        If sympy does not find exactly one root.
+    """
+    odds, prior_odds = sympy.symbols("o o_pi", positive=True)
+    observed_odds = THRESHOLD / (1 - THRESHOLD)
+    steepness = prior_odds / odds
+    observed = steepness.subs(odds, observed_odds)
+    scale = (ALPHA / ALPHA_OBSERVED) ** MOVEMENT
+    new_odds = _only_solution(sympy.solve(sympy.Eq(steepness, observed * scale), odds), odds)
+    return sympy.simplify(new_odds / (1 + new_odds))
+
+
+@functools.cache
+def resampling_weight() -> sympy.Expr:
+    """The class weight that resampling the training set to a positive fraction ``q`` amounts to.
+
+    On the resampled set the loss per row is ``q*L1 + (1-q)*L0`` (``L1``, ``L0``: the mean loss
+    over the positives and over the negatives); on the original set weighted ``alpha`` it is
+    ``alpha*beta*L1 + (1-beta)*L0``. Both are minimised by the same model when the positives'
+    share of the loss is the same, ``alpha*beta/(1-beta) = q/(1-q)``; sympy solves for ``alpha``:
+    ``(q/(1-q)) * ((1-beta)/beta)`` (:func:`theory.equivalent_weight`).
+
+    Returns
+    -------
+    sympy.Expr
+        The weight in :data:`POSITIVE_FRACTION` and :data:`BETA`.
+
+    Raises
+    ------
+    RuntimeError
+        If sympy does not find exactly one root.
+    """
+    q = POSITIVE_FRACTION
+    equation = sympy.Eq(ALPHA * BETA / (1 - BETA), q / (1 - q))
+    return sympy.simplify(_only_solution(sympy.solve(equation, ALPHA), ALPHA))
+
+
+@functools.cache
+def moved_resampling_weight() -> sympy.Expr:
+    """The effective weight of resampling to a positive fraction ``q``, for a model that moves
+    as if weighted ``alpha**k``.
+
+    Resampling goes through the same loss as the weight :func:`resampling_weight`, so the model
+    moves as if weighted that weight to the power ``k``.
+
+    Returns
+    -------
+    sympy.Expr
+        The effective weight in :data:`POSITIVE_FRACTION`, :data:`BETA` and :data:`MOVEMENT`.
+    """
+    return _effective(ALPHA).subs(ALPHA, resampling_weight())
+
+
+@functools.cache
+def moved_balanced_accuracy_positive_fraction() -> sympy.Expr:
+    """The positive fraction to resample to for the best balanced accuracy, for a model that
+    moves as if weighted ``alpha**k`` (any curve symmetric about ``x = z``, either rule).
+
+    sympy solves :func:`moved_resampling_weight` ``=`` :func:`balanced_accuracy_optimal_alpha`
+    (the effective weight at which balanced accuracy is best) for ``q``, in the odds form:
+    ``w**(1/k) / (w + w**(1/k))`` with ``w = (1-beta)/beta``; 1/2 at ``k = 1`` only.
+
+    Returns
+    -------
+    sympy.Expr
+        The fraction in :data:`BETA` and :data:`MOVEMENT`.
+
+    Raises
+    ------
+    RuntimeError
+        If sympy does not find exactly one root.
+    """
+    equation = sympy.Eq(
+        _in_odds(moved_resampling_weight()), _in_odds(balanced_accuracy_optimal_alpha())
+    )
+    solutions = sympy.solve(equation, POSITIVE_FRACTION)
+    return _in_beta(_only_solution(solutions, POSITIVE_FRACTION))
+
+
+MovedFunction = Callable[[ArrayLike, ArrayLike, ArrayLike, ArrayLike], NDArray[np.float64]]
+
+
+def _numeric_moved(expr: sympy.Expr) -> MovedFunction:
+    """A NumPy function ``(alpha, beta, p, k) -> ndarray`` evaluating ``expr``."""
+    compiled = sympy.lambdify((ALPHA, BETA, P, MOVEMENT), expr, "numpy")
+
+    def evaluate(
+        alpha: ArrayLike, beta: ArrayLike, p: ArrayLike, k: ArrayLike
+    ) -> NDArray[np.float64]:
+        values = (alpha, beta, p, k)
+        arguments = np.broadcast_arrays(*(np.asarray(v, np.float64) for v in values))
+        return np.asarray(compiled(*arguments), np.float64)
+
+    evaluate.__doc__ = f"Evaluate ``{expr}`` elementwise; the arguments broadcast."
+    return evaluate
+
+
+@functools.cache
+def moved_expected_f1_function() -> MovedFunction:
+    """:func:`moved_expected_f1` as a NumPy function of ``(alpha, beta, p, k)``."""
+    return _numeric_moved(moved_expected_f1())
+
+
+@functools.cache
+def moved_expected_balanced_accuracy_function() -> MovedFunction:
+    """:func:`moved_expected_balanced_accuracy` as a NumPy function of ``(alpha, beta, p, k)``."""
+    return _numeric_moved(moved_expected_balanced_accuracy())
+
+
+@functools.cache
+def moved_f1_alpha_derivative_function() -> MovedFunction:
+    """:func:`moved_f1_alpha_derivative` as a NumPy function of ``(alpha, beta, p, k)``."""
+    return _numeric_moved(moved_f1_alpha_derivative())
