@@ -187,23 +187,24 @@ def stationary_point() -> sympy.Expr:
 
 
 @functools.cache
-def _bce_point_in_odds() -> tuple[sympy.Expr, sympy.Expr]:
-    """Recall and specificity of :func:`stationary_point`, in ``(alpha, w, p)``."""
-    x = _in_odds(stationary_point())
+def _bce_point_in_odds(point: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr]:
+    """Recall and specificity of a superellipse point ``point`` (recall in ``alpha``, ``beta``,
+    ``p``, and ``k`` if it has it), in ``(alpha, w, p[, k])``."""
+    x = _in_odds(point)
     return x, sympy.simplify(_superellipse(x))
 
 
 @functools.cache
-def _expected_f1_in_odds() -> sympy.Expr:
-    """E[F1] at the point of :func:`_bce_point_in_odds`, in ``(alpha, w, p)``."""
-    tp, fp, fn, _ = _expected_confusion(*_bce_point_in_odds())
+def _expected_f1_in_odds(point: sympy.Expr) -> sympy.Expr:
+    """E[F1] at the point of :func:`_bce_point_in_odds`, in ``(alpha, w, p[, k])``."""
+    tp, fp, fn, _ = _expected_confusion(*_bce_point_in_odds(point))
     return _in_odds(2 * tp / (2 * tp + fp + fn))
 
 
 @functools.cache
-def _expected_balanced_accuracy_in_odds() -> sympy.Expr:
-    """E[BA] at the point of :func:`_bce_point_in_odds`, in ``(alpha, w, p)``."""
-    tp, fp, fn, tn = _expected_confusion(*_bce_point_in_odds())
+def _expected_balanced_accuracy_in_odds(point: sympy.Expr) -> sympy.Expr:
+    """E[BA] at the point of :func:`_bce_point_in_odds`, in ``(alpha, w, p[, k])``."""
+    tp, fp, fn, tn = _expected_confusion(*_bce_point_in_odds(point))
     return _in_odds((tp / (tp + fn) + tn / (tn + fp)) / 2)
 
 
@@ -220,7 +221,7 @@ def expected_f1() -> sympy.Expr:
     sympy.Expr
         E[F1] in ``alpha``, ``beta`` and ``p``.
     """
-    return _in_beta(_expected_f1_in_odds())
+    return _in_beta(_expected_f1_in_odds(stationary_point()))
 
 
 @functools.cache
@@ -232,7 +233,7 @@ def expected_balanced_accuracy() -> sympy.Expr:
     sympy.Expr
         E[BA] in ``alpha``, ``beta`` and ``p``.
     """
-    return _in_beta(_expected_balanced_accuracy_in_odds())
+    return _in_beta(_expected_balanced_accuracy_in_odds(stationary_point()))
 
 
 @functools.cache
@@ -247,7 +248,7 @@ def f1_alpha_derivative() -> sympy.Expr:
     sympy.Expr
         ``d E[F1] / d alpha`` in ``alpha``, ``beta`` and ``p``.
     """
-    return _in_beta(sympy.factor(sympy.diff(_expected_f1_in_odds(), ALPHA)))
+    return _in_beta(sympy.factor(sympy.diff(_expected_f1_in_odds(stationary_point()), ALPHA)))
 
 
 @functools.cache
@@ -267,7 +268,7 @@ def balanced_accuracy_optimal_alpha() -> sympy.Expr:
     RuntimeError
         If sympy does not find exactly one root.
     """
-    derivative = sympy.diff(_expected_balanced_accuracy_in_odds(), ALPHA)
+    derivative = sympy.diff(_expected_balanced_accuracy_in_odds(stationary_point()), ALPHA)
     return _in_beta(_only_solution(sympy.solve(derivative, ALPHA), ALPHA))
 
 
@@ -654,27 +655,6 @@ def moved_stationary_point() -> sympy.Expr:
 
 
 @functools.cache
-def _moved_bce_point_in_odds() -> tuple[sympy.Expr, sympy.Expr]:
-    """Recall and specificity of :func:`moved_stationary_point`, in ``(alpha, w, p, k)``."""
-    x = _in_odds(moved_stationary_point())
-    return x, sympy.simplify(_superellipse(x))
-
-
-@functools.cache
-def _moved_expected_f1_in_odds() -> sympy.Expr:
-    """E[F1] at the point of :func:`_moved_bce_point_in_odds`, in ``(alpha, w, p, k)``."""
-    tp, fp, fn, _ = _expected_confusion(*_moved_bce_point_in_odds())
-    return _in_odds(2 * tp / (2 * tp + fp + fn))
-
-
-@functools.cache
-def _moved_expected_balanced_accuracy_in_odds() -> sympy.Expr:
-    """E[BA] at the point of :func:`_moved_bce_point_in_odds`, in ``(alpha, w, p, k)``."""
-    tp, fp, fn, tn = _expected_confusion(*_moved_bce_point_in_odds())
-    return _in_odds((tp / (tp + fn) + tn / (tn + fp)) / 2)
-
-
-@functools.cache
 def moved_expected_f1() -> sympy.Expr:
     """Expected F1 at :func:`moved_stationary_point` (the BCE rule on the superellipse).
 
@@ -683,7 +663,7 @@ def moved_expected_f1() -> sympy.Expr:
     sympy.Expr
         E[F1] in ``alpha``, ``beta``, ``p`` and :data:`MOVEMENT`.
     """
-    return _in_beta(_moved_expected_f1_in_odds())
+    return _in_beta(_expected_f1_in_odds(moved_stationary_point()))
 
 
 @functools.cache
@@ -695,7 +675,7 @@ def moved_expected_balanced_accuracy() -> sympy.Expr:
     sympy.Expr
         E[BA] in ``alpha``, ``beta``, ``p`` and :data:`MOVEMENT`.
     """
-    return _in_beta(_moved_expected_balanced_accuracy_in_odds())
+    return _in_beta(_expected_balanced_accuracy_in_odds(moved_stationary_point()))
 
 
 @functools.cache
@@ -711,7 +691,7 @@ def moved_f1_alpha_derivative() -> sympy.Expr:
     sympy.Expr
         ``d E[F1] / d alpha`` in ``alpha``, ``beta``, ``p`` and :data:`MOVEMENT`.
     """
-    return _in_beta(sympy.factor(sympy.diff(_moved_expected_f1_in_odds(), ALPHA)))
+    return _in_beta(sympy.factor(sympy.diff(_expected_f1_in_odds(moved_stationary_point()), ALPHA)))
 
 
 @functools.cache
@@ -731,7 +711,7 @@ def moved_balanced_accuracy_optimal_alpha() -> sympy.Expr:
     RuntimeError
         If sympy does not find exactly one positive root.
     """
-    derivative = sympy.diff(_moved_expected_balanced_accuracy_in_odds(), ALPHA)
+    derivative = sympy.diff(_expected_balanced_accuracy_in_odds(moved_stationary_point()), ALPHA)
     return _in_beta(_positive_solution(sympy.solve(derivative, ALPHA), ALPHA))
 
 
@@ -750,7 +730,7 @@ def moved_balanced_accuracy_gain_over_inverse() -> sympy.Expr:
     sympy.Expr
         The gain in ``beta``, ``p`` and :data:`MOVEMENT`.
     """
-    expected = _moved_expected_balanced_accuracy_in_odds()
+    expected = _expected_balanced_accuracy_in_odds(moved_stationary_point())
     best = _in_odds(moved_balanced_accuracy_optimal_alpha())
     return _in_beta(sympy.simplify(expected.subs(ALPHA, best) - expected.subs(ALPHA, _ODDS)))
 
