@@ -36,6 +36,7 @@ A run's per-cell summary (``summary.csv``, see :func:`simulate.analysis.summary.
 
 The retraining study's summary (``python -m simulate.retraining``):
 
+- :func:`plot_error_by_positives`: each predictor's error against the validation positives;
 - :func:`plot_retraining`: mean predicted and real recall, specificity and F1 against the weight
   a model is retrained with, per model and data set (``predicted_vs_real.png`` of the study).
 
@@ -55,7 +56,7 @@ from plots._style import P_COLORMAP, P_NORM, SEPARATION_COLORMAP
 from plots.costs import plot_cost_weights
 from plots.focal import plot_focal_loss
 from plots.optimum_map import plot_optimal_alpha_map
-from plots.retraining import plot_retraining
+from plots.retraining import plot_error_by_positives, plot_retraining
 from plots.save import save_figure, save_run_figure
 from plots.scores import plot_theoretic_scores
 from plots.simulation import (
@@ -79,6 +80,7 @@ __all__ = [
     "plot_binormal_spread",
     "plot_cost_weights",
     "plot_empirical_scores",
+    "plot_error_by_positives",
     "plot_focal_loss",
     "plot_operating_points",
     "plot_optimal_alpha_map",

@@ -1,4 +1,6 @@
-"""The retraining study's figure: what the prediction said retraining would do, and what it did.
+"""The retraining study's figures: what the prediction said retraining would do, and what it did
+(:func:`plot_retraining`), and how each predictor's error falls with the validation split's
+positives (:func:`plot_error_by_positives`).
 
 It takes the study's table (``summary.csv`` of ``python -m simulate.retraining``, see
 :func:`simulate.studies.retraining.retraining_errors`).
@@ -14,7 +16,7 @@ from matplotlib.lines import Line2D
 from plots._style import SCORE_LABELS, alpha_axis, new_figure, require_columns
 from simulate.analysis.prediction import PREDICTED_SCORES
 
-__all__ = ["plot_retraining"]
+__all__ = ["plot_error_by_positives", "plot_retraining"]
 
 #: Colours of the data sets, in the order they appear in the summary.
 _DATASET_COLORS = mpl.colormaps["tab10"].colors
@@ -96,5 +98,75 @@ def plot_retraining(errors: pd.DataFrame, *, predictor: str = "threshold") -> Fi
     fig.suptitle(
         f"Retraining at weight α: predicted from the α = 1 model's validation scores "
         f"({predictor}) against real, mean over up to {splits} splits"
+    )
+    return fig
+
+
+def plot_error_by_positives(errors: pd.DataFrame, *, score: str = "f1") -> Figure:
+    """Each predictor's error against the number of validation positives, one panel per model.
+
+    Parameters
+    ----------
+    errors : DataFrame
+        The study's table (:func:`simulate.studies.retraining.retraining_errors`): ``model``,
+        ``data``, ``val_positives``, ``predictor``, ``alpha`` and ``<score>_mae``.
+    score : str, default "f1"
+        The score whose mean absolute error is drawn: ``recall``, ``specificity`` or ``f1``.
+
+    Returns
+    -------
+    Figure
+        One panel per model; in each, one line per predictor with ``gid`` ``"<predictor>"``:
+        the mean absolute error over the weights other than 1, per condition, against the
+        condition's mean validation positives (log axis), conditions sorted by them.
+
+    Raises
+    ------
+    ValueError
+        If the table lacks a needed column or holds no weight other than 1.
+    """
+    column = f"{score}_mae"
+    require_columns(
+        errors, ("model", "data", "val_positives", "predictor", "alpha", column), "plot_error"
+    )
+    moved = errors[errors["alpha"] != 1.0]
+    if moved.empty:
+        raise ValueError("The table passed to plot_error_by_positives has no weight but 1.")
+    means = (
+        moved.groupby(["model", "predictor", "data"], sort=False)
+        .agg(positives=("val_positives", "first"), error=(column, "mean"))
+        .reset_index()
+    )
+    models = list(pd.unique(means["model"]))
+    predictors = list(pd.unique(means["predictor"]))
+    width, height = _PANEL_SIZE
+    fig = new_figure((width * len(models), height + 0.8))
+    axes = fig.subplots(1, len(models), squeeze=False, sharey=True)[0]
+    for ax, model in zip(axes, models, strict=True):
+        for index, predictor in enumerate(predictors):
+            rows = means[(means["model"] == model) & (means["predictor"] == predictor)]
+            rows = rows.sort_values("positives")
+            ax.plot(
+                rows["positives"],
+                rows["error"],
+                color=_DATASET_COLORS[index % len(_DATASET_COLORS)],
+                marker="o",
+                ms=3,
+                lw=1.2,
+                gid=predictor,
+                label=predictor,
+            )
+        ax.set_xscale("log")
+        ax.grid(True, which="major", alpha=0.3)
+        ax.set_title(model)
+        ax.set_xlabel("validation positives (mean per split)")
+    axes[0].set_ylabel(f"mean absolute error of {SCORE_LABELS.get(score, score)}")
+    axes[0].set_ylim(bottom=0)
+    fig.legend(
+        *axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=len(predictors)
+    )
+    fig.suptitle(
+        f"Predicting retraining: error of {SCORE_LABELS.get(score, score)} at the weights other "
+        "than 1, against the validation split's positives"
     )
     return fig

@@ -32,10 +32,18 @@ from simulate.studies.retraining import (
     study_sweeps,
 )
 
-__all__ = ["FIGURE_FILE", "build_parser", "format_comparison", "format_errors", "main"]
+__all__ = [
+    "ERROR_FIGURE_FILE",
+    "FIGURE_FILE",
+    "build_parser",
+    "format_comparison",
+    "format_errors",
+    "main",
+]
 
-#: The study's figure, written beside its table.
+#: The study's figures, written beside its table.
 FIGURE_FILE = "predicted_vs_real.png"
+ERROR_FIGURE_FILE = "error_by_positives.png"
 #: The sweep settings the command takes (the study sets ``model`` and ``beta``).
 SWEEP_SETTINGS = (
     "dataset",
@@ -62,7 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
             "Does the theory predict retraining? For each model and prevalence, sweep the "
             "data sets: train at every weight, predict every weight from the alpha = 1 model's "
             "validation scores with each predictor, and compare on the test split. Writes one "
-            f"run folder per sweep, {SUMMARY_FILE} and {FIGURE_FILE} into --out."
+            f"run folder per sweep, {SUMMARY_FILE}, {FIGURE_FILE} and {ERROR_FIGURE_FILE} into "
+            "--out."
         ),
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
@@ -124,9 +133,10 @@ def _run(args: argparse.Namespace) -> int:
     target = args.out / SUMMARY_FILE
     with error_prefix(f"Cannot write {str(target)!r}"), atomic_path(target) as temporary:
         errors.to_csv(temporary, index=False)
-    from plots import plot_retraining, save_figure  # matplotlib loads only to draw
+    from plots import plot_error_by_positives, plot_retraining, save_figure  # draws only here
 
     save_figure(plot_retraining(errors, predictor=shown), args.out / FIGURE_FILE)
+    save_figure(plot_error_by_positives(errors), args.out / ERROR_FIGURE_FILE)
     if not args.quiet:
         print(f"prediction {shown} against retraining (test split, threshold 0.5)")
         print(format_errors(errors, shown))

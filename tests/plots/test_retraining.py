@@ -63,3 +63,35 @@ def test_missing_columns_or_predictor_are_named():
         plot_retraining(_errors().drop(columns="f1_real"))
     with pytest.raises(ValueError, match=r"predictor 'hull-slope'.* has no rows"):
         plot_retraining(_errors(), predictor="hull-slope")
+
+
+def test_the_error_falls_with_the_validation_positives_per_predictor():
+    from plots import plot_error_by_positives
+
+    rows = []
+    for model in MODELS:
+        for positives in (25.0, 250.0, 2500.0):
+            for predictor in ("threshold", "no-change"):
+                for alpha in (1.0, 5.0, 20.0):
+                    error = (0.5 if predictor == "no-change" else 1.0) / np.sqrt(positives)
+                    rows.append(
+                        {
+                            "model": model,
+                            "data": f"at {positives:g}",
+                            "val_positives": positives,
+                            "predictor": predictor,
+                            "alpha": alpha,
+                            "f1_mae": 0.0 if alpha == 1.0 else error * alpha,
+                        }
+                    )
+    errors = pd.DataFrame(rows)
+    fig = plot_error_by_positives(errors)
+    assert len(fig.axes) == len(MODELS)
+    threshold = line(fig.axes[0], "threshold")
+    np.testing.assert_allclose(threshold.get_xdata(), [25.0, 250.0, 2500.0])
+    np.testing.assert_allclose(threshold.get_ydata(), 12.5 / np.sqrt([25.0, 250.0, 2500.0]))
+    assert fig.axes[0].get_xscale() == "log"
+    with pytest.raises(ValueError, match="no weight but 1"):
+        plot_error_by_positives(errors[errors["alpha"] == 1.0])
+    with pytest.raises(ValueError, match="lacks the columns 'f1_mae'"):
+        plot_error_by_positives(errors.drop(columns="f1_mae"))

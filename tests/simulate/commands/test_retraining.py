@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from simulate import load_run
-from simulate.commands.retraining import FIGURE_FILE, main
+from simulate.commands.retraining import ERROR_FIGURE_FILE, FIGURE_FILE, main
 from simulate.studies.retraining import SUMMARY_FILE
 
 SMALL = [
@@ -20,6 +20,7 @@ def test_the_command_writes_the_sweeps_the_table_and_the_figure(tmp_path, capsys
     table = pd.read_csv(out / SUMMARY_FILE)
     assert set(table["predictor"]) == {"bayes", "no-change", "unchanged"}
     assert (out / FIGURE_FILE).stat().st_size > 0
+    assert (out / ERROR_FIGURE_FILE).stat().st_size > 0
     assert capsys.readouterr().out == ""
     assert main([*SMALL, "--out", str(out), "--resume", "--show", "no-change"]) == 0
     printed = capsys.readouterr().out
