@@ -26,6 +26,7 @@ from plots.datasets import plot_datasets
 from plots.focal import plot_focal_loss
 from plots.knobs import plot_knobs
 from plots.models import plot_prediction_error, plot_rule_fit
+from plots.movement import plot_movement
 from plots.noise import plot_label_noise
 from plots.optimum_map import plot_optimal_alpha_map
 from plots.save import FORMATS, save_figure, save_run_figure
@@ -46,6 +47,7 @@ from simulate.studies.comparison import (
     contest_tables,
     find_runs,
     knob_summaries,
+    movement_tables,
     prediction_errors,
     rule_fit,
     run_prevalence,
@@ -98,6 +100,7 @@ FIGURES: dict[str, Callable[[RunSummary], Figure]] = {
     "theory_gap": lambda run: plot_theory_gap(run.summary, beta=run.beta),
     "rule_fit": lambda run: plot_rule_fit(rule_fit(run.model_runs)),
     "prediction_error": lambda run: plot_prediction_error(prediction_errors(run.model_runs)),
+    "movement": lambda run: plot_movement(movement_tables(run.model_runs)),
     "knobs": lambda run: plot_knobs(knob_summaries(run.knob_runs)),
     "thresholding": lambda run: plot_thresholding(contest_tables(run.model_runs)),
     "label_noise": lambda run: plot_label_noise(separation_tables(run.noise_runs)),
@@ -118,8 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
             "least-cost weight, the binormal with unequal variances) and a saved run's "
             "(simulated F1, the theory beside it, the operating points, the theory on symmetric "
             "and asymmetric fits) and the models study's (which rule describes which model, the "
-            "theory's prediction error per model; the knobs compared; weighting against threshold "
-            "tuning; label noise; real data sets), and write them as "
+            "theory's prediction error per model, how far each model moves; the knobs compared; "
+            "weighting against threshold tuning; label noise; real data sets), and write them as "
             f"{', '.join(f'{n}.<format>' for n in FIGURES)}"
             f"; draw the run's own {FIGURE_FILE} into the run directory again."
         ),

@@ -1,5 +1,5 @@
 """``python -m simulate.rulefit RUN [RUN ...]``: the command line of
-:mod:`simulate.studies.comparison`'s rule fit."""
+:mod:`simulate.studies.comparison`'s rule fit and movement exponents."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ import sys
 from collections.abc import Sequence
 
 import numpy as np
+import pandas as pd
 
 from params.argtypes import path
 from params.commands import run_command
 from params.tables import format_table
+from simulate.analysis.summary import cell_keys
 from simulate.runs.folder import atomic_path
-from simulate.studies.comparison import pooled, rule_fit
+from simulate.studies.comparison import movement_medians, movement_tables, pooled, rule_fit
 from theory.fit import FAMILIES
 
 
@@ -24,7 +26,11 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Which rule describes which model: for each run (one model each) and class_sep, fit "
             "each curve family to the mean operating points and print the RMSE between each "
-            "rule's expected F1 on it and the simulated mean F1 over the run's weights."
+            "rule's expected F1 on it and the simulated mean F1 over the run's weights; then "
+            "the movement exponent k per model and class_sep (the model moves as if weighted "
+            "alpha**k: the slope of log(effective weight) against log(alpha), the effective "
+            "weight placing the mean recall on the binormal fitted to the mean points under "
+            "the bayes rule)."
         ),
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
@@ -77,7 +83,63 @@ def _run(args: argparse.Namespace) -> int:
             ],
         )
     )
+    print_movement(movement_tables(args.runs))
     return 0
+
+
+def print_movement(tables: dict[str, pd.DataFrame]) -> None:
+    """Print the median ``k`` per model, then ``k`` per model and class_sep."""
+    medians = movement_medians(tables)
+    print(
+        "\nmovement exponent k per model and class_sep (moves as if weighted alpha**k; from the "
+        "mean operating points, binormal, bayes rule)"
+    )
+    print(
+        format_table(
+            ("model", "conditions", "median k", "range", "median se", "median r2"),
+            [
+                (
+                    row.model,
+                    str(row.conditions),
+                    _number(row.k_median),
+                    f"{_number(row.k_low)} to {_number(row.k_high)}",
+                    _number(row.k_se_median, 3),
+                    _number(row.r2_median),
+                )
+                for row in medians.itertuples()
+            ],
+        )
+    )
+    keys = list(dict.fromkeys(key for table in tables.values() for key in cell_keys(table)))
+    conditions = sorted(
+        {_condition(row, keys) for table in tables.values() for row in _rows(table)}
+    )
+    rows = []
+    for model, table in tables.items():
+        k = {_condition(row, keys): row["k"] for row in _rows(table)}
+        rows.append((model, *(_number(k.get(condition, np.nan)) for condition in conditions)))
+    header = f"k at {', '.join(keys)}"
+    print(format_table((header, *(_label(condition) for condition in conditions)), rows))
+
+
+def _rows(table: pd.DataFrame) -> list[dict]:
+    return table.to_dict("records")
+
+
+def _condition(row: dict, keys: list[str]) -> tuple:
+    """A condition's values of the cell keys, sortable (a missing key sorts first)."""
+    return tuple((key in row, row.get(key, "")) for key in keys)
+
+
+def _label(condition: tuple) -> str:
+    return ", ".join(
+        f"{value:g}" if isinstance(value, float) else str(value) for _, value in condition
+    )
+
+
+def _number(value: float, digits: int = 2) -> str:
+    """``value`` to ``digits`` decimals, or ``-`` for NaN."""
+    return "-" if np.isnan(value) else f"{value:.{digits}f}"
 
 
 if __name__ == "__main__":

@@ -1,10 +1,15 @@
-"""``python -m simulate.rulefit RUN [RUN ...]``: which rule describes which model?
+"""``python -m simulate.rulefit RUN [RUN ...]``: which rule describes which model, and how far
+each moves?
 
 For each run (one model each) and class_sep, each curve family is fitted to the simulated mean
 operating points, and each rule's expected F1 on that curve is compared with the simulated mean
 F1 over the run's weights (:func:`simulate.analysis.summary.theory_gap`). The command prints the
 RMSE per model and rule, pooled over class_sep, and per class_sep for one family, and can write the
-whole table as CSV.
+whole table as CSV. It also prints the movement exponent ``k`` per model and class_sep
+(:func:`movement_tables`, :func:`movement_medians`).
+
+The other readers here gather one table per run across the studies' folders, keyed by
+:func:`model_label`, for the figures of :mod:`plots`.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from simulate.analysis.movement import movement_exponents
 from simulate.analysis.summary import (
     per_separation,
     pooled_rmse,
@@ -33,8 +39,11 @@ __all__ = [
     "find_runs",
     "knob_summaries",
     "model_label",
+    "movement_medians",
+    "movement_tables",
     "prediction_errors",
     "rule_fit",
+    "run_label",
     "run_prevalence",
     "run_summaries",
     "separation_tables",
@@ -147,6 +156,76 @@ def knob_summaries(runs: Sequence[str | Path]) -> dict[tuple[str, str], pd.DataF
     return summaries
 
 
+def run_label(config: SweepConfig) -> str:
+    """:func:`model_label`, with the knob after a comma for a run that resamples instead of
+    weighting: ``"logreg"``, ``"logreg, undersample"``."""
+    label = model_label(config)
+    return label if config.knob == "weight" else f"{label}, {config.knob}"
+
+
+def movement_tables(
+    runs: Sequence[str | Path], *, family: str = "binormal", rule: str = "bayes"
+) -> dict[str, pd.DataFrame]:
+    """The movement exponent ``k`` of each run per condition
+    (:func:`simulate.analysis.movement.movement_exponents` of its summary, from the mean
+    operating points), keyed by :func:`run_label`.
+
+    Parameters
+    ----------
+    runs : sequence of path
+        Finished run folders (:func:`simulate.load_run`), one model and knob each.
+    family, rule : str
+        The curve family fitted per condition and the rule that places the models on it.
+
+    Returns
+    -------
+    dict of str to DataFrame
+        Per run, one row per condition: its cell keys (class_sep; flip_y; dataset), ``k``,
+        ``k_se``, ``r2``, ``n_weights`` and ``alpha_eff_at_1``.
+
+    Raises
+    ------
+    ValueError
+        If a folder is not a finished run, or two runs have the same label.
+    """
+    tables = {}
+    for run_path in runs:
+        run = load_run(run_path)
+        config = SweepConfig.from_dict(run.run["config"])
+        label = run_label(config)
+        if label in tables:
+            raise ValueError(f"Two runs are of the same model ({label!r}); give one run per model.")
+        tables[label] = movement_exponents(run.summary, config.beta, family=family, rule=rule)
+    return tables
+
+
+def movement_medians(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Per run of :func:`movement_tables`, ``k`` over its conditions.
+
+    Returns
+    -------
+    DataFrame
+        One row per run, in the order of ``tables``: ``model`` (its label), ``conditions`` (with
+        a ``k``), ``k_median``, ``k_low`` and ``k_high`` (the smallest and largest ``k``),
+        ``k_se_median`` and ``r2_median``.
+    """
+    rows = []
+    for label, table in tables.items():
+        measured = table[table["k"].notna()]
+        rows.append(
+            {
+                "model": label,
+                "conditions": len(measured),
+                "k_median": float(measured["k"].median()),
+                "k_low": float(measured["k"].min()),
+                "k_high": float(measured["k"].max()),
+                "k_se_median": float(measured["k_se"].median()),
+                "r2_median": float(measured["r2"].median()),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 def rule_fit(
     runs: Sequence[str | Path], *, families: Sequence[str] = tuple(FAMILIES)
 ) -> pd.DataFrame:
@@ -163,7 +242,8 @@ def rule_fit(
     -------
     DataFrame
         :func:`simulate.analysis.summary.theory_gap`'s rows with the run's ``model`` (its
-        :func:`model_label`) and ``run`` (the folder) in front.
+        :func:`run_label`: the model, and the knob of a run that resamples) and ``run`` (the
+        folder) in front.
 
     Raises
     ------
@@ -176,7 +256,7 @@ def rule_fit(
         config = SweepConfig.from_dict(run.run["config"])
         gap = theory_gap(run.summary, config.beta, families=families, rules=RULES)
         gap.insert(0, "run", str(run_path))
-        gap.insert(0, "model", model_label(config))
+        gap.insert(0, "model", run_label(config))
         frames.append(gap)
     table = pd.concat(frames, ignore_index=True)
     labels = table.drop_duplicates("run")["model"]

@@ -27,6 +27,7 @@ NAMES = {
     "theory_gap",
     "rule_fit",
     "prediction_error",
+    "movement",
     "knobs",
     "thresholding",
     "label_noise",

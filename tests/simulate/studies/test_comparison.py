@@ -3,6 +3,7 @@ import pandas as pd
 import pytest
 
 from simulate import load_run, run_sweep
+from simulate.analysis.movement import movement_exponents
 from simulate.analysis.summary import per_separation
 from simulate.commands.rulefit import main
 from simulate.config import SweepConfig
@@ -10,7 +11,10 @@ from simulate.studies.comparison import (
     contest_tables,
     find_runs,
     model_label,
+    movement_medians,
+    movement_tables,
     rule_fit,
+    run_label,
     run_prevalence,
     run_summaries,
     separation_tables,
@@ -62,6 +66,8 @@ def test_the_command_prints_both_tables_and_writes_csv(tmp_path, capsys):
     assert "pooled over class_sep" in printed
     assert "binormal bce" in printed
     assert "closer" in printed
+    assert "movement exponent k per model and class_sep" in printed
+    assert "k at class_sep" in printed
     assert (tmp_path / "fit.csv").read_text().startswith("model,run,family,rule,class_sep")
 
 
@@ -86,3 +92,40 @@ def test_each_study_table_is_the_runs_own_keyed_by_model(small_config, tmp_path)
     assert run_prevalence(runs) == small_config.beta
     write_synthetic_run(tmp_path / "other", config={"beta": 0.5, "model": "mlp"})
     assert run_prevalence([*runs, tmp_path / "other"]) is None
+
+
+def test_movement_tables_are_each_runs_exponents_keyed_by_model_and_knob(tmp_path):
+    write_synthetic_run(tmp_path / "a", config={"beta": 0.02, "model": "logreg"})
+    write_synthetic_run(
+        tmp_path / "b", config={"beta": 0.02, "model": "logreg", "knob": "undersample"}
+    )
+    tables = movement_tables([tmp_path / "a", tmp_path / "b"])
+    assert list(tables) == ["logreg", "logreg, undersample"]
+    expected = movement_exponents(load_run(tmp_path / "a").summary, 0.02)
+    pd.testing.assert_frame_equal(tables["logreg"], expected)
+    assert run_label(SweepConfig(model="hgb", knob="oversample")) == "hgb, oversample"
+    with pytest.raises(ValueError, match=r"same model \('logreg'\)"):
+        movement_tables([tmp_path / "a", tmp_path / "a"])
+
+
+def test_movement_medians_summarise_each_model_over_its_conditions():
+    tables = {
+        "logreg": pd.DataFrame(
+            {
+                "class_sep": [0.5, 1.0, 2.0],
+                "k": [0.7, 0.9, np.nan],
+                "k_se": [0.1, 0.3, np.nan],
+                "r2": [0.9, 0.99, np.nan],
+            }
+        )
+    }
+    (row,) = movement_medians(tables).to_dict("records")
+    assert row == {
+        "model": "logreg",
+        "conditions": 2,
+        "k_median": pytest.approx(0.8),
+        "k_low": 0.7,
+        "k_high": 0.9,
+        "k_se_median": pytest.approx(0.2),
+        "r2_median": pytest.approx(0.945),
+    }
