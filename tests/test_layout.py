@@ -227,3 +227,22 @@ def test_importing_a_package_loads_nothing_it_may_not(package):
         check=True,
     )
     assert json.loads(result.stdout) == {}
+
+
+def test_the_install_ships_every_package_and_subpackage():
+    """``pip install .`` installs what pyproject.toml's package patterns match: every package
+    folder of :data:`PACKAGES` must match one, or ``python -m simulate`` breaks once installed."""
+    import fnmatch
+    import tomllib
+
+    root = Path(__file__).resolve().parents[1]
+    settings = tomllib.loads((root / "pyproject.toml").read_text())
+    patterns = settings["tool"]["setuptools"]["packages"]["find"]["include"]
+    folders = [
+        ".".join(init.parent.relative_to(root).parts)
+        for package in PACKAGES
+        for init in (root / package).rglob("__init__.py")
+    ]
+    assert folders
+    missed = [name for name in folders if not any(fnmatch.fnmatch(name, p) for p in patterns)]
+    assert not missed
