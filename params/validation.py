@@ -69,6 +69,8 @@ class Interval:
 POSITIVE = Interval(0.0, np.inf)
 #: The open unit interval (0, 1): a prevalence, a rate, a fraction of the rows.
 UNIT_OPEN = Interval(0.0, 1.0)
+#: Most bootstrap resamples any function or command takes.
+MAX_BOOTSTRAP = 100_000
 
 
 def _fmt(value: float) -> str:

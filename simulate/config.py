@@ -14,7 +14,7 @@ import numpy as np
 
 from params.post import ALPHAS_TEXT, BETA, SEPS_TEXT
 from params.settings import setting, validate_fields
-from params.validation import POSITIVE, UNIT_OPEN, Interval, ParameterError
+from params.validation import MAX_BOOTSTRAP, POSITIVE, UNIT_OPEN, Interval, ParameterError
 from simulate.analysis.prediction import DEFAULT_PREDICTORS, PREDICTORS
 from simulate.analysis.summary import CELL_KEYS
 from simulate.data.resample import KNOBS, RESAMPLING
@@ -67,8 +67,6 @@ MAX_FEATURES = 1000
 MAX_DATASET_VALUES = 100_000_000
 #: Largest depth limit: nodes are numbered in int32, as in scikit-learn.
 MAX_DEPTH = int(np.iinfo(np.int32).max)
-#: Most bootstrap resamples behind a prediction's interval.
-MAX_BOOTSTRAP = 100_000
 
 #: Datasets per class_sep when ``reps`` is not given, per model: the post's 250 for trees; for
 #: the others, as many as the quick-start-sized command (15 class_seps x 15 weights) fits in

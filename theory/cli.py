@@ -24,7 +24,14 @@ from params.commands import error_prefix, run_command
 from params.post import BETA
 from params.settings import add_arguments, declared, setting
 from params.tables import format_table
-from params.validation import POSITIVE, UNIT_OPEN, Interval, ParameterError, flag_name
+from params.validation import (
+    MAX_BOOTSTRAP,
+    POSITIVE,
+    UNIT_OPEN,
+    Interval,
+    ParameterError,
+    flag_name,
+)
 from theory.curves import FAMILIES, MAX_EXPONENT, Superellipse
 from theory.empirical import DEFAULT_SMOOTH, SMOOTHERS
 from theory.movement import Movement, fit_movement
@@ -68,8 +75,6 @@ _POINT_DEFAULTS = inspect.signature(what_if).parameters
 _SCORES_DEFAULTS = inspect.signature(what_if_scores).parameters
 #: The defaults of the table's settings that the API has: the optimum's.
 _TABLE_DEFAULTS = inspect.signature(optimize_alpha).parameters
-#: Most bootstrap resamples the command accepts.
-MAX_BOOTSTRAP = 100_000
 #: The value of ``--smooth`` that keeps the ROC's exact hull.
 _EXACT_HULL = "none"
 #: The flags of ``what-if`` that only a scores file uses.

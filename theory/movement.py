@@ -21,7 +21,14 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from params.validation import POSITIVE, UNIT_OPEN, Interval, ParameterError, check_array
+from params.validation import (
+    MAX_BOOTSTRAP,
+    POSITIVE,
+    UNIT_OPEN,
+    Interval,
+    ParameterError,
+    check_array,
+)
 from theory.empirical import check_score_values, check_scores
 
 __all__ = ["Movement", "fit_movement", "movement_at_count"]
@@ -30,8 +37,6 @@ __all__ = ["Movement", "fit_movement", "movement_at_count"]
 _INTERVAL = (2.5, 97.5)
 #: Scores are kept this far inside (0, 1) before taking their logits.
 _EPS = 1e-12
-#: Most bootstrap resamples.
-MAX_BOOTSTRAP = 100_000
 
 
 class Movement(NamedTuple):
