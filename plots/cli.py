@@ -172,10 +172,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     """Draw every figure from the runs ``args`` name into ``args.out``, and the run's own."""
     run = read_run(args.run)._replace(
-        model_runs=tuple(find_runs(args.models)),
-        knob_runs=tuple(find_runs(args.knobs)),
-        noise_runs=tuple(find_runs(args.noise)),
-        dataset_runs=tuple(find_runs(args.datasets)),
+        model_runs=tuple(find_runs(args.models, keys=("class_sep",))),
+        knob_runs=tuple(find_runs(args.knobs, keys=("class_sep",))),
+        noise_runs=tuple(find_runs(args.noise, keys=("flip_y", "class_sep"))),
+        dataset_runs=tuple(find_runs(args.datasets, keys=("dataset",))),
     )
     with error_prefix(f"The output folder {str(args.out)!r} cannot be created"):
         args.out.mkdir(parents=True, exist_ok=True)

@@ -52,6 +52,9 @@ GRID_SETTINGS = ("beta", "alphas", "seps")
 #: significant F1 difference from 1e-4 to 1e7). Further out, float64 rounding in the weighted
 #: Gini, not the data, decides splits, so the engines part; far out, the Gini overflows.
 ALPHA_RANGE = Interval(1e-4, 1e7, "both")
+#: Relative difference under which given weights are the ones the fractions give (a record's
+#: weights, written from the fractions, read back).
+_SAME_WEIGHT = 1e-9
 #: Most values in the alphas and in the seps grid.
 MAX_GRID = 1000
 #: Most datasets per class_sep.
@@ -77,6 +80,11 @@ DEFAULT_REPS: dict[str, int] = {"tree": 250, "logreg": 100, "hgb": 1, "mlp": 6, 
 _FEATURES = Interval(2, MAX_FEATURES, "both")
 #: The probabilistic models, as the flags' help lists them.
 _PROBABILISTIC = ", ".join(PROBABILISTIC)
+
+
+def _listed(values: tuple[float, ...]) -> str:
+    """Numbers as a short list: ``[1, 4.3589, 19]``."""
+    return f"[{', '.join(f'{value:g}' for value in values)}]"
 
 
 @dataclass(frozen=True)
@@ -136,7 +144,8 @@ class SweepConfig:
         (:mod:`simulate.data.resample`); the resampling knobs take weights of at least 1.
     fractions : tuple of float, optional
         Positive fractions ``q`` in (0, 1) to give the weights as: when given, ``alphas`` are
-        ``theory.equivalent_weight(beta, fractions)``.
+        ``theory.equivalent_weight(beta, fractions)``, and ``alphas`` may not be given as other
+        weights (leave it at its default).
     val_size : float, default 0.2
         Fraction of each training split held out as the validation split of a probabilistic
         model, in (0, 1); ``tree`` does not use it.
@@ -156,14 +165,14 @@ class SweepConfig:
     Raises
     ------
     ParameterError
-        A :class:`ValueError` naming the first bad setting, its value and what is allowed; also
-        when ``n_informative > n_features``.
+        A :class:`ValueError` naming the first bad setting, its value and what is allowed.
     ValueError
-        When a tree setting is given to another model, or the test, training or validation
-        split would expect fewer than :data:`MIN_SPLIT_POSITIVES` positives, or the sweep or
-        one dataset would not fit in memory (:data:`MAX_FITS`,
-        :data:`MAX_DATASET_VALUES`); when a real data set cannot be read, cannot reach
-        ``beta`` or takes a make_classification setting; the message names what is wrong.
+        When a tree setting is given to another model, ``n_informative > n_features`` (naming
+        both), ``alphas`` and ``fractions`` give different weights (naming both), the test,
+        training or validation split would expect fewer than :data:`MIN_SPLIT_POSITIVES`
+        positives, or the sweep or one dataset would not fit in memory (:data:`MAX_FITS`,
+        :data:`MAX_DATASET_VALUES`); when a real data set cannot be read, cannot reach ``beta``
+        or takes a make_classification setting; the message names what is wrong.
     """
 
     beta: float = setting(
@@ -263,7 +272,7 @@ class SweepConfig:
     fractions: tuple[float, ...] | None = setting(
         None,
         float,
-        "positive fractions q in (0, 1) instead of --alphas (which become "
+        "positive fractions q in (0, 1) instead of --alphas, not with it (the weights become "
         "(q / (1 - q)) * ((1 - beta) / beta)): LO:HI[:N] (N linearly spaced) or a comma list",
         interval=UNIT_OPEN,
         spacing="linear",
@@ -320,11 +329,7 @@ class SweepConfig:
             allowed = f"0 for model={self.model!r} (it has no validation scores to predict from)"
             raise ParameterError("bootstrap", "SweepConfig", allowed, self.bootstrap)
         if self.fractions is not None:
-            weights = equivalent_weight(self.beta, np.asarray(self.fractions))
-            if not np.all(ALPHA_RANGE.contains(weights)):
-                allowed = f"fractions whose weights at beta = {self.beta:g} lie in {ALPHA_RANGE}"
-                raise ParameterError("fractions", "SweepConfig", allowed, self.fractions)
-            object.__setattr__(self, "alphas", tuple(float(w) for w in weights))
+            self._weights_from_fractions()
         if self.knob in RESAMPLING and self.alphas[0] < 1.0 - 1e-9:  # q = beta, rounded
             allowed = (
                 f"weights of at least 1 (fractions of at least beta) when knob is {self.knob!r}: "
@@ -333,9 +338,6 @@ class SweepConfig:
             name = "alphas" if self.fractions is None else "fractions"
             value = self.alphas[0] if self.fractions is None else self.fractions[0]
             raise ParameterError(name, "SweepConfig", allowed, value)
-        if self.n_informative > self.n_features:
-            allowed = f"an int in the range {Interval(2, self.n_features, 'both')}"
-            raise ParameterError("n_informative", "SweepConfig", allowed, self.n_informative)
         if self.model not in TREES:
             for name, default in (("max_depth", None), ("min_samples_leaf", 1)):
                 if getattr(self, name) != default:
@@ -355,8 +357,33 @@ class SweepConfig:
             self._check_synthetic_data()
         self._check_size()
 
+    def _weights_from_fractions(self) -> None:
+        """Store the weights the fractions give as ``alphas``; refuse other explicit weights."""
+        weights = equivalent_weight(self.beta, np.asarray(self.fractions))
+        if not np.all(ALPHA_RANGE.contains(weights)):
+            allowed = f"fractions whose weights at beta = {self.beta:g} lie in {ALPHA_RANGE}"
+            raise ParameterError("fractions", "SweepConfig", allowed, self.fractions)
+        derived = tuple(float(w) for w in weights)
+        given = np.asarray(self.alphas)
+        if self.alphas != DEFAULT_ALPHAS and not (
+            given.shape == weights.shape and np.allclose(given, weights, rtol=_SAME_WEIGHT)
+        ):
+            raise ValueError(
+                f"The settings alphas={_listed(self.alphas)} and "
+                f"fractions={_listed(self.fractions)} of SweepConfig both give the weights "
+                "(fractions as (q / (1 - q)) * ((1 - beta) / beta)), and differ: give one of them."
+            )
+        object.__setattr__(self, "alphas", derived)
+
     def _check_synthetic_data(self) -> None:
-        """Refuse make_classification datasets too small for their splits or too large."""
+        """Refuse make_classification datasets with more informative features than features,
+        too small for their splits or too large."""
+        if self.n_informative > self.n_features:
+            raise ValueError(
+                f"The settings n_informative={self.n_informative} and "
+                f"n_features={self.n_features} of SweepConfig do not go together: the "
+                "informative features are some of the features, at most all of them."
+            )
         for split, fraction, written, remedy in self._splits():
             expected = self.n_samples * fraction * self.beta
             if expected < MIN_SPLIT_POSITIVES:

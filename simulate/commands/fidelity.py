@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from params.commands import run_command
 from params.settings import add_arguments, settings_from_arguments
+from simulate.analysis.summary import cell_keys
 from simulate.config import GRID_SETTINGS, SweepConfig
 from simulate.runs.backends import ParallelConfig
 from simulate.studies.fidelity import DEFAULT_REPS, MIN_REPS, run_fidelity
@@ -44,9 +45,10 @@ def _run(args: argparse.Namespace) -> int:
         n_jobs=args.n_jobs,
         progress=not args.quiet,
     )
-    z = result.cells.pivot(index="class_sep", columns="alpha", values="z")
+    keys = cell_keys(result.cells)
+    z = result.cells.pivot(index=keys, columns="alpha", values="z")
     z.columns = [f"{a:.3g}" for a in z.columns]
-    print("z-score of mean F1 (numba - sklearn) per cell; rows class_sep, columns alpha")
+    print(f"z-score of mean F1 (numba - sklearn) per cell; rows {', '.join(keys)}, columns alpha")
     print(z.round(2).to_string())
     print(
         f"\ncells {len(result.cells)}, fits per engine {int(result.cells['n'].sum())}, "

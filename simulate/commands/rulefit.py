@@ -13,7 +13,7 @@ import pandas as pd
 from params.argtypes import path
 from params.commands import run_command
 from params.tables import format_table
-from simulate.analysis.summary import cell_keys
+from simulate.analysis.summary import CELL_KEYS, cell_keys
 from simulate.runs.folder import atomic_path
 from simulate.studies.comparison import movement_medians, movement_tables, pooled, rule_fit
 from theory.fit import FAMILIES
@@ -24,10 +24,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m simulate.rulefit",
         description=(
-            "Which rule describes which model: for each run (one model each) and class_sep, fit "
+            "Which rule describes which model: for each run (one model each) and condition "
+            "(class_sep; flip_y and class_sep with label noise; the data set on real data), fit "
             "each curve family to the mean operating points and print the RMSE between each "
             "rule's expected F1 on it and the simulated mean F1 over the run's weights; then "
-            "the movement exponent k per model and class_sep (the model moves as if weighted "
+            "the movement exponent k per model and condition (the model moves as if weighted "
             "alpha**k: the slope of log(effective weight) against log(alpha), the effective "
             "weight placing the mean recall on the binormal fitted to the mean points under "
             "the bayes rule)."
@@ -39,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--family",
         choices=tuple(FAMILIES),
         default="binormal",
-        help="the family of the per-class_sep table",
+        help="the family of the per-condition table",
     )
     parser.add_argument(
         "--out", type=path, default=None, help="write the whole table (every family) as CSV"
@@ -66,32 +67,44 @@ def _run(args: argparse.Namespace) -> int:
         (model, *(f"{value:.4f}" for value in values))
         for model, values in zip(summary.index, summary.to_numpy(), strict=True)
     ]
-    print("RMSE of each rule's F1 against the simulated mean F1, pooled over class_sep")
+    print("RMSE of each rule's F1 against the simulated mean F1, pooled over each run's conditions")
     print(format_table(header, rows))
-    chosen = table[table["family"] == args.family]
-    wide = chosen.pivot_table(
-        index=["model", "class_sep"], columns="rule", values="rmse", sort=False
-    )
-    best = np.where(wide["bce"] <= wide["bayes"], "bce", "bayes")
-    print(f"\nper class_sep, on the fitted {args.family} curve")
+    keys = cell_keys(table)
+    print(f"\nper condition ({', '.join(keys)}), on the fitted {args.family} curve")
     print(
         format_table(
-            ("model", "class_sep", "RMSE bce", "RMSE bayes", "closer"),
-            [
-                (model, f"{class_sep:g}", f"{row.bce:.4f}", f"{row.bayes:.4f}", rule)
-                for ((model, class_sep), row), rule in zip(wide.iterrows(), best, strict=True)
-            ],
+            ("model", *keys, "RMSE bce", "RMSE bayes", "closer"),
+            _per_condition(table[table["family"] == args.family], keys),
         )
     )
     print_movement(movement_tables(args.runs))
     return 0
 
 
+def _per_condition(table: pd.DataFrame, keys: list[str]) -> list[tuple[str, ...]]:
+    """Per model and condition, the RMSE of each rule and the closer one; a key the model's
+    run does not have is ``-``."""
+    rows = []
+    for model, group in table.groupby("model", sort=False):
+        own = [key for key in keys if group[key].notna().any()]
+        wide = group.pivot(index=own, columns="rule", values="rmse").reset_index()
+        for row in wide.to_dict("records"):
+            closer = "bce" if row["bce"] <= row["bayes"] else "bayes"
+            values = (_value(row[key]) if key in own else "-" for key in keys)
+            rows.append((model, *values, f"{row['bce']:.4f}", f"{row['bayes']:.4f}", closer))
+    return rows
+
+
+def _value(value: object) -> str:
+    """A cell key's value as text: ``0.5``, ``breast_cancer``."""
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def print_movement(tables: dict[str, pd.DataFrame]) -> None:
-    """Print the median ``k`` per model, then ``k`` per model and class_sep."""
+    """Print the median ``k`` per model, then ``k`` per model and condition."""
     medians = movement_medians(tables)
     print(
-        "\nmovement exponent k per model and class_sep (moves as if weighted alpha**k; from the "
+        "\nmovement exponent k per model and condition (moves as if weighted alpha**k; from the "
         "mean operating points, binormal, bayes rule)"
     )
     print(
@@ -110,7 +123,7 @@ def print_movement(tables: dict[str, pd.DataFrame]) -> None:
             ],
         )
     )
-    keys = list(dict.fromkeys(key for table in tables.values() for key in cell_keys(table)))
+    keys = [key for key in CELL_KEYS if any(key in table.columns for table in tables.values())]
     conditions = sorted(
         {_condition(row, keys) for table in tables.values() for row in _rows(table)}
     )
@@ -132,9 +145,8 @@ def _condition(row: dict, keys: list[str]) -> tuple:
 
 
 def _label(condition: tuple) -> str:
-    return ", ".join(
-        f"{value:g}" if isinstance(value, float) else str(value) for _, value in condition
-    )
+    """A condition as text, ``-`` for a key its run does not have."""
+    return ", ".join(_value(value) if present else "-" for present, value in condition)
 
 
 def _number(value: float, digits: int = 2) -> str:

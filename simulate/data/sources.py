@@ -6,8 +6,9 @@ sets, or a table of the user's.
 - ``make_classification``: the post's synthetic data, one source per ``class_sep``;
 - ``breast_cancer``: scikit-learn's breast-cancer data, malignant tumours positive;
 - ``digits:D``: scikit-learn's handwritten digits, digit ``D`` (0-9) against the rest;
-- a path ending in ``.csv`` or ``.parquet``: a table with numeric feature columns and a
-  ``--target`` column of two values, the less frequent of which is positive.
+- a path ending in ``.csv`` or ``.parquet``: a table with numeric feature columns (finite:
+  missing and infinite values are refused) and a ``--target`` column of two values, the less
+  frequent of which is positive.
 
 Each repetition of a real source keeps every negative and subsamples the positives, without
 replacement, to the sweep's prevalence ``beta`` (:func:`subsample_positives`); a ``beta`` above
@@ -99,8 +100,8 @@ def load_rows(source: str, target: str | None = None) -> Rows:
     ------
     ValueError
         One line naming what is wrong: a name that is no source, a table that cannot be read,
-        a missing target column, non-numeric or missing feature values, or a target without
-        exactly two values.
+        a missing target column, non-numeric, missing or infinite feature values (every model
+        is refused them alike, before any fit), or a target without exactly two values.
     """
     if not is_source(source) or source == MAKE_CLASSIFICATION:
         raise ValueError(f"The data set {source!r} is not a real data set: {SOURCE_FORM}.")
@@ -142,12 +143,14 @@ def _table_rows(path: str, target: str) -> Rows:
     text = [str(c) for c in features.columns if not pd.api.types.is_numeric_dtype(features[c])]
     if text:
         raise ValueError(f"The table {path} has non-numeric feature columns: {', '.join(text)}.")
-    missing = [str(c) for c in features.columns if features[c].isna().any()]
-    if missing:
-        raise ValueError(f"The table {path} has missing values in columns: {', '.join(missing)}.")
+    X = features.to_numpy(dtype=np.float64, na_value=np.nan)
+    finite = np.isfinite(X).all(axis=0)
+    if not finite.all():
+        bad = ", ".join(str(c) for c, ok in zip(features.columns, finite, strict=True) if not ok)
+        raise ValueError(f"The table {path} has missing or infinite values in columns: {bad}.")
     positive = values[np.argmin(counts)] if counts[0] != counts[1] else values[1]
     y = (labels.to_numpy() == positive).astype(np.int64)
-    return Rows(features.to_numpy(dtype=np.float64), y)
+    return Rows(X, y)
 
 
 def positives_kept(rows: Rows, beta: float) -> int:

@@ -1,11 +1,13 @@
 """``python -m simulate.rulefit RUN [RUN ...]``: which rule describes which model, and how far
 each moves?
 
-For each run (one model each) and class_sep, each curve family is fitted to the simulated mean
-operating points, and each rule's expected F1 on that curve is compared with the simulated mean
-F1 over the run's weights (:func:`simulate.analysis.summary.theory_gap`). The command prints the
-RMSE per model and rule, pooled over class_sep, and per class_sep for one family, and can write the
-whole table as CSV. It also prints the movement exponent ``k`` per model and class_sep
+For each run (one model each) and condition (class_sep; with label noise, flip_y and class_sep;
+on real data, the data set: the run's :func:`~simulate.analysis.summary.cell_keys`), each curve
+family is fitted to the simulated mean operating points, and each rule's expected F1 on that
+curve is compared with the simulated mean F1 over the run's weights
+(:func:`simulate.analysis.summary.theory_gap`). The command prints the RMSE per model and rule,
+pooled over the conditions, and per condition for one family, and can write the whole table as
+CSV. It also prints the movement exponent ``k`` per model and condition
 (:func:`movement_tables`, :func:`movement_medians`).
 
 The other readers here gather one table per run across the studies' folders, keyed by
@@ -22,6 +24,8 @@ import pandas as pd
 
 from simulate.analysis.movement import movement_exponents
 from simulate.analysis.summary import (
+    CELL_KEYS,
+    cell_keys,
     per_separation,
     pooled_rmse,
     prediction_error,
@@ -30,7 +34,7 @@ from simulate.analysis.summary import (
 )
 from simulate.config import SweepConfig
 from simulate.models.registry import MODELS
-from simulate.runs.folder import RUN_FILE, load_run
+from simulate.runs.folder import RUN_FILE, RunData, load_run
 from theory.fit import FAMILIES
 
 __all__ = [
@@ -38,6 +42,7 @@ __all__ = [
     "contest_tables",
     "find_runs",
     "knob_summaries",
+    "load_study_run",
     "model_label",
     "movement_medians",
     "movement_tables",
@@ -66,29 +71,76 @@ def model_label(config: SweepConfig) -> str:
     return ", ".join(["tree", *limits]) if limits else "tree, fully grown"
 
 
-def find_runs(directory: str | Path) -> list[Path]:
+def find_runs(directory: str | Path, *, keys: Sequence[str] | None = None) -> list[Path]:
     """The finished runs directly inside ``directory``, trees first (fully grown, then by
     growing leaf size), then the other models in the order of
     :data:`simulate.models.registry.MODELS`.
 
+    Parameters
+    ----------
+    directory : path
+        A study's folder of runs, one per model (and knob).
+    keys : sequence of str, optional
+        The cell keys (:func:`simulate.analysis.summary.cell_keys`) every run must have, for a
+        study that reads its runs' conditions as these: ``("class_sep",)``, ``("flip_y",
+        "class_sep")``, ``("dataset",)``. Default: any.
+
     Raises
     ------
     ValueError
-        If ``directory`` does not exist or holds no finished run.
+        If ``directory`` does not exist, is not a folder or holds no finished run, or a run
+        cannot be read or has other cell keys than ``keys``.
     """
     directory = Path(directory)
-    if not directory.is_dir():
+    if not directory.exists():
         raise ValueError(f"The folder of model runs {str(directory)!r} does not exist.")
+    if not directory.is_dir():
+        raise ValueError(f"{str(directory)!r} is a file, not a folder of model runs.")
     runs = [run.parent for run in directory.glob(f"*/{RUN_FILE}")]
     if not runs:
         raise ValueError(f"The folder {str(directory)!r} holds no finished run.")
-
-    def order(run: Path) -> tuple[int, int, int, str]:
-        config = SweepConfig.from_dict(load_run(run).run["config"])
+    order = {}
+    for run_path in runs:
+        data, config = load_study_run(run_path)
+        conditions = cell_keys(data.summary)
+        if keys is not None and conditions != list(keys):
+            raise ValueError(
+                f"The run {str(run_path)!r} is swept over {', '.join(conditions)}; the runs of "
+                f"{str(directory)!r} must be swept over {', '.join(keys)} only."
+            )
         depth = config.max_depth or 0
-        return list(MODELS).index(config.model), depth, config.min_samples_leaf, run.name
+        order[run_path] = (
+            list(MODELS).index(config.model),
+            depth,
+            config.min_samples_leaf,
+            run_path.name,
+        )
+    return sorted(runs, key=order.__getitem__)
 
-    return sorted(runs, key=order)
+
+def load_study_run(directory: str | Path) -> tuple[RunData, SweepConfig]:
+    """A finished run (:func:`simulate.load_run`) and its settings, checked for what the
+    studies read: the cell keys that say each row's condition.
+
+    Raises
+    ------
+    ValueError
+        If the folder is not a finished run, its settings are not a sweep's, or its summary
+        has no cell key (:data:`simulate.analysis.summary.CELL_KEYS`); the message names the
+        folder.
+    """
+    run = load_run(directory)
+    where = f"The run directory {str(directory)!r}"
+    try:
+        config = SweepConfig.from_dict(run.run["config"])
+    except ValueError as error:
+        raise ValueError(f"{where} cannot be read: its settings are refused: {error}") from None
+    if not cell_keys(run.summary):
+        raise ValueError(
+            f"{where} cannot be read: its summary has none of the columns "
+            f"{', '.join(CELL_KEYS)} that say each row's condition."
+        )
+    return run, config
 
 
 def prediction_errors(runs: Sequence[str | Path]) -> dict[str, pd.DataFrame]:
@@ -96,12 +148,12 @@ def prediction_errors(runs: Sequence[str | Path]) -> dict[str, pd.DataFrame]:
     probabilistic model's), keyed by :func:`model_label`."""
     errors = {}
     for run_path in runs:
-        run = load_run(run_path)
+        run, config = load_study_run(run_path)
         if run.fits is None:
             continue
         error = prediction_error(run.fits)
         if not error.empty:
-            errors[model_label(SweepConfig.from_dict(run.run["config"]))] = error
+            errors[model_label(config)] = error
     return errors
 
 
@@ -110,8 +162,8 @@ def run_summaries(runs: Sequence[str | Path]) -> dict[str, pd.DataFrame]:
     :func:`model_label`."""
     summaries = {}
     for run_path in runs:
-        run = load_run(run_path)
-        summaries[model_label(SweepConfig.from_dict(run.run["config"]))] = run.summary
+        run, config = load_study_run(run_path)
+        summaries[model_label(config)] = run.summary
     return summaries
 
 
@@ -127,8 +179,7 @@ def separation_tables(runs: Sequence[str | Path]) -> dict[str, pd.DataFrame]:
     class_sep, flip_y or data set), keyed by :func:`model_label`."""
     tables = {}
     for run_path in runs:
-        run = load_run(run_path)
-        config = SweepConfig.from_dict(run.run["config"])
+        run, config = load_study_run(run_path)
         tables[model_label(config)] = per_separation(run.fits, config.beta, seed=config.seed)
     return tables
 
@@ -138,10 +189,10 @@ def contest_tables(runs: Sequence[str | Path]) -> dict[str, pd.DataFrame]:
     (a probabilistic model's), keyed by :func:`model_label`."""
     tables = {}
     for run_path in runs:
-        run = load_run(run_path)
+        run, config = load_study_run(run_path)
         table = weighting_vs_thresholding(run.fits)
         if not table.empty:
-            tables[model_label(SweepConfig.from_dict(run.run["config"]))] = table
+            tables[model_label(config)] = table
     return tables
 
 
@@ -150,8 +201,7 @@ def knob_summaries(runs: Sequence[str | Path]) -> dict[tuple[str, str], pd.DataF
     how they favour the positives (:mod:`simulate.data.resample`)."""
     summaries = {}
     for run_path in runs:
-        run = load_run(run_path)
-        config = SweepConfig.from_dict(run.run["config"])
+        run, config = load_study_run(run_path)
         summaries[(model_label(config), config.knob)] = run.summary
     return summaries
 
@@ -190,8 +240,7 @@ def movement_tables(
     """
     tables = {}
     for run_path in runs:
-        run = load_run(run_path)
-        config = SweepConfig.from_dict(run.run["config"])
+        run, config = load_study_run(run_path)
         label = run_label(config)
         if label in tables:
             raise ValueError(f"Two runs are of the same model ({label!r}); give one run per model.")
@@ -229,21 +278,22 @@ def movement_medians(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 def rule_fit(
     runs: Sequence[str | Path], *, families: Sequence[str] = tuple(FAMILIES)
 ) -> pd.DataFrame:
-    """The RMSE between each rule's F1 and the simulated F1, per run, family and class_sep.
+    """The RMSE between each rule's F1 and the simulated F1, per run, family and condition.
 
     Parameters
     ----------
     runs : sequence of path
         Finished run folders (:func:`simulate.load_run`), one model each.
     families : sequence of str, default every family of :data:`theory.fit.FAMILIES`
-        Curve families fitted to each class_sep's mean operating points.
+        Curve families fitted to each condition's mean operating points.
 
     Returns
     -------
     DataFrame
         :func:`simulate.analysis.summary.theory_gap`'s rows with the run's ``model`` (its
         :func:`run_label`: the model, and the knob of a run that resamples) and ``run`` (the
-        folder) in front.
+        folder) in front; a condition is a row's cell keys (``class_sep``; ``flip_y``;
+        ``dataset``), empty where another run has a key this run does not.
 
     Raises
     ------
@@ -252,8 +302,7 @@ def rule_fit(
     """
     frames = []
     for run_path in runs:
-        run = load_run(run_path)
-        config = SweepConfig.from_dict(run.run["config"])
+        run, config = load_study_run(run_path)
         gap = theory_gap(run.summary, config.beta, families=families, rules=RULES)
         gap.insert(0, "run", str(run_path))
         gap.insert(0, "model", run_label(config))

@@ -17,6 +17,7 @@ import pandas as pd
 from scipy import stats
 
 from params.validation import ParameterError
+from simulate.analysis.summary import cell_keys
 from simulate.config import SweepConfig
 from simulate.sweep import run_sweep
 
@@ -32,7 +33,8 @@ class Fidelity(NamedTuple):
     """Agreement of two engines over a sweep's cells."""
 
     cells: pd.DataFrame
-    """Per cell: class_sep, alpha, f1 of each engine, mean difference, its standard error, z."""
+    """Per cell: its cell keys (class_sep; flip_y; dataset: :func:`~simulate.analysis.summary.
+    cell_keys`), alpha, f1 of each engine, mean difference, its standard error, count n and z."""
     chi_square: float
     """Sum of the cells' squared z-scores."""
     dof: int
@@ -46,10 +48,11 @@ class Fidelity(NamedTuple):
     identical_fraction: float
     """Fraction of fits whose confusion counts are identical."""
     separation_chi_square: float
-    """Sum of squared scores, one per class_sep, of each dataset's F1 difference averaged over
-    the weights. Different class_seps use different datasets, so these scores are independent."""
+    """Sum of squared scores, one per condition (class_sep), of each dataset's F1 difference
+    averaged over the weights. Different conditions use different datasets, so these scores are
+    independent (label noise levels share theirs: with a ``flip_y`` list, only indicative)."""
     separation_dof: int
-    """Number of class_seps with any difference."""
+    """Number of conditions with any difference."""
     separation_p_value: float
     """Chance of a separation chi-square at least this large if the engines agree."""
 
@@ -60,8 +63,8 @@ def compare_engines(reference: pd.DataFrame, candidate: pd.DataFrame) -> Fidelit
     Parameters
     ----------
     reference, candidate : DataFrame
-        Per-fit tables (class_sep, alpha, rep, tp, fp, fn, tn, f1) of the same sweep run by two
-        engines.
+        Per-fit tables (the cell keys, class_sep or flip_y and class_sep or dataset; alpha, rep,
+        tp, fp, fn, tn, f1) of the same sweep run by two engines.
 
     Returns
     -------
@@ -70,12 +73,18 @@ def compare_engines(reference: pd.DataFrame, candidate: pd.DataFrame) -> Fidelit
     Raises
     ------
     ValueError
-        If the tables do not hold the same fits.
+        If the tables do not hold the same conditions and fits.
     """
-    keys = ["class_sep", "alpha", "rep"]
+    conditions = cell_keys(reference)
+    if cell_keys(candidate) != conditions:
+        raise ValueError(
+            f"The two sweeps have other conditions: {', '.join(conditions)} against "
+            f"{', '.join(cell_keys(candidate))}."
+        )
+    keys = [*conditions, "alpha", "rep"]
     merged = reference.merge(candidate, on=keys, suffixes=("_reference", "_candidate"))
     if len(merged) != len(reference) or len(merged) != len(candidate):
-        raise ValueError("The two sweeps do not hold the same (class_sep, alpha, rep) fits.")
+        raise ValueError(f"The two sweeps do not hold the same ({', '.join(keys)}) fits.")
     merged["difference"] = merged["f1_candidate"] - merged["f1_reference"]
     counts = ["tp", "fp", "fn", "tn"]
     identical = np.all(
@@ -83,9 +92,9 @@ def compare_engines(reference: pd.DataFrame, candidate: pd.DataFrame) -> Fidelit
         == merged[[f"{c}_candidate" for c in counts]].to_numpy(),
         axis=1,
     )
-    cells = _scores(merged, ["class_sep", "alpha"])
+    cells = _scores(merged, [*conditions, "alpha"])
     separations = _scores(
-        merged.groupby(["class_sep", "rep"], as_index=False)["difference"].mean(), ["class_sep"]
+        merged.groupby([*conditions, "rep"], as_index=False)["difference"].mean(), conditions
     )
     chi_square, dof, p_value = _chi_square(cells)
     separation_chi_square, separation_dof, separation_p_value = _chi_square(separations)

@@ -11,9 +11,10 @@ from plots import (
     plot_theory_gap,
     plot_theory_vs_simulation,
 )
+from plots.cli import main as plots_main
 from simulate import load_run
 from simulate.analysis.summary import fit_separations, theory_gap
-from tests.plots.conftest import ALPHAS, BETA, SEP_TO_P
+from tests.plots.conftest import ALPHAS, BETA, SEP_TO_P, synthetic_summary, write_synthetic_run
 from tests.plots.helpers import line
 
 
@@ -173,3 +174,34 @@ def test_every_run_figure_reads_a_real_run(small_run):
         plot_theory_gap(run.summary, beta=beta),
     ):
         assert isinstance(fig, Figure)
+
+
+@pytest.mark.parametrize(
+    ("folder", "wrong"),
+    [("--models", "noisy"), ("--knobs", "noisy"), ("--noise", "plain"), ("--datasets", "noisy")],
+)
+def test_a_study_folder_of_other_conditions_is_one_line(
+    synthetic_run, tmp_path, capsys, folder, wrong
+):
+    # Each study's figure reads its runs' conditions as its own (class_sep; flip_y and
+    # class_sep; the data set): a run over others is refused before anything is drawn.
+    plain = synthetic_summary()
+    summaries = {
+        "plain": plain,
+        "noisy": pd.concat([plain.assign(flip_y=0.0), plain.assign(flip_y=0.1)]),
+        "data": plain.drop(columns="class_sep").assign(dataset="breast_cancer").iloc[:9],
+    }
+    folders = {"--models": "plain", "--knobs": "plain", "--noise": "noisy", "--datasets": "data"}
+    folders[folder] = wrong
+    argv = ["--run", str(synthetic_run), "--out", str(tmp_path / "figures")]
+    for flag, kind in folders.items():
+        write_synthetic_run(
+            tmp_path / flag / "tree", summary=summaries[kind], config={"beta": BETA}
+        )
+        argv += [flag, str(tmp_path / flag)]
+    with pytest.raises(SystemExit) as exit_info:
+        plots_main(argv)
+    assert exit_info.value.code == 2
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert f"{tmp_path / folder / 'tree'}' is swept over " in last
+    assert not (tmp_path / "figures").exists()

@@ -54,7 +54,11 @@ def test_round_trip_through_dict():
         ({"test_size": 0.999}, r"0\.1 expected positives in each training split"),
         ({"test_size": 1.0}, r"'test_size'.*\(0, 1\)"),
         ({"flip_y": 1.0}, r"'flip_y'.*\[0, 1\)"),
-        ({"n_informative": 11}, r"'n_informative'.*\[2, 10\]"),
+        ({"n_informative": 11}, r"n_informative=11 and n_features=10 of SweepConfig do not go"),
+        (
+            {"dataset": ("breast_cancer",), "beta": 0.1, "n_features": 3},
+            r"n_features=3 of SweepConfig applies to dataset='make_classification' only",
+        ),
         ({"engine": "xgboost"}, r"'engine'.*one of 'numba', 'sklearn'"),
         ({"max_depth": 0}, r"'max_depth'"),
         ({"seed": -1}, r"'seed'"),

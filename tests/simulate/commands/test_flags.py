@@ -4,8 +4,12 @@ import argparse
 
 import pytest
 
+import simulate.commands.fidelity
+import simulate.commands.retraining
 import simulate.commands.sweep
 import theory.cli
+from params.validation import MAX_BOOTSTRAP, Interval
+from simulate.config import ALPHA_RANGE
 
 
 def _valued_flags(parser: argparse.ArgumentParser):
@@ -60,3 +64,27 @@ def test_theory_flags_refuse_garbage(command, parser, capsys):
         assert exit_info.value.code == 2
         error = capsys.readouterr().err.strip().splitlines()[-1]
         assert f"argument {flag}" in error, error
+
+
+@pytest.mark.parametrize(
+    ("command", "flag", "value"),
+    [
+        (simulate.commands.sweep, "--alphas", "1e308"),
+        (simulate.commands.fidelity, "--alphas", "1e308"),
+        (simulate.commands.retraining, "--alphas", "1e308"),
+        (simulate.commands.sweep, "--bootstrap", "1000000000"),
+        (simulate.commands.retraining, "--bootstrap", "1000000000"),
+    ],
+)
+def test_every_command_holds_alphas_and_bootstrap_to_the_declared_ranges(
+    command, flag, value, capsys
+):
+    # One range each, declared once (ALPHA_RANGE, MAX_BOOTSTRAP): a weight whose arithmetic
+    # overflows, or resamples beyond memory, are refused on parsing, before any work.
+    interval = ALPHA_RANGE if flag == "--alphas" else Interval(0, MAX_BOOTSTRAP, "both")
+    with pytest.raises(SystemExit) as exit_info:
+        command.main([flag, value])
+    assert exit_info.value.code == 2
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert f"argument {flag}: must be" in last
+    assert f"in the range {interval}. Got {value!r} instead." in last

@@ -47,3 +47,4 @@ def test_bad_input_is_one_line_and_status_2(tmp_path, capsys, arguments, named):
     last = capsys.readouterr().err.strip().splitlines()[-1]
     assert last.startswith("python -m simulate.retraining: error: ")
     assert named in last
+    assert not (tmp_path / "x").exists()

@@ -88,7 +88,7 @@ def test_end_to_end(tmp_path, capsys):
         (["--n-jobs", "0"], "argument --n-jobs: must be a non-zero int"),
         (["--test-size", "1"], "argument --test-size: must be a float in the range (0, 1)"),
         (["--n-samples", "100"], "expected positives in each test split"),
-        (["--n-informative", "8"], "argument --n-informative: must be an int in the range [2, 6]"),
+        (["--n-informative", "8"], "n_informative=8 and n_features=6 of SweepConfig do not go"),
         (["--backend", "dask"], "argument --scheduler: must be a dask scheduler address"),
         (["--model", "svm"], "argument --model: invalid choice: 'svm'"),
         (["--val-size", "1.5"], "argument --val-size: must be a float in the range (0, 1)"),
@@ -114,6 +114,26 @@ def test_bad_input_exits_2_with_one_line(flags, message, capsys):
     assert "Traceback" not in error
 
 
+@pytest.mark.parametrize(
+    ("flags", "last"),
+    [
+        (
+            ["--fractions", "0.5"],  # SMALL gives --alphas 1:19:3
+            "alphas=[1, 4.3589, 19] and fractions=[0.5] of SweepConfig both give the weights",
+        ),
+        (
+            ["--n-features", "2"],  # SMALL gives --n-informative 3
+            "n_informative=3 and n_features=2 of SweepConfig do not go together",
+        ),
+    ],
+)
+def test_two_settings_at_odds_are_refused_naming_both(flags, last, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main([*SMALL, *flags, "--no-plots"])
+    assert exit_info.value.code == 2
+    assert last in capsys.readouterr().err.strip().splitlines()[-1]
+
+
 def test_a_probabilistic_model_end_to_end(tmp_path, capsys):
     out = tmp_path / "run"
     assert main([*SMALL, "--model", "logreg", "--out", str(out), "--no-plots"]) == 0
@@ -136,7 +156,8 @@ def test_a_probabilistic_model_end_to_end(tmp_path, capsys):
 def test_a_resampled_sweep_end_to_end(tmp_path, capsys):
     out = tmp_path / "run"
     flags = ["--knob", "oversample", "--fractions", "0.05,0.25", "--out", str(out), "--no-plots"]
-    assert main([*SMALL, *flags]) == 0
+    at = SMALL.index("--alphas")  # the fractions give the weights
+    assert main([*SMALL[:at], *SMALL[at + 2 :], *flags]) == 0
     fits = pd.read_parquet(out / "fits.parquet")
     assert sorted(fits["positive_fraction"].round(12).unique()) == [0.05, 0.25]
     assert sorted(fits["alpha"].round(9).unique()) == [1.0, 6.333333333]

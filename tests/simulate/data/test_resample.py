@@ -9,6 +9,7 @@ from sklearn.preprocessing import StandardScaler
 
 import theory
 from simulate import SweepConfig, run_sweep
+from simulate.config import DEFAULT_ALPHAS
 from simulate.data.resample import fraction_of_weight, resample
 from simulate.data.splits import dataset_seeds, hold_out_validation, make_dataset
 from simulate.models.registry import fit_model
@@ -75,6 +76,17 @@ def test_fractions_become_the_weights():
     config = SweepConfig(fractions=(0.5, 0.1), knob="undersample")
     np.testing.assert_allclose(config.alphas, theory.equivalent_weight(0.01, [0.1, 0.5]))
     assert SweepConfig.from_dict(config.to_dict()).to_dict() == config.to_dict()
+    assert dataclasses.replace(config, seed=3).alphas == config.alphas
+
+
+def test_weights_given_twice_are_refused_naming_both():
+    # alphas and fractions both say the weights: other explicit alphas are not dropped silently.
+    message = r"alphas=\[1, 2\] and fractions=\[0.5\] of SweepConfig both give the weights"
+    with pytest.raises(ValueError, match=message):
+        SweepConfig(fractions=(0.5,), alphas=(1.0, 2.0))
+    assert SweepConfig(fractions=(0.5,), alphas=(99.0,)).alphas == pytest.approx((99.0,))
+    switched = dataclasses.replace(SweepConfig(alphas=(1.0, 2.0)), alphas=DEFAULT_ALPHAS)
+    assert dataclasses.replace(switched, fractions=(0.5,)).alphas == pytest.approx((99.0,))
 
 
 def test_resampling_needs_weights_of_at_least_one():
@@ -119,7 +131,9 @@ def test_a_resampled_model_is_the_estimator_fitted_on_the_resampled_rows(small_c
 @pytest.mark.slow
 @pytest.mark.parametrize(("knob", "model"), [("undersample", "tree"), ("oversample", "logreg")])
 def test_a_resampled_sweep_is_reproducible(small_config, knob, model):
-    config = dataclasses.replace(small_config, knob=knob, model=model, fractions=(0.1, 0.3))
+    config = dataclasses.replace(
+        small_config, knob=knob, model=model, alphas=DEFAULT_ALPHAS, fractions=(0.1, 0.3)
+    )
     serial = run_sweep(config, n_jobs=1, progress=False)
     parallel = run_sweep(config, n_jobs=2, progress=False)
     pd.testing.assert_frame_equal(serial.fits, parallel.fits)

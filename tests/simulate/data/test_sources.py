@@ -3,6 +3,7 @@ import pandas as pd
 import pytest
 from sklearn.datasets import load_breast_cancer, load_digits
 
+from simulate import SweepConfig
 from simulate.data.sources import (
     Rows,
     is_source,
@@ -11,6 +12,8 @@ from simulate.data.sources import (
     shipped_rows,
     subsample_positives,
 )
+from simulate.models.registry import MODELS
+from simulate.models.tree import ENGINES
 
 
 def _breast_cancer_table() -> pd.DataFrame:
@@ -67,7 +70,16 @@ def test_a_table_gives_the_rows_of_its_data(tmp_path, suffix):
         (lambda t: t.assign(diagnosis="benign"), "diagnosis", r"two values; it holds 1 \('benign'"),
         (lambda t: t.assign(diagnosis=np.arange(len(t)) % 3), "diagnosis", "it holds 3"),
         (lambda t: t.assign(site="left"), "diagnosis", "non-numeric feature columns: site"),
-        (lambda t: t.assign(**{"mean area": np.nan}), "diagnosis", "missing values in columns"),
+        (
+            lambda t: t.assign(**{"mean area": np.nan}),
+            "diagnosis",
+            "missing or infinite values in columns: mean area.",
+        ),
+        (
+            lambda t: t.assign(**{"mean area": np.inf, "worst area": -np.inf}),
+            "diagnosis",
+            "missing or infinite values in columns: mean area, worst area.",
+        ),
         (lambda t: t[["diagnosis"]], "diagnosis", "no feature column besides 'diagnosis'"),
     ],
 )
@@ -77,6 +89,23 @@ def test_a_bad_table_is_refused_in_one_line(tmp_path, change, target, message):
     with pytest.raises(ValueError, match=message) as error:
         load_rows(str(path), target)
     assert str(path) in str(error.value) and "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize("model", MODELS)
+@pytest.mark.parametrize("engine", ENGINES)
+def test_infinite_features_are_refused_for_every_model_before_any_fit(tmp_path, model, engine):
+    # The numba tree and hgb would fit them, scikit-learn's tree, logreg and mlp refuse them:
+    # one rule, the sweep's, as for missing values.
+    path = tmp_path / "table.csv"
+    table = _breast_cancer_table()
+    table.loc[3, "mean area"] = np.inf
+    table.to_csv(path, index=False)
+    leaf = {"min_samples_leaf": 20} if model == "tree-proba" else {}
+    message = "has missing or infinite values in columns: mean area"
+    with pytest.raises(ValueError, match=message):
+        SweepConfig(
+            dataset=(str(path),), target="diagnosis", beta=0.2, model=model, engine=engine, **leaf
+        )
 
 
 def test_unreadable_and_unnamed_tables_are_refused(tmp_path):

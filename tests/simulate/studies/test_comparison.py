@@ -19,7 +19,7 @@ from simulate.studies.comparison import (
     run_summaries,
     separation_tables,
 )
-from tests.plots.conftest import SEP_TO_P, write_synthetic_run
+from tests.plots.conftest import SEP_TO_P, synthetic_summary, write_synthetic_run
 
 
 def test_the_rule_that_made_the_means_fits_them(tmp_path):
@@ -52,6 +52,20 @@ def test_runs_are_found_trees_first(tmp_path):
         find_runs(tmp_path / "z")
 
 
+def test_a_study_folder_holds_runs_over_its_own_conditions(tmp_path):
+    noisy = synthetic_summary().assign(flip_y=0.1)
+    write_synthetic_run(tmp_path / "t", summary=noisy, config={"beta": 0.02, "model": "tree"})
+    assert find_runs(tmp_path, keys=("flip_y", "class_sep")) == [tmp_path / "t"]
+    with pytest.raises(ValueError, match="/t' is swept over flip_y, class_sep; the runs of "):
+        find_runs(tmp_path, keys=("class_sep",))
+    with pytest.raises(ValueError, match="is a file, not a folder of model runs"):
+        find_runs(tmp_path / "t" / "run.json")
+    bare = synthetic_summary().drop(columns="class_sep")
+    write_synthetic_run(tmp_path / "t", summary=bare, config={"beta": 0.02, "model": "tree"})
+    with pytest.raises(ValueError, match="cannot be read: its summary has none of the columns"):
+        rule_fit([tmp_path / "t"])
+
+
 def test_two_runs_of_one_model_are_refused(tmp_path):
     for name in ("a", "b"):
         write_synthetic_run(tmp_path / name, config={"beta": 0.02, "model": "hgb"})
@@ -63,12 +77,48 @@ def test_the_command_prints_both_tables_and_writes_csv(tmp_path, capsys):
     write_synthetic_run(tmp_path / "a", config={"beta": 0.02, "model": "logreg"})
     assert main([str(tmp_path / "a"), "--out", str(tmp_path / "fit.csv")]) == 0
     printed = capsys.readouterr().out
-    assert "pooled over class_sep" in printed
+    assert "pooled over each run's conditions" in printed
     assert "binormal bce" in printed
+    assert "per condition (class_sep), on the fitted binormal curve" in printed
     assert "closer" in printed
-    assert "movement exponent k per model and class_sep" in printed
+    assert "movement exponent k per model and condition" in printed
     assert "k at class_sep" in printed
     assert (tmp_path / "fit.csv").read_text().startswith("model,run,family,rule,class_sep")
+
+
+def _section(printed: str, title: str) -> list[list[str]]:
+    """The rows of the printed table after the line that starts with ``title``."""
+    lines = printed.split(title, 1)[1].split("\n\n", 1)[0].splitlines()[1:]
+    return [line.split() for line in lines]
+
+
+def test_the_command_tabulates_each_runs_own_conditions(tmp_path, capsys):
+    # A run over label noise has a row per (flip_y, class_sep), each its own RMSE (not the mean
+    # over noise levels); a run on a real data set has a row per data set and no class_sep.
+    summary = synthetic_summary()
+    noisy = pd.concat([summary.assign(flip_y=0.0), synthetic_summary(0.05).assign(flip_y=0.1)])
+    noisy = noisy[["flip_y", *summary.columns]]
+    write_synthetic_run(tmp_path / "noise", summary=noisy, config={"beta": 0.02, "model": "hgb"})
+    on_data = summary[summary["class_sep"] == 1.0].drop(columns="class_sep")
+    on_data.insert(0, "dataset", "breast_cancer")
+    write_synthetic_run(tmp_path / "data", summary=on_data, config={"beta": 0.02, "model": "mlp"})
+    runs = [tmp_path / "noise", tmp_path / "data"]
+    assert main([str(run) for run in runs]) == 0
+    printed = capsys.readouterr().out
+    rows = _section(printed, "per condition (flip_y, dataset, class_sep)")
+    assert " ".join(rows[0]) == "model flip_y dataset class_sep RMSE bce RMSE bayes closer"
+    table = rule_fit(runs)
+    expected = table[(table["family"] == "binormal") & (table["rule"] == "bce")]
+    noise = expected[expected["model"] == "hgb"]
+    assert [row[:4] for row in rows[1:9]] == [
+        ["hgb", f"{flip_y:g}", "-", f"{class_sep:g}"]
+        for flip_y, class_sep in zip(noise["flip_y"], noise["class_sep"], strict=True)
+    ]
+    assert [row[4] for row in rows[1:9]] == [f"{rmse:.4f}" for rmse in noise["rmse"]]
+    assert rows[9][:4] == ["mlp", "-", "breast_cancer", "-"]
+    assert len(rows) == 10
+    movement = _section(printed, "movement exponent k per model and condition")
+    assert movement[-3][:3] == ["k", "at", "flip_y,"]
 
 
 def test_a_missing_run_is_one_line(tmp_path, capsys):

@@ -53,6 +53,36 @@ def test_mismatched_sweeps_are_refused():
         compare_engines(full, full.iloc[:-1])
 
 
+def test_each_condition_is_its_own_cell():
+    # Two noise levels of one class_sep are two conditions, not one cell with duplicate reps;
+    # a sweep over real data sets has no class_sep at all.
+    reference = _fits([[0.5, 0.6, 0.7], [0.5, 0.5, 0.5]], [[1, 1, 1], [2, 2, 2]])
+    candidate = _fits([[0.6, 0.6, 0.9], [0.5, 0.5, 0.5]], [[1, 1, 1], [2, 2, 3]])
+    noisy = {
+        name: pd.concat([table.assign(flip_y=0.0), table.assign(flip_y=0.1, f1=0.4)])
+        for name, table in (("reference", reference), ("candidate", candidate))
+    }
+    result = compare_engines(noisy["reference"], noisy["candidate"])
+    plain = compare_engines(reference, candidate)
+    assert result.cells[["flip_y", "class_sep", "alpha"]].values.tolist() == [
+        [0.0, 1.0, 1.0],
+        [0.0, 1.0, 2.0],
+        [0.1, 1.0, 1.0],
+        [0.1, 1.0, 2.0],
+    ]
+    assert result.cells.z.tolist() == pytest.approx([*plain.cells.z, 0.0, 0.0])
+    assert result.chi_square == pytest.approx(plain.chi_square)
+    on_data = {
+        name: table.drop(columns="class_sep").assign(dataset="breast_cancer")
+        for name, table in (("reference", reference), ("candidate", candidate))
+    }
+    result = compare_engines(on_data["reference"], on_data["candidate"])
+    assert result.cells.z.tolist() == pytest.approx(plain.cells.z.tolist())
+    assert result.cells["dataset"].tolist() == ["breast_cancer"] * 2
+    with pytest.raises(ValueError, match="other conditions: dataset against class_sep"):
+        compare_engines(on_data["reference"], candidate)
+
+
 def test_command_runs_both_engines(capsys):
     argv = ["--beta", "0.05", "--alphas", "1,10", "--seps", "1,2", "--reps", "5"]
     argv += ["--n-samples", "800", "--n-jobs", "1", "--quiet"]
