@@ -129,8 +129,8 @@ def test_sigkill_then_resume_equals_an_uninterrupted_run(tmp_path):
     )
     assert resumed.returncode == 0, resumed.stderr
     assert _one_line(resumed.stderr) == (
-        f"1 chunk files in {killed} are damaged or hold another configuration's counts; "
-        "computing them again"
+        f"1 chunk files in {killed} are damaged or hold another configuration's or another "
+        "chunk's counts; computing them again"
     )
     pd.testing.assert_frame_equal(load_run(killed).fits, _uninterrupted(tmp_path))
     assert {p.name for p in killed.iterdir()} == FINISHED
