@@ -33,7 +33,14 @@ from simulate.data.resample import RESAMPLING, fraction_of_weight
 from simulate.data.splits import dataset_seeds, hold_out_validation, make_dataset
 from simulate.models.registry import PROBABILISTIC, fit_model
 from simulate.runs.backends import DEFAULT_BACKEND, ParallelConfig, Workers
-from simulate.runs.folder import COUNT_COLUMNS, RunData, RunFolder, SavedChunks, package_versions
+from simulate.runs.folder import (
+    COUNT_COLUMNS,
+    ChunkSpec,
+    RunData,
+    RunFolder,
+    SavedChunks,
+    package_versions,
+)
 from theory.scores import confusion_counts
 
 __all__ = [
@@ -110,6 +117,12 @@ class Chunk(NamedTuple):
         source_key = "dataset" if config.real_data else "class_sep"
         values = {"flip_y": config.flip_y[self.flip], source_key: config.sources[self.source]}
         return {key: values[key] for key in config.cell_keys}
+
+    def spec(self, config: SweepConfig) -> ChunkSpec:
+        """What the chunk's file must hold: its cell keys and repetitions (its identity), and
+        the shapes of its arrays."""
+        identity = {**self.keys(config), "reps": [self.rep_start, self.rep_stop]}
+        return ChunkSpec(identity=identity, shapes=self.shapes(config))
 
 
 def split_sizes(config: SweepConfig, source: float | str | None = None) -> dict[str, int]:
@@ -320,8 +333,8 @@ def run_sweep(
         Show a progress bar on stderr.
     resume : bool, default False
         Continue the unfinished run in ``out``, skipping its finished chunks. Refused if its
-        configuration differs; chunk files that are damaged or hold other settings' counts are
-        recomputed (a line on stderr says how many).
+        configuration differs; chunk files that are damaged or hold other settings' or another
+        chunk's counts are recomputed (a line on stderr says how many).
     force : bool, default False
         Overwrite a finished run in ``out``, or discard an unfinished one; not with ``resume``.
     backend : str, default "loky"
@@ -364,12 +377,12 @@ def run_sweep(
     chunks = plan_chunks(config)
     started = time.perf_counter()
     with Workers(parallel) as workers, _started(path, config, resume, force) as folder:
-        shapes = {chunk.name: chunk.shapes(config) for chunk in chunks}
-        saved = folder.finished_chunks(shapes) if folder else SavedChunks(counts={}, rejected=[])
+        specs = {chunk.name: chunk.spec(config) for chunk in chunks}
+        saved = folder.finished_chunks(specs) if folder else SavedChunks(counts={}, rejected=[])
         if saved.rejected:
             print(
                 f"{len(saved.rejected)} chunk files in {folder.path} are damaged or hold another "
-                "configuration's counts; computing them again",
+                "configuration's or another chunk's counts; computing them again",
                 file=sys.stderr,
             )
         done = {chunk: saved.counts[chunk.name] for chunk in chunks if chunk.name in saved.counts}
@@ -386,7 +399,7 @@ def run_sweep(
         ) as bar:
             for chunk, arrays in workers.imap_unordered(partial(run_chunk, config), todo):
                 if folder is not None:
-                    folder.save_chunk(chunk.name, arrays)
+                    folder.save_chunk(chunk.name, specs[chunk.name].identity, arrays)
                 done[chunk] = arrays
                 bar.update(len(arrays["counts"]) * per_dataset)
         fits = tidy_fits(config, done)

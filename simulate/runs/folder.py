@@ -9,26 +9,32 @@ A finished run folder holds
   dataset's validation split, with their labels;
 - ``run.json``: the record: configuration, seed, package versions, elapsed time, fits per second,
   and for each of the two tables its size in bytes, sha256 checksum, rows and columns, with the
-  test-split size the confusion counts sum to (per data set, for real data);
+  test-split size the confusion counts sum to (per data set, for real data), and the sha256 of the
+  record itself (``record_sha256``);
 - ``f1_vs_alpha.png``: the run's figure, drawn by :mod:`plots` unless it was not asked for.
 
 While a run is in progress, ``parts/`` holds ``config.json`` and one ``.npz`` file per finished
-chunk (its arrays: the counts, and what else the model returns), so that an interrupted run can
-be resumed; it is removed once the finished files are written.
+chunk (its arrays: the counts, and what else the model returns; and what the chunk is), so that
+an interrupted run can be resumed; it is removed once the finished files are written.
 
 What keeps a folder sound:
 
 - **One writer.** :meth:`RunFolder.start` takes an OS lock (``flock``) on ``.run.lock`` in the
   folder and holds it until :meth:`RunFolder.close`; a second run in the same folder is refused.
   The OS drops the lock of a process that dies, so a stale lock never blocks.
-- **Chunks carry their configuration.** Each chunk file holds the fingerprint (a sha256 of the
-  canonical JSON) of the settings it was computed with. A resumed run takes only chunks with its
-  own fingerprint; a chunk file that is foreign, empty, truncated or unreadable is recomputed, and
-  any other file is ignored.
+- **Chunks carry their configuration and identity.** Each chunk file holds the fingerprint (a
+  sha256 of the canonical JSON) of the settings it was computed with, and its identity (a sweep's:
+  the cell keys and repetitions it holds). A resumed run takes only chunks with its own
+  fingerprint and the identity their name stands for; a chunk file that is foreign, another
+  chunk's, empty, truncated, unreadable or not a file at all (a folder, say) is removed and
+  recomputed, and any other file is ignored.
 - **Complete or absent.** Every file is written under a temporary name in its target folder,
-  flushed to disk (``fsync``) and renamed into place.
-- **Verified when read.** :func:`load_run` checks each table against the size and checksum in
-  ``run.json``, its shape, and that the counts are non-negative integers summing to the test size.
+  flushed to disk (``fsync``) and renamed into place. Only a regular file (or a symbolic link,
+  which is replaced, not followed) is ever replaced: a folder, device or fifo in the way is
+  refused.
+- **Verified when read.** :func:`load_run` checks ``run.json`` against its own checksum, each
+  table against the size and checksum in ``run.json``, its shape, and that the counts are
+  non-negative integers summing to the test size.
 - **Nothing that blocks.** A run that fails or is interrupted before its first chunk leaves no
   ``parts/`` behind; one with finished chunks keeps them for ``resume``. An OSError while writing
   names the file it was writing.
@@ -37,11 +43,13 @@ What keeps a folder sound:
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import json
 import os
 import shutil
+import stat
 import sys
 import tempfile
 import zipfile
@@ -63,6 +71,7 @@ __all__ = [
     "RUN_FILE",
     "SUMMARY_FILE",
     "VALIDATION_FILE",
+    "ChunkSpec",
     "FolderState",
     "RunData",
     "RunFolder",
@@ -88,6 +97,8 @@ _VERSIONED_PACKAGES = ("numpy", "scipy", "scikit-learn", "numba", "pandas", "job
 _LOCK_FILE = ".run.lock"
 _CHUNK_SUFFIX = ".npz"
 _METADATA_KEY = b"classweights.run"
+#: The key of ``run.json`` that holds the sha256 of the rest of the record.
+_RECORD_CHECKSUM = "record_sha256"
 #: What reading a damaged chunk file raises: unreadable, empty, truncated (not a zip), bad CRC,
 #: a member missing, or a bare ``.npy`` array in place of the archive.
 _UNREADABLE = (OSError, ValueError, EOFError, KeyError, TypeError, zipfile.BadZipFile)
@@ -109,7 +120,9 @@ def atomic_path(target: str | os.PathLike[str], *, fsync: bool = False) -> Itera
     """Yield a temporary path beside ``target``; move it onto ``target`` if the block succeeds.
 
     A reader never sees a half-written ``target``: on an exception (or a kill) the temporary
-    file is removed (or left under its temporary name) and ``target`` is untouched.
+    file is removed (or left under its temporary name) and ``target`` is untouched. Only a
+    regular file is replaced; a symbolic link is replaced by the file (what it points to is left
+    as it was).
 
     Parameters
     ----------
@@ -122,9 +135,12 @@ def atomic_path(target: str | os.PathLike[str], *, fsync: bool = False) -> Itera
     Raises
     ------
     OSError
-        If writing fails (a full disk, say); its ``filename`` is ``target``.
+        If writing fails (a full disk, say), or ``target`` is neither missing, a regular file
+        nor a symbolic link (a folder, a device, a fifo: :class:`FileExistsError`); its
+        ``filename`` is ``target``.
     """
     target = Path(target)
+    _check_replaceable(target)
     try:
         handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as error:
@@ -136,6 +152,7 @@ def atomic_path(target: str | os.PathLike[str], *, fsync: bool = False) -> Itera
         if fsync:
             _fsync(temporary)
         os.chmod(temporary, _FILE_MODE)
+        _check_replaceable(target)
         os.replace(temporary, target)
         if fsync:
             _fsync(target.parent)
@@ -143,6 +160,35 @@ def atomic_path(target: str | os.PathLike[str], *, fsync: bool = False) -> Itera
         raise _naming(error, target) from None
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def _check_replaceable(target: Path) -> None:
+    """Raise :class:`FileExistsError` naming ``target`` if something other than a regular file
+    or a symbolic link is there (a folder, a device, a fifo, a socket)."""
+    try:
+        mode = os.lstat(target).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise _naming(error, target) from None
+    if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+        raise FileExistsError(
+            errno.EEXIST,
+            f"Not a regular file but {_file_kind(mode)}; only a regular file is replaced",
+            str(target),
+        )
+
+
+def _file_kind(mode: int) -> str:
+    """What a ``stat`` mode is, in words: ``"a folder"``, ``"a character device"``..."""
+    kinds = {
+        stat.S_ISDIR: "a folder",
+        stat.S_ISCHR: "a character device",
+        stat.S_ISBLK: "a block device",
+        stat.S_ISFIFO: "a fifo",
+        stat.S_ISSOCK: "a socket",
+    }
+    return next((kind for is_type, kind in kinds.items() if is_type(mode)), "a special file")
 
 
 def _fsync(path: Path) -> None:
@@ -159,10 +205,25 @@ def _naming(error: OSError, path: Path) -> OSError:
     return OSError(error.errno, error.strerror or str(error), str(path))
 
 
-def _fingerprint(config: Mapping[str, Any]) -> str:
-    """sha256 of the canonical JSON of a run's settings."""
-    canonical = json.dumps(config, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+def _canonical(payload: Mapping[str, Any]) -> str:
+    """The canonical JSON of ``payload``: sorted keys, no spaces."""
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"))
+
+
+def _fingerprint(payload: Mapping[str, Any]) -> str:
+    """sha256 of the canonical JSON of ``payload`` (a run's settings, or its record)."""
+    return hashlib.sha256(_canonical(payload).encode()).hexdigest()
+
+
+def _remove(path: Path) -> None:
+    """Delete ``path``, a folder with what it holds; a symbolic link, not what it points to."""
+    try:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)
+    except OSError as error:
+        raise _naming(error, path) from None
 
 
 class RunData(NamedTuple):
@@ -180,13 +241,24 @@ class RunData(NamedTuple):
     point (the cell keys, rep, label, score); None for trees."""
 
 
+class ChunkSpec(NamedTuple):
+    """What one chunk of a run holds, to tell its file from any other's."""
+
+    identity: dict[str, Any]
+    """JSON-ready values that say which data the chunk holds (a sweep's: its cell keys and
+    repetitions); saved in the chunk file (:meth:`RunFolder.save_chunk`)."""
+    shapes: dict[str, tuple[int, ...]]
+    """The shape of each of its arrays, one of them ``"counts"``."""
+
+
 class SavedChunks(NamedTuple):
     """What :meth:`RunFolder.finished_chunks` found."""
 
     counts: dict[str, dict[str, NDArray]]
     """The arrays of every usable chunk (``"counts"`` and the model's others), by chunk name."""
     rejected: list[str]
-    """Chunk files that are damaged or hold another configuration's counts, to recompute."""
+    """Chunk files that are damaged or hold another configuration's or another chunk's counts;
+    removed, to be recomputed."""
 
 
 class FolderState(NamedTuple):
@@ -325,36 +397,46 @@ class RunFolder:
             finished=(self.path / RUN_FILE).is_file(), chunks=len(self._chunk_files())
         )
 
-    def finished_chunks(self, shapes: Mapping[str, Mapping[str, tuple[int, ...]]]) -> SavedChunks:
-        """The saved chunks among ``shapes`` that this run can use.
+    def finished_chunks(self, specs: Mapping[str, ChunkSpec]) -> SavedChunks:
+        """The saved chunks among ``specs`` that this run can use; the others are removed.
 
         Parameters
         ----------
-        shapes : mapping of str to mapping of str to tuple of int
-            The run's chunk names, and for each the shape of each of its arrays (one of them
-            ``"counts"``).
+        specs : mapping of str to ChunkSpec
+            The run's chunk names, and for each its identity and the shapes of its arrays.
 
         Returns
         -------
         SavedChunks
-            The arrays of each chunk saved with this run's fingerprint and the expected arrays
-            and shapes, and the names of chunk files that are not (damaged, or another run's).
+            The arrays of each chunk saved with this run's fingerprint, the chunk's identity and
+            the expected arrays and shapes, and the names of the chunk files that are not
+            (damaged, another run's or another chunk's, or not a file), which are removed so
+            that the chunks can be saved again.
+
+        Raises
+        ------
+        OSError
+            If a chunk file that cannot be used cannot be removed; its ``filename`` names it.
         """
         counts, rejected = {}, []
-        for name, expected in shapes.items():
+        for name, spec in specs.items():
             path = self._chunk_path(name)
-            if not path.exists():
+            if not os.path.lexists(path):
                 continue
-            arrays = self._read_chunk(path)
-            if arrays is None or {key: a.shape for key, a in arrays.items()} != dict(expected):
+            arrays = self._read_chunk(path, spec.identity)
+            if arrays is None or {key: a.shape for key, a in arrays.items()} != dict(spec.shapes):
                 rejected.append(path.name)
+                _remove(path)
             else:
                 counts[name] = arrays
         return SavedChunks(counts=counts, rejected=rejected)
 
-    def save_chunk(self, name: str, arrays: Mapping[str, NDArray]) -> None:
+    def save_chunk(
+        self, name: str, identity: Mapping[str, Any], arrays: Mapping[str, NDArray]
+    ) -> None:
         """Save one finished chunk's arrays (``"counts"`` among them) with this run's
-        fingerprint, atomically and durably.
+        fingerprint and the chunk's ``identity`` (:attr:`ChunkSpec.identity`), atomically and
+        durably.
 
         Raises
         ------
@@ -363,7 +445,12 @@ class RunFolder:
         """
         path = self._chunk_path(name)
         with atomic_path(path, fsync=True) as temporary, temporary.open("wb") as out:
-            np.savez(out, **arrays, fingerprint=np.array(self.fingerprint))
+            np.savez(
+                out,
+                **arrays,
+                fingerprint=np.array(self.fingerprint),
+                identity=np.array(_canonical(identity)),
+            )
 
     def finish(self, run: RunData) -> dict[str, Any]:
         """Write the finished files of ``run`` and drop the chunks.
@@ -374,8 +461,9 @@ class RunFolder:
         -------
         dict
             The record written to ``run.json``: ``run.run`` with ``files`` (per table: bytes,
-            sha256, rows, columns) and ``n_test`` (the test-split size the counts sum to; per
-            data set, for a run on real data sets).
+            sha256, rows, columns), ``n_test`` (the test-split size the counts sum to; per
+            data set, for a run on real data sets) and ``record_sha256`` (the sha256 of the
+            canonical JSON of the rest of the record).
 
         Raises
         ------
@@ -395,6 +483,7 @@ class RunFolder:
             run.summary.to_csv(temporary, index=False)
         files[SUMMARY_FILE] = _describe(self.path / SUMMARY_FILE, run.summary)
         record["files"] = files
+        record[_RECORD_CHECKSUM] = _fingerprint(record)
         write_json(self.path / RUN_FILE, record)
         shutil.rmtree(self._parts, ignore_errors=True)
         return record
@@ -405,16 +494,22 @@ class RunFolder:
     def _chunk_files(self) -> list[Path]:
         return list(self._parts.glob(f"*{_CHUNK_SUFFIX}"))
 
-    def _read_chunk(self, path: Path) -> dict[str, NDArray] | None:
-        """A chunk file's arrays if it holds this run's fingerprint and int64 counts, else None."""
+    def _read_chunk(self, path: Path, identity: Mapping[str, Any]) -> dict[str, NDArray] | None:
+        """A chunk file's arrays if it is a file holding this run's fingerprint, ``identity``
+        and int64 counts, else None."""
+        if not path.is_file():
+            return None
         try:
             with np.load(path, allow_pickle=False) as saved:
                 arrays = {key: saved[key] for key in saved.files}
         except _UNREADABLE:
             return None
         fingerprint = arrays.pop("fingerprint", None)
+        saved_identity = arrays.pop("identity", None)
         counts = arrays.get("counts")
         if fingerprint is None or str(fingerprint) != self.fingerprint:
+            return None
+        if saved_identity is None or str(saved_identity) != _canonical(identity):
             return None
         if counts is None or counts.dtype != np.int64:
             return None
@@ -508,7 +603,9 @@ def load_run(directory: str | os.PathLike[str]) -> RunData:
     Raises
     ------
     ValueError
-        If the directory is missing or unfinished, or a file cannot be read, differs from the
+        If the directory is missing or unfinished, ``run.json`` differs from the checksum it
+        records of itself (``record_sha256``; a record written before it had one is checked
+        against the copy ``fits.parquet`` carries), or a file cannot be read, differs from the
         size, checksum or shape ``run.json`` records, or holds counts that are not non-negative
         integers summing to the test size; the message names the file and what is wrong.
     """
@@ -536,13 +633,23 @@ def load_run(directory: str | os.PathLike[str]) -> RunData:
         raise ValueError(
             f"{where} cannot be verified: {RUN_FILE} records no checksum of {FITS_FILE}."
         )
+    sealed = _RECORD_CHECKSUM in run
+    if not sealed and not has_fits:
+        raise ValueError(
+            f"{where} cannot be verified: {RUN_FILE} records no checksum of itself "
+            f"({_RECORD_CHECKSUM}) and there is no {FITS_FILE} to check it against."
+        )
     try:
+        if sealed:
+            _verify_record(run)
         _verify_bytes(directory / SUMMARY_FILE, files[SUMMARY_FILE])
         summary = pd.read_csv(directory / SUMMARY_FILE)
         _verify_shape(SUMMARY_FILE, summary, files[SUMMARY_FILE])
         fits = None
         if has_fits:
             _verify_bytes(fits_path, files[FITS_FILE])
+            if not sealed:
+                _verify_record_copy(run, fits_path)
             fits = pd.read_parquet(fits_path)
             _verify_shape(FITS_FILE, fits, files[FITS_FILE])
             _verify_counts(fits, run.get("n_test"))
@@ -554,6 +661,28 @@ def load_run(directory: str | os.PathLike[str]) -> RunData:
     except (OSError, ValueError, pa.ArrowException) as error:
         raise ValueError(f"{where} is corrupt: {error}") from None
     return RunData(fits=fits, summary=summary, run=run, validation=validation)
+
+
+def _verify_record(run: dict[str, Any]) -> None:
+    """Check ``run.json``'s record against the sha256 it records of the rest of itself."""
+    rest = {key: value for key, value in run.items() if key != _RECORD_CHECKSUM}
+    if run[_RECORD_CHECKSUM] != _fingerprint(rest):
+        raise ValueError(
+            f"{RUN_FILE} does not match the sha256 checksum it records of itself "
+            f"({_RECORD_CHECKSUM}): it was changed after the run wrote it."
+        )
+
+
+def _verify_record_copy(run: dict[str, Any], fits_path: Path) -> None:
+    """Check a record written before ``run.json`` had its own checksum against the copy in the
+    metadata of ``fits_path`` (whose checksum is verified): all but ``files`` and ``n_test``."""
+    copy = (pq.read_schema(fits_path).metadata or {}).get(_METADATA_KEY)
+    written = {key: value for key, value in run.items() if key not in ("files", "n_test")}
+    if copy is None or _canonical(json.loads(copy)) != _canonical(written):
+        raise ValueError(
+            f"{RUN_FILE} does not match the record {FITS_FILE} carries: it was changed after "
+            "the run wrote it."
+        )
 
 
 def _verify_bytes(path: Path, recorded: dict[str, Any]) -> None:

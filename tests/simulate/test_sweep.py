@@ -1,6 +1,8 @@
 import dataclasses
 import json
+import shutil
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -10,6 +12,7 @@ import theory
 from simulate import load_run, run_sweep
 from simulate.analysis.summary import per_cell
 from simulate.runs.backends import ParallelConfig
+from simulate.runs.folder import RunFolder
 from simulate.sweep import FIT_COLUMNS, plan_chunks, run_chunk, tidy_fits
 
 
@@ -183,8 +186,44 @@ def test_damaged_chunks_are_recomputed_and_reported_once(small_config, tmp_path,
     resumed = run_sweep(small_config, n_jobs=1, progress=False, out=tmp_path, resume=True)
     pd.testing.assert_frame_equal(resumed.fits, load_run(tmp_path).fits)
     assert capsys.readouterr().err.splitlines() == [
-        f"2 chunk files in {tmp_path} are damaged or hold another configuration's counts; "
-        "computing them again"
+        f"2 chunk files in {tmp_path} are damaged or hold another configuration's or another "
+        "chunk's counts; computing them again"
+    ]
+
+
+def _another_chunks_file(parts: Path) -> None:
+    shutil.copy(
+        parts / "flip000-data000-rep000000-000001.npz",
+        parts / "flip000-data000-rep000001-000002.npz",
+    )
+
+
+def _a_folder(parts: Path) -> None:
+    chunk = parts / "flip000-data000-rep000001-000002.npz"
+    chunk.unlink()
+    chunk.mkdir()
+
+
+@pytest.mark.parametrize("damage", [_another_chunks_file, _a_folder])
+def test_a_chunk_file_not_its_own_is_recomputed(
+    damage, small_config, small_sweep, tmp_path, monkeypatch, capsys
+):
+    import simulate.sweep as sweep
+
+    def stop(folder, run):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sweep, "MAX_CHUNK_REPS", 1)
+    with monkeypatch.context() as before_finishing, pytest.raises(KeyboardInterrupt):
+        before_finishing.setattr(RunFolder, "finish", stop)
+        run_sweep(small_config, n_jobs=1, progress=False, out=tmp_path)
+    damage(tmp_path / "parts")
+    resumed = run_sweep(small_config, n_jobs=1, progress=False, out=tmp_path, resume=True)
+    pd.testing.assert_frame_equal(resumed.fits, small_sweep.fits)
+    pd.testing.assert_frame_equal(load_run(tmp_path).fits, small_sweep.fits)
+    assert capsys.readouterr().err.splitlines() == [
+        f"1 chunk files in {tmp_path} are damaged or hold another configuration's or another "
+        "chunk's counts; computing them again"
     ]
 
 

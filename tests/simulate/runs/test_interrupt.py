@@ -129,8 +129,8 @@ def test_sigkill_then_resume_equals_an_uninterrupted_run(tmp_path):
     )
     assert resumed.returncode == 0, resumed.stderr
     assert _one_line(resumed.stderr) == (
-        f"1 chunk files in {killed} are damaged or hold another configuration's counts; "
-        "computing them again"
+        f"1 chunk files in {killed} are damaged or hold another configuration's or another "
+        "chunk's counts; computing them again"
     )
     pd.testing.assert_frame_equal(load_run(killed).fits, _uninterrupted(tmp_path))
     assert {p.name for p in killed.iterdir()} == FINISHED
@@ -180,10 +180,11 @@ def test_workers_exit_when_their_parent_is_killed(tmp_path):
 @pytest.mark.slow
 def test_ctrl_c_mid_run_is_one_line_and_the_run_resumes(tmp_path):
     out = tmp_path / "run"
-    process, _ = _mid_run(out)
+    process, helpers = _mid_run(out)
     os.killpg(process.pid, signal.SIGINT)
     _, stderr = process.communicate(timeout=PATIENCE)
     assert process.returncode == 130
+    assert not _survivors(helpers), "workers or resource trackers outlived the run"
     kept = len(list((out / "parts").glob("*.npz")))
     chunks = "1 finished chunk is" if kept == 1 else f"{kept} finished chunks are"
     assert _one_line(stderr) == (
