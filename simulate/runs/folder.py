@@ -603,7 +603,7 @@ def load_run(directory: str | os.PathLike[str]) -> RunData:
     Raises
     ------
     ValueError
-        If the directory is missing or unfinished, ``run.json`` differs from the checksum it
+        If the directory is missing, a file or unfinished, ``run.json`` differs from the checksum it
         records of itself (``record_sha256``; a record written before it had one is checked
         against the copy ``fits.parquet`` carries), or a file cannot be read, differs from the
         size, checksum or shape ``run.json`` records, or holds counts that are not non-negative
@@ -612,7 +612,8 @@ def load_run(directory: str | os.PathLike[str]) -> RunData:
     directory = Path(directory)
     where = f"The run directory {str(directory)!r}"
     if not directory.is_dir():
-        raise ValueError(f"{where} does not exist.")
+        what = "is a file, not a run folder" if directory.exists() else "does not exist"
+        raise ValueError(f"{where} {what}.")
     for required in (RUN_FILE, SUMMARY_FILE):
         if not (directory / required).is_file():
             raise ValueError(f"{where} has no {required}: it is not a finished run.")

@@ -351,6 +351,9 @@ def test_counts_must_be_non_negative_integers_summing_to_the_test_size(counts, m
 def test_load_run_errors(tmp_path):
     with pytest.raises(ValueError, match="does not exist"):
         load_run(tmp_path / "missing")
+    (tmp_path / "notes.txt").write_text("a file\n")
+    with pytest.raises(ValueError, match="is a file, not a run folder"):
+        load_run(tmp_path / "notes.txt")
     with pytest.raises(ValueError, match=r"has no run\.json: it is not a finished run"):
         load_run(tmp_path)
     (tmp_path / "run.json").write_text("{not json")
