@@ -8,7 +8,8 @@ independent chunks reach on an otherwise idle machine). With ``--quick-start`` i
 two workers, the quick-start-sized command at each model's default repetitions: ``run_sweep(beta=
 0.01, alphas=1:250 (15 values), model=M)``, 15 class_seps x 15 alphas x ``DEFAULT_REPS[M]``.
 
-Run: ``python benchmarks/bench_models.py [--models hgb,mlp] [--reps 1] [--quick-start]``
+Run: ``python benchmarks/bench_models.py [--models hgb,mlp] [--reps 1] [--quick-start]``; the
+boosting libraries beside ``hgb``: ``--models hgb,xgboost,lightgbm`` (their versions are printed).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from _machine import cpu_model
 from params.post import ALPHAS, BETA
 from simulate import SweepConfig, run_sweep
 from simulate.config import DEFAULT_REPS
+from simulate.models.boosters import BOOSTERS, library
 
 SEPS = (0.05, 1.52, 3.0)
 QUICK_START_ALPHAS = tuple(np.logspace(0, np.log10(250), 15))
@@ -60,7 +62,8 @@ def main() -> None:
     models = args.models.split(",")
     print(f"command: python {' '.join(sys.argv)}")
     versions = ", ".join(
-        f"{p} {metadata.version(p)}" for p in ("numpy", "scikit-learn", "numba", "threadpoolctl")
+        [f"{p} {metadata.version(p)}" for p in ("numpy", "scikit-learn", "numba", "threadpoolctl")]
+        + [f"{m} {library(m, 'bench_models').__version__}" for m in models if m in BOOSTERS]
     )
     print(f"python {platform.python_version()}, {versions}")
     print(
@@ -71,14 +74,14 @@ def main() -> None:
         rate = fits_per_second(model, args.reps)
         projected = FULL_GRID_FITS / (2 * rate)
         print(
-            f"{model:7s}: {rate:8.2f} fits/s per core; 15 x 15 x 100 grid on two cores: "
+            f"{model:8s}: {rate:8.2f} fits/s per core; 15 x 15 x 100 grid on two cores: "
             f"{projected / 60:7.1f} min (projected)"
         )
     if args.quick_start:
         for model in models:
             seconds, n_fits = quick_start_seconds(model)
             print(
-                f"{model:7s}: quick-start-sized command, reps {DEFAULT_REPS[model]} "
+                f"{model:8s}: quick-start-sized command, reps {DEFAULT_REPS[model]} "
                 f"({n_fits} fits), two workers: {seconds:6.1f} s"
             )
 

@@ -26,6 +26,7 @@ from simulate.data.sources import (
     load_rows,
     positives_kept,
 )
+from simulate.models.boosters import BOOSTERS, library
 from simulate.models.registry import MODELS, PROBABILISTIC, TREES
 from simulate.models.tree import ENGINES
 from theory.whatif import equivalent_weight
@@ -74,8 +75,17 @@ MAX_DEPTH = int(np.iinfo(np.int32).max)
 #: Datasets per class_sep when ``reps`` is not given, per model: the post's 250 for trees; for
 #: the others, as many as the quick-start-sized command (15 class_seps x 15 weights) fits in
 #: about two minutes on two cores (``benchmarks/bench_models.py``; ``tree-proba``: 8 s of one
-#: core per dataset at 15 x 15, with 1 or 20 samples per leaf).
-DEFAULT_REPS: dict[str, int] = {"tree": 250, "logreg": 100, "hgb": 1, "mlp": 6, "tree-proba": 30}
+#: core per dataset at 15 x 15, with 1 or 20 samples per leaf); ``xgboost`` and ``lightgbm``, not
+#: yet timed, as ``hgb``.
+DEFAULT_REPS: dict[str, int] = {
+    "tree": 250,
+    "logreg": 100,
+    "hgb": 1,
+    "mlp": 6,
+    "tree-proba": 30,
+    "xgboost": 1,
+    "lightgbm": 1,
+}
 
 _FEATURES = Interval(2, MAX_FEATURES, "both")
 #: The probabilistic models, as the flags' help lists them.
@@ -96,8 +106,8 @@ class SweepConfig:
     with its positives subsampled to ``beta`` (:mod:`simulate.data.sources`); its labels get the
     noise ``flip_y`` and it is split into train and test sets once (stratified, for real data),
     and fitted by ``model`` at every weight in ``alphas`` (weight 1 on negatives, ``alpha`` on
-    positives). A probabilistic model (``logreg``, ``hgb``, ``mlp``, ``tree-proba``) is fitted on
-    the training split less a stratified validation split of ``val_size``
+    positives). A probabilistic model (:data:`~simulate.models.registry.PROBABILISTIC`: all but
+    ``tree``) is fitted on the training split less a stratified validation split of ``val_size``
     (:mod:`simulate.models.registry`).
 
     Parameters
@@ -135,9 +145,10 @@ class SweepConfig:
         Fraction of each dataset held out for scoring, in (0, 1).
     seed : int, default 0
         Fixes every random draw of the sweep, in [0, 2**32 - 1].
-    model : {"tree", "logreg", "hgb", "mlp", "tree-proba"}, default "tree"
+    model : {"tree", "logreg", "hgb", "mlp", "tree-proba", "xgboost", "lightgbm"}, default "tree"
         What is fitted at each weight (:data:`simulate.models.registry.MODELS`); ``tree-proba``
-        is the tree scored by its leaves' share of positives, a probabilistic model.
+        is the tree scored by its leaves' share of positives, a probabilistic model; ``xgboost``
+        and ``lightgbm`` need their libraries (the extras of the same names).
     knob : {"weight", "undersample", "oversample"}, default "weight"
         How the positives are favoured at each weight: weighted by it, or the training split
         resampled to the positive fraction it amounts to at ``beta``
@@ -151,8 +162,8 @@ class SweepConfig:
         model, in (0, 1); ``tree`` does not use it.
     engine : {"numba", "sklearn"}, default "numba"
         The implementation of ``tree`` and ``logreg`` (:data:`simulate.models.tree.ENGINES`,
-        :func:`simulate.models.logreg.logistic_path`); ``hgb``, ``mlp`` and ``tree-proba`` are
-        scikit-learn's.
+        :func:`simulate.models.logreg.logistic_path`); the other models have one implementation
+        each.
     max_depth : int or None, default None
         Depth limit of the trees, at most :data:`MAX_DEPTH`; None grows them until every leaf
         is pure. Trees only (``tree``, ``tree-proba``).
@@ -165,7 +176,8 @@ class SweepConfig:
     Raises
     ------
     ParameterError
-        A :class:`ValueError` naming the first bad setting, its value and what is allowed.
+        A :class:`ValueError` naming the first bad setting, its value and what is allowed;
+        ``model`` when its library is not installed, with the command that installs it.
     ValueError
         When a tree setting is given to another model, ``n_informative > n_features`` (naming
         both), ``alphas`` and ``fractions`` give different weights (naming both), the test,
@@ -260,7 +272,13 @@ class SweepConfig:
         "fixes every random draw; the same seed gives the same numbers for any --n-jobs",
         interval=Interval(0, MAX_SEED, "both"),
     )
-    model: str = setting("tree", str, "what is fitted at each weight", choices=tuple(MODELS))
+    model: str = setting(
+        "tree",
+        str,
+        "what is fitted at each weight (xgboost and lightgbm need their extras: pip install "
+        '".[xgboost,lightgbm]")',
+        choices=tuple(MODELS),
+    )
     knob: str = setting(
         "weight",
         str,
@@ -289,7 +307,7 @@ class SweepConfig:
     engine: str = setting(
         "numba",
         str,
-        "implementation of tree and logreg (hgb, mlp and tree-proba are scikit-learn's)",
+        "implementation of tree and logreg (the other models have one each)",
         choices=tuple(ENGINES),
     )
     max_depth: int | None = setting(
@@ -325,6 +343,8 @@ class SweepConfig:
 
     def __post_init__(self) -> None:
         validate_fields(self)
+        if self.model in BOOSTERS:
+            library(self.model, "SweepConfig")
         if self.model not in PROBABILISTIC and self.bootstrap:
             allowed = f"0 for model={self.model!r} (it has no validation scores to predict from)"
             raise ParameterError("bootstrap", "SweepConfig", allowed, self.bootstrap)
@@ -521,8 +541,8 @@ class SweepConfig:
 
     @property
     def model_description(self) -> str:
-        """The model and, where there is a choice, its implementation: ``"tree, numba"``;
-        ``hgb``, ``mlp`` and ``tree-proba`` are scikit-learn's only (``"tree-proba"``)."""
+        """The model and, where there is a choice, its implementation: ``"tree, numba"``; the
+        other models have one implementation each (``"tree-proba"``)."""
         if self.model in ("tree", "logreg"):
             return f"{self.model}, {self.engine}"
         return self.model

@@ -1,11 +1,11 @@
 """The models a sweep fits at every weight: one dataset and a grid of weights in, test counts out.
 
 Each model fits one classifier per weight ``alpha`` (weight 1 on negatives, ``alpha`` on positives,
-as ``sample_weight``) and counts its predictions on the test split. The probabilistic ones
-(:data:`PROBABILISTIC`) are fitted on the training split less its validation split
-(:func:`simulate.data.splits.hold_out_validation`) and also return the ``alpha = 1`` model's
-probability of the positive class on the validation split: what :func:`theory.what_if_scores` needs
-to predict every other weight.
+as ``sample_weight``, or as ``scale_pos_weight`` for XGBoost and LightGBM) and counts its
+predictions on the test split. The probabilistic ones (:data:`PROBABILISTIC`) are fitted on the
+training split less its validation split (:func:`simulate.data.splits.hold_out_validation`) and
+also return the ``alpha = 1`` model's probability of the positive class on the validation split:
+what :func:`theory.what_if_scores` needs to predict every other weight.
 
 - ``tree``: a decision tree, fully grown unless ``max_depth`` or ``min_samples_leaf`` say
   otherwise (:data:`simulate.models.tree.ENGINES`), fitted on the whole training split as in the
@@ -14,6 +14,9 @@ to predict every other weight.
   features; the ``numba`` engine solves the whole weight path by warm-started Newton steps
   (:func:`simulate.models.logreg.logistic_path`), the ``sklearn`` engine fits the estimator itself;
 - ``hgb``: scikit-learn's ``HistGradientBoostingClassifier`` with :data:`HGB_PARAMS`;
+- ``xgboost``, ``lightgbm``: XGBoost's ``XGBClassifier`` and LightGBM's ``LGBMClassifier``
+  (:mod:`simulate.models.boosters`, optional), weighted by their own ``scale_pos_weight = alpha``
+  rather than by ``sample_weight``;
 - ``mlp``: scikit-learn's ``MLPClassifier`` with :data:`MLP_PARAMS` on standardised features;
 - ``tree-proba``: the decision tree read by its probabilities (hence the name: ``tree``, scored
   by ``predict_proba`` rather than by its predictions' counts): scikit-learn's
@@ -36,6 +39,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
+from functools import partial
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -50,6 +54,7 @@ from sklearn.tree import DecisionTreeClassifier
 
 from simulate.data.resample import RESAMPLING, fraction_of_weight, resample
 from simulate.data.splits import Dataset
+from simulate.models.boosters import WEIGHT_PARAM, booster
 from simulate.models.tree import ENGINES
 from theory.scores import confusion_counts
 
@@ -150,17 +155,24 @@ def _with_one(alphas: NDArray[np.float64]) -> tuple[NDArray[np.float64], int]:
 
 
 def _estimator_path(
-    estimator: ClassifierMixin, data: Dataset, alphas: NDArray[np.float64]
+    estimator: ClassifierMixin,
+    data: Dataset,
+    alphas: NDArray[np.float64],
+    weight_param: str | None = None,
 ) -> Fitted:
-    """Fit a clone of ``estimator`` at each weight (and at 1, for the validation scores)."""
+    """Fit a clone of ``estimator`` at each weight (and at 1, for the validation scores): weight
+    ``alpha`` on the positives as ``sample_weight``, or as the estimator's parameter
+    ``weight_param`` when given."""
     path, one = _with_one(alphas)
     positive = data.y_train == 1
     counts = np.empty((len(path), 4), dtype=np.int64)
     validation_counts = np.empty((len(path), 4), dtype=np.int64)
-    for i, alpha in enumerate(path):
-        model = clone(estimator).fit(
-            data.X_train, data.y_train, sample_weight=np.where(positive, alpha, 1.0)
-        )
+    for i, alpha in enumerate(path.tolist()):
+        model = clone(estimator)
+        if weight_param is None:
+            model.fit(data.X_train, data.y_train, sample_weight=np.where(positive, alpha, 1.0))
+        else:
+            model.set_params(**{weight_param: alpha}).fit(data.X_train, data.y_train)
         counts[i] = confusion_counts(data.y_test, model.predict(data.X_test))
         validation_counts[i] = confusion_counts(data.y_val, model.predict(data.X_val))
         if i == one:
@@ -198,6 +210,18 @@ def _hgb(
     return _estimator_path(estimator, data, alphas)
 
 
+def _booster(
+    model: str,
+    data: Dataset,
+    alphas: NDArray[np.float64],
+    options: ModelOptions,
+    random_state: int,
+) -> Fitted:
+    """The boosting model ``model`` of :data:`simulate.models.boosters.BOOSTERS`, weighted by
+    its ``scale_pos_weight``."""
+    return _estimator_path(booster(model, random_state), data, alphas, WEIGHT_PARAM)
+
+
 def _mlp(
     data: Dataset, alphas: NDArray[np.float64], options: ModelOptions, random_state: int
 ) -> Fitted:
@@ -227,9 +251,11 @@ MODELS: dict[str, Callable[[Dataset, NDArray[np.float64], ModelOptions, int], Fi
     "hgb": _hgb,
     "mlp": _mlp,
     "tree-proba": _tree_proba,
+    "xgboost": partial(_booster, "xgboost"),
+    "lightgbm": partial(_booster, "lightgbm"),
 }
 #: The models that hold out a validation split and return its scores.
-PROBABILISTIC: tuple[str, ...] = ("logreg", "hgb", "mlp", "tree-proba")
+PROBABILISTIC: tuple[str, ...] = ("logreg", "hgb", "mlp", "tree-proba", "xgboost", "lightgbm")
 #: The models that take the tree's options ``max_depth`` and ``min_samples_leaf``.
 TREES: tuple[str, ...] = ("tree", "tree-proba")
 
