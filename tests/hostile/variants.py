@@ -12,6 +12,7 @@ import pandas as pd
 
 import theory
 from simulate import SweepConfig
+from simulate.models.registry import MODELS
 from tests.hostile.runner import Api, Command, Process, Variant, strict_json
 
 #: Values no number flag of the kind accepts.
@@ -291,7 +292,7 @@ def _files() -> Iterator[Command]:
         ("data_nan", "refused"),
         ("data_text", "refused"),
     ):
-        for model in ("tree", "logreg", "hgb", "mlp", "tree-proba"):
+        for model in MODELS:
             argv = (
                 *_SWEEP_DATA,
                 "--dataset",
