@@ -23,7 +23,7 @@ BAD = {
     "unit_closed_left": ("-0.01", "1", "1.5"),  # in [0, 1)
     "positive": ("0", "-1", "1e309"),
     "count": ("-1", "1.5", "1e3", "99999999999999999999999"),
-    "jobs": ("0", "-2", "1.5", "99999999999999999999999"),  # -1: every core
+    "jobs": ("0", "1.5", "99999999999999999999999"),  # -1: every core, -2 all but one
     "weights": ("0", "-2", "1:0", "2:1:0", "1:2:-3", "5:1", "1e309", "1,nan"),
     "list": (",", "1,,2", "2:1:0"),
     "choice": ("bogus", ""),
@@ -34,7 +34,7 @@ EDGE = {
     "unit_closed_left": ("0", "0.999999"),
     "positive": ("1e-300", "1e300"),
     "count": ("0",),
-    "jobs": ("-1",),
+    "jobs": ("-1", "-2"),
     "weights": ("1", "1e308", "1e-300", "1:1"),
     "list": ("1",),
     "choice": (),
@@ -405,7 +405,9 @@ def process_variants() -> Iterator[Process]:
     """Pipes closed early: the commands end quietly."""
     yield Process("python -m theory --beta 0.01 | head -2 >/dev/null", (0, 141), 0)
     yield Process(
-        "python -m theory what-if --scores {scores} --alpha 1:100:50 | head -2 >/dev/null",
+        "python -m theory what-if --scores {scores} --alpha "
+        + ",".join(str(a) for a in range(2, 100))
+        + " | head -2 >/dev/null",
         (0, 141),
         0,
     )
