@@ -1,8 +1,9 @@
 """``python -m simulate.reweighting``: the command line of :mod:`simulate.studies.reweighting`.
 
 It runs the study and prints the mean absolute test F1 difference from retraining of each
-prediction (``theory.reweighted``, the same with the measured ``k``, and the model unchanged):
-per model, per model and weight, and per model and data set. It writes no files.
+prediction (``theory.reweighted``, the same with the measured ``k``, and the model unchanged)
+and its mean recall difference: per model, per model and weight, and per model and data set.
+It writes no files.
 """
 
 from __future__ import annotations
@@ -37,8 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
             "at weight 1 and at every alpha on seeded splits of each data set, and the test F1 "
             "of theory.reweighted (the weight-1 model at the equivalent threshold; with the k "
             f"measured from the retrain at {K_ALPHA:g}) is compared with the retrained model's. "
-            "Prints the mean absolute F1 difference per model, per model and alpha, and per "
-            "model and data set."
+            "Prints the mean absolute F1 difference and the mean recall difference per model, per "
+            "model and alpha, and per model and data set."
         ),
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
@@ -60,7 +61,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     config = ReweightingConfig(**settings_from_arguments(ReweightingConfig, args))
     errors = reweighting_errors(reweighting_fits(config, progress=not args.quiet))
-    print(f"mean |test F1 - retrained test F1| over {config.reps} splits; k median per split")
+    print(
+        f"mean |test F1 - retrained test F1| and mean test recall - retrained test recall, over "
+        f"{config.reps} splits; k, the median over splits"
+    )
     for by in (["model"], ["model", "alpha"], ["model", "dataset"]):
         print()
         print(format_errors(mean_errors(errors, by)))
@@ -69,14 +73,17 @@ def _run(args: argparse.Namespace) -> int:
 
 def format_errors(table: pd.DataFrame) -> str:
     """Plain-text table of :func:`~simulate.studies.reweighting.mean_errors`."""
-    keys = [column for column in table.columns if column not in ("k", *PREDICTORS)]
+    shown = ("k", *PREDICTORS, *(f"{name}_recall" for name in PREDICTORS))
+    keys = [column for column in table.columns if column not in shown]
     rows = [
         [f"{row[key]:g}" if key == "alpha" else str(row[key]) for key in keys]
         + [f"{row['k']:.2f}"]
         + [f"{row[name]:.3f}" for name in PREDICTORS]
+        + [f"{row[f'{name}_recall']:+.3f}" for name in PREDICTORS]
         for _, row in table.iterrows()
     ]
-    return format_table([*keys, "k", *PREDICTORS], rows)
+    header = [*keys, "k", *(f"F1 {name}" for name in PREDICTORS)]
+    return format_table(header + [f"recall {name}" for name in PREDICTORS], rows)
 
 
 def _kept(args: argparse.Namespace) -> str:

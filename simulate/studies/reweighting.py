@@ -347,16 +347,18 @@ def reweighting_errors(fits: pd.DataFrame) -> pd.DataFrame:
 
 
 def mean_errors(errors: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """The mean absolute F1 difference from retraining of each prediction, averaged over the
-    rows of :func:`reweighting_errors` in each group of ``by`` (each data set and weight
-    counts once), with the mean of their median ``k``.
+    """The mean absolute F1 difference from retraining of each prediction, and its mean recall
+    difference (prediction minus retrained: positive where it moves further than retraining),
+    averaged over the rows of :func:`reweighting_errors` in each group of ``by`` (each data set
+    and weight counts once), with the mean of their median ``k``.
 
     Returns
     -------
     DataFrame
-        ``by``, ``k`` and one column per prediction of :data:`PREDICTORS`, in the order of
-        ``errors``.
+        ``by``, ``k``, per prediction of :data:`PREDICTORS` a column ``<prediction>`` (the F1
+        difference) and ``<prediction>_recall`` (the recall bias), in the order of ``errors``.
     """
     columns = {f"f1_{name}_mae": name for name in PREDICTORS}
+    columns |= {f"recall_{name}_bias": f"{name}_recall" for name in PREDICTORS}
     grouped = errors.groupby(by, sort=False)[["k", *columns]].mean()
     return grouped.rename(columns=columns).reset_index()

@@ -68,9 +68,12 @@ def test_the_errors_are_the_splits_means(fits):
     assert row["f1_reweighted_mae"] == pytest.approx(difference.abs().mean())
     assert row["k"] == pytest.approx(cells["k"].median())
     per_model = mean_errors(errors, ["model"])
-    assert list(per_model.columns) == ["model", "k", *PREDICTORS]
+    recall = [f"{name}_recall" for name in PREDICTORS]
+    assert list(per_model.columns) == ["model", "k", *PREDICTORS, *recall]
     logreg = errors[errors["model"] == "logreg"]
     assert per_model.iloc[0]["reweighted"] == pytest.approx(logreg["f1_reweighted_mae"].mean())
+    bias = logreg["recall_unchanged_bias"].mean()
+    assert per_model.iloc[0]["unchanged_recall"] == pytest.approx(bias)
 
 
 @pytest.mark.parametrize(
