@@ -63,7 +63,7 @@ def _run(args: argparse.Namespace) -> int:
     errors = reweighting_errors(reweighting_fits(config, progress=not args.quiet))
     print(
         f"mean |test F1 - retrained test F1| and mean test recall - retrained test recall, over "
-        f"{config.reps} splits; k, the median over splits"
+        f"{config.reps} splits; k, the median over splits (and over data sets and weights)"
     )
     for by in (["model"], ["model", "alpha"], ["model", "dataset"]):
         print()

@@ -14,9 +14,9 @@ the positives), and the test split is predicted by
 - ``reweighted``: ``theory.reweighted(model, alpha)``, the weight-1 model at the equivalent
   threshold of a model whose logit a weight shifts by ``log(alpha)``;
 - ``reweighted-k``: the same with ``movement=k``, the exponent :func:`theory.fit_movement`
-  measures on the validation split from the one retrain at :data:`K_ALPHA` (NaN where that
-  retrain did not move the model towards the positives, ``k <= 0``, or the model has one
-  score only);
+  measures on the validation split from the one retrain at :data:`K_ALPHA`; where that retrain
+  did not move the model towards the positives (``k <= 0``), or the model has one score only
+  (``k`` NaN), the weight-1 model unchanged, the limit of the shift as ``k`` falls to 0;
 - ``unchanged``: the weight-1 model as it is, how far retraining really moves.
 
 :func:`reweighting_fits` gives each split's test F1, recall and specificity of each;
@@ -226,6 +226,7 @@ def _split(
     if np.unique(scores).size > 1:
         retrained = fitted[K_ALPHA].predict_proba(data.X_val)[:, 1]
         k = theory.fit_movement(data.y_val, scores, retrained, alpha=K_ALPHA, bootstrap=0).k
+    unchanged = base.predict(data.X_test)
     rows = []
     for alpha in alphas:
         predictions = {
@@ -233,14 +234,13 @@ def _split(
             "reweighted": theory.reweighted(base, alpha).predict(data.X_test),
             "reweighted-k": theory.reweighted(base, alpha, movement=k).predict(data.X_test)
             if k > 0
-            else None,
-            "unchanged": base.predict(data.X_test),
+            else unchanged,
+            "unchanged": unchanged,
         }
         row: dict[str, Any] = {"model": model, "alpha": alpha, "k": k}
         for name, predicted in predictions.items():
-            scores = _scores(data.y_test, predicted) if predicted is not None else {}
-            for score in SCORES:
-                row[f"{score}_{name}"] = scores.get(score, np.nan)
+            test = _scores(data.y_test, predicted)
+            row |= {f"{score}_{name}": test[score] for score in SCORES}
         rows.append(row)
     return rows
 
@@ -339,7 +339,7 @@ def reweighting_errors(fits: pd.DataFrame) -> pd.DataFrame:
     grouped = table.groupby(keys, sort=False)
     means = grouped.mean()
     means.insert(0, "splits", grouped.size())
-    means["k"] = grouped["k"].median()
+    means["k"] = grouped["k"].median()  # robust to the odd split whose retrain barely moved
     means["k_splits"] = grouped["k_splits"].sum().astype(int)
     front = ["splits", "k", "k_splits"]
     means = means[front + [c for c in means.columns if c not in front]]
@@ -350,7 +350,7 @@ def mean_errors(errors: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """The mean absolute F1 difference from retraining of each prediction, and its mean recall
     difference (prediction minus retrained: positive where it moves further than retraining),
     averaged over the rows of :func:`reweighting_errors` in each group of ``by`` (each data set
-    and weight counts once), with the mean of their median ``k``.
+    and weight counts once), with the median of their ``k``.
 
     Returns
     -------
@@ -360,5 +360,7 @@ def mean_errors(errors: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """
     columns = {f"f1_{name}_mae": name for name in PREDICTORS}
     columns |= {f"recall_{name}_bias": f"{name}_recall" for name in PREDICTORS}
-    grouped = errors.groupby(by, sort=False)[["k", *columns]].mean()
-    return grouped.rename(columns=columns).reset_index()
+    grouped = errors.groupby(by, sort=False)
+    table = grouped[list(columns)].mean().rename(columns=columns)
+    table.insert(0, "k", grouped["k"].median())
+    return table.reset_index()
