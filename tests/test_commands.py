@@ -29,6 +29,11 @@ BAD_INPUT = {
         None,
     ),
     "simulate.rulefit": (["-m", "simulate.rulefit", "no/such/run"], "does not exist", None),
+    "simulate.reweighting": (
+        ["-m", "simulate.reweighting", "--models", "svm"],
+        "argument --models",
+        None,
+    ),
     "simulate (model)": (["-m", "simulate", "--model", "svm"], "argument --model", None),
     "theory table": (["-m", "theory", "--beta", "1.5"], "argument --beta", None),
     "theory what-if": (

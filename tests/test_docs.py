@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str, str | None]] = {
     "python -m simulate.fidelity": ("simulate.commands.fidelity", "build_parser", None),
     "python -m simulate.retraining": ("simulate.commands.retraining", "build_parser", None),
     "python -m simulate.rulefit": ("simulate.commands.rulefit", "build_parser", None),
+    "python -m simulate.reweighting": ("simulate.commands.reweighting", "build_parser", None),
     "python -m theory table": ("theory.cli", "build_parser", "table"),
     "python -m theory what-if": ("theory.cli", "build_parser", "what-if"),
     "python -m plots": ("plots.cli", "build_parser", None),

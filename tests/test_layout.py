@@ -38,6 +38,7 @@ ENTRY_MODULES = (
     "simulate.fidelity",
     "simulate.rulefit",
     "simulate.retraining",
+    "simulate.reweighting",
 )
 #: Top-level packages each package may not reach.
 FORBIDDEN = {

@@ -16,6 +16,8 @@ The public API, all vectorised over its numeric arguments:
   :func:`weight_acting_as` convert between ``alpha`` and ``alpha**k``;
 - :class:`EmpiricalCurve` and :func:`what_if_scores`: the same from the model's scores on a
   validation set (its whole ROC), with the threshold that does the same without retraining;
+- :func:`reweighted`: a fitted scikit-learn classifier deployed as if retrained at a new weight
+  (a ``FixedThresholdClassifier`` at that threshold);
 - the :class:`Curve` protocol, and the families :class:`Superellipse`,
   :class:`AsymmetricSuperellipse`, :class:`Binormal` (with a spread ``s`` of the positives'
   scores, whose ROC is not concave unless ``s = 1``) (:data:`FAMILIES`); rules ``"bce"``,
@@ -57,6 +59,7 @@ from theory.optimum import (
     optimal_alpha,
     optimize_alpha,
 )
+from theory.reweighted import reweighted
 from theory.rules import (
     RULE_NAMES,
     RULES,
@@ -96,6 +99,7 @@ __all__ = [
     "operating_point",
     "optimal_alpha",
     "optimize_alpha",
+    "reweighted",
     "rule_named",
     "weight_acting_as",
     "weight_ratio",

@@ -11,7 +11,8 @@ predicts some share of the validation rows positive; the threshold ``t*`` on the
 scores that predicts the same share positive is where the retrained model sits, and
 ``k = log(odds(t) / odds(t*)) / log(alpha / alpha_observed)``. Matching the share predicted
 positive uses every row (a retrained model that only shifts its logits predicts exactly the rows
-above ``t*``), and needs no curve.
+above ``t*``), and needs no curve. :func:`equivalent_threshold` is the shift itself, the one
+place it is computed.
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ from params.validation import (
     check_array,
 )
 from theory.empirical import check_score_values, check_scores
+from theory.rules import effective_weight
 
-__all__ = ["Movement", "fit_movement", "movement_at_count"]
+__all__ = ["Movement", "equivalent_threshold", "fit_movement", "movement_at_count"]
 
 #: Quantiles of the bootstrap's 95% interval.
 _INTERVAL = (2.5, 97.5)
@@ -56,6 +58,42 @@ class Movement(NamedTuple):
     draws: tuple[float, ...] = ()
     """The bootstrap's values of ``k`` (empty without a bootstrap): what
     :func:`theory.what_if_scores` draws ``k`` from when given this :class:`Movement`."""
+
+
+def equivalent_threshold(
+    threshold: ArrayLike,
+    alpha: ArrayLike,
+    alpha_observed: ArrayLike = 1.0,
+    movement: ArrayLike = 1.0,
+) -> NDArray[np.float64]:
+    """The threshold ``t'`` at which the current model decides as if retrained at ``alpha``.
+
+    ``odds(t') = odds(t) * (alpha_observed / alpha)**k``, the bayes rule's shift of a
+    calibrated model whose weight moves its logit by ``k * log(alpha)`` (see the module's
+    notes). ``threshold`` itself, bit for bit, where the weight is the observed one; a weight
+    beyond float64 gives 0 (or 1). Vectorised; not validated.
+
+    Parameters
+    ----------
+    threshold : array_like
+        The current model's threshold ``t``, in (0, 1).
+    alpha : array_like
+        The new weights of the positive class, > 0.
+    alpha_observed : array_like, default 1.0
+        The current model's weight.
+    movement : array_like, default 1.0
+        The movement exponent ``k`` > 0.
+
+    Returns
+    -------
+    ndarray of float64
+        ``t'``, broadcast over the arguments.
+    """
+    t = np.asarray(threshold, dtype=np.float64)
+    alpha = np.asarray(alpha, dtype=np.float64)
+    ratio = effective_weight(alpha / np.asarray(alpha_observed, np.float64), movement)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        return np.where(ratio == 1.0, t, t / (t + (1.0 - t) * ratio))
 
 
 def fit_movement(

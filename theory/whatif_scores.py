@@ -54,7 +54,7 @@ from theory.empirical import (
     rank,
     reported_quantity,
 )
-from theory.movement import Movement
+from theory.movement import Movement, equivalent_threshold
 from theory.rules import Rule, rule_named
 from theory.scores import (
     LOWER_IS_BETTER,
@@ -399,9 +399,9 @@ def _replicate(
     beta = curve.prevalence if settings.beta is None else settings.beta
     x_observed, z_observed = curve.rates_at(settings.threshold)
     observed = _scores(x_observed, z_observed, beta, settings.fbeta)
-    ratio = (settings.alphas / settings.alpha_observed) ** settings.movement
     if thresholded:
-        return _thresholded(curve, ratio, beta, observed, settings)
+        return _thresholded(curve, beta, observed, settings)
+    ratio = (settings.alphas / settings.alpha_observed) ** settings.movement
     rule = settings.rule
     quantity = _observed_quantity(curve, x_observed, z_observed, settings)
     if not (np.isfinite(quantity) and quantity > 0):
@@ -451,18 +451,15 @@ def _replicate(
 
 def _thresholded(
     curve: EmpiricalCurve,
-    ratio: Array,
     beta: float,
     observed: dict[str, Array],
     settings: _Settings,
 ) -> dict[str, Any]:
-    """Every prediction of the equivalent threshold: the rows' rates at ``t'`` with
-    ``odds(t') = odds(t) / ratio``, and per metric the best ROC point, whose weight is the one
-    whose ``t'`` is that point's threshold."""
+    """Every prediction of the equivalent threshold: the rows' rates at ``t'``
+    (:func:`~theory.movement.equivalent_threshold`), and per metric the best ROC point, whose
+    weight is the one whose ``t'`` is that point's threshold."""
     t = settings.threshold
-    with np.errstate(divide="ignore", invalid="ignore"):
-        # t itself where the weight is the observed one, so that the model is returned exactly.
-        shifted = np.where(ratio == 1.0, t, t / (t + (1.0 - t) * ratio))
+    shifted = equivalent_threshold(t, settings.alphas, settings.alpha_observed, settings.movement)
     x, z = curve.rates_at(shifted)
     table = _scores(x, z, beta, settings.fbeta)
     table["threshold"] = shifted
