@@ -24,6 +24,7 @@ COMMANDS = {
     "simulate.fidelity": "simulate.commands.fidelity",
     "simulate.retraining": "simulate.commands.retraining",
     "simulate.rulefit": "simulate.commands.rulefit",
+    "simulate.reweighting": "simulate.commands.reweighting",
     "theory": "theory.cli",
     "plots": "plots.cli",
 }

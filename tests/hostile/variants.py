@@ -116,6 +116,19 @@ RETRAINING_FLAGS = {
     "--bootstrap": "count",
     "--show": "choice",
 }
+_REWEIGHTING = (
+    "--models", "logreg", "--datasets", "make_classification", "--betas", "0.2",
+    "--alphas", "2", "--reps", "1", "--n-samples", "1000", "--quiet",
+)  # fmt: skip
+REWEIGHTING_FLAGS = {
+    "--models": "choice",
+    "--datasets": "choice",
+    "--betas": "unit",
+    "--alphas": "weights",
+    "--reps": "count",
+    "--n-samples": "count",
+    "--seed": "count",
+}
 _TABLE = ("table", "--beta", "0.01", "--p", "2", "--rule", "bce", "--metric", "f1")
 TABLE_FLAGS = {
     "--beta": "unit",
@@ -190,6 +203,8 @@ def command_variants() -> Iterator[Command]:
     yield Command("simulate", _SWEEP, "ran")
     yield from _flag_variants("simulate", _SWEEP, SWEEP_FLAGS)
     yield from _flag_variants("simulate.retraining", _RETRAINING, RETRAINING_FLAGS, edges=False)
+    yield Command("simulate.reweighting", _REWEIGHTING, "ran")
+    yield from _flag_variants("simulate.reweighting", _REWEIGHTING, REWEIGHTING_FLAGS)
     yield Command("theory", _TABLE, "ran")
     yield Command("theory", (*_TABLE, "--json"), "ran", check=strict_json)
     yield from _flag_variants("theory", _TABLE, TABLE_FLAGS)
@@ -401,6 +416,39 @@ def api_variants() -> Iterator[Api]:
         )
 
 
+def _fitted_model(fixtures: Mapping[str, Path]) -> Any:
+    from sklearn.linear_model import LogisticRegression
+
+    labels, scores = _scores(fixtures)
+    return LogisticRegression().fit(scores.reshape(-1, 1), labels)
+
+
+def reweighted_variants() -> Iterator[Api]:
+    """theory.reweighted: a fitted model at another weight, or a one-line refusal."""
+    yield Api("reweighted(alpha=5)", lambda f: theory.reweighted(_fitted_model(f), 5.0), "ran")
+    for name, value in {
+        "alpha": (0.0, -1.0, np.nan, np.inf, [2.0, 3.0]),
+        "alpha_observed": (0.0, np.nan),
+        "movement": (0.0, -1.0, np.inf),
+        "threshold": (0.0, 1.0, np.nan),
+    }.items():
+        for bad in value:
+            settings = {"alpha": 5.0, name: bad}
+            yield Api(
+                f"reweighted({name}={bad!r})",
+                lambda f, s=settings: theory.reweighted(_fitted_model(f), **s),
+                "refused",
+                name,
+            )
+    yield Api(
+        "reweighted(an unfitted model)",
+        lambda f: theory.reweighted(
+            __import__("sklearn.linear_model").linear_model.LogisticRegression(), 5.0
+        ),
+        "refused",
+    )
+
+
 def process_variants() -> Iterator[Process]:
     """Pipes closed early: the commands end quietly."""
     yield Process("python -m theory --beta 0.01 | head -2 >/dev/null", (0, 141), 0)
@@ -416,7 +464,7 @@ def process_variants() -> Iterator[Process]:
 
 def all_variants(*, processes: bool = True) -> list[Variant]:
     """Every variant, commands first."""
-    variants: list[Variant] = [*command_variants(), *api_variants()]
+    variants: list[Variant] = [*command_variants(), *api_variants(), *reweighted_variants()]
     if processes:
         variants += list(process_variants())
     return variants
