@@ -12,9 +12,11 @@ Every command of the toolkit is a ``main`` built on :func:`run_command`::
 ``_run`` raises what the API raises and catches nothing; :func:`run_command` turns each expected
 failure into one line on stderr and an exit status:
 
+- a bad flag, as argparse finds it or as ``parser.error`` is told:
+  ``prog: error: argument --beta: invalid float value: 'x' (see prog --help)``, status 2;
 - a :class:`~params.validation.ParameterError` of one of the command's flags:
-  ``prog: error: argument --flag: must be ...``, status 2;
-- any other :class:`ValueError`: ``prog: error: <its message>``, status 2;
+  ``prog: error: argument --flag: must be ... (see prog --help)``, status 2;
+- any other :class:`ValueError`: ``prog: error: <its message> (see prog --help)``, status 2;
 - an :class:`OSError` (a full disk, an unreadable file): ``prog: error: [Errno 28] No space left
   on device: 'a.png'``, status 2;
 - a :class:`BrokenPipeError` (the output was piped into ``head``, which has read enough):
@@ -22,10 +24,13 @@ failure into one line on stderr and an exit status:
 - Ctrl-C (:class:`KeyboardInterrupt`): ``interrupted``, status 130; SIGTERM (``kill``):
   ``terminated``, status 143.
 
-A :class:`ValueError` is bad input, so argparse's usage comes first, as for a bad flag; the error
-is the last line. Every message is collapsed to one line. Errors (status 2) leave through
-``parser.exit`` (:class:`SystemExit`, as argparse's own errors do); a stop, a closed pipe and a
-success return the status. Anything else is a bug and keeps its traceback.
+Bad input (a bad flag, a :class:`ValueError`) is one line that names the flag or the value and
+what is allowed, and points to ``--help`` for the rest, in place of argparse's usage block: the
+parser's ``error`` method, and each sub-command's, is replaced to say so, and ``prog`` is the
+sub-command's (``python -m theory what-if``) where one was chosen. Every message is collapsed to
+one line. Errors (status 2) leave through ``parser.exit`` (:class:`SystemExit`, as argparse's
+own errors do); a stop, a closed pipe and a success return the status. Anything else is a bug
+and keeps its traceback.
 
 Two hooks fit the lines to the command:
 
@@ -50,11 +55,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import os
 import signal
 import sys
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from types import FrameType
+from typing import NoReturn
 
 from params.validation import ParameterError, flag_name
 
@@ -65,6 +73,13 @@ __all__ = ["BROKEN_PIPE_STATUS", "Terminated", "error_prefix", "run_command"]
 BROKEN_PIPE_STATUS = 128 + 13
 
 Hook = Callable[[argparse.Namespace], str]
+
+# joblib warns, when it is imported where it cannot make a semaphore (a full disk or /dev/shm),
+# that it will run its loops in one process: the same numbers, more slowly. A command's stderr
+# is kept for the one line of its own failure (a full disk's ``No space left on device``).
+warnings.filterwarnings(
+    "ignore", message=".*joblib will operate in serial mode", category=UserWarning, module="joblib"
+)
 
 
 class Terminated(KeyboardInterrupt):
@@ -111,6 +126,7 @@ def run_command(
         With status 2 and one error line after bad arguments, a :class:`ValueError` or an
         :class:`OSError` (and with argparse's status after ``--help``).
     """
+    _refuse_in_one_line(parser)
     args = parser.parse_args(argv)
     try:
         with _sigterm_as_interrupt():
@@ -121,7 +137,7 @@ def run_command(
         _silence_stdout()
         return BROKEN_PIPE_STATUS
     except ValueError as error:
-        parser.error(_message(error, parser))
+        _chosen(parser, args).error(_message(error, parser))
     except OSError as error:
         parser.exit(2, f"{parser.prog}: error: {_and_kept(_message(error, parser), args, kept)}\n")
     except KeyboardInterrupt as interrupt:
@@ -160,11 +176,42 @@ def _message(error: ValueError | OSError, parser: argparse.ArgumentParser) -> st
 def _flags(parser: argparse.ArgumentParser) -> set[str]:
     """The option strings of ``parser`` and of its sub-commands."""
     flags = set(parser._option_string_actions)
+    for command in _commands(parser).values():
+        flags |= _flags(command)
+    return flags
+
+
+def _commands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """The sub-command parsers of ``parser``, by name (none without sub-commands)."""
+    commands: dict[str, argparse.ArgumentParser] = {}
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
-            for command in action.choices.values():
-                flags |= _flags(command)
-    return flags
+            commands |= action.choices
+    return commands
+
+
+def _chosen(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.ArgumentParser:
+    """The sub-command parser ``args`` were parsed by (``parser`` itself without one)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            name = getattr(args, action.dest, None)
+            if name in action.choices:
+                return _chosen(action.choices[name], args)
+    return parser
+
+
+def _refuse_in_one_line(parser: argparse.ArgumentParser) -> None:
+    """Make ``parser.error``, and each sub-command's, print one line and exit with status 2."""
+    parser.error = functools.partial(_refuse, parser)  # type: ignore[method-assign]
+    for command in _commands(parser).values():
+        _refuse_in_one_line(command)
+
+
+def _refuse(parser: argparse.ArgumentParser, message: str) -> NoReturn:
+    """``prog: error: <message> (see prog --help)`` on stderr, status 2: what argparse prints
+    for bad input, less the usage block."""
+    said = " ".join(message.split())
+    parser.exit(2, f"{parser.prog}: error: {said} (see {parser.prog} --help)\n")
 
 
 def _and_kept(said: str, args: argparse.Namespace, kept: Hook | None) -> str:

@@ -8,6 +8,8 @@ message of one shape::
 
 The error keeps the parameter's name, what is allowed and the value received, so that a command
 line can say the same of its flag (:meth:`ParameterError.flag_message`) and exit with status 2.
+Values are shown as :func:`shown` writes them: plain numbers (``nan``, ``0.5``), and a long array
+as its first values and its length.
 """
 
 from __future__ import annotations
@@ -21,18 +23,23 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 __all__ = [
+    "MAX_BOOTSTRAP",
     "POSITIVE",
     "UNIT_OPEN",
     "Interval",
     "ParameterError",
     "check_array",
+    "check_float",
     "check_int",
     "check_option",
     "check_path",
     "flag_name",
+    "shown",
 ]
 
 _BRACKETS = {"neither": "()", "left": "[)", "right": "(]", "both": "[]"}
+#: Values of an array a message shows before ``...`` and the array's length.
+_SHOWN_VALUES = 5
 
 
 @dataclass(frozen=True)
@@ -81,6 +88,30 @@ def _fmt(value: float) -> str:
     return f"{value:g}"
 
 
+def shown(value: object) -> str:
+    """``value`` as a message shows it: numbers plain (``nan``, ``0.5``, where ``repr`` writes
+    ``np.float64(nan)``), strings quoted, and an array or list longer than a few values as its
+    first values and its length, ``[0.1, 0.2, 0.3, 0.4, 0.5, ...] (1000 values)``; a pandas
+    Series or any other array-like as its array."""
+    if isinstance(value, np.generic):
+        return repr(value.item())
+    if hasattr(value, "__array__") and not isinstance(value, np.ndarray):
+        return shown(np.asarray(value))
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        return repr(value.item())
+    if isinstance(value, np.ndarray | list | tuple):
+        items = value.ravel().tolist() if isinstance(value, np.ndarray) else list(value)
+        opening, closing = ("(", ")") if isinstance(value, tuple) else ("[", "]")
+        if len(items) <= _SHOWN_VALUES:
+            return opening + ", ".join(shown(item) for item in items) + closing
+        first = ", ".join(shown(item) for item in items[:_SHOWN_VALUES])
+        size = f"{len(items)} values"
+        if isinstance(value, np.ndarray) and value.ndim > 1:
+            size += f", shape {value.shape}"
+        return f"{opening}{first}, ...{closing} ({size})"
+    return repr(value)
+
+
 def flag_name(name: str) -> str:
     """The command-line flag of a parameter: ``n_jobs`` is ``--n-jobs``."""
     return "--" + name.replace("_", "-")
@@ -112,7 +143,7 @@ class ParameterError(ValueError):
 
     def _complaint(self) -> str:
         because = f": {self.reason}" if self.reason else ""
-        return f"{self.allowed}. Got {self.got!r} instead{because}."
+        return f"{self.allowed}. Got {shown(self.got)} instead{because}."
 
     def flag_message(self) -> str:
         """The same complaint about the parameter's command-line flag, as argparse words it."""
@@ -156,6 +187,24 @@ def check_array(value: ArrayLike, name: str, owner: str, interval: Interval) -> 
     if np.any(bad):
         _fail(name, owner, allowed, float(array[bad].flat[0]))
     return array
+
+
+def check_float(value: object, name: str, owner: str, interval: Interval) -> float:
+    """Return ``value`` as a ``float`` after checking it is one real number in ``interval``.
+
+    Raises
+    ------
+    ValueError
+        If ``value`` is not a single number (a list or an array of several is refused) or lies
+        outside ``interval``.
+    """
+    try:
+        several = np.ndim(value) != 0
+    except ValueError:  # a ragged list
+        several = True
+    if several:
+        _fail(name, owner, f"a float in the range {interval}", value)
+    return float(check_array(value, name, owner, interval))
 
 
 def check_int(value: object, name: str, owner: str, interval: Interval) -> int:

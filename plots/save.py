@@ -9,6 +9,7 @@ import matplotlib as mpl
 import pandas as pd
 from matplotlib.figure import Figure
 
+from params.validation import check_option
 from plots._style import DPI
 from plots.simulation import plot_empirical_scores
 from simulate.runs.folder import FIGURE_FILE, atomic_path
@@ -35,9 +36,12 @@ def save_figure(figure: Figure, target: str | os.PathLike[str], *, format: str =
 
     Raises
     ------
+    ValueError
+        If ``format`` is not one of :data:`FORMATS`.
     OSError
         If ``target`` cannot be written.
     """
+    check_option(format, "format", "save_figure", FORMATS)
     with atomic_path(target) as temporary, mpl.rc_context(_REPRODUCIBLE):
         figure.savefig(temporary, format=format, dpi=DPI, metadata=_NO_DATES[format])
 

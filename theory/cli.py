@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import functools
 import inspect
-import json
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from params.argtypes import path
 from params.commands import error_prefix, run_command
 from params.post import BETA
 from params.settings import add_arguments, declared, setting
-from params.tables import format_table
+from params.tables import JSON_HELP, format_json, format_table
 from params.validation import (
     MAX_BOOTSTRAP,
     POSITIVE,
@@ -31,12 +30,13 @@ from params.validation import (
     Interval,
     ParameterError,
     flag_name,
+    shown,
 )
 from theory.curves import FAMILIES, MAX_EXPONENT, Superellipse
-from theory.empirical import DEFAULT_SMOOTH, SMOOTHERS
+from theory.empirical import DEFAULT_SMOOTH, SMOOTHERS, check_scores
 from theory.movement import Movement, fit_movement
-from theory.optimum import SEARCH_BETA_RANGE, SEARCH_RANGE, optimize_alpha
-from theory.rules import DEFAULT_GAMMA, GAMMA_RANGE, RULE_NAMES, RULES
+from theory.optimum import SEARCH_RANGE, optimize_alpha
+from theory.rules import BETA_RANGE, DEFAULT_GAMMA, GAMMA_RANGE, RULE_NAMES, RULES
 from theory.scores import DEFAULT_COST, FBETA_RANGE, SCORE_NAMES, refuse_costs, score_function
 from theory.whatif import equivalent_weight, what_if
 from theory.whatif_scores import AUTO, THRESHOLD_ESTIMATOR, what_if_scores
@@ -107,9 +107,9 @@ class TableSettings:
     beta: tuple[float, ...] = setting(
         str(BETA),
         float,
-        f"prevalence of the positive class, comma list in {SEARCH_BETA_RANGE} (below, "
+        f"prevalence of the positive class, comma list in {BETA_RANGE} (below, "
         "(1-beta)/beta overflows)",
-        interval=SEARCH_BETA_RANGE,
+        interval=BETA_RANGE,
         many=True,
     )
     p: tuple[float, ...] = setting(
@@ -237,9 +237,9 @@ class WhatIfSettings:
     beta: float | None = setting(
         None,
         float,
-        "prevalence where the model is used, in (0, 1); needed with --recall, default the "
-        "labels' with --scores",
-        interval=UNIT_OPEN,
+        f"prevalence where the model is used, in {BETA_RANGE}; needed with --recall, default "
+        "the labels' with --scores",
+        interval=BETA_RANGE,
         optional=True,
     )
     alpha: tuple[float, ...] | None = setting(
@@ -309,7 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=_HELP_FORMAT,
     )
     add_arguments(table, TableSettings, declared(TableSettings))
-    table.add_argument("--json", action="store_true", help="print JSON records instead")
+    table.add_argument("--json", action="store_true", help=JSON_HELP)
 
     whatif = commands.add_parser(
         "what-if",
@@ -344,14 +344,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_arguments(scored, WhatIfSettings, ("retrained_alpha",))
     scored.add_argument(
-        "--plot", type=path, metavar="FIG", help="draw the curve and the predictions to FIG.png"
+        "--plot",
+        type=path,
+        metavar="FIG",
+        help="draw the curve and the predictions to FIG, in the format its extension names "
+        "(png without one)",
     )
     both = whatif.add_argument_group("either way")
     add_arguments(both, WhatIfSettings, ("beta",))
     new_weight = both.add_mutually_exclusive_group(required=True)
     add_arguments(new_weight, WhatIfSettings, ("alpha", "positive_fraction"))
     add_arguments(both, WhatIfSettings, ("alpha_observed", "rule", "gamma"))
-    both.add_argument("--json", action="store_true", help="print JSON records instead")
+    both.add_argument("--json", action="store_true", help=JSON_HELP)
     return parser
 
 
@@ -523,7 +527,7 @@ def _run_what_if_point(args: argparse.Namespace) -> str:
         for i, alpha in enumerate(alphas)
     ]
     if args.json:
-        return json.dumps(records, indent=2)
+        return format_json(records)
     header = ["alpha", *_WHAT_IF_SCORES]
     rows = [[f"{r['alpha']:.4g}", *(f"{r[n]:.4f}" for n in _WHAT_IF_SCORES)] for r in records]
     title = (
@@ -585,7 +589,20 @@ def _measured_movement(
     )
 
 
+def _figure_format(target: Path) -> str:
+    """The file format ``--plot`` names by its extension: png without one."""
+    from plots.save import FORMATS  # matplotlib, only to draw
+
+    kind = target.suffix.lstrip(".").lower() or "png"
+    if kind not in FORMATS:
+        endings = ", ".join(f".{name}" for name in FORMATS)
+        allowed = f"a file name ending in {endings} (or without an extension, for png)"
+        raise ParameterError("plot", "python -m theory what-if", allowed, str(target))
+    return kind
+
+
 def _run_what_if_scores(args: argparse.Namespace) -> str:
+    figure_format = None if args.plot is None else _figure_format(args.plot)
     labels, scores = read_scores(args.scores, args.label_col, args.score_col, args.pos_label)
     smooth = None if args.smooth == _EXACT_HULL else args.smooth
     measured = _measured_movement(args, labels, scores)
@@ -611,14 +628,14 @@ def _run_what_if_scores(args: argparse.Namespace) -> str:
         **options,
     )
     prevalence = float(np.mean(labels.astype(bool)))
-    if args.plot is not None:
+    if figure_format is not None:
         from plots import plot_what_if_scores, save_figure
 
         figure = plot_what_if_scores(labels, scores, alpha=result.table["alpha"], **options)
         with error_prefix(f"Cannot write the figure {str(args.plot)!r}"):
-            save_figure(figure, args.plot, format=args.plot.suffix.lstrip(".") or "png")
+            save_figure(figure, args.plot, format=figure_format)
     if args.json:
-        return json.dumps(
+        return format_json(
             {
                 "estimator": result.estimator,
                 "movement": (
@@ -629,8 +646,7 @@ def _run_what_if_scores(args: argparse.Namespace) -> str:
                 "observed": result.observed.to_dict(),
                 "table": result.table.to_dict(orient="records"),
                 "best": result.best.reset_index().to_dict(orient="records"),
-            },
-            indent=2,
+            }
         )
     beta = prevalence if args.beta is None else args.beta
     title = (
@@ -677,11 +693,16 @@ def read_scores(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Labels and scores from a CSV or parquet file, as booleans (True = positive) and floats.
 
+    The labels and scores are checked as :func:`~theory.what_if_scores` checks its own
+    (:func:`theory.empirical.check_scores`): two classes (a missing label is a class of its
+    own), finite scores of two distinct values at least. ``pos_label`` names the positive
+    class as the file writes it (``2`` for the integer label 2).
+
     Raises
     ------
     ValueError
-        Naming the file, and the missing column, empty table, non-numeric scores, or a
-        ``pos_label`` that is not among the labels.
+        Naming the file, and the missing column, empty table, non-numeric scores, labels that
+        are not two classes, or a ``pos_label`` that is not among them.
     """
     where = f"The scores file {str(path)!r}"
     try:
@@ -710,15 +731,20 @@ def read_scores(
             f"(row {row + 1}: {table[score_col].iloc[row]!r})."
         )
     labels = table[label_col]
-    if pos_label is not None:
-        values = labels.astype(str)
-        if pos_label not in set(values):
-            raise ValueError(
-                f"The '--pos-label' flag must be one of the labels in {label_col!r} "
-                f"({', '.join(sorted(set(values)))}). Got {pos_label!r} instead."
-            )
-        return (values == pos_label).to_numpy(), scores.to_numpy(dtype=np.float64)
-    return labels.to_numpy(), scores.to_numpy(dtype=np.float64)
+    if pos_label is not None:  # the label the flag's text names, if any does
+        pos_label = next((label for label in labels.unique() if str(label) == pos_label), pos_label)
+    owner = f"read_scores of {str(path)!r}"
+    try:
+        return check_scores(labels.to_numpy(), scores.to_numpy(np.float64), pos_label, owner)
+    except ParameterError as error:
+        if error.name == "pos_label":
+            raise
+        column = label_col if error.name == "y_true" else score_col
+        because = f": {error.reason}" if error.reason else ""
+        raise ValueError(
+            f"{where} must hold {error.allowed} in column {column!r}. Got {shown(error.got)} "
+            f"instead{because}."
+        ) from None
 
 
 def _kind(path: Path) -> str:
@@ -755,5 +781,5 @@ def _run_table(args: argparse.Namespace) -> str:
         movement=args.movement,
     )
     if args.json:
-        return json.dumps(records, indent=2)
+        return format_json(records)
     return _priced(args) + format_optimum_table(records)

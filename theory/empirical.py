@@ -33,7 +33,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from params.validation import ParameterError, check_option
+from params.validation import ParameterError, check_option, shown
 from theory.curves import Curve, _RecallAt
 from theory.fit import fit_curve
 from theory.rules import RULES, Rule
@@ -96,27 +96,29 @@ def check_scores(
     """
     labels = np.asarray(y_true)
     if labels.ndim != 1 or labels.size == 0:
-        raise ParameterError("y_true", owner, "a non-empty 1-d array of labels", _short(y_true))
-    classes = np.unique(labels)
-    if classes.size != 2:
-        raise ParameterError(
-            "y_true", owner, "labels of exactly two classes", f"classes {classes.tolist()}"
-        )
+        raise ParameterError("y_true", owner, "a non-empty 1-d array of labels", y_true)
+    try:
+        classes = np.unique(labels).tolist()
+    except TypeError:  # labels of several types (strings and NaN) do not sort
+        classes = list(dict.fromkeys(labels.tolist()))
+    if len(classes) != 2:
+        reason = f"its classes are {shown(classes)}"
+        raise ParameterError("y_true", owner, "labels of exactly two classes", y_true, reason)
     if pos_label is None:
-        if labels.dtype == bool or set(classes.tolist()) == {0, 1}:
+        if labels.dtype == bool or set(classes) == {0, 1}:
             pos_label = True if labels.dtype == bool else 1
         else:
             raise ParameterError(
                 "pos_label",
                 owner,
-                f"one of {classes.tolist()} when the labels are not 0/1 or booleans",
+                f"one of {shown(classes)} when the labels are not 0/1 or booleans",
                 None,
             )
-    elif pos_label not in classes.tolist():
-        raise ParameterError("pos_label", owner, f"one of {classes.tolist()}", pos_label)
+    elif pos_label not in classes:
+        raise ParameterError("pos_label", owner, f"one of {shown(classes)}", pos_label)
     scores = check_score_values(y_score, labels.size, "y_score", owner)
     if np.unique(scores).size < 2:
-        raise ParameterError("y_score", owner, "at least two distinct scores", _short(y_score))
+        raise ParameterError("y_score", owner, "at least two distinct scores", y_score)
     return labels == pos_label, scores
 
 
@@ -131,18 +133,14 @@ def check_score_values(y_score: ArrayLike, n: int, name: str, owner: str) -> Arr
     try:
         scores = np.asarray(y_score, dtype=np.float64)
     except (TypeError, ValueError):
-        raise ParameterError(name, owner, "an array of real numbers", _short(y_score)) from None
+        raise ParameterError(name, owner, "an array of real numbers", y_score) from None
     if scores.shape != (n,):
-        raise ParameterError(name, owner, f"of the length of y_true ({n})", f"shape {scores.shape}")
+        allowed = f"of the length of y_true ({n})"
+        raise ParameterError(name, owner, allowed, y_score, f"its shape is {scores.shape}")
     if not np.all(np.isfinite(scores)):
         bad = float(scores[~np.isfinite(scores)][0])
         raise ParameterError(name, owner, "finite numbers (no NaN or inf)", bad)
     return scores
-
-
-def _short(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 class Ranking(NamedTuple):

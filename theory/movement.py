@@ -28,7 +28,8 @@ from params.validation import (
     UNIT_OPEN,
     Interval,
     ParameterError,
-    check_array,
+    check_float,
+    check_int,
 )
 from theory.empirical import check_score_values, check_scores
 from theory.rules import effective_weight
@@ -128,8 +129,8 @@ def fit_movement(
     pos_label : optional
         The positive label, unless the labels are 0/1 or booleans.
     bootstrap : int, default 200
-        Resamples of the rows (the same rows for both models) behind the 95% interval of ``k``;
-        0 for none.
+        Resamples of the rows (the same rows for both models) behind the 95% interval of ``k``,
+        at most :data:`~params.validation.MAX_BOOTSTRAP` (100,000); 0 for none.
     seed : int, default 0
         Seeds the bootstrap.
 
@@ -165,13 +166,13 @@ def fit_movement(
         outside = ~((values >= 0.0) & (values <= 1.0))
         if np.any(outside):
             raise ParameterError(name, owner, "probabilities in [0, 1]", float(values[outside][0]))
-    alpha = float(check_array(alpha, "alpha", owner, POSITIVE))
-    alpha_observed = float(check_array(alpha_observed, "alpha_observed", owner, POSITIVE))
+    alpha = check_float(alpha, "alpha", owner, POSITIVE)
+    alpha_observed = check_float(alpha_observed, "alpha_observed", owner, POSITIVE)
     if alpha == alpha_observed:
         allowed = f"a weight other than alpha_observed ({alpha_observed:g}): k needs a move"
         raise ParameterError("alpha", owner, allowed, alpha)
-    threshold = float(check_array(threshold, "threshold", owner, UNIT_OPEN))
-    bootstrap = int(check_array(bootstrap, "bootstrap", owner, Interval(0, MAX_BOOTSTRAP, "both")))
+    threshold = check_float(threshold, "threshold", owner, UNIT_OPEN)
+    bootstrap = check_int(bootstrap, "bootstrap", owner, Interval(0, MAX_BOOTSTRAP, "both"))
     log_ratio = np.log(alpha / alpha_observed)
     logits = _logit(scores)
     decided = retrained >= threshold

@@ -78,8 +78,9 @@ def operating_point(
     Raises
     ------
     ValueError
-        For ``alpha <= 0``, ``beta`` outside (0, 1), ``p < 1``, an unknown rule, a ``gamma``
-        below 0 or given with another rule than ``"focal"``, or ``movement <= 0``.
+        For ``alpha <= 0``, ``beta`` outside :data:`~theory.rules.BETA_RANGE`, ``p < 1``, an
+        unknown rule, a ``gamma`` below 0 or given with another rule than ``"focal"``, or
+        ``movement <= 0``.
 
     Examples
     --------
@@ -127,9 +128,9 @@ def expected_score(
     Raises
     ------
     ValueError
-        For ``alpha <= 0``, ``beta`` outside (0, 1), ``p < 1``, an unknown metric or rule,
-        ``movement <= 0``, or a ``gamma`` or a cost that is out of range or given where it
-        would be ignored.
+        For ``alpha <= 0``, ``beta`` outside :data:`~theory.rules.BETA_RANGE`, ``p < 1``, an
+        unknown metric or rule, ``movement <= 0``, or a ``gamma`` or a cost that is out of range
+        or given where it would be ignored.
 
     Examples
     --------
@@ -179,9 +180,9 @@ def expected_scores(
     Raises
     ------
     ValueError
-        For ``alpha <= 0``, ``beta`` outside (0, 1), ``p < 1``, an unknown rule, a ``gamma``
-        out of range or given with another rule than ``"focal"``, an F-beta ``b <= 0``, a
-        cost that is not a number > 0, or ``movement <= 0``.
+        For ``alpha <= 0``, ``beta`` outside :data:`~theory.rules.BETA_RANGE`, ``p < 1``, an
+        unknown rule, a ``gamma`` out of range or given with another rule than ``"focal"``, an
+        F-beta ``b <= 0``, a cost that is not a number > 0, or ``movement <= 0``.
 
     Examples
     --------

@@ -41,18 +41,24 @@ from dataclasses import dataclass, fields
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from params.validation import Interval, check_array
+from params.validation import check_array
 from theory._solve import bisect_increasing
 from theory.curves import FAMILIES, Curve, as_curve
 from theory.empirical import EmpiricalCurve, reported_quantity
 from theory.operating import _expected_score, check_movement
-from theory.rules import Rule, effective_weight, rule_named, weight_acting_as, weight_ratio
+from theory.rules import (
+    BETA_RANGE,
+    Rule,
+    effective_weight,
+    rule_named,
+    weight_acting_as,
+    weight_ratio,
+)
 from theory.scores import LOWER_IS_BETTER, ScoreFunction, expected_confusion, score_function
 
 __all__ = [
     "PLATEAU_TOLERANCE",
     "PLATEAU_WIDTH",
-    "SEARCH_BETA_RANGE",
     "SEARCH_RANGE",
     "Optimum",
     "inverse_proportion_weight",
@@ -65,10 +71,6 @@ Array = NDArray[np.float64]
 
 #: Smallest and largest weight searched.
 SEARCH_RANGE: tuple[float, float] = (1e-3, 1e6)
-#: Prevalences a search takes: from the smallest normal float64 on, the inverse-proportion weight
-#: ``(1 - beta) / beta`` the search is centred on is finite; below, it overflows and every score
-#: of the search would be NaN.
-SEARCH_BETA_RANGE = Interval(float(np.finfo(np.float64).tiny), 1.0, "left")
 #: Points of the coarse log-spaced grid that brackets the optimum.
 _GRID_POINTS = 64
 #: Bisection steps on the bracket (two grid cells wide); shrinks it by 2**-40.
@@ -154,7 +156,7 @@ class Optimum:
 
 def inverse_proportion_weight(beta: ArrayLike) -> Array:
     """The habitual weight ``(1 - beta) / beta`` that balances the classes' total weights."""
-    beta = check_array(beta, "beta", "inverse_proportion_weight", SEARCH_BETA_RANGE)
+    beta = check_array(beta, "beta", "inverse_proportion_weight", BETA_RANGE)
     return (1.0 - beta) / beta
 
 
@@ -175,7 +177,7 @@ def optimize_alpha(
     ----------
     beta : array_like
         Prevalence of the positive class, in (0, 1) and at least the smallest normal float64,
-        about 2.2e-308 (:data:`SEARCH_BETA_RANGE`).
+        about 2.2e-308 (:data:`~theory.rules.BETA_RANGE`).
     curve : Curve or array_like
         A :class:`~theory.curves.Curve`, or numbers ``p >= 1`` for the post's superellipse.
         Its parameters broadcast with ``beta``.
@@ -206,9 +208,9 @@ def optimize_alpha(
     Raises
     ------
     ValueError
-        For ``beta`` outside :data:`SEARCH_BETA_RANGE` (``(0, 1)`` less the subnormal floats),
-        ``p < 1``, an unknown metric or rule, ``movement <= 0``, or a ``gamma`` or a cost that
-        is out of range or given where it would be ignored.
+        For ``beta`` outside :data:`~theory.rules.BETA_RANGE` (``(0, 1)`` less the subnormal
+        floats), ``p < 1``, an unknown metric or rule, ``movement <= 0``, or a ``gamma`` or a
+        cost that is out of range or given where it would be ignored.
 
     Examples
     --------
@@ -277,7 +279,7 @@ def _check_search(
     before the movement exponent."""
     cost_fn, cost_fp = costs
     return (
-        check_array(beta, "beta", owner, SEARCH_BETA_RANGE),
+        check_array(beta, "beta", owner, BETA_RANGE),
         as_curve(curve, owner),
         rule_named(rule, owner, gamma=gamma),
         score_function(metric, owner, cost_fn=cost_fn, cost_fp=cost_fp),

@@ -66,7 +66,10 @@ __all__ = [
 Array = NDArray[np.float64]
 
 ALPHA_RANGE = Interval(0.0, np.inf)
-BETA_RANGE = Interval(0.0, 1.0)
+#: Prevalences every function and command takes: (0, 1) from the smallest normal float64 on
+#: (about 2.2e-308), where the inverse-proportion weight ``(1 - beta) / beta`` and the weight
+#: ratio are finite; below, they overflow.
+BETA_RANGE = Interval(float(np.finfo(np.float64).tiny), 1.0, "left")
 GAMMA_RANGE = Interval(0.0, np.inf, "left")
 #: The focal rule's ``gamma`` unless another is given (Lin et al.'s choice).
 DEFAULT_GAMMA = 2.0

@@ -81,9 +81,10 @@ def what_if(
     Raises
     ------
     ValueError
-        For rates outside (0, 1) or below the chance line, ``beta`` outside (0, 1), a weight
-        ``<= 0``, an unknown family or rule, a ``gamma`` out of range or given with another rule
-        than ``"focal"``, or a cost that is not a number > 0.
+        For rates outside (0, 1) or below the chance line, ``beta`` outside
+        :data:`~theory.rules.BETA_RANGE`, a weight ``<= 0``, an unknown family or rule, a
+        ``gamma`` out of range or given with another rule than ``"focal"``, or a cost that is
+        not a number > 0.
 
     Examples
     --------

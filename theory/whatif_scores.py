@@ -33,16 +33,18 @@ from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
-from joblib import Parallel, delayed
 from numpy.typing import ArrayLike, NDArray
 from scipy import optimize
 
 from params.validation import (
+    MAX_BOOTSTRAP,
     POSITIVE,
     UNIT_OPEN,
     Interval,
     ParameterError,
     check_array,
+    check_float,
+    check_int,
     check_option,
 )
 from theory.empirical import (
@@ -55,7 +57,7 @@ from theory.empirical import (
     reported_quantity,
 )
 from theory.movement import Movement, equivalent_threshold
-from theory.rules import Rule, rule_named
+from theory.rules import BETA_RANGE, Rule, rule_named
 from theory.scores import (
     LOWER_IS_BETTER,
     best_on_hull,
@@ -164,8 +166,9 @@ def what_if_scores(
     alpha : array_like, optional
         New weights of the positive class, > 0. Give this or ``positive_fraction``.
     beta : float, optional
-        Prevalence where the model will be used, in (0, 1); default that of ``y_true``. Recall
-        and specificity do not depend on it; precision, F1 and MCC are computed at it.
+        Prevalence where the model will be used, in :data:`~theory.rules.BETA_RANGE` ((0, 1)
+        from the smallest normal float on); default that of ``y_true``. Recall and
+        specificity do not depend on it; precision, F1 and MCC are computed at it.
     alpha_observed : float, default 1.0
         The weight the current model was trained with.
     threshold : float, default 0.5
@@ -206,8 +209,9 @@ def what_if_scores(
         With ``"cost"`` among the metrics only: the prices of a false negative and a false
         positive, each > 0 and 1 unless given.
     bootstrap : int, default 0
-        Resample the rows this many times and add 95% intervals: of the expected scores, or
-        with ``n_test`` predictive intervals of the scores a test sample will show.
+        Resample the rows this many times, at most :data:`~params.validation.MAX_BOOTSTRAP`
+        (100,000), and add 95% intervals: of the expected scores, or with ``n_test``
+        predictive intervals of the scores a test sample will show.
     n_test : int or (int, int), optional
         The deployment sample the scores will be counted on: its rows (positives
         ``round(beta * n_test)``, at least one of each class) or its (positives, negatives).
@@ -231,8 +235,8 @@ def what_if_scores(
     """
     owner = "what_if_scores"
     positive, scores = check_scores(y_true, y_score, pos_label, owner)
-    threshold = float(check_array(threshold, "threshold", owner, Interval(-np.inf, np.inf)))
-    alpha_observed = float(check_array(alpha_observed, "alpha_observed", owner, POSITIVE))
+    threshold = check_float(threshold, "threshold", owner, Interval(-np.inf, np.inf))
+    alpha_observed = check_float(alpha_observed, "alpha_observed", owner, POSITIVE)
     prior = float(positive.mean())
     if (alpha is None) == (positive_fraction is None):
         raise ParameterError(
@@ -245,14 +249,14 @@ def what_if_scores(
     else:
         alphas = _grid(alpha, "alpha", owner, POSITIVE)
     if beta is not None:
-        beta = float(check_array(beta, "beta", owner, UNIT_OPEN))
+        beta = check_float(beta, "beta", owner, BETA_RANGE)
     chosen = rule_named(rule, owner, gamma=gamma)
     if smooth is not None:
         check_option(smooth, "smooth", owner, (AUTO, THRESHOLD_ESTIMATOR, *SMOOTHERS))
     movement_draws: tuple[float, ...] = ()
     if isinstance(movement, Movement):
         movement, movement_draws = movement.k, movement.draws
-    movement = float(check_array(movement, "movement", owner, POSITIVE))
+    movement = check_float(movement, "movement", owner, POSITIVE)
     if movement_draws:
         check_array(movement_draws, "movement", owner, POSITIVE)
     metrics = tuple(metrics)
@@ -271,8 +275,7 @@ def what_if_scores(
             "probabilities", owner, "False unless every score and the threshold lie in [0, 1]", True
         )
     smooth = _estimator(smooth, probabilities, chosen, owner)
-    if isinstance(bootstrap, bool) or not isinstance(bootstrap, int | np.integer) or bootstrap < 0:
-        raise ParameterError("bootstrap", owner, "an int >= 0", bootstrap)
+    bootstrap = check_int(bootstrap, "bootstrap", owner, Interval(0, MAX_BOOTSTRAP, "both"))
     test_counts = _test_counts(n_test, beta if beta is not None else prior, bootstrap, owner)
     settings = _Settings(
         alphas=alphas,
@@ -305,6 +308,8 @@ def what_if_scores(
         )
     replicates = []
     if bootstrap:
+        from joblib import Parallel, delayed  # processes, only for a bootstrap
+
         children = np.random.SeedSequence(seed).spawn(int(bootstrap))
         batches = np.array_split(np.arange(len(children)), min(len(children), _BATCHES))
         results = Parallel(n_jobs=n_jobs)(

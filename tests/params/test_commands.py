@@ -29,17 +29,25 @@ def _raising(error: BaseException):
     return run
 
 
-def _error_line(capsys, argv, run, **hooks) -> str:
-    """The one error line of a failed run, after checking the status and that it is alone."""
+def _error_line(capsys, argv, run, parser=None, **hooks) -> str:
+    """The one line of a failed run, after checking the status and that nothing else (no usage
+    block) is printed."""
     with pytest.raises(SystemExit) as exit_info:
-        run_command(_parser(), run, argv, **hooks)
+        run_command(parser or _parser(), run, argv, **hooks)
     assert exit_info.value.code == 2
     captured = capsys.readouterr()
     assert captured.out == ""
-    errors = [line for line in captured.err.splitlines() if "error:" in line]
-    assert len(errors) == 1
-    assert captured.err.rstrip().endswith(errors[0])
-    return errors[0]
+    assert captured.err.count("\n") == 1 and captured.err.endswith("\n")
+    return captured.err.rstrip("\n")
+
+
+def _with_commands() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="toy")
+    commands = parser.add_subparsers(dest="command")
+    show = commands.add_parser("show")
+    show.add_argument("--width", type=int, required=True)
+    show.add_argument("--rate", type=float)
+    return parser
 
 
 def test_a_run_that_succeeds_returns_its_status(capsys):
@@ -51,16 +59,19 @@ def test_a_run_that_succeeds_returns_its_status(capsys):
     assert capsys.readouterr() == ("rate 0.25\n", "")
 
 
-def test_a_bad_flag_is_argparses_one_line(capsys):
+def test_a_bad_flag_is_argparses_one_line_without_the_usage(capsys):
     line = _error_line(capsys, ["--rate", "x"], _raising(AssertionError("never run")))
-    assert line == "toy: error: argument --rate: invalid float value: 'x'"
+    assert line == "toy: error: argument --rate: invalid float value: 'x' (see toy --help)"
+    line = _error_line(capsys, ["--size", "3"], _raising(AssertionError("never run")))
+    assert line == "toy: error: unrecognized arguments: --size 3 (see toy --help)"
 
 
 def test_a_parameter_error_of_a_flag_is_worded_as_the_flag(capsys):
     error = ParameterError("rate", "api", "a float in the range (0, 1)", 1.5)
     line = _error_line(capsys, [], _raising(error))
     assert line == (
-        "toy: error: argument --rate: must be a float in the range (0, 1). Got 1.5 instead."
+        "toy: error: argument --rate: must be a float in the range (0, 1). Got 1.5 instead. "
+        "(see toy --help)"
     )
 
 
@@ -69,23 +80,47 @@ def test_a_parameter_error_of_no_flag_keeps_its_own_words(capsys):
     line = _error_line(capsys, [], _raising(error))
     assert line == (
         "toy: error: The 'width' parameter of api must be an int in the range [1, inf). "
-        "Got 0 instead."
+        "Got 0 instead. (see toy --help)"
     )
 
 
 def test_a_flag_of_a_sub_command_is_known(capsys):
-    parser = argparse.ArgumentParser(prog="toy")
-    commands = parser.add_subparsers(dest="command")
-    commands.add_parser("show").add_argument("--width", type=int)
     error = ParameterError("width", "api", "an int in the range [1, inf)", 0)
-    with pytest.raises(SystemExit):
-        run_command(parser, _raising(error), ["show"])
-    assert "toy: error: argument --width: must be an int" in capsys.readouterr().err
+    line = _error_line(capsys, ["show", "--width", "3"], _raising(error), _with_commands())
+    assert line == (
+        "toy show: error: argument --width: must be an int in the range [1, inf). Got 0 "
+        "instead. (see toy show --help)"
+    )
 
 
-def test_a_value_error_is_one_line_after_the_usage(capsys):
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["show", "--width", "x"], "toy show: error: argument --width: invalid int value: 'x'"),
+        (["show"], "toy show: error: the following arguments are required: --width"),
+        (["hide"], "toy: error: argument command: invalid choice: 'hide' (choose from 'show')"),
+    ],
+)
+def test_argparses_errors_of_a_sub_command_are_one_line(capsys, argv, said):
+    line = _error_line(capsys, argv, _raising(AssertionError("never run")), _with_commands())
+    prog = said.split(": error:")[0]
+    assert line == f"{said} (see {prog} --help)"
+
+
+def test_an_error_the_run_gives_its_parser_is_one_line(capsys):
+    parser = _with_commands()
+
+    def run(args: argparse.Namespace) -> int:
+        commands = parser._subparsers._group_actions[0].choices
+        commands["show"].error("--rate needs --width above 2")
+
+    line = _error_line(capsys, ["show", "--width", "1"], run, parser)
+    assert line == "toy show: error: --rate needs --width above 2 (see toy show --help)"
+
+
+def test_a_value_error_is_one_line_and_a_pointer_to_the_help(capsys):
     line = _error_line(capsys, [], _raising(ValueError("The table\n  has   no rows.")))
-    assert line == "toy: error: The table has no rows."
+    assert line == "toy: error: The table has no rows. (see toy --help)"
 
 
 def test_an_os_error_is_one_line_without_the_usage(capsys):

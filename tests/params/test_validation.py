@@ -1,15 +1,19 @@
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from params.validation import (
+    UNIT_OPEN,
     Interval,
     ParameterError,
     check_array,
+    check_float,
     check_int,
     check_option,
     check_path,
+    shown,
 )
 
 
@@ -60,3 +64,49 @@ def test_check_path():
     for bad in ("", 3, b"runs", "a\x00b", "\ud800", None):
         with pytest.raises(ValueError, match="'out' parameter of f must be a non-empty str"):
             check_path(bad, "out", "f")
+
+
+@pytest.mark.parametrize(
+    ("got", "said"),
+    [
+        (np.float64("nan"), "nan"),
+        (np.float64(0.5), "0.5"),
+        (np.int64(7), "7"),
+        (np.array(2.5), "2.5"),
+        ([np.float64(1.5), np.inf], "[1.5, inf]"),
+        ((0.4, 0.6), "(0.4, 0.6)"),
+        (np.arange(1000.0), "[0.0, 1.0, 2.0, 3.0, 4.0, ...] (1000 values)"),
+        (list(range(10)), "[0, 1, 2, 3, 4, ...] (10 values)"),
+        (np.zeros((3, 4)), "[0.0, 0.0, 0.0, 0.0, 0.0, ...] (12 values, shape (3, 4))"),
+        (pd.Series(np.arange(8)), "[0, 1, 2, 3, 4, ...] (8 values)"),
+        ("abc", "'abc'"),
+        (None, "None"),
+    ],
+)
+def test_messages_show_plain_numbers_and_abbreviate_long_arrays(got, said):
+    assert shown(got) == said
+    assert str(ParameterError("x", "f", "a number", got)).endswith(f"Got {said} instead.")
+
+
+def test_a_long_value_that_is_not_numbers_is_abbreviated():
+    with pytest.raises(ValueError) as error:
+        check_array(["a"] * 10_000, "alpha", "f", Interval(0, np.inf))
+    assert str(error.value).endswith("Got ['a', 'a', 'a', 'a', 'a', ...] (10000 values) instead.")
+
+
+@pytest.mark.parametrize(
+    ("bad", "said"),
+    [
+        ([0.01, 0.02], r"\[0\.01, 0\.02\]"),
+        ([0.5, 1.5], r"\[0\.5, 1\.5\]"),
+        ([[1], [2, 3]], r"\[\[1\], \[2, 3\]\]"),
+        (1.5, r"1\.5"),
+        ("x", "'x'"),
+    ],
+)
+def test_check_float_takes_one_number(bad, said):
+    assert check_float(np.float64(0.25), "beta", "f", UNIT_OPEN) == 0.25
+    assert type(check_float(np.array(0.25), "beta", "f", UNIT_OPEN)) is float
+    message = r"^The 'beta' parameter of f must be a float in the range \(0, 1\)\. Got "
+    with pytest.raises(ValueError, match=message + said + r" instead\.$"):
+        check_float(bad, "beta", "f", UNIT_OPEN)

@@ -158,7 +158,10 @@ def test_missing_run_directory(tmp_path, capsys):
         main(["--run", str(missing), "--out", str(tmp_path / "figures")])
     assert exit_info.value.code == 2
     last = capsys.readouterr().err.strip().splitlines()[-1]
-    assert last == f"python -m plots: error: The run directory {str(missing)!r} does not exist."
+    assert last == (
+        f"python -m plots: error: The run directory {str(missing)!r} does not exist. "
+        "(see python -m plots --help)"
+    )
 
 
 def test_unknown_format(synthetic_run, capsys):

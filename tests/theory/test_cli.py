@@ -1,13 +1,18 @@
 """``python -m theory``: the table, what-if, help and errors."""
 
+import errno
 import inspect
 import json
+import subprocess
+import sys
+import textwrap
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from theory.cli import build_parser, main
+from params.commands import BROKEN_PIPE_STATUS
+from theory.cli import build_parser, commands_of, main
 from theory.curves import Superellipse
 from theory.optimum import optimize_alpha
 from theory.whatif import what_if
@@ -49,6 +54,27 @@ WHAT_IF = [
 def _run(capsys, argv):
     assert main(argv) == 0
     return capsys.readouterr().out
+
+
+def _refused(capsys, argv) -> str:
+    """The one line of stderr (no usage block) of a refused command, after checking its
+    status and that nothing went to stdout."""
+    with pytest.raises(SystemExit) as raised:
+        main(argv)
+    assert raised.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1 and captured.err.endswith("\n")
+    return captured.err.rstrip("\n")
+
+
+def _strict_json(text: str) -> object:
+    """``text`` parsed as strict JSON, which has no Infinity or NaN."""
+
+    def refuse(constant: str) -> None:
+        raise ValueError(f"not strict JSON: {constant}")
+
+    return json.loads(text, parse_constant=refuse)
 
 
 def test_table_numbers_agree_with_optimize_alpha(capsys):
@@ -284,17 +310,12 @@ def test_help_lists_every_flag(capsys, argv, flags):
     ],
 )
 def test_bad_input_is_a_one_line_error(capsys, argv, named):
-    with pytest.raises(SystemExit) as raised:
-        main(argv)
-    assert raised.value.code == 2
-    captured = capsys.readouterr()
-    assert captured.out == ""
-    errors = [line for line in captured.err.splitlines() if "error:" in line]
-    assert len(errors) == 1
-    assert captured.err.rstrip().endswith(errors[0])
+    line = _refused(capsys, argv)
+    command = "what-if" if argv[0] == "what-if" else "table"
+    assert line.startswith(f"python -m theory {command}: error: ")
+    assert line.endswith(f" (see python -m theory {command} --help)")
     for piece in named:
-        assert piece in errors[0]
-    assert "Traceback" not in captured.err
+        assert piece in line
 
 
 def _table(capsys, *flags: str) -> list[list[str]]:
@@ -418,7 +439,7 @@ def test_bad_scores_files_give_one_line(tmp_path, capsys, content, message):
     ("extra", "message"),
     [
         (["--recall", "0.5"], "--recall cannot go with it"),
-        (["--pos-label", "eggs"], "'--pos-label' flag must be one of the labels"),
+        (["--pos-label", "eggs"], "argument --pos-label: must be one of ['ham', 'spam']"),
         (["--threshold", "7", "--smooth", "none"], "argument --threshold"),
     ],
 )
@@ -510,3 +531,136 @@ def test_what_if_gives_predictive_intervals_for_a_test_sample(tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main([*argv[:-4], "--n-test", "400"])  # no bootstrap
     assert exit_info.value.code == 2
+
+
+@pytest.mark.parametrize(
+    ("labels", "pos_label", "classes"),
+    [
+        ([0, 1, 2] * 100, "2", "[0, 1, 2]"),
+        ([0, 1, 2] * 100, "1", "[0, 1, 2]"),
+        ([0.0, 1.0, np.nan] * 100, "1.0", "[0.0, 1.0, nan]"),
+        ([0.0, 1.0, np.nan] * 100, None, "[0.0, 1.0, nan]"),
+        (["ham", "spam", None] * 100, "spam", "['ham', 'spam', nan]"),
+    ],
+)
+def test_scores_file_labels_are_checked_as_the_api_checks_them(
+    tmp_path, capsys, labels, pos_label, classes
+):
+    path = tmp_path / "scores.csv"
+    score = np.random.default_rng(0).random(len(labels))
+    pd.DataFrame({"y": labels, "score": score}).to_csv(path, index=False)
+    with pytest.raises(ValueError, match="exactly two classes"):
+        what_if_scores(labels, score, [2.0], pos_label=pos_label)
+    argv = ["what-if", "--scores", str(path), "--alpha", "2"]
+    if pos_label is not None:
+        argv += ["--pos-label", pos_label]
+    line = _refused(capsys, argv)
+    assert (
+        f"The scores file {str(path)!r} must hold labels of exactly two classes in column 'y'"
+        in (line)
+    )
+    assert f"its classes are {classes}" in line
+
+
+def test_pos_label_names_a_label_as_the_file_writes_it(tmp_path, capsys):
+    path = tmp_path / "scores.csv"
+    rng = np.random.default_rng(0)
+    labels = rng.integers(1, 3, 300)  # 1 and 2, 2 positive
+    score = rng.random(300) + 0.3 * (labels == 2)
+    pd.DataFrame({"y": labels, "score": score}).to_csv(path, index=False)
+    argv = ["what-if", "--scores", str(path), "--alpha", "2", "--json"]
+    printed = json.loads(_run(capsys, [*argv, "--pos-label", "2"]))
+    expected = what_if_scores(labels, score, [2.0], pos_label=2)
+    assert printed["table"][0]["f1"] == pytest.approx(expected.table["f1"].iloc[0])
+    line = _refused(capsys, [*argv, "--pos-label", "3"])
+    assert "argument --pos-label: must be one of [1, 2]. Got '3' instead." in line
+
+
+@pytest.mark.parametrize("name", ["what-if.txt", "what-if.png.bak", "what-if.jpeg"])
+def test_plot_refuses_a_format_it_cannot_write_in_one_line(tmp_path, capsys, name):
+    path, _, _ = _scores_file(tmp_path)
+    figure = tmp_path / name
+    argv = ["what-if", "--scores", str(path), "--label-col", "label", "--score-col", "p",
+            "--pos-label", "spam", "--alpha", "2", "--plot", str(figure)]  # fmt: skip
+    line = _refused(capsys, argv)
+    assert line.startswith("python -m theory what-if: error: argument --plot: must be a file ")
+    assert ".png, .svg, .pdf" in line and repr(str(figure)) in line
+    assert not figure.exists()
+
+
+def test_what_if_beta_has_the_tables_range(tmp_path, capsys):
+    path, _, _ = _scores_file(tmp_path)
+    scored = ["what-if", "--scores", str(path), "--label-col", "label", "--score-col", "p",
+              "--pos-label", "spam", "--alpha", "2"]  # fmt: skip
+    for argv in (scored, ["what-if", "--recall", "0.6", "--specificity", "0.9", "--alpha", "2"]):
+        line = _refused(capsys, [*argv, "--beta", "1e-320"])
+        assert "argument --beta: must be a float in the range [2.22507e-308, 1)" in line
+    assert "[2.22507e-308, 1)" in _refused(capsys, ["table", "--beta", "1e-320"])
+
+
+def test_json_is_strict_with_null_for_infinite_values(tmp_path, capsys):
+    path, positive, score = _scores_file(tmp_path)
+    argv = ["what-if", "--scores", str(path), "--label-col", "label", "--score-col", "p",
+            "--pos-label", "spam", "--alpha", "2", "--smooth", "none", "--beta", "0.9",
+            "--json"]  # fmt: skip
+    printed = _strict_json(_run(capsys, argv))
+    expected = what_if_scores(positive, score, [2.0], smooth=None, beta=0.9).best
+    assert np.isinf(expected["alpha_max"]).any()  # the best F1 is reached by every weight above
+    for row, (_, best) in zip(printed["best"], expected.iterrows(), strict=True):
+        assert row["alpha_max"] == (None if np.isinf(best["alpha_max"]) else best["alpha_max"])
+    for command in commands_of(build_parser()).values():
+        assert "is null" in " ".join(command.format_help().split())
+
+
+#: Runs ``python -m theory`` as a full disk makes it fail: joblib cannot make a semaphore in
+#: /dev/shm (it warns, on import, that it runs in one process) and the figure cannot be written.
+FULL_DISK = textwrap.dedent(
+    """
+    import _multiprocessing, errno, sys
+    from matplotlib.figure import Figure
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    _multiprocessing.SemLock = full
+    Figure.savefig = full
+    from theory.cli import main
+
+    sys.exit(main(sys.argv[1:]))
+    """
+)
+
+
+@pytest.mark.slow
+def test_a_full_disk_is_the_one_error_line(tmp_path):
+    path, _, _ = _scores_file(tmp_path)
+    argv = ["what-if", "--scores", str(path), "--label-col", "label", "--score-col", "p",
+            "--pos-label", "spam", "--alpha", "2", "--bootstrap", "20",
+            "--plot", str(tmp_path / "a.png")]  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", FULL_DISK, *argv], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 2
+    figure = repr(str(tmp_path / "a.png"))
+    assert done.stderr == (
+        f"python -m theory: error: Cannot write the figure {figure}: [Errno {errno.ENOSPC}] "
+        f"No space left on device: {figure}\n"
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("extra", [[], ["--bootstrap", "20"], ["--json"]])
+def test_output_piped_into_a_closed_reader_ends_quietly(tmp_path, extra):
+    path, _, _ = _scores_file(tmp_path)
+    argv = ["what-if", "--scores", str(path), "--label-col", "label", "--score-col", "p",
+            "--pos-label", "spam", "--alpha", ",".join(str(a) for a in range(1, 3000))]  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-m", "theory", *argv, *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout.readline().startswith(("# ", "{"))  # read one line, as head -1
+    process.stdout.close()
+    assert process.wait(timeout=300) == BROKEN_PIPE_STATUS
+    assert process.stderr.read() == ""

@@ -298,7 +298,8 @@ def test_table_refuses_a_bad_movement_in_one_line(capsys, bad):
     assert captured.out == ""
     [error] = [line for line in captured.err.splitlines() if "error:" in line]
     assert error.endswith(
-        f"argument --movement: must be a float in the range (0, inf). Got {bad!r} instead."
+        f"argument --movement: must be a float in the range (0, inf). Got {bad!r} instead. "
+        "(see python -m theory table --help)"
     )
 
 

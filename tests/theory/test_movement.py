@@ -77,6 +77,9 @@ def test_retrained_logistic_regression_moves_as_its_weight():
         ({"alpha": -2.0}, "'alpha' parameter of fit_movement"),
         ({"alpha": 2.0, "threshold": 1.0}, "'threshold' parameter of fit_movement"),
         ({"alpha": 2.0, "bootstrap": -1}, "'bootstrap' parameter of fit_movement"),
+        ({"alpha": 2.0, "bootstrap": 10**9}, r"'bootstrap' .* \[0, 100000\]\. Got 1000000000"),
+        ({"alpha": 2.0, "bootstrap": 2.5}, r"'bootstrap' .* \[0, 100000\]\. Got 2\.5 instead"),
+        ({"alpha": [2.0, 3.0]}, r"'alpha' parameter .*\. Got \[2\.0, 3\.0\] instead"),
     ],
 )
 def test_bad_arguments_are_named(arguments, match):

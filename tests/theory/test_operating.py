@@ -149,10 +149,11 @@ def test_scores_are_those_of_the_operating_point():
         (
             (1.0, 1.5, 2.0),
             {},
-            r"^The 'beta' parameter of {owner} must be a float in the range \(0, 1\)\. "
-            r"Got 1\.5 instead\.$",
+            r"^The 'beta' parameter of {owner} must be a float in the range "
+            r"\[2\.22507e-308, 1\)\. Got 1\.5 instead\.$",
         ),
-        ((1.0, 0.0, 2.0), {}, r"'beta' parameter of {owner} .*\(0, 1\)\. Got 0\.0 instead"),
+        ((1.0, 0.0, 2.0), {}, r"'beta' parameter of {owner} .*1\)\. Got 0\.0 instead"),
+        ((1.0, 1e-320, 2.0), {}, r"'beta' parameter of {owner} .*1\)\. Got 1e-320 instead"),
         (
             (0.0, 0.1, 2.0),
             {},

@@ -127,7 +127,7 @@ def test_equivalent_weight_is_what_dropping_negatives_does(positives, negatives,
             r"Got 1\.2 instead\.$",
         ),
         ({"specificity": 0.0}, r"'specificity' parameter of what_if .*\(0, 1\)\. Got 0\.0"),
-        ({"beta": 1.5}, r"'beta' parameter of what_if .*\(0, 1\)\. Got 1\.5 instead"),
+        ({"beta": 1.5}, r"'beta' parameter of what_if .*\[2\.22507e-308, 1\)\. Got 1\.5 instead"),
         ({"alpha": -1.0}, r"'alpha' parameter of what_if .*\(0, inf\)\. Got -1\.0 instead"),
         ({"alpha_observed": 0.0}, r"'alpha_observed' parameter of what_if .*Got 0\.0 instead"),
         (
@@ -165,7 +165,7 @@ def test_errors_name_what_if(kwargs, message):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        ((0.0, 0.5), r"'beta' parameter of equivalent_weight .*\(0, 1\)\. Got 0\.0 instead"),
+        ((0.0, 0.5), r"'beta' parameter of equivalent_weight .*, 1\)\. Got 0\.0 instead"),
         ((0.01, 1.0), r"'positive_fraction' parameter of equivalent_weight .*Got 1\.0 instead"),
     ],
 )

@@ -207,6 +207,20 @@ def test_the_least_cost_threshold_is_a_scan_of_every_threshold():
         ({"alpha": [2.0], "smooth": "spline"}, r"'smooth' parameter of what_if_scores"),
         ({"alpha": [2.0], "metrics": ("f1", "auc")}, r"'metric' parameter of what_if_scores"),
         ({"alpha": [2.0], "bootstrap": -1}, r"'bootstrap' parameter of what_if_scores"),
+        (
+            {"alpha": [2.0], "bootstrap": 10**9},
+            r"^The 'bootstrap' parameter of what_if_scores must be an int in the range "
+            r"\[0, 100000\]\. Got 1000000000 instead\.$",
+        ),
+        (
+            {"alpha": [2.0], "beta": [0.01, 0.02]},
+            r"^The 'beta' parameter of what_if_scores must be a float in the range "
+            r"\[2\.22507e-308, 1\)\. Got \[0\.01, 0\.02\] instead\.$",
+        ),
+        ({"alpha": [2.0], "beta": 1e-320}, r"'beta' .* \[2\.22507e-308, 1\)\. Got 1e-320 inst"),
+        ({"alpha": [2.0], "beta": np.float64("nan")}, r"'beta' .*\. Got nan instead\.$"),
+        ({"alpha": [2.0], "threshold": (0.4, 0.6)}, r"'threshold' .*\. Got \(0\.4, 0\.6\) inst"),
+        ({"alpha": [2.0], "movement": [0.5, 1]}, r"'movement' .*\. Got \[0\.5, 1\] instead"),
         ({"alpha": [2.0], "threshold": 9.0, "probabilities": False}, r"'threshold'.*some rows"),
         ({"alpha": [2.0], "threshold": 3.0, "probabilities": True}, r"'probabilities'"),
     ],

@@ -160,7 +160,8 @@ def test_a_second_writer_is_refused_while_the_first_runs(tmp_path):
     )
     assert second.returncode == 2
     assert second.stderr.strip().splitlines()[-1] == (
-        f"python -m simulate: error: The output directory {str(out)!r} is in use by another run."
+        f"python -m simulate: error: The output directory {str(out)!r} is in use by another run. "
+        "(see python -m simulate --help)"
     )
     assert first.wait(PATIENCE) == 0, first.stderr.read()
     run = load_run(out)
