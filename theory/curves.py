@@ -248,7 +248,7 @@ class _PowerCurve(_RecallAt):
         each rate is ``exp`` of its log and each complement ``-expm1`` of it.
         """
         r = np.asarray(e, np.float64) * self.q / self.p
-        with np.errstate(divide="ignore"):
+        with np.errstate(divide="ignore", over="ignore"):  # r = 0 or subnormal: x = 0
             log_x = -np.log1p(1.0 / r) / self.p
         log_z = -np.log1p(r) / self.q
         return Rates(

@@ -297,8 +297,13 @@ def _optimize(
     theory's model, ``k = 1``); the weights reported are those that act as it.
     """
 
+    def objective_of(log_alpha: Array, beta_at: Array, curve_at: Curve) -> Array:
+        with np.errstate(over="ignore"):  # a weight beyond float64 is infinite: the rule's limit
+            alpha = np.exp(log_alpha)
+        return sign * _expected_score(alpha, beta_at, curve_at, rule, score)
+
     def objective(log_alpha: Array) -> Array:
-        return sign * _expected_score(np.exp(log_alpha), beta, curve, rule, score)
+        return objective_of(log_alpha, beta, curve)
 
     if isinstance(curve, EmpiricalCurve) and curve.fitted is None:
         return _optimize_vertices(beta, curve, rule, score, sign, objective, movement)
@@ -354,18 +359,20 @@ def _optimize(
         if alone is None:
             return None
         beta_at, curve_at = alone
-        return lambda at: sign * _expected_score(np.exp(at), beta_at, curve_at, rule, score)
+        return lambda at: objective_of(at, beta_at, curve_at)
 
     start, stop = _plateau(objective, restricted, log_alpha, refined, low, high)
+    with np.errstate(over="ignore"):  # an optimum beyond float64 is reported as inf
+        alpha, plateau_start, plateau_stop = np.exp(log_alpha), np.exp(start), np.exp(stop)
     return _moved_optimum(
         movement,
-        alpha=np.exp(log_alpha),
+        alpha=alpha,
         score=sign * refined,
         at_edge=np.asarray(at_edge),
         flat=np.asarray(spread <= _FLAT_TOLERANCE * (1.0 + np.abs(refined))),
         plateau=np.asarray(stop > start),
-        plateau_start=np.exp(start),
-        plateau_stop=np.exp(stop),
+        plateau_start=plateau_start,
+        plateau_stop=plateau_stop,
         score_at_one=sign * score_at_one,
         score_at_inverse=sign * objective(np.log(effective_weight(inverse, movement))),
     )

@@ -276,6 +276,7 @@ def what_if_scores(
         )
     smooth = _estimator(smooth, probabilities, chosen, owner)
     bootstrap = check_int(bootstrap, "bootstrap", owner, Interval(0, MAX_BOOTSTRAP, "both"))
+    seed = check_int(seed, "seed", owner, Interval(0, np.inf, "left"))
     test_counts = _test_counts(n_test, beta if beta is not None else prior, bootstrap, owner)
     settings = _Settings(
         alphas=alphas,

@@ -104,7 +104,7 @@ class ReweightingConfig:
     datasets : tuple of str, default ("breast_cancer", "digits:8", "make_classification")
         The data sets (:data:`DATASETS`).
     betas : tuple of float, default (0.01, 0.05, 0.2)
-        The prevalences of the make_classification data sets, one data set each.
+        The prevalences of the make_classification data sets, one data set each, in (0, 0.5].
     alphas : tuple of float, default (2, 5, 20, 99)
         The weights of the positives compared.
     reps : int, default 10
@@ -133,9 +133,10 @@ class ReweightingConfig:
     betas: tuple[float, ...] = setting(
         "0.01,0.05,0.2",
         float,
-        "prevalences of the make_classification data sets, each in (0, 1): a comma list",
+        "prevalences of the make_classification data sets, each in (0, 0.5] (the positives are "
+        "the rarer class): a comma list",
         many=True,
-        interval=Interval(0.0, 1.0),
+        interval=Interval(0.0, 0.5, "right"),
     )
     alphas: tuple[float, ...] = setting(
         "2,5,20,99",

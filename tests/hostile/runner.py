@@ -142,11 +142,18 @@ def _refusal_problem(lines: list[str], blame: str | None) -> str:
     line = lines[0]
     if ": error: " not in line:
         return f"not an error line: {line}"
-    if blame is not None and blame.lower() not in line.lower():
+    if blame is not None and not _names(line, blame):
         return f"does not name {blame!r}: {line}"
     if any(text in line for text in UNREADABLE):
         return f"unreadable message: {line}"
     return ""
+
+
+def _names(message: str, blame: str) -> bool:
+    """Whether ``message`` names ``blame``: a flag (``--test-size``) or its setting
+    (``test_size``), or a value."""
+    setting = blame.lstrip("-").replace("-", "_")
+    return any(word.lower() in message.lower() for word in (blame, setting))
 
 
 def _run_api(variant: Api, fixtures: Mapping[str, Path]) -> Outcome:
@@ -159,7 +166,7 @@ def _run_api(variant: Api, fixtures: Mapping[str, Path]) -> Outcome:
             problem = ""
             if "\n" in message.strip():
                 problem = "a message of several lines"
-            elif variant.blame is not None and variant.blame.lower() not in message.lower():
+            elif variant.blame is not None and not _names(message, variant.blame):
                 problem = f"does not name {variant.blame!r}: {message}"
             elif any(text in message for text in UNREADABLE):
                 problem = f"unreadable message: {message}"

@@ -187,6 +187,13 @@ def _set(base: Sequence[str], flag: str, value: str) -> tuple[str, ...]:
     return tuple(argv)
 
 
+def _without(base: Sequence[str], flag: str) -> tuple[str, ...]:
+    """``base`` without ``flag`` and its value."""
+    argv = list(base)
+    at = argv.index(flag)
+    return tuple(argv[:at] + argv[at + 2 :])
+
+
 def _flag_variants(
     command: str, base: Sequence[str], flags: Mapping[str, str], *, edges: bool = True
 ) -> Iterator[Command]:
@@ -219,14 +226,22 @@ def command_variants() -> Iterator[Command]:
 
 def _combinations() -> Iterator[Command]:
     sweep, scores = _SWEEP, _SCORES
-    yield Command("simulate", (*sweep, "--fractions", "0.5"), "ran")
+    yield Command("simulate", (*_without(sweep, "--alphas"), "--fractions", "0.5"), "ran")
     yield Command("simulate", (*sweep, "--fractions", "0.5", "--alphas", "1,2"), "refused")
     yield Command("simulate", _set(sweep, "--n-informative", "11"), "refused", "--n-informative")
     yield Command("simulate", (*sweep, "--resume", "--force"), "refused")
     yield Command("simulate", (*sweep, "--scheduler", "tcp://x:1"), "refused", "--scheduler")
     yield Command("simulate", (*sweep, "--model", "logreg", "--max-depth", "3"), "either")
-    yield Command("simulate", (*sweep, "--knob", "oversample", "--fractions", "0.5"), "ran")
-    yield Command("simulate", (*sweep, "--model", "logreg", "--bootstrap", "3"), "ran")
+    yield Command(
+        "simulate",
+        (*_without(sweep, "--alphas"), "--knob", "oversample", "--fractions", "0.5"),
+        "ran",
+    )
+    yield Command(
+        "simulate",
+        (*_set(sweep, "--n-samples", "1000"), "--model", "logreg", "--bootstrap", "3"),
+        "ran",
+    )
     yield Command("theory", (*_TABLE, "--cost-fn", "2"), "refused", "--cost-fn")
     yield Command("theory", (*_TABLE, "--rule", "focal", "--gamma", "0"), "ran")
     yield Command("theory", (*_TABLE, "--rule", "bce", "--gamma", "2"), "refused", "--gamma")
@@ -352,7 +367,7 @@ def api_variants() -> Iterator[Api]:
         "alpha_observed": (0.0, -1.0, np.nan, np.inf),
         "movement": (0.0, -1.0, np.nan, np.inf),
         "bootstrap": (-1, 1.5, 10**9, 10**18, np.nan),
-        "n_test": (0, -5, (10,), (10, -1), 1.5),
+        "n_test": (0, -5, (10, -1), (1, 2, 3), 1.5),
         "seed": (-1, 1.5),
         "smooth": ("bogus", 3),
         "rule": ("bogus", None),
@@ -366,7 +381,13 @@ def api_variants() -> Iterator[Api]:
                 settings["bootstrap"] = 10
             blame = name.rstrip("s")  # a sequence's message names one element: metric
             yield Api(f"what_if_scores({name}={value!r})", _what_if(**settings), "refused", blame)
-    for name, value in {"alpha": "2", "beta": "0.1", "movement": "1", "alpha_2d": [[2.0]]}.items():
+    for name, value in {
+        "alpha": "2",
+        "beta": "0.1",
+        "movement": "1",
+        "alpha_2d": [[2.0]],
+        "n_test": (10,),  # a count of rows, as 10 is
+    }.items():
         settings = {"alpha": 2.0, name.removesuffix("_2d"): value}
         yield Api(f"what_if_scores({name}={value!r})", _what_if(**settings), "either", name)
     yield Api(
