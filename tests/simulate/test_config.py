@@ -45,7 +45,7 @@ def test_round_trip_through_dict():
         ({"alphas": (1e8,)}, r"'alphas'.*Got 100000000\.0 instead"),
         ({"alphas": (1e-5,)}, r"'alphas'.*Got 1e-05 instead"),
         ({"alphas": np.geomspace(1, 2, 1001)}, r"'alphas'.*a non-empty list of at most 1000"),
-        ({"beta": np.array([0.05, 0.1])}, r"'beta'.*Got array\(\[0\.05, 0\.1 \]\) instead"),
+        ({"beta": np.array([0.05, 0.1])}, r"'beta'.*Got \[0\.05, 0\.1\] instead"),
         ({"max_depth": 2**63}, r"'max_depth'.*\[1, 2147483647\] or None\. Got 9223372036854775808"),
         ({"n_samples": 10**7}, r"'n_samples'.*\[1, 1000000\]"),
         ({"n_features": 1001}, r"'n_features'.*\[2, 1000\]"),

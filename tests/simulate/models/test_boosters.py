@@ -126,7 +126,9 @@ def test_a_missing_library_is_named_with_its_pip_command(small_config, model, mo
         main([*SMALL, "--model", model])
     assert exit_info.value.code == 2
     error_lines = capsys.readouterr().err.strip().splitlines()
-    assert error_lines[-1] == f"python -m simulate: error: argument --model: {complaint}"
+    assert error_lines == [
+        f"python -m simulate: error: argument --model: {complaint} (see python -m simulate --help)"
+    ]
     assert "Traceback" not in "\n".join(error_lines)
     SweepConfig(model="hgb")  # the others do not need it
 
