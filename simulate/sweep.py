@@ -22,7 +22,7 @@ import theory
 from params.validation import ParameterError, check_path
 from simulate.analysis.prediction import (
     PREDICTED_SCORES,
-    calibration_weight,
+    measured_movement,
     predict_weights,
     predicted_columns,
 )
@@ -110,6 +110,7 @@ class Chunk(NamedTuple):
             shapes["validation_counts"] = (reps, alphas, len(COUNT_COLUMNS))
             shapes["tuned_counts"] = (reps, len(COUNT_COLUMNS))
             shapes["tuned_threshold"] = (reps,)
+            shapes["movement"] = (reps,)
         return shapes
 
     def keys(self, config: SweepConfig) -> dict[str, float | str]:
@@ -163,7 +164,11 @@ def run_chunk(config: SweepConfig, chunk: Chunk) -> dict[str, NDArray]:
         probabilistic model also ``"validation_labels"`` and ``"validation_scores"`` (the
         ``alpha = 1`` model's, reps x validation rows) and ``"predicted"``, the theory's
         prediction from them (:func:`simulate.analysis.prediction.predict_weights`, reps x
-        predictors x alphas x scores x 1, or x 3 with the interval's ends). Shapes as
+        predictors x alphas x scores x 1, or x 3 with the interval's ends), beside
+        ``"validation_counts"`` (each weight's model on the validation split), the tuned
+        threshold's ``"tuned_counts"`` and ``"tuned_threshold"``, and ``"movement"``, the
+        movement exponent ``k`` each dataset's retrain measures
+        (:func:`simulate.analysis.prediction.measured_movement`). Shapes as
         :meth:`Chunk.shapes`.
     """
     alphas = np.asarray(config.alphas)
@@ -200,6 +205,10 @@ def run_chunk(config: SweepConfig, chunk: Chunk) -> dict[str, NDArray]:
                 arrays["tuned_counts"][i] = confusion_counts(
                     data.y_test, fitted.test_scores >= threshold
                 )
+                movement = measured_movement(
+                    fitted.validation_scores, alphas, fitted.validation_counts
+                )
+                arrays["movement"][i] = movement
                 arrays["predicted"][i] = predict_weights(
                     data.y_val,
                     fitted.validation_scores,
@@ -209,22 +218,10 @@ def run_chunk(config: SweepConfig, chunk: Chunk) -> dict[str, NDArray]:
                     fractions=fractions,
                     bootstrap=config.bootstrap,
                     n_test=(int(data.y_test.sum()), int(data.y_test.size - data.y_test.sum())),
-                    calibration=_calibration(alphas, fitted.validation_counts),
+                    movement=movement,
                     seed=seeds.bootstrap,
                 )
     return arrays
-
-
-def _calibration(
-    alphas: NDArray[np.float64], validation_counts: NDArray[np.int64]
-) -> tuple[float, int] | None:
-    """The weight whose retrain measures ``k`` and how many validation rows its model predicts
-    positive (tp + fp), or None (:func:`simulate.analysis.prediction.calibration_weight`)."""
-    index = calibration_weight(alphas)
-    if index is None:
-        return None
-    tp, fp, _, _ = validation_counts[index]
-    return float(alphas[index]), int(tp + fp)
 
 
 def tidy_fits(config: SweepConfig, chunks: dict[Chunk, dict[str, NDArray]]) -> pd.DataFrame:
@@ -255,6 +252,7 @@ def tidy_fits(config: SweepConfig, chunks: dict[Chunk, dict[str, NDArray]]) -> p
             tuned = np.repeat(arrays["tuned_counts"], n_alphas, axis=0).T
             frame["tuned_f1"] = theory.confusion_scores(*tuned)["f1"]
             frame["tuned_threshold"] = np.repeat(arrays["tuned_threshold"], n_alphas)
+            frame["movement"] = np.repeat(arrays["movement"], n_alphas)
         if "predicted" in arrays:
             # reps x predictors x alphas x scores x ends -> (reps * alphas) rows x
             # (predictors * scores * ends) columns
@@ -268,7 +266,13 @@ def tidy_fits(config: SweepConfig, chunks: dict[Chunk, dict[str, NDArray]]) -> p
         fits[name] = scores[name]
     extra = []
     if config.model in PROBABILISTIC:
-        extra = ["val_f1", "tuned_f1", "tuned_threshold", *_prediction_columns(config)]
+        extra = [
+            "val_f1",
+            "tuned_f1",
+            "tuned_threshold",
+            "movement",
+            *_prediction_columns(config),
+        ]
     if config.knob in RESAMPLING:
         fits["positive_fraction"] = fraction_of_weight(config.beta, fits["alpha"].to_numpy())
         extra = ["positive_fraction", *extra]

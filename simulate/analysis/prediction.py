@@ -43,6 +43,7 @@ __all__ = [
     "UNCHANGED",
     "Predictor",
     "calibration_weight",
+    "measured_movement",
     "predict_weights",
     "predicted_columns",
 ]
@@ -110,6 +111,23 @@ def calibration_weight(alphas: NDArray[np.float64]) -> int | None:
     return int(others[np.argmin(distance)])
 
 
+def measured_movement(
+    validation_scores: NDArray[np.float64],
+    alphas: NDArray[np.float64],
+    validation_counts: NDArray[np.int64],
+) -> float:
+    """The movement exponent ``k`` one split's retrain measures: how many validation rows the
+    model retrained at :func:`calibration_weight` predicts positive (tp + fp of its
+    ``validation_counts`` row), read as a threshold on the ``alpha = 1`` model's
+    ``validation_scores`` (:func:`theory.movement.movement_at_count`); NaN without a weight
+    other than 1."""
+    index = calibration_weight(alphas)
+    if index is None:
+        return float("nan")
+    tp, fp, _, _ = validation_counts[index]
+    return movement_at_count(validation_scores, int(tp + fp), alpha=float(alphas[index])).k
+
+
 def predicted_columns(predictors: tuple[str, ...], *, intervals: bool = False) -> list[str]:
     """Names of the prediction columns, in the order of :func:`predict_weights`'s axes:
     ``predicted_<score>_<predictor>`` for each predictor, then each score; with ``intervals``,
@@ -130,7 +148,7 @@ def predict_weights(
     fractions: NDArray[np.float64] | None = None,
     bootstrap: int = 0,
     n_test: tuple[int, int] | None = None,
-    calibration: tuple[float, int] | None = None,
+    movement: float = float("nan"),
     seed: int = 0,
 ) -> NDArray[np.float64]:
     """Predict recall, specificity and F1 at each weight with each predictor.
@@ -156,9 +174,10 @@ def predict_weights(
     n_test : (int, int), optional
         The test split's positives and negatives: with a bootstrap, the intervals are
         predictive, holding that split's own noise too (``what_if_scores(n_test=...)``).
-    calibration : (float, int), optional
-        A weight other than 1 and how many validation rows the model retrained at it predicts
-        positive: what a ``measured`` predictor reads ``k`` from (NaN without it).
+    movement : float, optional
+        The movement exponent ``k`` measured from a retrain (:func:`measured_movement`): what a
+        ``measured`` predictor predicts with, at least :data:`MIN_MOVEMENT` (NaN predictions
+        without it).
     seed : int, default 0
         Seeds the bootstrap.
 
@@ -176,13 +195,11 @@ def predict_weights(
     knob = {"alpha": alphas} if fractions is None else {"positive_fraction": fractions}
     for i, name in enumerate(predictors):
         predictor = PREDICTORS[name]
-        movement = 1.0
+        exponent = 1.0
         if predictor is not None and predictor.measured:
-            if calibration is None:
+            if np.isnan(movement):
                 continue
-            weight, positives = calibration
-            measured = movement_at_count(validation_scores, positives, alpha=weight).k
-            movement = max(measured, MIN_MOVEMENT)
+            exponent = max(movement, MIN_MOVEMENT)
         try:
             result = theory.what_if_scores(
                 y_val,
@@ -193,7 +210,7 @@ def predict_weights(
                 rule="bayes" if predictor is None else predictor.rule,
                 smooth=None if predictor is None else predictor.smooth,
                 probabilities=None if predictor is None else predictor.probabilities,
-                movement=movement,
+                movement=exponent,
                 metrics=(),
                 bootstrap=0 if predictor is None else bootstrap,
                 n_test=n_test if predictor is not None and bootstrap else None,

@@ -195,7 +195,7 @@ def test_weighting_against_thresholding_per_dataset():
 
 
 def test_a_measured_predictor_reads_k_off_the_calibration_retrain():
-    from simulate.analysis.prediction import calibration_weight
+    from simulate.analysis.prediction import calibration_weight, measured_movement
     from theory.movement import movement_at_count
 
     assert calibration_weight(np.array([1.0, 2.0, 4.0, 20.0])) == 2
@@ -204,10 +204,12 @@ def test_a_measured_predictor_reads_k_off_the_calibration_retrain():
     y, scores = _validation()
     alphas = np.array([1.0, 5.0, 30.0])
     positives = int(np.sum(scores >= 0.3))  # the retrained model at 5 predicts these positive
-    predicted = predict_weights(
-        y, scores, alphas, 0.05, predictors=("threshold-k",), calibration=(5.0, positives)
-    )
-    k = movement_at_count(scores, positives, alpha=5.0).k
+    counts = np.zeros((3, 4), dtype=np.int64)
+    counts[1, :2] = (positives - 3, 3)  # tp + fp at the calibration weight
+    k = measured_movement(scores, alphas, counts)
+    assert k == movement_at_count(scores, positives, alpha=5.0).k
+    assert np.isnan(measured_movement(scores, np.array([1.0]), counts[:1]))
+    predicted = predict_weights(y, scores, alphas, 0.05, predictors=("threshold-k",), movement=k)
     table = theory.what_if_scores(y, scores, alphas, beta=0.05, movement=k, metrics=()).table
     np.testing.assert_array_equal(predicted[0, :, :, 0], table[list(PREDICTED_SCORES)])
     # At the calibration weight the prediction predicts that many validation rows positive.
