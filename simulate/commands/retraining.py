@@ -1,8 +1,9 @@
 """``python -m simulate.retraining``: the command line of :mod:`simulate.studies.retraining`.
 
 It runs the study's sweeps into ``--out`` (one run folder per model and prevalence), writes the
-table of errors (``summary.csv``) and its figure (``predicted_vs_real.png``) there, and prints
-the table of the predictor ``--show`` and the comparison of every predictor.
+table of errors (``summary.csv``) and its figures there, and prints the table of the predictor
+``--show``, the comparison of every predictor, each condition's movement exponent ``k`` and
+errors, and the errors per regime of validation positives.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from simulate.studies.retraining import (
     SUMMARY_FILE,
     SWEEP_DEFAULTS,
     RetrainingConfig,
+    by_condition,
+    by_regime,
     compare_predictors,
     retraining_errors,
     run_retraining,
@@ -37,7 +40,9 @@ __all__ = [
     "FIGURE_FILE",
     "build_parser",
     "format_comparison",
+    "format_conditions",
     "format_errors",
+    "format_regimes",
     "main",
 ]
 
@@ -142,6 +147,14 @@ def _run(args: argparse.Namespace) -> int:
         print(format_errors(errors, shown))
         print("\nmean over the data sets, prevalences and weights other than 1, per predictor")
         print(format_comparison(compare_predictors(errors)))
+        print(
+            "\nF1 per condition: median k of its splits, MAE per predictor (weights other than 1)"
+        )
+        print(format_conditions(by_condition(errors)))
+        print(
+            "\nF1 per regime of validation positives (the conditions pooled, weights other than 1)"
+        )
+        print(format_regimes(by_regime(errors)))
         print(f"\nwrote {args.out}")
     return 0
 
@@ -185,6 +198,51 @@ def format_comparison(comparison: pd.DataFrame) -> str:
         for _, row in comparison.iterrows()
     ]
     return format_table(header, rows)
+
+
+def format_conditions(conditions: pd.DataFrame) -> str:
+    """Plain-text table of :func:`~simulate.studies.retraining.by_condition`."""
+    predictors = list(conditions.columns[4:])
+    header = ["model", "data", "val pos", "k", *predictors]
+    rows = [
+        [row["model"], row["data"], f"{row['val_positives']:,.0f}", _number(row["movement"])]
+        + [_number(row[name], 3) for name in predictors]
+        for _, row in conditions.iterrows()
+    ]
+    return format_table(header, rows)
+
+
+def format_regimes(regimes: pd.DataFrame) -> str:
+    """Plain-text table of :func:`~simulate.studies.retraining.by_regime`: per model, regime and
+    predictor, the validation positives and ``k`` of its conditions (a range where they differ)
+    and the predictor's MAE, bias and coverage beside predicting no change."""
+    header = ["model", "val pos", "k", "predictor", "MAE", "bias", "cover", "no-change MAE"]
+    rows = [
+        [
+            row["model"],
+            _span(row["val_positives_min"], row["val_positives_max"], "{:,.0f}"),
+            _span(row["movement_min"], row["movement_max"], "{:.2f}"),
+            row["predictor"],
+            f"{row['mae']:.3f}",
+            f"{row['bias']:+.3f}",
+            _percent(row["coverage"]),
+            _number(row["no_change_mae"], 3),
+        ]
+        for _, row in regimes.iterrows()
+    ]
+    return format_table(header, rows)
+
+
+def _span(low: float, high: float, form: str) -> str:
+    """``low to high`` in ``form``, or one value where both print alike; empty for NaN."""
+    if pd.isna(low):
+        return ""
+    low_text, high_text = form.format(low), form.format(high)
+    return low_text if low_text == high_text else f"{low_text} to {high_text}"
+
+
+def _number(value: float, digits: int = 2) -> str:
+    return "" if pd.isna(value) else f"{value:.{digits}f}"
 
 
 def _percent(value: float) -> str:

@@ -30,11 +30,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from params.settings import setting, validate_fields
 from params.validation import Interval, ParameterError
-from simulate.analysis.prediction import NO_CHANGE, PREDICTED_SCORES
+from simulate.analysis.prediction import NO_CHANGE, PREDICTED_SCORES, UNCHANGED
 from simulate.analysis.summary import cell_keys, prediction_error, with_unchanged
 from simulate.config import MAX_SAMPLES, SweepConfig
 from simulate.models.registry import PROBABILISTIC
@@ -42,9 +43,12 @@ from simulate.runs.folder import RUN_FILE, RunData, load_run
 from simulate.sweep import run_sweep
 
 __all__ = [
+    "REGIME_EDGES",
     "SUMMARY_FILE",
     "SWEEP_DEFAULTS",
     "RetrainingConfig",
+    "by_condition",
+    "by_regime",
     "compare_predictors",
     "retraining_errors",
     "run_retraining",
@@ -65,6 +69,10 @@ SWEEP_DEFAULTS: dict[str, Any] = {
     "predictors": ("threshold", "threshold-k", "bayes", "hull", "hull-slope", NO_CHANGE),
     "bootstrap": 200,
 }
+
+#: Where one regime of validation positives ends and the next begins (a condition's mean
+#: positives per validation split): a few dozen, about a hundred, several hundred, thousands.
+REGIME_EDGES: tuple[float, ...] = (50.0, 200.0, 1000.0)
 
 
 @dataclass(frozen=True)
@@ -238,7 +246,9 @@ def retraining_errors(runs: Mapping[str, RunData]) -> pd.DataFrame:
         in words: ``"digits:8 at 0.06"``, ``"class_sep 1 at 0.01, 10000 rows"``), the sweep's
         cell keys (``dataset``, or ``class_sep``; ``flip_y`` with label noise),
         ``val_positives`` and ``test_positives`` (the mean positives in a validation and a test
-        split), then :func:`simulate.analysis.summary.prediction_error`'s columns
+        split), ``movement`` (the median over the condition's splits of the movement exponent
+        ``k`` each split's retrain measures, the sweep's column of that name; NaN without it),
+        then :func:`simulate.analysis.summary.prediction_error`'s columns
         (``predictor`` with the baseline :data:`~simulate.analysis.prediction.UNCHANGED` last,
         ``alpha``, ``predicted``, ``failed``, and per score ``<score>_mae``, ``<score>_bias``,
         ``<score>_predicted``, ``<score>_real`` and, with intervals, ``<score>_coverage``).
@@ -260,6 +270,7 @@ def retraining_errors(runs: Mapping[str, RunData]) -> pd.DataFrame:
         tail = {
             "val_positives": positives["validation"].to_numpy(),
             "test_positives": positives["test"].to_numpy(),
+            "movement": _median_movement(run.fits, keys).reindex(conditions).to_numpy(),
         }
         frames.append(
             pd.concat(
@@ -296,6 +307,133 @@ def _split_positives(run: RunData, keys: list[str]) -> pd.DataFrame:
     table = pd.DataFrame({"validation": validation, "test": test})
     table.index = pd.MultiIndex.from_frame(table.index.to_frame(index=False))
     return table
+
+
+def _median_movement(fits: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """Per condition (the cell keys): the median of its splits' measured ``k`` (NaN if the fits
+    do not hold it)."""
+    at_one = fits[fits["alpha"] == fits["alpha"].min()]
+    if "movement" not in fits.columns:
+        at_one = at_one.assign(movement=float("nan"))
+    median = at_one.groupby(keys)["movement"].median()
+    median.index = pd.MultiIndex.from_frame(median.index.to_frame(index=False))
+    return median
+
+
+def by_condition(errors: pd.DataFrame, *, score: str = "f1") -> pd.DataFrame:
+    """Per model and condition: the validation positives, the median ``k`` and each
+    predictor's mean absolute error of ``score`` over the weights other than 1.
+
+    Parameters
+    ----------
+    errors : DataFrame
+        :func:`retraining_errors`'s table.
+    score : {"recall", "specificity", "f1"}, default "f1"
+
+    Returns
+    -------
+    DataFrame
+        ``model``, ``data``, ``val_positives``, ``movement``, then one column per predictor
+        (in the order of ``errors``), in the order of ``errors``' conditions.
+    """
+    _check_score(score, "by_condition")
+    moved = errors[errors["alpha"] != 1.0]
+    table = moved.drop_duplicates(["model", "data"])[
+        ["model", "data", "val_positives", "movement"]
+    ].reset_index(drop=True)
+    conditions = pd.MultiIndex.from_frame(table[["model", "data"]])
+    for name, rows in moved.groupby("predictor", sort=False):
+        means = rows.groupby(["model", "data"], sort=False)[f"{score}_mae"].mean()
+        table[name] = means.reindex(conditions).to_numpy()
+    return table
+
+
+def by_regime(
+    errors: pd.DataFrame,
+    *,
+    score: str = "f1",
+    predictors: tuple[str, ...] | None = None,
+    edges: tuple[float, ...] = REGIME_EDGES,
+) -> pd.DataFrame:
+    """Per model, regime of validation positives and predictor: the range of ``k`` and the
+    predictor's error, bias and coverage of ``score``, beside predicting no change.
+
+    A condition falls in the regime whose interval between ``edges`` holds its mean validation
+    positives; a regime pools its conditions' rows at the weights other than 1, each row (a
+    condition and a weight, over its splits) counting once.
+
+    Parameters
+    ----------
+    errors : DataFrame
+        :func:`retraining_errors`'s table.
+    score : {"recall", "specificity", "f1"}, default "f1"
+    predictors : tuple of str, optional
+        The predictors reported, each among ``errors``' predictors; default every one but the
+        baselines :data:`~simulate.analysis.prediction.NO_CHANGE` and
+        :data:`~simulate.analysis.prediction.UNCHANGED`.
+    edges : tuple of float, default :data:`REGIME_EDGES`
+        Increasing boundaries between regimes.
+
+    Returns
+    -------
+    DataFrame
+        One row per (model, regime, predictor), models in the order of ``errors``: ``model``,
+        ``regime`` (its index, from 0), ``conditions``, ``val_positives_min`` and
+        ``val_positives_max`` (of the conditions' mean positives per validation split),
+        ``movement_min`` and ``movement_max`` (of the conditions' median ``k``), ``predictor``,
+        ``mae``, ``bias``, ``coverage`` (NaN without intervals) and ``no_change_mae`` (the
+        error of predicting no change; NaN if ``errors`` does not hold it).
+
+    Raises
+    ------
+    ValueError
+        For a score or predictor ``errors`` does not hold, or edges that do not increase.
+    """
+    _check_score(score, "by_regime")
+    stored = list(errors["predictor"].unique())
+    if predictors is None:
+        predictors = tuple(name for name in stored if name not in (NO_CHANGE, UNCHANGED))
+    for name in predictors:
+        if name not in stored:
+            raise ParameterError("predictors", "by_regime", f"among {stored}", name)
+    if any(b <= a for a, b in itertools.pairwise(edges)):
+        raise ParameterError("edges", "by_regime", "an increasing sequence", edges)
+    moved = errors[errors["alpha"] != 1.0]
+    moved = moved.assign(regime=np.searchsorted(np.asarray(edges), moved["val_positives"]))
+    rows = []
+    for model, of_model in moved.groupby("model", sort=False):
+        for regime, cell in of_model.groupby("regime", sort=True):
+            conditions = cell.drop_duplicates("data")
+            front = {
+                "model": model,
+                "regime": int(regime),
+                "conditions": len(conditions),
+                "val_positives_min": conditions["val_positives"].min(),
+                "val_positives_max": conditions["val_positives"].max(),
+                "movement_min": conditions["movement"].min(),
+                "movement_max": conditions["movement"].max(),
+            }
+            baseline = cell.loc[cell["predictor"] == NO_CHANGE, f"{score}_mae"].mean()
+            for name in predictors:
+                own = cell[cell["predictor"] == name]
+                coverage = own.get(f"{score}_coverage", pd.Series(np.nan, index=own.index))
+                rows.append(
+                    {
+                        **front,
+                        "predictor": name,
+                        "mae": own[f"{score}_mae"].mean(),
+                        "bias": own[f"{score}_bias"].mean(),
+                        "coverage": coverage.mean(),
+                        "no_change_mae": baseline,
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def _check_score(score: str, owner: str) -> None:
+    """Refuse a score the study does not predict."""
+    if score not in PREDICTED_SCORES:
+        raise ParameterError("score", owner, f"one of {list(PREDICTED_SCORES)}", score)
 
 
 def compare_predictors(errors: pd.DataFrame) -> pd.DataFrame:

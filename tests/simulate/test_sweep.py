@@ -234,3 +234,53 @@ def test_the_numba_engine_at_the_ends_of_the_weight_range(small_config, alphas):
     counts = fits[["tp", "fp", "fn", "tn"]]
     assert (counts >= 0).all().all()
     assert (counts.sum(axis=1) == 200).all()
+
+
+def test_each_dataset_stores_the_movement_its_threshold_k_prediction_uses():
+    from simulate.analysis.prediction import MIN_MOVEMENT, PREDICTED_SCORES
+
+    run = run_sweep(
+        model="logreg",
+        alphas=[1, 2, 5, 20],
+        seps=[1.0],
+        reps=3,
+        n_samples=3000,
+        beta=0.1,
+        predictors=("threshold-k",),
+        n_jobs=1,
+        progress=False,
+    )
+    per_split = run.fits.groupby("rep")["movement"]
+    assert (per_split.nunique() == 1).all()
+    assert np.isfinite(run.fits["movement"]).all()
+    for rep, fits in run.fits.groupby("rep"):
+        validation = run.validation[run.validation["rep"] == rep]
+        k = max(fits["movement"].iloc[0], MIN_MOVEMENT)
+        table = theory.what_if_scores(
+            validation["label"].to_numpy(),
+            validation["score"].to_numpy(),
+            fits["alpha"].to_numpy(),
+            beta=float(
+                ((fits["tp"] + fits["fn"]) / fits[["tp", "fp", "fn", "tn"]].sum(axis=1)).iloc[0]
+            ),
+            movement=k,
+            metrics=(),
+        ).table
+        for score in PREDICTED_SCORES:
+            np.testing.assert_allclose(
+                fits[f"predicted_{score}_threshold-k"], table[score], rtol=1e-12
+            )
+
+
+def test_without_a_weight_other_than_one_no_movement_is_measured():
+    run = run_sweep(
+        model="logreg",
+        alphas=[1],
+        seps=[1.0],
+        reps=2,
+        n_samples=2000,
+        beta=0.1,
+        n_jobs=1,
+        progress=False,
+    )
+    assert run.fits["movement"].isna().all()

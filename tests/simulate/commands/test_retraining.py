@@ -26,6 +26,8 @@ def test_the_command_writes_the_sweeps_the_table_and_the_figure(tmp_path, capsys
     printed = capsys.readouterr().out
     assert "prediction no-change against retraining" in printed
     assert "breast_cancer" in printed
+    assert "F1 per condition: median k of its splits" in printed
+    assert "F1 per regime of validation positives" in printed
     pd.testing.assert_frame_equal(pd.read_csv(out / SUMMARY_FILE), table)
 
 

@@ -11,6 +11,8 @@ from simulate.config import SweepConfig
 from simulate.studies.retraining import (
     SWEEP_DEFAULTS,
     RetrainingConfig,
+    by_condition,
+    by_regime,
     compare_predictors,
     retraining_errors,
     run_retraining,
@@ -77,7 +79,7 @@ def test_errors_per_model_prevalence_data_set_predictor_and_weight(small_study):
         "dataset",
         "val_positives",
         "test_positives",
-        "predictor",
+        "movement",
     ]
     assert set(errors["data"]) == {"breast_cancer at 0.1", "breast_cancer at 0.2"}
     assert list(pd.unique(errors["predictor"])) == ["hull", NO_CHANGE, UNCHANGED]
@@ -143,3 +145,67 @@ def test_a_resumed_study_reads_its_finished_sweeps_back(small_study, monkeypatch
     }
     with pytest.raises(ValueError, match="other settings than the study's"):
         run_retraining(other, out, n_jobs=1, progress=False, resume=True)
+
+
+def test_each_condition_has_the_median_movement_of_its_splits(small_study):
+    _, _, runs = small_study
+    errors = retraining_errors(runs)
+    for label, run in runs.items():
+        beta = float(label.removeprefix("logreg-beta"))
+        k = run.fits.groupby("rep")["movement"].first()
+        assert k.notna().all()
+        assert (errors.loc[errors["beta"] == beta, "movement"] == k.median()).all()
+
+
+def test_per_condition_each_predictor_s_error_over_the_weights_moved_to(small_study):
+    errors = retraining_errors(small_study[2])
+    table = by_condition(errors, score="recall")
+    assert list(table.columns) == [
+        "model", "data", "val_positives", "movement", "hull", NO_CHANGE, UNCHANGED
+    ]  # fmt: skip
+    assert len(table) == 2
+    row = table.set_index("data").loc["breast_cancer at 0.2"]
+    own = errors[(errors["data"] == "breast_cancer at 0.2") & (errors["alpha"] != 1.0)]
+    expected = own[own["predictor"] == "hull"]["recall_mae"].mean()
+    assert row["hull"] == pytest.approx(expected)
+    with pytest.raises(ParameterError, match="'score' parameter of by_condition"):
+        by_condition(errors, score="precision")
+
+
+def test_regimes_pool_the_conditions_by_their_validation_positives(small_study):
+    errors = retraining_errors(small_study[2])
+    positives = sorted(errors["val_positives"].unique())
+    assert len(positives) == 2
+    middle = (positives[0] + positives[1]) / 2
+    apart = by_regime(errors, edges=(middle,))
+    assert list(apart["predictor"]) == ["hull", "hull"]  # the baselines are not predictors
+    assert list(apart["regime"]) == [0, 1]
+    assert list(apart["conditions"]) == [1, 1]
+    low = errors[(errors["val_positives"] == positives[0]) & (errors["alpha"] != 1.0)]
+    hull, baseline = low[low["predictor"] == "hull"], low[low["predictor"] == NO_CHANGE]
+    first = apart.iloc[0]
+    assert first["mae"] == pytest.approx(hull["f1_mae"].mean())
+    assert first["bias"] == pytest.approx(hull["f1_bias"].mean())
+    assert first["coverage"] == pytest.approx(hull["f1_coverage"].mean())
+    assert first["no_change_mae"] == pytest.approx(baseline["f1_mae"].mean())
+    assert first["val_positives_min"] == first["val_positives_max"] == positives[0]
+    together = by_regime(errors, predictors=("hull", NO_CHANGE), edges=(1e6,))
+    assert list(together["conditions"]) == [2, 2]
+    assert together["val_positives_min"].iloc[0] == positives[0]
+    assert together["val_positives_max"].iloc[0] == positives[1]
+    moved = errors[(errors["alpha"] != 1.0) & (errors["predictor"] == "hull")]
+    assert together["mae"].iloc[0] == pytest.approx(moved["f1_mae"].mean())
+    assert together["movement_min"].iloc[0] == errors["movement"].min()
+
+
+@pytest.mark.parametrize(
+    ("settings", "named"),
+    [
+        ({"predictors": ("oracle",)}, "'predictors' parameter of by_regime"),
+        ({"edges": (100.0, 50.0)}, "'edges' parameter of by_regime"),
+        ({"score": "auc"}, "'score' parameter of by_regime"),
+    ],
+)
+def test_a_bad_regime_setting_is_refused_by_name(small_study, settings, named):
+    with pytest.raises(ParameterError, match=named):
+        by_regime(retraining_errors(small_study[2]), **settings)
