@@ -45,6 +45,7 @@ from theory.scores import confusion_counts
 
 __all__ = [
     "FIT_COLUMNS",
+    "VALIDATION_COUNT_COLUMNS",
     "Chunk",
     "plan_chunks",
     "run_chunk",
@@ -73,6 +74,9 @@ FIT_COLUMNS: tuple[str, ...] = (
     "f1",
     "balanced_accuracy",
 )
+
+#: A probabilistic model's confusion counts on the validation split, per fit.
+VALIDATION_COUNT_COLUMNS: tuple[str, ...] = tuple(f"val_{name}" for name in COUNT_COLUMNS)
 
 
 class Chunk(NamedTuple):
@@ -248,6 +252,8 @@ def tidy_fits(config: SweepConfig, chunks: dict[Chunk, dict[str, NDArray]]) -> p
         )
         if "tuned_counts" in arrays:
             validation = arrays["validation_counts"].reshape(-1, len(COUNT_COLUMNS)).T
+            for name, values in zip(VALIDATION_COUNT_COLUMNS, validation, strict=True):
+                frame[name] = values
             frame["val_f1"] = theory.confusion_scores(*validation)["f1"]
             tuned = np.repeat(arrays["tuned_counts"], n_alphas, axis=0).T
             frame["tuned_f1"] = theory.confusion_scores(*tuned)["f1"]
@@ -267,6 +273,7 @@ def tidy_fits(config: SweepConfig, chunks: dict[Chunk, dict[str, NDArray]]) -> p
     extra = []
     if config.model in PROBABILISTIC:
         extra = [
+            *VALIDATION_COUNT_COLUMNS,
             "val_f1",
             "tuned_f1",
             "tuned_threshold",

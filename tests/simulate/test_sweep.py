@@ -284,3 +284,24 @@ def test_without_a_weight_other_than_one_no_movement_is_measured():
         progress=False,
     )
     assert run.fits["movement"].isna().all()
+
+
+def test_a_probabilistic_sweep_stores_each_fit_s_validation_counts():
+    from simulate.sweep import VALIDATION_COUNT_COLUMNS
+
+    run = run_sweep(
+        model="logreg", alphas=[1, 9], seps=[1.0], reps=2, n_samples=2000, beta=0.1, n_jobs=1,
+        progress=False,
+    )  # fmt: skip
+    counts = run.fits[list(VALIDATION_COUNT_COLUMNS)]
+    assert (counts.sum(axis=1) == run.validation.groupby("rep").size().iloc[0]).all()
+    positives = run.validation.groupby("rep")["label"].sum()
+    np.testing.assert_array_equal(
+        run.fits["val_tp"] + run.fits["val_fn"], positives.loc[run.fits["rep"]].to_numpy()
+    )
+    at_one = run.fits[run.fits["alpha"] == 1.0].set_index("rep")
+    for rep, rows in run.validation.groupby("rep"):
+        predicted = rows["score"].to_numpy() >= 0.5
+        assert at_one.loc[rep, "val_tp"] == np.sum(predicted & (rows["label"].to_numpy() == 1))
+    expected = theory.confusion_scores(*(run.fits[c] for c in VALIDATION_COUNT_COLUMNS))["f1"]
+    np.testing.assert_allclose(run.fits["val_f1"], expected)
