@@ -31,9 +31,9 @@ from simulate.studies.retraining import (
     by_regime,
     compare_predictors,
     retraining_errors,
-    run_retraining,
     study_sweeps,
 )
+from simulate.studies.sweeps import run_sweeps
 
 __all__ = [
     "ERROR_FIGURE_FILE",
@@ -126,7 +126,7 @@ def _run(args: argparse.Namespace) -> int:
     shown = args.show or args.predictors[0]
     if shown not in (*args.predictors, UNCHANGED):
         raise ValueError(f"--show {shown} is not among --predictors ({','.join(args.predictors)})")
-    runs = run_retraining(
+    runs = run_sweeps(
         sweeps,
         args.out,
         n_jobs=args.n_jobs,

@@ -27,7 +27,6 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -39,8 +38,7 @@ from simulate.analysis.prediction import NO_CHANGE, PREDICTED_SCORES, UNCHANGED
 from simulate.analysis.summary import cell_keys, prediction_error, with_unchanged
 from simulate.config import MAX_SAMPLES, SweepConfig
 from simulate.models.registry import PROBABILISTIC
-from simulate.runs.folder import RUN_FILE, RunData, load_run
-from simulate.sweep import run_sweep
+from simulate.runs.folder import RunData
 
 __all__ = [
     "REGIME_EDGES",
@@ -51,7 +49,6 @@ __all__ = [
     "by_regime",
     "compare_predictors",
     "retraining_errors",
-    "run_retraining",
     "study_sweeps",
 ]
 
@@ -177,65 +174,14 @@ def study_sweeps(config: RetrainingConfig, **sweep_settings: Any) -> dict[str, S
     return sweeps
 
 
-def run_retraining(
-    sweeps: Mapping[str, SweepConfig],
-    out: str | Path,
-    *,
-    n_jobs: int | None = None,
-    progress: bool = True,
-    resume: bool = False,
-    force: bool = False,
-) -> dict[str, RunData]:
-    """Run each sweep into ``out/<label>`` (:func:`simulate.run_sweep`) and return its data.
-
-    With ``resume``, a sweep whose folder holds a finished run with the same settings is read
-    back (:func:`simulate.load_run`) and an unfinished one continues; ``force`` starts every
-    sweep again.
-
-    Raises
-    ------
-    ValueError
-        As :func:`simulate.run_sweep` does, and with ``resume`` for a finished sweep whose
-        settings differ from its label's.
-    OSError
-        If writing fails; the finished sweeps and chunks are kept for ``resume``.
-    """
-    runs = {}
-    for label, config in sweeps.items():
-        folder = Path(out) / label
-        if resume and (folder / RUN_FILE).is_file():
-            runs[label] = _finished(folder, config)
-            continue
-        started = resume and folder.is_dir() and any(folder.iterdir())
-        runs[label] = run_sweep(
-            config,
-            n_jobs=n_jobs,
-            out=folder,
-            progress=progress,
-            resume=started,
-            force=force,
-        )
-    return runs
-
-
-def _finished(folder: Path, config: SweepConfig) -> RunData:
-    """The finished run in ``folder``, refused if it was run with other settings."""
-    run = load_run(folder)
-    if SweepConfig.from_dict(run.run["config"]) != config:
-        raise ValueError(
-            f"The finished run in {str(folder)!r} has other settings than the study's; "
-            "run with --force to start it again, or choose another --out."
-        )
-    return run
-
-
 def retraining_errors(runs: Mapping[str, RunData]) -> pd.DataFrame:
     """How far each prediction falls from retraining, per sweep, condition, predictor and weight.
 
     Parameters
     ----------
     runs : mapping of str to RunData
-        The study's sweeps by label (:func:`run_retraining`), or any probabilistic model's
+        The study's sweeps by label (:func:`simulate.studies.sweeps.run_sweeps`), or any
+        probabilistic model's
         sweeps.
 
     Returns

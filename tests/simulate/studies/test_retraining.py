@@ -3,7 +3,6 @@
 import pandas as pd
 import pytest
 
-import simulate.studies.retraining as retraining
 from params.validation import ParameterError
 from simulate import load_run
 from simulate.analysis.prediction import NO_CHANGE, UNCHANGED
@@ -15,9 +14,9 @@ from simulate.studies.retraining import (
     by_regime,
     compare_predictors,
     retraining_errors,
-    run_retraining,
     study_sweeps,
 )
+from simulate.studies.sweeps import run_sweeps
 
 #: A small study: one model, the breast-cancer data at two prevalences, three splits.
 SMALL = {
@@ -33,7 +32,7 @@ SMALL = {
 def small_study(tmp_path_factory):
     out = tmp_path_factory.mktemp("retraining")
     sweeps = study_sweeps(RetrainingConfig(models=("logreg",), betas=(0.1, 0.2)), **SMALL)
-    return out, sweeps, run_retraining(sweeps, out, n_jobs=1, progress=False)
+    return out, sweeps, run_sweeps(sweeps, out, n_jobs=1, progress=False)
 
 
 def test_one_sweep_per_model_and_prevalence_with_the_weight_one():
@@ -109,7 +108,7 @@ def test_sizes_and_leaves_make_sweeps_of_their_own_and_synthetic_data_has_its_cl
     sweeps = study_sweeps(config, **settings)
     assert list(sweeps) == ["logreg-beta0.05-n2000", "logreg-beta0.05-n4000"]
     assert sweeps["logreg-beta0.05-n4000"].n_samples == 4000
-    errors = retraining_errors(run_retraining(sweeps, tmp_path, n_jobs=1, progress=False))
+    errors = retraining_errors(run_sweeps(sweeps, tmp_path, n_jobs=1, progress=False))
     assert set(errors["data"]) == {
         "class_sep 1 at 0.05, 2000 rows",
         "class_sep 1 at 0.05, 4000 rows",
@@ -127,24 +126,6 @@ def test_the_comparison_leaves_out_the_weight_one(small_study):
     moved = errors[(errors["alpha"] != 1.0) & (errors["predictor"] == "hull")]
     assert comparison.loc[("logreg", "hull"), "f1_mae"] == pytest.approx(moved["f1_mae"].mean())
     assert "f1_coverage" in comparison.columns
-
-
-def test_a_resumed_study_reads_its_finished_sweeps_back(small_study, monkeypatch):
-    out, sweeps, runs = small_study
-
-    def refuse(*args, **kwargs):
-        raise AssertionError("a finished sweep was run again")
-
-    monkeypatch.setattr(retraining, "run_sweep", refuse)
-    again = run_retraining(sweeps, out, n_jobs=1, progress=False, resume=True)
-    for label in sweeps:
-        pd.testing.assert_frame_equal(again[label].fits, runs[label].fits)
-    other = {
-        label: SweepConfig.from_dict({**config.to_dict(), "seed": 9})
-        for label, config in sweeps.items()
-    }
-    with pytest.raises(ValueError, match="other settings than the study's"):
-        run_retraining(other, out, n_jobs=1, progress=False, resume=True)
 
 
 def test_each_condition_has_the_median_movement_of_its_splits(small_study):
