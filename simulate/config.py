@@ -27,8 +27,10 @@ from simulate.data.sources import (
     positives_kept,
 )
 from simulate.models.boosters import BOOSTERS, library
-from simulate.models.registry import MODELS, PROBABILISTIC, TREES
+from simulate.models.losses import BCE, FOCAL, GAMMA_RANGE, LOSSES
+from simulate.models.registry import FOCAL_MODELS, MODELS, PROBABILISTIC, TREES
 from simulate.models.tree import ENGINES
+from theory.rules import DEFAULT_GAMMA
 from theory.whatif import equivalent_weight
 
 __all__ = [
@@ -90,6 +92,8 @@ DEFAULT_REPS: dict[str, int] = {
 _FEATURES = Interval(2, MAX_FEATURES, "both")
 #: The probabilistic models, as the flags' help lists them.
 _PROBABILISTIC = ", ".join(PROBABILISTIC)
+#: The models that train on the focal loss, as messages list them.
+_FOCAL_MODELS = " and ".join(FOCAL_MODELS)
 
 
 def _listed(values: tuple[float, ...]) -> str:
@@ -164,6 +168,17 @@ class SweepConfig:
         The implementation of ``tree`` and ``logreg`` (:data:`simulate.models.tree.ENGINES`,
         :func:`simulate.models.logreg.logistic_path`); the other models have one implementation
         each.
+    loss : {"bce", "focal"}, default "bce"
+        The training loss of ``logreg`` and ``mlp``
+        (:data:`~simulate.models.registry.FOCAL_MODELS`): the weighted cross-entropy, or the
+        focal loss ``-alpha * y * (1-p)**gamma * log(p) - (1-y) * p**gamma * log(1-p)``
+        (:mod:`simulate.models.losses`). ``logreg``'s focal fit is the numba engine's; the other
+        models train on the cross-entropy only.
+    gamma : float or None, default None
+        The focal loss's parameter, in ``[0, 100]``, with ``loss="focal"`` only. None with
+        ``"focal"`` stands for :data:`theory.rules.DEFAULT_GAMMA` (2, Lin et al.'s choice, as
+        the theory's focal rule) and is stored as that number, so that the record says it;
+        ``gamma=0`` trains on the cross-entropy, the same fits as ``loss="bce"``.
     max_depth : int or None, default None
         Depth limit of the trees, at most :data:`MAX_DEPTH`; None grows them until every leaf
         is pure. Trees only (``tree``, ``tree-proba``).
@@ -179,7 +194,9 @@ class SweepConfig:
         A :class:`ValueError` naming the first bad setting, its value and what is allowed;
         ``model`` when its library is not installed, with the command that installs it.
     ValueError
-        When a tree setting is given to another model, ``n_informative > n_features`` (naming
+        When a tree setting is given to another model, ``gamma`` is given without
+        ``loss="focal"``, the focal loss to a model that cannot train on it (naming the setting
+        and what is allowed), ``n_informative > n_features`` (naming
         both), ``alphas`` and ``fractions`` give different weights (naming both), the test,
         training or validation split would expect fewer than :data:`MIN_SPLIT_POSITIVES`
         positives, or the sweep or one dataset would not fit in memory (:data:`MAX_FITS`,
@@ -310,6 +327,22 @@ class SweepConfig:
         "implementation of tree and logreg (the other models have one each)",
         choices=tuple(ENGINES),
     )
+    loss: str = setting(
+        BCE,
+        str,
+        f"training loss of {' and '.join(FOCAL_MODELS)}: the weighted cross-entropy (bce) or the "
+        "focal loss (focal, with --gamma; logreg's needs --engine numba)",
+        choices=LOSSES,
+    )
+    gamma: float | None = setting(
+        None,
+        float,
+        f"the focal loss's gamma, in {GAMMA_RANGE}; only with --loss focal (0 trains on the "
+        "cross-entropy)",
+        interval=GAMMA_RANGE,
+        optional=True,
+        none_means=f"{DEFAULT_GAMMA:g} with --loss focal",
+    )
     max_depth: int | None = setting(
         None,
         int,
@@ -345,6 +378,7 @@ class SweepConfig:
         validate_fields(self)
         if self.model in BOOSTERS:
             library(self.model, "SweepConfig")
+        self._check_loss()
         if self.model not in PROBABILISTIC and self.bootstrap:
             allowed = f"0 for model={self.model!r} (it has no validation scores to predict from)"
             raise ParameterError("bootstrap", "SweepConfig", allowed, self.bootstrap)
@@ -376,6 +410,27 @@ class SweepConfig:
         else:
             self._check_synthetic_data()
         self._check_size()
+
+    def _check_loss(self) -> None:
+        """Refuse a ``gamma`` without the focal loss, and the focal loss where no model trains on
+        it; store the focal loss's default ``gamma`` when none is given."""
+        if self.loss != FOCAL:
+            if self.gamma is not None:
+                raise ParameterError(
+                    "gamma",
+                    "SweepConfig",
+                    f"None unless loss is {FOCAL!r} (gamma applies to --loss focal only)",
+                    self.gamma,
+                )
+            return
+        if self.model not in FOCAL_MODELS:
+            allowed = f"{BCE!r} for model={self.model!r} (the focal loss trains {_FOCAL_MODELS})"
+            raise ParameterError("loss", "SweepConfig", allowed, self.loss)
+        if self.model == "logreg" and self.engine != "numba":
+            allowed = f"{BCE!r} for logreg's engine={self.engine!r}: scikit-learn has no focal loss"
+            raise ParameterError("loss", "SweepConfig", allowed + "; use engine='numba'", self.loss)
+        if self.gamma is None:
+            object.__setattr__(self, "gamma", DEFAULT_GAMMA)
 
     def _weights_from_fractions(self) -> None:
         """Store the weights the fractions give as ``alphas``; refuse other explicit weights."""
@@ -535,6 +590,8 @@ class SweepConfig:
             "engine": self.engine,
             "max_depth": self.max_depth,
             "min_samples_leaf": self.min_samples_leaf,
+            "loss": self.loss,
+            "gamma": self.gamma,
             "knob": self.knob,
             "beta": self.beta,
         }
@@ -542,10 +599,14 @@ class SweepConfig:
     @property
     def model_description(self) -> str:
         """The model and, where there is a choice, its implementation: ``"tree, numba"``; the
-        other models have one implementation each (``"tree-proba"``)."""
+        other models have one implementation each (``"tree-proba"``). The focal loss follows:
+        ``"logreg, numba, focal gamma 2"``."""
+        parts = [self.model]
         if self.model in ("tree", "logreg"):
-            return f"{self.model}, {self.engine}"
-        return self.model
+            parts.append(self.engine)
+        if self.loss == FOCAL:
+            parts.append(f"focal gamma {self.gamma:g}")
+        return ", ".join(parts)
 
     @property
     def n_reps(self) -> int:

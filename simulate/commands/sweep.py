@@ -80,7 +80,17 @@ def build_parser() -> argparse.ArgumentParser:
     add_arguments(
         parser.add_argument_group("the model"),
         SweepConfig,
-        ("model", "knob", "fractions", "val_size", "engine", "max_depth", "min_samples_leaf"),
+        (
+            "model",
+            "knob",
+            "fractions",
+            "val_size",
+            "engine",
+            "loss",
+            "gamma",
+            "max_depth",
+            "min_samples_leaf",
+        ),
     )
     add_arguments(
         parser.add_argument_group("the prediction"), SweepConfig, ("predictors", "bootstrap")

@@ -12,7 +12,9 @@ what :func:`theory.what_if_scores` needs to predict every other weight.
   post;
 - ``logreg``: scikit-learn's ``LogisticRegression()`` (L2 penalty, ``C = 1``) on standardised
   features; the ``numba`` engine solves the whole weight path by warm-started Newton steps
-  (:func:`simulate.models.logreg.logistic_path`), the ``sklearn`` engine fits the estimator itself;
+  (:func:`simulate.models.logreg.logistic_path`), the ``sklearn`` engine fits the estimator itself.
+  With ``loss="focal"`` the numba engine minimises the focal loss with parameter ``gamma`` in
+  place of the cross-entropy (scikit-learn has no focal loss);
 - ``hgb``: scikit-learn's ``HistGradientBoostingClassifier`` with :data:`HGB_PARAMS`;
 - ``xgboost``, ``lightgbm``: XGBoost's ``XGBClassifier`` and LightGBM's ``LGBMClassifier``
   (:mod:`simulate.models.boosters`, optional), weighted by their own ``scale_pos_weight = alpha``
@@ -30,6 +32,9 @@ what :func:`theory.what_if_scores` needs to predict every other weight.
   ``min_samples_leaf = 1`` and no ``max_depth`` the sweep runs, but its predictions have no
   usable scores to read. Limit the leaves (the retraining study grows them to at least 20 and
   100 samples).
+
+The models of :data:`FOCAL_MODELS` take a training loss (:mod:`simulate.models.losses`): the
+cross-entropy, or the focal loss with its ``gamma``. ``mlp``'s focal loss is not wired yet.
 
 Each worker runs its models on one thread (:func:`threadpoolctl.threadpool_limits`), so workers
 do not oversubscribe the cores and the numbers do not depend on the machine's thread count.
@@ -55,10 +60,13 @@ from sklearn.tree import DecisionTreeClassifier
 from simulate.data.resample import RESAMPLING, fraction_of_weight, resample
 from simulate.data.splits import Dataset
 from simulate.models.boosters import WEIGHT_PARAM, booster
+from simulate.models.losses import BCE, FOCAL
 from simulate.models.tree import ENGINES
+from theory.rules import DEFAULT_GAMMA
 from theory.scores import confusion_counts
 
 __all__ = [
+    "FOCAL_MODELS",
     "HGB_PARAMS",
     "MLP_PARAMS",
     "MODELS",
@@ -108,6 +116,11 @@ class ModelOptions(NamedTuple):
     """The depth limit of the trees (:data:`TREES`; None: grown until pure)."""
     min_samples_leaf: int = 1
     """The least samples per leaf of the trees (:data:`TREES`)."""
+    loss: str = BCE
+    """The training loss of :data:`FOCAL_MODELS`: ``"bce"`` or ``"focal"``."""
+    gamma: float | None = None
+    """The focal loss's parameter (None: :data:`theory.rules.DEFAULT_GAMMA`); not used with
+    ``"bce"``."""
 
 
 class Fitted(NamedTuple):
@@ -123,6 +136,13 @@ class Fitted(NamedTuple):
     validation_counts: NDArray[np.int64] | None = None
     """Validation confusion counts of each weight's model, shape ``(len(alphas), 4)``, else
     None."""
+
+
+def _focal_gamma(options: ModelOptions) -> float:
+    """The focal loss's ``gamma`` the options ask for; 0 (the cross-entropy) for ``"bce"``."""
+    if options.loss != FOCAL:
+        return 0.0
+    return DEFAULT_GAMMA if options.gamma is None else options.gamma
 
 
 def _tree(
@@ -186,12 +206,17 @@ def _logreg(
     data: Dataset, alphas: NDArray[np.float64], options: ModelOptions, random_state: int
 ) -> Fitted:
     data = _standardised(data)
+    gamma = _focal_gamma(options)
     if options.engine == "sklearn":
+        if options.loss != BCE:
+            raise ValueError(
+                f"logreg's sklearn engine has no {options.loss} loss: use engine='numba'."
+            )
         return _estimator_path(LogisticRegression(**LOGREG_PARAMS), data, alphas)
     from simulate.models.logreg import logistic_path, positive_probability, predict_labels
 
     path, one = _with_one(alphas)
-    solution = logistic_path(data.X_train, data.y_train, path, C=LOGREG_PARAMS["C"])
+    solution = logistic_path(data.X_train, data.y_train, path, C=LOGREG_PARAMS["C"], gamma=gamma)
     counts = confusion_counts(data.y_test, predict_labels(data.X_test, solution))
     validation_counts = confusion_counts(data.y_val, predict_labels(data.X_val, solution))
     kept = np.isin(path, alphas)
@@ -225,6 +250,8 @@ def _booster(
 def _mlp(
     data: Dataset, alphas: NDArray[np.float64], options: ModelOptions, random_state: int
 ) -> Fitted:
+    if options.loss != BCE:
+        raise NotImplementedError(f"mlp's {options.loss} loss is not wired yet.")
     estimator = MLPClassifier(**MLP_PARAMS, random_state=random_state)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -258,6 +285,8 @@ MODELS: dict[str, Callable[[Dataset, NDArray[np.float64], ModelOptions, int], Fi
 PROBABILISTIC: tuple[str, ...] = ("logreg", "hgb", "mlp", "tree-proba", "xgboost", "lightgbm")
 #: The models that take the tree's options ``max_depth`` and ``min_samples_leaf``.
 TREES: tuple[str, ...] = ("tree", "tree-proba")
+#: The models that take a training loss other than the cross-entropy (``loss``, ``gamma``).
+FOCAL_MODELS: tuple[str, ...] = ("logreg", "mlp")
 
 
 def fit_model(
@@ -268,6 +297,8 @@ def fit_model(
     engine: str = "numba",
     max_depth: int | None = None,
     min_samples_leaf: int = 1,
+    loss: str = BCE,
+    gamma: float | None = None,
     knob: str = "weight",
     beta: float | None = None,
     random_state: int = 0,
@@ -277,15 +308,15 @@ def fit_model(
     the module's notes); not validated here (:class:`~simulate.config.SweepConfig` validates a
     sweep's settings, and :meth:`~simulate.config.SweepConfig.model_settings` gives them).
 
-    ``engine``, ``max_depth`` and ``min_samples_leaf`` are the model's options
-    (:class:`ModelOptions`). With a resampling ``knob`` each weight's model is fitted,
+    ``engine``, ``max_depth``, ``min_samples_leaf``, ``loss`` and ``gamma`` are the model's
+    options (:class:`ModelOptions`). With a resampling ``knob`` each weight's model is fitted,
     unweighted, on the training split resampled to the weight's positive fraction at prevalence
     ``beta`` (:func:`simulate.data.resample.resample`, the draws of the ``i``-th weight seeded by
     ``(resample_seed, i)``), and a probabilistic model's validation scores come from a model
     fitted on the training split as it is.
     """
     fit = MODELS[model]
-    options = ModelOptions(engine, max_depth, min_samples_leaf)
+    options = ModelOptions(engine, max_depth, min_samples_leaf, loss, gamma)
     if knob not in RESAMPLING:
         return fit(data, alphas, options, random_state)
     one = np.ones(1)

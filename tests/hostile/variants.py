@@ -77,6 +77,7 @@ SWEEP_FLAGS = {
     "--fractions": "unit",
     "--val-size": "unit",
     "--engine": "choice",
+    "--loss": "choice",
     "--max-depth": "count",
     "--min-samples-leaf": "count",
     "--predictors": "choice",
@@ -241,6 +242,19 @@ def _combinations() -> Iterator[Command]:
         "simulate",
         (*_set(sweep, "--n-samples", "1000"), "--model", "logreg", "--bootstrap", "3"),
         "ran",
+    )
+    focal = (*_set(sweep, "--n-samples", "1000"), "--model", "logreg", "--engine", "numba")
+    yield Command("simulate", (*focal, "--loss", "focal"), "ran")
+    yield Command("simulate", (*focal, "--loss", "focal", "--gamma", "0"), "ran")
+    for gamma in ("-1", "-1e-300", "101", "1e309", *NOT_NUMBERS):
+        yield Command(
+            "simulate", (*focal, "--loss", "focal", "--gamma", gamma), "refused", "--gamma"
+        )
+    yield Command("simulate", (*focal, "--gamma", "2"), "refused", "--gamma")
+    yield Command("simulate", (*focal, "--loss", "bce", "--gamma", "0"), "refused", "--gamma")
+    yield Command("simulate", (*sweep, "--loss", "focal"), "refused", "--loss")
+    yield Command(
+        "simulate", (*focal, "--engine", "sklearn", "--loss", "focal"), "refused", "--loss"
     )
     yield Command("theory", (*_TABLE, "--cost-fn", "2"), "refused", "--cost-fn")
     yield Command("theory", (*_TABLE, "--rule", "focal", "--gamma", "0"), "ran")
@@ -414,6 +428,8 @@ def api_variants() -> Iterator[Api]:
         "bootstrap": 10**9,
         "n_informative": 11,
         "model": "svm",
+        "loss": "mse",
+        "gamma": 2.0,
     }.items():
         yield Api(
             f"SweepConfig({name}={value!r})",

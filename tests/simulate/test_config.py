@@ -1,9 +1,16 @@
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from simulate import load_run
 from simulate.config import DEFAULT_ALPHAS, DEFAULT_SEPS, SweepConfig
+from theory.rules import DEFAULT_GAMMA
+
+#: The committed results.
+RESULTS = Path(__file__).resolve().parents[2] / "results"
 
 
 def test_defaults_are_the_posts_grid():
@@ -25,6 +32,30 @@ def test_grids_are_sorted_and_deduplicated():
 def test_round_trip_through_dict():
     config = SweepConfig(alphas=(1.0, 3.0), reps=4, max_depth=5)
     assert SweepConfig.from_dict(config.to_dict()) == config
+    focal = SweepConfig(model="logreg", loss="focal", gamma=0.5, reps=3)
+    assert SweepConfig.from_dict(focal.to_dict()) == focal
+
+
+def test_a_record_without_a_loss_is_the_bce_sweep():
+    # run.json files written before the loss was a setting hold neither loss nor gamma.
+    run = load_run(RESULTS / "models" / "logreg")
+    assert "loss" not in run.run["config"]
+    config = SweepConfig.from_dict(run.run["config"])
+    assert (config.loss, config.gamma) == ("bce", None)
+    assert config.model_settings()["loss"] == "bce"
+    assert config.model_description == "logreg, numba"
+
+
+def test_the_focal_loss_defaults_to_gamma_2_and_is_described():
+    config = SweepConfig(model="logreg", loss="focal")
+    assert config.gamma == DEFAULT_GAMMA == 2.0
+    assert config == SweepConfig(model="logreg", loss="focal", gamma=2.0)
+    assert config.model_settings()["gamma"] == 2.0
+    assert config.model_description == "logreg, numba, focal gamma 2"
+    assert SweepConfig(model="mlp", loss="focal", gamma=0.5).model_description == (
+        "mlp, focal gamma 0.5"
+    )
+    assert SweepConfig(model="logreg", loss="focal", gamma=0).gamma == 0.0
 
 
 @pytest.mark.parametrize(
@@ -63,6 +94,19 @@ def test_round_trip_through_dict():
         ({"max_depth": 0}, r"'max_depth'"),
         ({"seed": -1}, r"'seed'"),
         ({"n_samples": 1000, "beta": 0.01}, r"2\.5 expected positives.*at least 5"),
+        ({"loss": "squared"}, r"'loss'.*one of 'bce', 'focal'\. Got 'squared'"),
+        ({"gamma": 2.0}, r"'gamma'.*None unless loss is 'focal' \(gamma applies to --loss focal"),
+        ({"loss": "bce", "gamma": 0.0}, r"'gamma'.*None unless loss is 'focal'.*Got 0\.0"),
+        ({"loss": "focal"}, r"'loss'.*'bce' for model='tree' \(the focal loss trains logreg and"),
+        ({"loss": "focal", "model": "hgb"}, r"'loss'.*'bce' for model='hgb'"),
+        (
+            {"loss": "focal", "model": "logreg", "engine": "sklearn"},
+            r"'loss'.*'bce' for logreg's engine='sklearn': scikit-learn has no focal loss",
+        ),
+        ({"loss": "focal", "model": "logreg", "gamma": -0.5}, r"'gamma'.*\[0, 100\].*Got -0\.5"),
+        ({"loss": "focal", "model": "logreg", "gamma": float("nan")}, r"'gamma'.*Got nan"),
+        ({"loss": "focal", "model": "logreg", "gamma": float("inf")}, r"'gamma'.*Got inf"),
+        ({"loss": "focal", "model": "logreg", "gamma": "2"}, r"'gamma'.*Got '2'"),
     ],
 )
 def test_bad_settings(settings, message):

@@ -274,9 +274,12 @@ def test_newton_pass_matches_numpy():
     alpha, C = 7.0, 0.3
     size = theta.size
     z, gradient, hessian = np.empty(X.shape[0]), np.empty(size), np.empty((size, size))
-    scratch = np.empty((size + 1, kernels.BLOCK))
+    concave = np.full((size, size), np.nan)
+    scratch = np.empty((size + 2, kernels.BLOCK))
     XT, labels = np.ascontiguousarray(X.T), y.astype(np.float64)
-    objective = kernels._newton_pass(XT, labels, alpha, C, theta, z, gradient, hessian, scratch)
+    objective = kernels._newton_pass(
+        XT, labels, alpha, 0.0, C, theta, z, gradient, hessian, concave, scratch
+    )
     coef, intercept = theta[:-1], theta[-1]
     X1 = np.column_stack([X, np.ones(X.shape[0])])
     p = expit(X1 @ theta)
@@ -288,6 +291,7 @@ def test_newton_pass_matches_numpy():
     expected_gradient = _scaled_gradient(X, y, alpha, coef, intercept, C) * C * s.sum()
     np.testing.assert_allclose(gradient, expected_gradient, rtol=1e-11)
     np.testing.assert_allclose(hessian, expected_hessian, rtol=1e-11)
+    np.testing.assert_array_equal(concave, 0.0)
 
 
 def test_cholesky_solve_matches_numpy():
@@ -308,7 +312,7 @@ def test_path_tangent_matches_finite_differences():
     alpha, ratio = 10.0, 1.0 + 1e-5
     theta, tangent = np.zeros(X.shape[1] + 1), np.empty(X.shape[1] + 1)
     XT, labels = np.ascontiguousarray(X.T), y.astype(np.float64)
-    assert kernels._newton(XT, labels, alpha, 1.0, 1e-10, 100, theta, tangent)[1]
+    assert kernels._newton(XT, labels, alpha, 0.0, 1.0, 1e-10, 100, theta, tangent)[1]
     nearby = _solutions(logistic_path(X, y, [alpha * ratio]))[0]
     np.testing.assert_allclose(tangent, (nearby - theta) / np.log(ratio), rtol=1e-4, atol=1e-6)
 

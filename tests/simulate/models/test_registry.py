@@ -350,3 +350,76 @@ def test_bad_tree_proba_settings_exit_2_with_one_line(flags, message, capsys):
     last = error.strip().splitlines()[-1]
     assert message in last
     assert last.startswith("python -m simulate: error: ")
+
+
+#: The small sweep on the numba logreg, on which the focal loss is compared with the cross-entropy.
+_FOCAL_SWEEP = {"model": "logreg", "engine": "numba", "reps": 2, "n_jobs": 1, "progress": False}
+_COUNTS = ["tp", "fp", "fn", "tn"]
+
+
+def test_a_focal_logreg_sweep_at_gamma_zero_is_the_bce_sweep(small_config):
+    bce = run_sweep(small_config, **_FOCAL_SWEEP).fits
+    at_zero = run_sweep(small_config, loss="focal", gamma=0.0, **_FOCAL_SWEEP).fits
+    pd.testing.assert_frame_equal(at_zero, bce)
+    focal = run_sweep(small_config, loss="focal", gamma=2.0, **_FOCAL_SWEEP)
+    assert not focal.fits[_COUNTS].equals(bce[_COUNTS])
+    again = run_sweep(small_config, loss="focal", gamma=2.0, **{**_FOCAL_SWEEP, "n_jobs": 2})
+    pd.testing.assert_frame_equal(again.fits, focal.fits)
+    other_seed = run_sweep(small_config, loss="focal", gamma=2.0, seed=1, **_FOCAL_SWEEP).fits
+    assert not other_seed[_COUNTS].equals(focal.fits[_COUNTS])
+    config = SweepConfig.from_dict(focal.run["config"])
+    assert (config.loss, config.gamma) == ("focal", 2.0)
+
+
+def test_the_focal_logreg_is_the_focal_path(small_config):
+    from simulate.models.logreg import logistic_path, predict_labels
+
+    config = dataclasses.replace(small_config, model="logreg", engine="numba", loss="focal")
+    data, _ = _split(config)
+    fitted = fit_model(data, ALPHAS, "logreg", **config.model_settings(), random_state=0)
+    scaler = StandardScaler().fit(data.X_train)
+    path = logistic_path(scaler.transform(data.X_train), data.y_train, ALPHAS, gamma=2.0)
+    predictions = predict_labels(scaler.transform(data.X_test), path)
+    expected = [_counts(data.y_test, row) for row in predictions]
+    np.testing.assert_array_equal(fitted.counts, expected)
+
+
+def test_a_focal_loss_the_model_cannot_train_is_refused(small_config):
+    data, _ = _split(dataclasses.replace(small_config, model="logreg"))
+    with pytest.raises(ValueError, match=r"logreg's sklearn engine has no focal loss"):
+        fit_model(data, ALPHAS, "logreg", engine="sklearn", loss="focal", gamma=2.0)
+    with pytest.raises(NotImplementedError, match=r"mlp's focal loss is not wired yet"):
+        fit_model(data, ALPHAS, "mlp", loss="focal", gamma=2.0)
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (
+            ["--loss", "bce", "--gamma", "2"],
+            "error: argument --gamma: must be None unless loss is 'focal' (gamma applies to "
+            "--loss focal only). Got 2.0 instead.",
+        ),
+        (
+            ["--model", "hgb", "--loss", "focal"],
+            "error: argument --loss: must be 'bce' for model='hgb' (the focal loss trains logreg "
+            "and mlp). Got 'focal' instead.",
+        ),
+        (
+            ["--model", "logreg", "--loss", "focal"],  # SMALL's engine is sklearn
+            "error: argument --loss: must be 'bce' for logreg's engine='sklearn': scikit-learn "
+            "has no focal loss; use engine='numba'. Got 'focal' instead.",
+        ),
+        (
+            ["--model", "logreg", "--engine", "numba", "--loss", "focal", "--gamma", "-1"],
+            "error: argument --gamma: must be a float in the range [0, 100]. Got '-1' instead.",
+        ),
+        (
+            ["--model", "logreg", "--engine", "numba", "--loss", "focal", "--gamma", "nan"],
+            "error: argument --gamma: must be a float in the range [0, 100]. Got 'nan' instead.",
+        ),
+        (["--loss", "squared"], "argument --loss: invalid choice: 'squared'"),
+    ],
+)
+def test_bad_loss_settings_exit_2_with_one_line(flags, message, capsys):
+    test_bad_tree_proba_settings_exit_2_with_one_line(flags, message, capsys)
