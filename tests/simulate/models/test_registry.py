@@ -388,8 +388,24 @@ def test_a_focal_loss_the_model_cannot_train_is_refused(small_config):
     data, _ = _split(dataclasses.replace(small_config, model="logreg"))
     with pytest.raises(ValueError, match=r"logreg's sklearn engine has no focal loss"):
         fit_model(data, ALPHAS, "logreg", engine="sklearn", loss="focal", gamma=2.0)
-    with pytest.raises(NotImplementedError, match=r"mlp's focal loss is not wired yet"):
-        fit_model(data, ALPHAS, "mlp", loss="focal", gamma=2.0)
+
+
+def test_the_focal_mlp_is_the_network_path(small_config):
+    from simulate.models.network import network_path, network_proba
+
+    config = dataclasses.replace(small_config, model="mlp", loss="focal", gamma=1.0)
+    data, _ = _split(config)
+    fitted = fit_model(data, ALPHAS, "mlp", **config.model_settings(), random_state=3)
+    scaler = StandardScaler().fit(data.X_train)
+    X_train, X_val = scaler.transform(data.X_train), scaler.transform(data.X_val)
+    networks = network_path(X_train, data.y_train, ALPHAS, gamma=1.0, random_state=3)
+    expected = [
+        _counts(data.y_test, network_proba(net, scaler.transform(data.X_test)) > 0.5)
+        for net in networks
+    ]
+    np.testing.assert_array_equal(fitted.counts, expected)
+    (at_one,) = network_path(X_train, data.y_train, [1.0], gamma=1.0, random_state=3)
+    np.testing.assert_array_equal(fitted.validation_scores, network_proba(at_one, X_val))
 
 
 @pytest.mark.parametrize(
