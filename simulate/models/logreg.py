@@ -131,6 +131,7 @@ from params.validation import (
     check_int,
 )
 from simulate.models import _logreg_kernels as _kernels
+from simulate.models.checks import check_features, check_labels
 from simulate.models.losses import GAMMA_RANGE
 
 __all__ = [
@@ -147,7 +148,6 @@ NEWTON_TOL = 1e-10
 MAX_NEWTON_ITER = 100
 
 #: Allowed ranges of the checked arguments.
-_FINITE = Interval(-np.inf, np.inf, "neither")
 _AT_LEAST_ONE = Interval(1, np.inf, "left")
 
 
@@ -173,33 +173,6 @@ class LogisticPath(NamedTuple):
     intercept: NDArray[np.float64]
     n_iter: NDArray[np.int64]
     converged: NDArray[np.bool_]
-
-
-def _check_features(X: ArrayLike, name: str, owner: str) -> NDArray[np.float64]:
-    """``X`` as a C-ordered float64 array of shape ``(n_samples, n_features)``, all finite."""
-    features = np.ascontiguousarray(check_array(X, name, owner, _FINITE))
-    if features.ndim != 2 or features.shape[0] == 0 or features.shape[1] == 0:
-        raise ParameterError(
-            name, owner, "a non-empty 2-D array (n_samples, n_features)", f"shape {features.shape}"
-        )
-    return features
-
-
-def _check_labels(y: ArrayLike, n_samples: int, owner: str) -> NDArray[np.float64]:
-    """``y`` as a float64 array of 0/1 labels holding both classes, one per row of ``X``."""
-    allowed = f"a 1-D array of {n_samples} labels 0 and 1 holding both classes"
-    labels = np.asarray(y)
-    if labels.shape != (n_samples,):
-        raise ParameterError("y", owner, allowed, f"shape {labels.shape}")
-    bad = (labels != _kernels.NEGATIVE) & (labels != _kernels.POSITIVE)
-    if np.any(bad):
-        raise ParameterError("y", owner, allowed, labels[bad][0].item())
-    for label in (_kernels.NEGATIVE, _kernels.POSITIVE):
-        if not np.any(labels == label):
-            raise ParameterError(
-                "y", owner, allowed, f"only class {1 - label}", reason=f"no label {label}"
-            )
-    return labels.astype(np.float64)
 
 
 def logistic_path(
@@ -264,8 +237,8 @@ def logistic_path(
         iterate and ``converged`` is False).
     """
     owner = "logistic_path"
-    features = _check_features(X, "X", owner)
-    labels = _check_labels(y, features.shape[0], owner)
+    features = check_features(X, owner)
+    labels = check_labels(y, features.shape[0], owner).astype(np.float64)
     weights = np.atleast_1d(check_array(alphas, "alphas", owner, POSITIVE))
     if weights.ndim != 1:
         raise ParameterError("alphas", owner, "a 1-D array of weights", f"shape {weights.shape}")
@@ -311,7 +284,7 @@ def decision_scores(X: ArrayLike, path: LogisticPath) -> NDArray[np.float64]:
     ndarray of float64, shape (n_alphas, n_samples)
         Row ``a`` holds the log-odds of the positive class under ``path.alphas[a]``'s model.
     """
-    features = _check_features(X, "X", "decision_scores")
+    features = check_features(X, "decision_scores")
     if features.shape[1] != path.coef.shape[1]:
         raise ParameterError(
             "X",

@@ -74,6 +74,7 @@ from params.validation import (
     check_float,
     check_int,
 )
+from simulate.models.checks import check_features, check_labels
 
 __all__ = ["Network", "fit_network", "network_path", "network_proba"]
 
@@ -91,7 +92,6 @@ GTOL = 1e-4
 GLOROT_FACTOR = 6.0
 
 #: Allowed ranges of the checked arguments.
-_FINITE = Interval(-np.inf, np.inf, "neither")
 _NON_NEGATIVE = Interval(0.0, np.inf, "left")
 _AT_LEAST_ZERO = Interval(0, np.inf, "left")
 _AT_LEAST_ONE = Interval(1, np.inf, "left")
@@ -135,34 +135,6 @@ class Network(NamedTuple):
     n_iter: int
     loss: float
     converged: bool
-
-
-def _check_features(X: ArrayLike, owner: str) -> NDArray[np.float64]:
-    """``X`` as a float64 array of shape ``(n_samples, n_features)``, all finite."""
-    features = check_array(X, "X", owner, _FINITE)
-    if features.ndim != 2 or features.shape[0] == 0 or features.shape[1] == 0:
-        raise ParameterError(
-            "X", owner, "a non-empty 2-D array (n_samples, n_features)", f"shape {features.shape}"
-        )
-    return features
-
-
-def _check_labels(y: ArrayLike, n_samples: int, owner: str) -> NDArray[np.bool_]:
-    """``y`` as a boolean array (True for a positive) of 0/1 labels holding both classes."""
-    allowed = f"a 1-D array of {n_samples} labels 0 and 1 holding both classes"
-    labels = np.asarray(y)
-    if labels.shape != (n_samples,):
-        raise ParameterError("y", owner, allowed, f"shape {labels.shape}")
-    bad = (labels != 0) & (labels != 1)
-    if np.any(bad):
-        raise ParameterError("y", owner, allowed, labels[bad][0].item())
-    positive = labels == 1
-    for label, present in ((0, ~positive), (1, positive)):
-        if not np.any(present):
-            raise ParameterError(
-                "y", owner, allowed, f"only class {1 - label}", reason=f"no label {label}"
-            )
-    return positive
 
 
 def _focal_terms(
@@ -315,8 +287,8 @@ def _check_training(
     owner: str,
 ) -> tuple[NDArray[np.float64], NDArray[np.bool_], float, int, int, int, float]:
     """The arguments shared by :func:`fit_network` and :func:`network_path`, checked."""
-    features = _check_features(X, owner)
-    positive = _check_labels(y, features.shape[0], owner)
+    features = check_features(X, owner)
+    positive = check_labels(y, features.shape[0], owner)
     return (
         features,
         positive,
@@ -450,7 +422,7 @@ def network_proba(network: Network, X: ArrayLike) -> NDArray[np.float64]:
     -------
     ndarray of float64, shape (n_samples,)
     """
-    features = _check_features(X, "network_proba")
+    features = check_features(X, "network_proba")
     n_features = network.hidden_coef.shape[0]
     if features.shape[1] != n_features:
         raise ParameterError(
