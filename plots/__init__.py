@@ -40,6 +40,12 @@ The retraining study's summary (``python -m simulate.retraining``):
 - :func:`plot_retraining`: mean predicted and real recall, specificity and F1 against the weight
   a model is retrained with, per model and data set (``predicted_vs_real.png`` of the study).
 
+The focal study's table (``python -m simulate.focal``):
+
+- :func:`plot_focal_trained`: per model, against gamma, the trained models' recall at
+  ``alpha = 1``, best weight for F1 and best F1 over the cross-entropy's, beside the focal
+  rule's (``focal.png`` of the study).
+
 A model one has (its scores on validation rows):
 
 - :func:`plot_what_if_scores`: its curve with the point each new weight lands on, beside the
@@ -55,6 +61,7 @@ Colours are shared: p always by :data:`P_COLORMAP` under :data:`P_NORM`, class_s
 from plots._style import P_COLORMAP, P_NORM, SEPARATION_COLORMAP
 from plots.costs import plot_cost_weights
 from plots.focal import plot_focal_loss
+from plots.focal_trained import plot_focal_trained
 from plots.optimum_map import plot_optimal_alpha_map
 from plots.retraining import plot_error_by_positives, plot_retraining
 from plots.save import save_figure, save_run_figure
@@ -82,6 +89,7 @@ __all__ = [
     "plot_empirical_scores",
     "plot_error_by_positives",
     "plot_focal_loss",
+    "plot_focal_trained",
     "plot_operating_points",
     "plot_optimal_alpha_map",
     "plot_retraining",

@@ -23,6 +23,7 @@ def _damaged_run(folder: Path) -> None:
 BAD_INPUT = {
     "simulate": (["-m", "simulate", "--beta", "2"], "argument --beta", None),
     "simulate.fidelity": (["-m", "simulate.fidelity", "--reps", "4"], "argument --reps", None),
+    "simulate.focal": (["-m", "simulate.focal", "--gammas", "-2"], "argument --gammas", None),
     "simulate.retraining": (
         ["-m", "simulate.retraining", "--dataset", "iris"],
         "argument --dataset",

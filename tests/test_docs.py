@@ -30,6 +30,7 @@ REGENERATE = "python -m tests.test_docs --write"
 COMMANDS: dict[str, tuple[str, str, str | None]] = {
     "python -m simulate": ("simulate.commands.sweep", "build_parser", None),
     "python -m simulate.fidelity": ("simulate.commands.fidelity", "build_parser", None),
+    "python -m simulate.focal": ("simulate.commands.focal", "build_parser", None),
     "python -m simulate.retraining": ("simulate.commands.retraining", "build_parser", None),
     "python -m simulate.rulefit": ("simulate.commands.rulefit", "build_parser", None),
     "python -m simulate.reweighting": ("simulate.commands.reweighting", "build_parser", None),

@@ -36,6 +36,7 @@ ENTRY_MODULES = (
     "theory.__main__",
     "simulate.__main__",
     "simulate.fidelity",
+    "simulate.focal",
     "simulate.rulefit",
     "simulate.retraining",
     "simulate.reweighting",

@@ -361,6 +361,7 @@ def theory_gap(
     families: Sequence[str] = ("superellipse", "asymmetric"),
     rules: Sequence[str] = ("bce", "bayes"),
     score: str = "f1",
+    gamma: float | None = None,
 ) -> pd.DataFrame:
     """How far the theory on each class_sep's fitted curve is from the simulated means.
 
@@ -381,9 +382,11 @@ def theory_gap(
     families : sequence of str, default ("superellipse", "asymmetric")
         Families of :data:`theory.FAMILIES` to fit (``"asymmetric"``: p and q both free).
     rules : sequence of str, default ("bce", "bayes")
-        Rules of :data:`theory.RULES`.
+        Rules of :data:`theory.RULE_NAMES`.
     score : str, default "f1"
         The score compared.
+    gamma : float, optional
+        The ``"focal"`` rule's parameter (its default without it); not used by the others.
 
     Returns
     -------
@@ -403,8 +406,9 @@ def theory_gap(
                 cell = cell.sort_values("alpha")
                 curve = curves[_condition_key(values)]
                 alphas = cell["alpha"].to_numpy(dtype=np.float64)
-                expected = theory.expected_score(alphas, beta, curve, metric=score, rule=rule)
-                recall, _ = theory.operating_point(alphas[[0, -1]], beta, curve, rule=rule)
+                own = {"rule": rule, "gamma": gamma if rule == "focal" else None}
+                expected = theory.expected_score(alphas, beta, curve, metric=score, **own)
+                recall, _ = theory.operating_point(alphas[[0, -1]], beta, curve, **own)
                 simulated = cell["recall_mean"].to_numpy(dtype=np.float64)
                 rows.append(
                     {
