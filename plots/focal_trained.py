@@ -67,13 +67,14 @@ def plot_focal_trained(table: pd.DataFrame) -> Figure:
         row[2].axhline(0.0, color="0.5", lw=0.9)
     for ax in axes[-1]:
         ax.set_xlabel("focal loss γ (0 is the cross-entropy)")
-    axes[0, 0].legend(
+    axes[0, -1].legend(
         handles=[
             Line2D([], [], color="0.7", marker=".", ls="", label="a class_sep, simulated"),
             Line2D([], [], color=_SIMULATED, marker="o", label="simulated, median"),
             Line2D([], [], color=_RULE, ls="--", marker="s", label="focal rule, median"),
         ],
         fontsize="small",
+        loc="lower left",
     )
     fig.suptitle("The focal loss trained: the models beside the focal rule on their fitted curves")
     return fig

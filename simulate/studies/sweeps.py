@@ -54,9 +54,10 @@ def run_sweeps(
 
 
 def _finished(folder: Path, config: SweepConfig) -> RunData:
-    """The finished run in ``folder``, refused if it was run with other settings."""
+    """The finished run in ``folder``, refused if it was run with other settings (compared as
+    recorded: a default number of repetitions as the number it stands for)."""
     run = load_run(folder)
-    if SweepConfig.from_dict(run.run["config"]) != config:
+    if SweepConfig.from_dict(run.run["config"]).to_dict() != config.to_dict():
         raise ValueError(
             f"The finished run in {str(folder)!r} has other settings than the study's; "
             "run with --force to start it again, or choose another --out."

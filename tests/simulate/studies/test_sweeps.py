@@ -48,3 +48,15 @@ def test_a_resumed_study_reads_its_finished_sweeps_back(finished, monkeypatch):
     }
     with pytest.raises(ValueError, match="other settings than the study's"):
         run_sweeps(other, out, n_jobs=1, progress=False, resume=True)
+
+
+def test_a_default_number_of_repetitions_reads_back_as_the_number_it_stands_for(tmp_path):
+    sweeps = {
+        "logreg": SweepConfig(
+            model="logreg", beta=0.2, alphas=(1.0, 4.0), seps=(1.0,), n_samples=500
+        )
+    }
+    assert sweeps["logreg"].reps is None
+    first = run_sweeps(sweeps, tmp_path, n_jobs=1, progress=False)
+    again = run_sweeps(sweeps, tmp_path, n_jobs=1, progress=False, resume=True)
+    pd.testing.assert_frame_equal(again["logreg"].fits, first["logreg"].fits)
