@@ -14,7 +14,7 @@ import pytest
 from scipy.optimize import minimize
 
 from simulate.models import _logreg_kernels as kernels
-from simulate.models.logreg import logistic_path
+from simulate.models.logreg import logistic_path, positive_probability
 
 #: The focusing parameters compared with scipy (Lin et al.'s range).
 GAMMAS = (0.5, 1.0, 2.0, 5.0)
@@ -300,3 +300,5 @@ def test_the_focal_loss_shrinks_the_logits_and_keeps_the_boundary(seed):
     assert bce.intercept[0] / focal.intercept[0] > 2.0
     offset = [path.intercept[0] / np.linalg.norm(path.coef[0]) for path in (bce, focal)]
     assert offset[1] == pytest.approx(offset[0], rel=0.1)
+    on_negatives = [positive_probability(X[y == 0], path)[0].mean() for path in (bce, focal)]
+    assert on_negatives[1] > 5.0 * on_negatives[0]
