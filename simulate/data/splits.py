@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from math import ceil
 from typing import NamedTuple
 
 import numpy as np
@@ -19,6 +20,7 @@ __all__ = [
     "hold_out_validation",
     "make_dataset",
     "noisy_prevalence",
+    "split_rows",
 ]
 
 
@@ -98,9 +100,7 @@ def make_dataset(
             random_state=seeds.data,
         )
         stratify = None
-    train, test = train_test_split(
-        np.arange(len(y)), test_size=test_size, random_state=seeds.split, stratify=stratify
-    )
+    train, test = split_rows(len(y), test_size, seeds.split, stratify=stratify)
     y = add_label_noise(y.astype(np.int64), flip_y, seeds.noise)
     return Dataset(X[train], X[test], y[train], y[test])
 
@@ -129,9 +129,99 @@ def hold_out_validation(data: Dataset, val_size: float, seed: int) -> Dataset:
     """Hold a stratified fraction ``val_size`` of the training split out as a validation split.
 
     The model is then fitted on the rest (``X_train``, ``y_train`` of the result); the test
-    split is unchanged.
+    split is unchanged. The rows are those of scikit-learn's ``train_test_split(X_train,
+    y_train, test_size=val_size, stratify=y_train, random_state=seed)`` (:func:`split_rows`).
     """
-    X_fit, X_val, y_fit, y_val = train_test_split(
-        data.X_train, data.y_train, test_size=val_size, stratify=data.y_train, random_state=seed
+    fit, val = split_rows(data.y_train.size, val_size, seed, stratify=data.y_train)
+    return data._replace(
+        X_train=data.X_train[fit],
+        y_train=data.y_train[fit],
+        X_val=data.X_train[val],
+        y_val=data.y_train[val],
     )
-    return data._replace(X_train=X_fit, y_train=y_fit, X_val=X_val, y_val=y_val)
+
+
+def split_rows(
+    n_rows: int,
+    test_size: float,
+    seed: int,
+    *,
+    stratify: NDArray[np.int64] | None = None,
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """The training and held-out rows, in order, that scikit-learn's ``train_test_split``
+    picks for ``n_rows`` rows with ``test_size``, ``random_state=seed`` and ``stratify``.
+
+    The same rows in the same order, computed without its checks and conversions: the shuffle
+    of ``ShuffleSplit``, or with ``stratify`` (labels 0/1) that of ``StratifiedShuffleSplit``,
+    drawn from the same ``numpy.random.RandomState(seed)`` in the same order. A split
+    scikit-learn refuses (a class of fewer than two rows, a split too small to hold every
+    class, an empty training split) is left to ``train_test_split``, which raises its error.
+
+    Parameters
+    ----------
+    n_rows : int
+        Rows to split.
+    test_size : float
+        The held-out share, in (0, 1): ``ceil(test_size * n_rows)`` rows.
+    seed : int
+        The ``random_state``, in [0, 2**32).
+    stratify : ndarray of int, optional
+        Labels (0/1) whose shares each split keeps, as scikit-learn apportions them.
+
+    Returns
+    -------
+    train, test : ndarray of int
+        Indices of the training rows and of the held-out rows.
+    """
+    n_test = ceil(test_size * n_rows)
+    n_train = n_rows - n_test
+    if not 0 < n_test < n_rows:
+        return _refused(n_rows, test_size, seed, stratify)
+    if stratify is None:
+        shuffled = np.random.RandomState(seed).permutation(n_rows)
+        return shuffled[n_test:], shuffled[:n_test]
+    counts = np.bincount(stratify)
+    present = np.flatnonzero(counts)
+    counts = counts[present]
+    if counts.min() < 2 or min(n_train, n_test) < present.size:
+        return _refused(n_rows, test_size, seed, stratify)
+    rng = np.random.RandomState(seed)
+    n_fit = _apportioned(counts, n_train, rng)
+    n_held = _apportioned(counts - n_fit, n_test, rng)
+    train, test = [], []
+    for label, fit, held in zip(present.tolist(), n_fit.tolist(), n_held.tolist(), strict=True):
+        rows = np.flatnonzero(stratify == label)
+        shuffled = rows[rng.permutation(rows.size)]
+        train.append(shuffled[:fit])
+        test.append(shuffled[fit : fit + held])
+    return rng.permutation(np.concatenate(train)), rng.permutation(np.concatenate(test))
+
+
+def _apportioned(
+    counts: NDArray[np.int64], n_draws: int, rng: np.random.RandomState
+) -> NDArray[np.int64]:
+    """``n_draws`` rows shared among classes of ``counts`` rows as scikit-learn's stratified
+    split shares them: each class its share rounded down, then one more row to each class of the
+    largest remainders (ties drawn by ``rng``, as scikit-learn draws them) until ``n_draws``."""
+    share = counts / counts.sum() * n_draws
+    taken = np.floor(share)
+    missing = int(n_draws - taken.sum())
+    remainder = share - taken
+    for value in np.unique(remainder)[::-1]:
+        if missing <= 0:
+            break
+        tied = np.flatnonzero(remainder == value)
+        added = min(tied.size, missing)
+        taken[rng.choice(tied, size=added, replace=False)] += 1
+        missing -= added
+    return taken.astype(np.int64)
+
+
+def _refused(
+    n_rows: int, test_size: float, seed: int, stratify: NDArray[np.int64] | None
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """``train_test_split``'s own answer (its error) for a split it refuses."""
+    train, test = train_test_split(
+        np.arange(n_rows), test_size=test_size, random_state=seed, stratify=stratify
+    )
+    return train, test
