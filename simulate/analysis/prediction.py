@@ -33,6 +33,7 @@ from numpy.typing import NDArray
 
 import theory
 from theory.movement import movement_at_count
+from theory.whatif_scores import WhatIfRows
 
 __all__ = [
     "CALIBRATION_ALPHA",
@@ -153,6 +154,11 @@ def predict_weights(
 ) -> NDArray[np.float64]:
     """Predict recall, specificity and F1 at each weight with each predictor.
 
+    Each predictor's numbers are :func:`theory.what_if_scores`'s (its table's columns, its
+    observed point for :data:`NO_CHANGE`), computed from the validation rows checked and ranked
+    once (:class:`theory.whatif_scores.WhatIfRows`): the predictors share the rows' curves and
+    the bootstrap's resamples.
+
     Parameters
     ----------
     y_val : ndarray
@@ -193,6 +199,10 @@ def predict_weights(
     ends = 3 if bootstrap else 1
     predicted = np.full((len(predictors), len(alphas), len(PREDICTED_SCORES), ends), np.nan)
     knob = {"alpha": alphas} if fractions is None else {"positive_fraction": fractions}
+    try:  # the rows checked and ranked once, their curves and resamples shared
+        rows = WhatIfRows(y_val, validation_scores, keep_resamples=bootstrap > 0)
+    except ValueError:
+        return predicted
     for i, name in enumerate(predictors):
         predictor = PREDICTORS[name]
         exponent = 1.0
@@ -201,9 +211,7 @@ def predict_weights(
                 continue
             exponent = max(movement, MIN_MOVEMENT)
         try:
-            result = theory.what_if_scores(
-                y_val,
-                validation_scores,
+            result = rows.predict(
                 **knob,
                 beta=beta,
                 threshold=THRESHOLD,
@@ -215,16 +223,17 @@ def predict_weights(
                 bootstrap=0 if predictor is None else bootstrap,
                 n_test=n_test if predictor is not None and bootstrap else None,
                 seed=seed,
+                columns=PREDICTED_SCORES,
             )
         except ValueError:
             continue
         if predictor is None:  # the observed point; its F1 is at ``beta``
-            predicted[i, :, :, 0] = result.observed[list(PREDICTED_SCORES)].to_numpy(float)
+            predicted[i, :, :, 0] = [result.observed[score] for score in PREDICTED_SCORES]
             continue
         table = result.table
         for j, score in enumerate(PREDICTED_SCORES):
-            predicted[i, :, j, 0] = table[score].to_numpy()
-            if bootstrap:
-                predicted[i, :, j, 1] = table[f"{score}_low"].to_numpy()
-                predicted[i, :, j, 2] = table[f"{score}_high"].to_numpy()
+            predicted[i, :, j, 0] = table[score]
+            if f"{score}_low" in table:  # a bootstrap with a resample that kept both classes
+                predicted[i, :, j, 1] = table[f"{score}_low"]
+                predicted[i, :, j, 2] = table[f"{score}_high"]
     return predicted
