@@ -71,6 +71,7 @@ def make_dataset(
     test_size: float,
     target: str | None = None,
     flip_y: float = 0.0,
+    val_size: float | None = None,
 ) -> Dataset:
     """Draw and split one dataset (the settings are :class:`~simulate.config.SweepConfig`'s,
     whose :meth:`~simulate.config.SweepConfig.data_settings` gives them; not validated here).
@@ -82,6 +83,9 @@ def make_dataset(
     the rows is held out for testing. Label noise ``flip_y`` (:func:`add_label_noise`) is drawn on
     every row before the split; the rows and the split do not depend on it, so datasets that differ
     only in ``flip_y`` hold the same points, and a larger ``flip_y`` replaces a superset of labels.
+    With ``val_size``, a validation split is held out of the training split as
+    :func:`hold_out_validation` holds it out with ``seeds.validation`` (the same rows), and the
+    rows of each split are gathered once.
     """
     if isinstance(source, str):
         rows = load_rows(source, target)
@@ -102,7 +106,13 @@ def make_dataset(
         stratify = None
     train, test = split_rows(len(y), test_size, seeds.split, stratify=stratify)
     y = add_label_noise(y.astype(np.int64), flip_y, seeds.noise)
-    return Dataset(X[train], X[test], y[train], y[test])
+    if val_size is None:
+        return Dataset(X[train], X[test], y[train], y[test])
+    fit, val = (
+        train[rows]
+        for rows in split_rows(train.size, val_size, seeds.validation, stratify=y[train])
+    )
+    return Dataset(X[fit], X[test], y[fit], y[test], X[val], y[val])
 
 
 def noisy_prevalence(beta: float, flip_y: float) -> float:

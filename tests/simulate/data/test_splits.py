@@ -159,3 +159,14 @@ def test_a_real_datasets_test_split_is_train_test_splits():
     )
     for mine, reference in zip(data[:4], expected, strict=True):
         np.testing.assert_array_equal(mine, reference)
+
+
+@pytest.mark.parametrize("flip_y", [0.0, 0.1])
+def test_a_dataset_with_its_validation_split_is_the_held_out_one(small_config, flip_y):
+    seeds = dataset_seeds(0, 1, 2)
+    settings_ = {**small_config.data_settings(), "flip_y": flip_y}
+    held = hold_out_validation(make_dataset(1.3, seeds, **settings_), 0.2, seeds.validation)
+    data = make_dataset(1.3, seeds, val_size=0.2, **settings_)
+    for mine, reference in zip(data, held, strict=True):
+        assert mine.dtype == reference.dtype
+        np.testing.assert_array_equal(mine, reference)
