@@ -18,11 +18,23 @@ ALPHAS = np.array([0.5, 1.0, 2.0, 5.2, 30.0, 316.0])
 FRACTIONS = np.array([0.01, 0.2, 0.6])
 
 
-def _by_what_if_scores(
-    y_val, scores, alphas, beta, *, fractions, bootstrap, n_test, movement, seed
+def by_what_if_scores(
+    y_val,
+    scores,
+    alphas,
+    beta,
+    *,
+    predictors=tuple(PREDICTORS),
+    fractions=None,
+    bootstrap=0,
+    n_test=None,
+    movement=np.nan,
+    seed=0,
 ):
-    """The prediction read off one what_if_scores table per predictor."""
-    names = tuple(PREDICTORS)
+    """The prediction read off one what_if_scores table per predictor: predict_weights as the
+    sweep computed it before the predictors shared the rows (which raised a KeyError where every
+    bootstrap resample lost a class: the interval is NaN there)."""
+    names = predictors
     ends = 3 if bootstrap else 1
     predicted = np.full((len(names), len(alphas), len(PREDICTED_SCORES), ends), np.nan)
     knob = {"alpha": alphas} if fractions is None else {"positive_fraction": fractions}
@@ -56,16 +68,16 @@ def _by_what_if_scores(
             continue
         for j, score in enumerate(PREDICTED_SCORES):
             predicted[i, :, j, 0] = result.table[score].to_numpy()
-            if bootstrap:
+            if f"{score}_low" in result.table:  # not where every resample lost a class
                 predicted[i, :, j, 1] = result.table[f"{score}_low"].to_numpy()
                 predicted[i, :, j, 2] = result.table[f"{score}_high"].to_numpy()
     return predicted
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(
     seed=st.integers(0, 2**32 - 1),
-    n_rows=st.integers(20, 400),
+    n_rows=st.integers(20, 300),
     prevalence=st.sampled_from([0.02, 0.1, 0.4]),
     separation=st.floats(0.0, 4.0),
     rounded=st.booleans(),
@@ -93,6 +105,6 @@ def test_every_predictor_is_what_if_scores_to_the_bit(
         "seed": seed % 1000,
     }
     grid = FRACTIONS if resampled else ALPHAS
-    expected = _by_what_if_scores(y, scores, grid, beta, **options)
+    expected = by_what_if_scores(y, scores, grid, beta, **options)
     predicted = predict_weights(y, scores, grid, beta, predictors=tuple(PREDICTORS), **options)
     np.testing.assert_array_equal(predicted, expected)
