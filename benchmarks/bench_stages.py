@@ -14,7 +14,8 @@ libraries), and how far apart the two are: the stages are the sweep's time to wi
 
 The stages and the functions charged to them:
 
-- data: the draw, ``make_classification`` (and ``add_label_noise``; no noise by default);
+- data: the draw, ``_classification`` (``make_classification``'s draws; and
+  ``add_label_noise``, no noise by default);
 - split: the splits, ``make_dataset`` less its draw: the train/test split and, for a
   probabilistic model, the validation split held out of the training split (``split_rows``, the
   rows scikit-learn's ``train_test_split`` picks) and the rows gathered into them;
@@ -111,7 +112,7 @@ MODELS: dict[str, Model] = {
 
 #: Functions charged to a stage: (stage, module, attribute), looked up where the sweep calls them.
 FUNCTIONS: tuple[tuple[str, str, str], ...] = (
-    ("data", "simulate.data.splits", "make_classification"),
+    ("data", "simulate.data.splits", "_classification"),
     ("data", "simulate.data.splits", "add_label_noise"),
     ("split", "simulate.sweep", "make_dataset"),
     ("scaling", "simulate.models.registry", "_standardised"),

@@ -9,6 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 from sklearn.datasets import make_classification
 from sklearn.model_selection import train_test_split
+from sklearn.utils.random import sample_without_replacement
 
 from simulate.data.sources import load_rows, subsample_positives
 
@@ -22,6 +23,13 @@ __all__ = [
     "noisy_prevalence",
     "split_rows",
 ]
+
+
+#: make_classification's classes, clusters per class, and clusters (hypercube vertices).
+_CLASSES, _CLUSTERS = 2, 2
+_VERTICES = _CLASSES * _CLUSTERS
+#: The most bits make_classification draws a vertex in at once (more are drawn bit by bit).
+_HYPERCUBE_BITS = 30
 
 
 class DatasetSeeds(NamedTuple):
@@ -88,31 +96,115 @@ def make_dataset(
     rows of each split are gathered once.
     """
     if isinstance(source, str):
-        rows = load_rows(source, target)
-        X, y = subsample_positives(rows, beta, np.random.default_rng(seeds.data))
-        stratify = y
+        X, y = subsample_positives(
+            load_rows(source, target), beta, np.random.default_rng(seeds.data)
+        )
+        order, stratify = None, y
     else:
-        X, y = make_classification(
+        X, y, order = _classification(
+            source,
+            seeds.data,
+            beta=beta,
+            n_samples=n_samples,
+            n_features=n_features,
+            n_informative=n_informative,
+        )
+        y, stratify = y[order], None
+    train, test = split_rows(len(y), test_size, seeds.split, stratify=stratify)
+    y = add_label_noise(y.astype(np.int64), flip_y, seeds.noise)
+    splits = [train, test]
+    if val_size is not None:
+        fit, val = split_rows(train.size, val_size, seeds.validation, stratify=y[train])
+        splits = [train[fit], test, train[val]]
+    # each split's rows gathered once, from the rows as drawn
+    X_rows = [X[rows if order is None else order[rows]] for rows in splits]
+    y_rows = [y[rows] for rows in splits]
+    if val_size is None:
+        return Dataset(X_rows[0], X_rows[1], y_rows[0], y_rows[1])
+    return Dataset(X_rows[0], X_rows[1], y_rows[0], y_rows[1], X_rows[2], y_rows[2])
+
+
+def _classification(
+    class_sep: float,
+    seed: int,
+    *,
+    beta: float,
+    n_samples: int,
+    n_features: int,
+    n_informative: int,
+) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.intp]]:
+    """scikit-learn's ``make_classification`` of a dataset (two classes of two clusters each,
+    no redundant or repeated feature, a share ``beta`` positive, no label noise), without its
+    checks and its copies of the rows.
+
+    The same draws from ``numpy.random.RandomState(seed)``, in the same order, and the same
+    arithmetic on the same arrays: the clusters' hypercube vertices, the informative features
+    and their covariances, the useless features, the (unused) label noise, its default shift 0
+    and scale 1, then the rows' shuffle and the features'. Settings ``make_classification``
+    refuses (fewer than two informative features, more than ``n_features``) are left to it,
+    which raises.
+
+    Returns
+    -------
+    X : ndarray, shape (n_samples, n_features)
+        The rows in the order drawn, the features in ``make_classification``'s order.
+    y : ndarray of int
+        The labels in that order.
+    order : ndarray of int
+        The rows' shuffle: ``X[order]``, ``y[order]`` are ``make_classification``'s.
+    """
+    if not 2 <= n_informative <= n_features:
+        make_classification(
             n_samples=n_samples,
             n_features=n_features,
             n_informative=n_informative,
             n_redundant=0,
-            n_clusters_per_class=2,
             weights=(1.0 - beta,),
-            class_sep=source,
-            flip_y=0.0,
-            random_state=seeds.data,
+            random_state=seed,
         )
-        stratify = None
-    train, test = split_rows(len(y), test_size, seeds.split, stratify=stratify)
-    y = add_label_noise(y.astype(np.int64), flip_y, seeds.noise)
-    if val_size is None:
-        return Dataset(X[train], X[test], y[train], y[test])
-    fit, val = (
-        train[rows]
-        for rows in split_rows(train.size, val_size, seeds.validation, stratify=y[train])
-    )
-    return Dataset(X[fit], X[test], y[fit], y[test], X[val], y[val])
+    rng = np.random.RandomState(seed)
+    negative = 1.0 - beta
+    shares = (negative, 1.0 - negative)  # the weights as scikit-learn completes them
+    per_cluster = [int(n_samples * shares[k % _CLASSES] / _CLUSTERS) for k in range(_VERTICES)]
+    for k in range(n_samples - sum(per_cluster)):
+        per_cluster[k % _VERTICES] += 1
+    X = np.zeros((n_samples, n_features))
+    y = np.zeros(n_samples, dtype=int)
+    vertices = _hypercube(_VERTICES, n_informative, rng).astype(float)
+    vertices *= 2 * class_sep
+    vertices -= class_sep
+    X[:, :n_informative] = rng.standard_normal(size=(n_samples, n_informative))
+    stop = 0
+    for k, vertex in enumerate(vertices):
+        start, stop = stop, stop + per_cluster[k]
+        y[start:stop] = k % _CLASSES
+        cluster = X[start:stop, :n_informative]
+        covariance = 2 * rng.uniform(size=(n_informative, n_informative)) - 1
+        cluster[...] = np.dot(cluster, covariance)
+        cluster += vertex
+    n_useless = n_features - n_informative
+    if n_useless > 0:
+        X[:, -n_useless:] = rng.standard_normal(size=(n_samples, n_useless))
+    flipped = rng.uniform(size=n_samples) < 0.0  # make_classification draws its flip_y = 0 too
+    y[flipped] = rng.randint(_CLASSES, size=flipped.sum())
+    X += 0.0  # make_classification's shift and scale (which turn -0.0 into 0.0)
+    X *= 1.0
+    order = np.arange(n_samples)
+    rng.shuffle(order)
+    features = np.arange(n_features)
+    rng.shuffle(features)
+    return X[:, features], y, order
+
+
+def _hypercube(n_vertices: int, dimensions: int, rng: np.random.RandomState) -> NDArray:
+    """``n_vertices`` distinct vertices of the unit hypercube in ``dimensions``, drawn as
+    ``make_classification`` draws its clusters' (0/1 coordinates, unsigned ints)."""
+    if dimensions > _HYPERCUBE_BITS:
+        extra = rng.randint(2, size=(n_vertices, dimensions - _HYPERCUBE_BITS))
+        return np.hstack([extra, _hypercube(n_vertices, _HYPERCUBE_BITS, rng)])
+    codes = sample_without_replacement(2**dimensions, n_vertices, random_state=rng)
+    bits = np.unpackbits(codes.astype(">u4", copy=False).view(">u1")).reshape((-1, 32))
+    return bits[:, -dimensions:]
 
 
 def noisy_prevalence(beta: float, flip_y: float) -> float:

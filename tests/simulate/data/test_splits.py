@@ -9,6 +9,7 @@ from simulate import SweepConfig
 from simulate.data.sources import load_rows, subsample_positives
 from simulate.data.splits import (
     Dataset,
+    _classification,
     add_label_noise,
     dataset_seeds,
     hold_out_validation,
@@ -170,3 +171,66 @@ def test_a_dataset_with_its_validation_split_is_the_held_out_one(small_config, f
     for mine, reference in zip(data, held, strict=True):
         assert mine.dtype == reference.dtype
         np.testing.assert_array_equal(mine, reference)
+
+
+@pytest.mark.parametrize(
+    ("n_samples", "n_features", "n_informative", "beta"),
+    [(10_000, 10, 5, 0.01), (10_000, 10, 10, 0.5), (500, 40, 35, 0.2), (7, 3, 2, 0.9)],
+)
+def test_the_sweeps_draws_are_make_classifications(n_samples, n_features, n_informative, beta):
+    for seed in (0, 2**32 - 1, 12345):
+        _assert_the_draw_is_make_classifications(
+            seed, n_samples, n_features, n_informative, beta, 1.3
+        )
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n_samples=st.integers(4, 3_000),
+    n_features=st.integers(2, 40),
+    n_informative=st.integers(2, 40),
+    beta=st.floats(0.001, 0.999),
+    class_sep=st.floats(0.01, 5.0),
+)
+def test_the_draw_is_make_classifications_bit_for_bit(
+    seed, n_samples, n_features, n_informative, beta, class_sep
+):
+    n_informative = min(n_informative, n_features)
+    _assert_the_draw_is_make_classifications(
+        seed, n_samples, n_features, n_informative, beta, class_sep
+    )
+
+
+def _assert_the_draw_is_make_classifications(
+    seed, n_samples, n_features, n_informative, beta, class_sep
+):
+    X, y, order = _classification(
+        class_sep,
+        seed,
+        beta=beta,
+        n_samples=n_samples,
+        n_features=n_features,
+        n_informative=n_informative,
+    )
+    expected_X, expected_y = make_classification(
+        n_samples=n_samples,
+        n_features=n_features,
+        n_informative=n_informative,
+        n_redundant=0,
+        n_clusters_per_class=2,
+        weights=(1.0 - beta,),
+        class_sep=class_sep,
+        flip_y=0.0,
+        random_state=seed,
+    )
+    np.testing.assert_array_equal(X[order].view(np.int64), expected_X.view(np.int64))
+    np.testing.assert_array_equal(y[order], expected_y)
+    assert y.dtype == expected_y.dtype
+
+
+def test_a_draw_make_classification_refuses_raises_its_error():
+    with pytest.raises(ValueError, match="n_informative"):
+        _classification(1.0, 0, beta=0.1, n_samples=100, n_features=4, n_informative=1)
+    with pytest.raises(ValueError, match="features must sum to less"):
+        _classification(1.0, 0, beta=0.1, n_samples=100, n_features=4, n_informative=5)
