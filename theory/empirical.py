@@ -118,7 +118,7 @@ def check_scores(
     elif pos_label not in classes:
         raise ParameterError("pos_label", owner, f"one of {shown(classes)}", pos_label)
     scores = check_score_values(y_score, labels.size, "y_score", owner)
-    if np.unique(scores).size < 2:
+    if scores.min() == scores.max():  # finite: one distinct score
         raise ParameterError("y_score", owner, "at least two distinct scores", y_score)
     return labels == pos_label, scores
 

@@ -802,7 +802,8 @@ def _scores_of(
     as :func:`~theory.scores.confusion_scores` computes them (and refuses them: a negative or
     non-finite count raises its error)."""
     counts = np.broadcast_arrays(*(np.asarray(c, dtype=np.float64) for c in counts))
-    if not all(np.all((c >= 0.0) & (c < np.inf)) for c in counts):
+    every = np.concatenate([c.ravel() for c in counts])
+    if every.size and not 0.0 <= every.min() <= every.max() < np.inf:  # NaN fails too
         confusion_scores(*counts, fbeta=fbeta)
     return {
         name: function(*counts)
