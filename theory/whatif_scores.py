@@ -29,7 +29,7 @@ assumption, by default).
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -278,7 +278,7 @@ def what_if_scores(
     """
     owner = "what_if_scores"
     positive, scores = check_scores(y_true, y_score, pos_label, owner)
-    rows = WhatIfRows._of(positive, scores, keep_resamples=False)
+    rows = WhatIfRows._of(positive, scores)
     settings = _settings(
         owner,
         rows,
@@ -301,7 +301,10 @@ def what_if_scores(
         seed=seed,
         n_jobs=n_jobs,
     )
-    return _frames(rows._predicted(settings))
+    (predicted,) = rows._predicted([settings])
+    if isinstance(predicted, ValueError):
+        raise predicted
+    return _frames(predicted)
 
 
 class WhatIfRows:
@@ -309,9 +312,10 @@ class WhatIfRows:
 
     :meth:`predict` computes what :func:`what_if_scores` reports, as arrays: what_if_scores is
     one such prediction put in tables. The rows' curves are built once per smoother and shared
-    by every prediction; with ``keep_resamples``, so are the bootstrap's resamples (resample
-    ``i`` of a ``seed`` holds the same rows in every prediction) and their curves, which are
-    then kept as long as the object.
+    by every prediction. :meth:`predict_all` makes several predictions at once, and they share
+    the bootstrap's resamples too (resample ``i`` of a ``seed`` holds the same rows in every
+    prediction): each resample and its curves are built once, used by every prediction that
+    draws it, and dropped.
 
     Parameters
     ----------
@@ -319,10 +323,6 @@ class WhatIfRows:
         The model's validation rows: labels and scores, as :func:`what_if_scores` takes them.
     pos_label : optional
         The positive label, unless the labels are 0/1 or booleans.
-    keep_resamples : bool, default False
-        Keep each bootstrap resample, and its curves, for the next predictions with the same
-        ``seed`` (worth it for a few predictions of a small bootstrap: a resample holds a
-        weight per row and a curve per smoother).
 
     Raises
     ------
@@ -330,33 +330,23 @@ class WhatIfRows:
         For rows :func:`what_if_scores` refuses, naming the argument.
     """
 
-    def __init__(
-        self,
-        y_true: ArrayLike,
-        y_score: ArrayLike,
-        *,
-        pos_label: object = None,
-        keep_resamples: bool = False,
-    ) -> None:
+    def __init__(self, y_true: ArrayLike, y_score: ArrayLike, *, pos_label: object = None) -> None:
         positive, scores = check_scores(y_true, y_score, pos_label, "WhatIfRows")
-        self._start(positive, scores, keep_resamples)
+        self._start(positive, scores)
 
     @classmethod
-    def _of(cls, positive: NDArray[np.bool_], scores: Array, *, keep_resamples: bool) -> WhatIfRows:
+    def _of(cls, positive: NDArray[np.bool_], scores: Array) -> WhatIfRows:
         """The rows of labels and scores already checked (:func:`check_scores`)."""
         rows = cls.__new__(cls)
-        rows._start(positive, scores, keep_resamples)
+        rows._start(positive, scores)
         return rows
 
-    def _start(self, positive: NDArray[np.bool_], scores: Array, keep_resamples: bool) -> None:
+    def _start(self, positive: NDArray[np.bool_], scores: Array) -> None:
         self.scores = scores
         self.ranking = rank(positive, scores)
         self.prior = float(positive.mean())
         self.in_unit = bool(np.all((scores >= 0) & (scores <= 1)))
         self._curves = _Curves(self.ranking, None)
-        self._resamples: dict[tuple[int, int], _Resample | None] | None = (
-            {} if keep_resamples else None
-        )
 
     def predict(
         self, alpha: ArrayLike | None = None, *, columns: Sequence[str] | None = None, **options
@@ -386,46 +376,85 @@ class WhatIfRows:
             Naming the bad argument, as :func:`what_if_scores` does.
         """
         settings = _settings("WhatIfRows.predict", self, alpha, columns=columns, **options)
-        return self._predicted(settings)
+        (predicted,) = self._predicted([settings])
+        if isinstance(predicted, ValueError):
+            raise predicted
+        return predicted
 
-    def _predicted(self, settings: _Settings) -> WhatIfArrays:
-        """The prediction of checked ``settings``: the estimate and its bootstrap."""
-        estimate = _replicate(self._curves, settings)
-        if estimate is None:
-            raise ParameterError(
-                "threshold",
-                settings.owner,
-                "a threshold inside the curve (not at either end)",
-                settings.threshold,
-            )
-        replicates = []
-        if settings.bootstrap:
-            children = np.random.SeedSequence(settings.seed).spawn(settings.bootstrap)
-            if settings.n_jobs == 1:
-                replicates = [
-                    _replicate_resample(self._resample(i, child, settings.seed), settings)
-                    for i, child in enumerate(children)
-                ]
-            else:
-                from joblib import Parallel, delayed  # processes, only for a bootstrap
+    def predict_all(self, requests: Sequence[Mapping[str, Any]]) -> list[WhatIfArrays | ValueError]:
+        """Several predictions at once, sharing the bootstrap's resamples.
 
-                batches = np.array_split(np.arange(len(children)), min(len(children), _BATCHES))
-                results = Parallel(n_jobs=settings.n_jobs)(
-                    delayed(_resampled_batch)(self.ranking, [children[i] for i in batch], settings)
-                    for batch in batches
+        Parameters
+        ----------
+        requests : sequence of mapping
+            Each prediction's keyword arguments, as :meth:`predict` takes them (``alpha`` or
+            ``positive_fraction``, ``columns``, and :func:`what_if_scores`'s options).
+
+        Returns
+        -------
+        list of WhatIfArrays or ValueError
+            Each prediction, in order, the same as :meth:`predict` makes it alone; or the error
+            :meth:`predict` would raise for it (a bad argument, a threshold at an end of the
+            curve), so that one refused prediction does not stop the others.
+        """
+        checked: list[_Settings | ValueError] = []
+        for request in requests:
+            try:
+                checked.append(_settings("WhatIfRows.predict_all", self, **request))
+            except ValueError as error:
+                checked.append(error)
+        return self._predicted(checked)
+
+    def _predicted(
+        self, checked: Sequence[_Settings | ValueError]
+    ) -> list[WhatIfArrays | ValueError]:
+        """The predictions of checked settings (errors passed through): each estimate, then the
+        bootstrap's replicates, resample by resample for the predictions on one thread."""
+        results: list[WhatIfArrays | ValueError | None] = list(checked)
+        estimates = {}
+        for j, settings in enumerate(checked):
+            if isinstance(settings, ValueError):
+                continue
+            estimates[j] = _replicate(self._curves, settings)
+            if estimates[j] is None:
+                results[j] = ParameterError(
+                    "threshold",
+                    settings.owner,
+                    "a threshold inside the curve (not at either end)",
+                    settings.threshold,
                 )
-                replicates = [replicate for batch in results for replicate in batch]
-        return _arrays(estimate, replicates, settings)
+        made = [j for j, estimate in estimates.items() if estimate is not None]
+        replicates: dict[int, list[dict[str, Any] | None]] = {j: [] for j in made}
+        shared: dict[int, list[int]] = {}  # by seed, the predictions that share its resamples
+        for j in made:
+            settings = checked[j]
+            if settings.bootstrap and settings.n_jobs == 1:
+                shared.setdefault(settings.seed, []).append(j)
+            elif settings.bootstrap:
+                replicates[j] = _in_processes(self.ranking, settings)
+        for seed, members in shared.items():
+            count = max(checked[j].bootstrap for j in members)
+            for i, child in enumerate(np.random.SeedSequence(seed).spawn(count)):
+                resample = _resample(self.ranking, child)
+                for j in members:
+                    if i < checked[j].bootstrap:
+                        replicates[j].append(_replicate_resample(resample, checked[j]))
+        for j in made:
+            results[j] = _arrays(estimates[j], replicates[j], checked[j])
+        return results
 
-    def _resample(self, index: int, child: np.random.SeedSequence, seed: int) -> _Resample | None:
-        """Resample ``index`` of the bootstrap seeded by ``seed`` (``child``, its seed), kept
-        if the rows keep their resamples."""
-        if self._resamples is None:
-            return _resample(self.ranking, child)
-        key = (seed, index)
-        if key not in self._resamples:
-            self._resamples[key] = _resample(self.ranking, child)
-        return self._resamples[key]
+
+def _in_processes(ranking: Ranking, settings: _Settings) -> list[dict[str, Any] | None]:
+    """The bootstrap's replicates on ``settings.n_jobs`` processes (joblib), in order."""
+    from joblib import Parallel, delayed  # processes, only for a bootstrap
+
+    children = np.random.SeedSequence(settings.seed).spawn(settings.bootstrap)
+    batches = np.array_split(np.arange(len(children)), min(len(children), _BATCHES))
+    results = Parallel(n_jobs=settings.n_jobs)(
+        delayed(_resampled_batch)(ranking, [children[i] for i in batch], settings)
+        for batch in batches
+    )
+    return [replicate for batch in results for replicate in batch]
 
 
 def _settings(
@@ -634,7 +663,7 @@ def _replicate_resample(resample: _Resample | None, settings: _Settings) -> dict
     """One bootstrap replicate, or None if the resample lost a class or its observed point.
 
     With a measured movement's draws, its ``k`` is drawn from the resample's stream (a copy,
-    so that every prediction from the resample draws the same ``k``).
+    so that every prediction from the resample draws the same ``k`` as alone).
     """
     if resample is None:
         return None

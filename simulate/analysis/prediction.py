@@ -156,8 +156,8 @@ def predict_weights(
 
     Each predictor's numbers are :func:`theory.what_if_scores`'s (its table's columns, its
     observed point for :data:`NO_CHANGE`), computed from the validation rows checked and ranked
-    once (:class:`theory.whatif_scores.WhatIfRows`): the predictors share the rows' curves and
-    the bootstrap's resamples.
+    once (:class:`theory.whatif_scores.WhatIfRows`), all predictors at once: they share the
+    rows' curves and the bootstrap's resamples.
 
     Parameters
     ----------
@@ -199,10 +199,11 @@ def predict_weights(
     ends = 3 if bootstrap else 1
     predicted = np.full((len(predictors), len(alphas), len(PREDICTED_SCORES), ends), np.nan)
     knob = {"alpha": alphas} if fractions is None else {"positive_fraction": fractions}
-    try:  # the rows checked and ranked once, their curves and resamples shared
-        rows = WhatIfRows(y_val, validation_scores, keep_resamples=bootstrap > 0)
+    try:  # the rows checked and ranked once, their curves shared by the predictors
+        rows = WhatIfRows(y_val, validation_scores)
     except ValueError:
         return predicted
+    requests = {}
     for i, name in enumerate(predictors):
         predictor = PREDICTORS[name]
         exponent = 1.0
@@ -210,24 +211,25 @@ def predict_weights(
             if np.isnan(movement):
                 continue
             exponent = max(movement, MIN_MOVEMENT)
-        try:
-            result = rows.predict(
-                **knob,
-                beta=beta,
-                threshold=THRESHOLD,
-                rule="bayes" if predictor is None else predictor.rule,
-                smooth=None if predictor is None else predictor.smooth,
-                probabilities=None if predictor is None else predictor.probabilities,
-                movement=exponent,
-                metrics=(),
-                bootstrap=0 if predictor is None else bootstrap,
-                n_test=n_test if predictor is not None and bootstrap else None,
-                seed=seed,
-                columns=PREDICTED_SCORES,
-            )
-        except ValueError:
+        requests[i] = {
+            **knob,
+            "beta": beta,
+            "threshold": THRESHOLD,
+            "rule": "bayes" if predictor is None else predictor.rule,
+            "smooth": None if predictor is None else predictor.smooth,
+            "probabilities": None if predictor is None else predictor.probabilities,
+            "movement": exponent,
+            "metrics": (),
+            "bootstrap": 0 if predictor is None else bootstrap,
+            "n_test": n_test if predictor is not None and bootstrap else None,
+            "seed": seed,
+            "columns": PREDICTED_SCORES,
+        }
+    # one pass over the bootstrap's resamples for every predictor
+    for i, result in zip(requests, rows.predict_all(list(requests.values())), strict=True):
+        if isinstance(result, ValueError):
             continue
-        if predictor is None:  # the observed point; its F1 is at ``beta``
+        if PREDICTORS[predictors[i]] is None:  # the observed point; its F1 is at ``beta``
             predicted[i, :, :, 0] = [result.observed[score] for score in PREDICTED_SCORES]
             continue
         table = result.table

@@ -71,15 +71,28 @@ def test_a_column_does_not_depend_on_the_others_asked_for(columns):
         assert some.observed == observed
 
 
-def test_rows_that_keep_their_resamples_predict_as_fresh_rows():
-    # the shared curves and resamples change no number, in any order of the predictions
+def test_predictions_made_together_are_each_made_alone():
+    # the shared curves and resamples change no number; a refused one stops no other
     y, scores = _rows(seed=3)
-    kept = WhatIfRows(y, scores, keep_resamples=True)
+    requests = []
     for options in [*PREDICTIONS, *PREDICTIONS[::-1]]:
-        options = {"alpha": ALPHAS, **options}
-        alpha = options.pop("alpha")
-        settings = {"bootstrap": 10, "n_test": 400, "seed": 1, **options}
-        _frames_equal(kept.predict(alpha, **settings), what_if_scores(y, scores, alpha, **settings))
+        request = {"alpha": ALPHAS, "bootstrap": 10, "n_test": 400, "seed": 1, **options}
+        requests.append(request)
+    requests[3] = {**requests[3], "bootstrap": 4, "seed": 2}
+    requests[5] = {**requests[5], "bootstrap": 0, "n_test": None}
+    requests.insert(2, {"alpha": ALPHAS, "beta": 1.5})  # refused
+    requests.insert(4, {"alpha": ALPHAS, "rule": "bce", "smooth": None, "threshold": 0.9999})  # end
+    results = WhatIfRows(y, scores).predict_all(requests)
+    for request, result in zip(requests, results, strict=True):
+        request = dict(request)
+        try:
+            expected = what_if_scores(y, scores, request.pop("alpha"), **request)
+        except ValueError as error:
+            assert isinstance(result, ValueError)
+            assert str(result) == str(error).replace("what_if_scores", "WhatIfRows.predict_all")
+            continue
+        _frames_equal(result, expected)
+    assert sum(isinstance(result, ValueError) for result in results) == 2
 
 
 def test_the_rows_and_their_predictions_are_checked_by_name():
