@@ -891,7 +891,8 @@ def _sampled(
     for replicate in replicates:
         tp = rng.binomial(positives, np.clip(replicate["table"]["recall"], 0.0, 1.0))
         tn = rng.binomial(negatives, np.clip(replicate["table"]["specificity"], 0.0, 1.0))
-        every = _scores_of((tp, negatives - tn, positives - tp, tn), fbeta, None)
+        counts = (tp, negatives - tn, positives - tp, tn)
+        every = _scores_of(counts, fbeta, frozenset(replicate["table"]))
         for name in replicate["table"]:
             if name in every:
                 sampled.setdefault(name, []).append(np.asarray(every[name], np.float64))
