@@ -14,10 +14,13 @@ libraries), and how far apart the two are: the stages are the sweep's time to wi
 
 The stages and the functions charged to them:
 
-- data: the draw, ``make_classification`` (and ``add_label_noise``; no noise by default);
-- split: the train/test split, ``make_dataset`` less its draw (``train_test_split`` and the
-  rows gathered into the splits), and the validation split, ``hold_out_validation``;
-- scaling: ``_standardised`` of the registry (logreg, mlp: ``StandardScaler`` fitted and applied);
+- data: the draw, ``_classification`` (``make_classification``'s draws; and
+  ``add_label_noise``, no noise by default);
+- split: the splits, ``make_dataset`` less its draw: the train/test split and, for a
+  probabilistic model, the validation split held out of the training split (``split_rows``, the
+  rows scikit-learn's ``train_test_split`` picks) and the rows gathered into them;
+- scaling: ``_standardised`` of the registry (logreg, mlp: ``StandardScaler``'s mean and scale
+  computed and applied);
 - fit: the model's fit along the weight grid: the numba tree's ``fit_trees``, ``logistic_path``,
   or the estimator's ``clone`` and ``fit`` (scikit-learn's, XGBoost's, LightGBM's);
 - predict: the numba tree's ``_predict``, logreg's ``predict_labels`` and
@@ -109,10 +112,9 @@ MODELS: dict[str, Model] = {
 
 #: Functions charged to a stage: (stage, module, attribute), looked up where the sweep calls them.
 FUNCTIONS: tuple[tuple[str, str, str], ...] = (
-    ("data", "simulate.data.splits", "make_classification"),
+    ("data", "simulate.data.splits", "_classification"),
     ("data", "simulate.data.splits", "add_label_noise"),
     ("split", "simulate.sweep", "make_dataset"),
-    ("split", "simulate.sweep", "hold_out_validation"),
     ("scaling", "simulate.models.registry", "_standardised"),
     ("fit", "simulate.models.numba_tree", "fit_trees"),
     ("fit", "simulate.models.logreg", "logistic_path"),

@@ -30,7 +30,7 @@ from simulate.analysis.summary import per_cell
 from simulate.analysis.thresholding import tuned_threshold
 from simulate.config import SweepConfig
 from simulate.data.resample import RESAMPLING, fraction_of_weight
-from simulate.data.splits import dataset_seeds, hold_out_validation, make_dataset
+from simulate.data.splits import dataset_seeds, make_dataset
 from simulate.models.registry import PROBABILISTIC, fit_model
 from simulate.runs.backends import DEFAULT_BACKEND, ParallelConfig, Workers
 from simulate.runs.folder import (
@@ -179,6 +179,9 @@ def run_chunk(config: SweepConfig, chunk: Chunk) -> dict[str, NDArray]:
     fractions = fraction_of_weight(config.beta, alphas) if config.knob in RESAMPLING else None
     source, flip_y = config.sources[chunk.source], config.flip_y[chunk.flip]
     data_settings, model_settings = config.data_settings(), config.model_settings()
+    # A probabilistic model's validation split, held out of the training split as
+    # hold_out_validation holds it out, its rows gathered with the others'.
+    val_size = config.val_size if config.model in PROBABILISTIC else None
     arrays = {
         name: np.empty(shape, dtype=np.int64 if name.endswith("counts") else np.float64)
         for name, shape in chunk.shapes(config).items()
@@ -188,9 +191,7 @@ def run_chunk(config: SweepConfig, chunk: Chunk) -> dict[str, NDArray]:
     with threadpool_limits(limits=1), sklearn.config_context(skip_parameter_validation=True):
         for i, rep in enumerate(range(chunk.rep_start, chunk.rep_stop)):
             seeds = dataset_seeds(config.seed, chunk.source, rep)
-            data = make_dataset(source, seeds, flip_y=flip_y, **data_settings)
-            if config.model in PROBABILISTIC:
-                data = hold_out_validation(data, config.val_size, seeds.validation)
+            data = make_dataset(source, seeds, flip_y=flip_y, val_size=val_size, **data_settings)
             fitted = fit_model(
                 data,
                 alphas,

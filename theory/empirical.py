@@ -28,6 +28,7 @@ thresholds that reach each recall.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import NamedTuple
 
 import numpy as np
@@ -117,7 +118,7 @@ def check_scores(
     elif pos_label not in classes:
         raise ParameterError("pos_label", owner, f"one of {shown(classes)}", pos_label)
     scores = check_score_values(y_score, labels.size, "y_score", owner)
-    if np.unique(scores).size < 2:
+    if scores.min() == scores.max():  # finite: one distinct score
         raise ParameterError("y_score", owner, "at least two distinct scores", y_score)
     return labels == pos_label, scores
 
@@ -297,7 +298,8 @@ class EmpiricalCurve(_RecallAt):
     roc : RocPoints
         Every operating point of the scores.
     hull : RocPoints
-        The vertices of the ROC's convex hull, from (0, 1) to (1, 0).
+        The vertices of the ROC's convex hull, from (0, 1) to (1, 0); found on first use (a
+        smoothed curve and the equivalent threshold's predictions need only :attr:`roc`).
     prevalence : float
         Fraction of positive rows.
     smooth : str or None
@@ -307,10 +309,14 @@ class EmpiricalCurve(_RecallAt):
     """
 
     roc: RocPoints
-    hull: RocPoints
     prevalence: float
     smooth: str | None
     fitted: Curve | None
+
+    @cached_property
+    def hull(self) -> RocPoints:
+        """The vertices of the ROC's convex hull, from (0, 1) to (1, 0)."""
+        return _hull(self.roc)
 
     @classmethod
     def from_scores(
@@ -363,7 +369,7 @@ class EmpiricalCurve(_RecallAt):
         if smooth is not None:
             thin = np.unique(np.linspace(0, roc.recall.size - 1, _MAX_FIT_POINTS).astype(int))
             fitted = fit_curve(roc.recall[thin], roc.specificity[thin], family=smooth)
-        return cls(roc=roc, hull=_hull(roc), prevalence=float(share), smooth=smooth, fitted=fitted)
+        return cls(roc=roc, prevalence=float(share), smooth=smooth, fitted=fitted)
 
     # The curve protocol: through the smoothed curve, or exactly on the hull.
 

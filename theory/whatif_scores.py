@@ -28,7 +28,9 @@ assumption, by default).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import copy
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -59,7 +61,10 @@ from theory.empirical import (
 from theory.movement import Movement, equivalent_threshold
 from theory.rules import BETA_RANGE, Rule, rule_named
 from theory.scores import (
+    _SCORES,
     LOWER_IS_BETTER,
+    ScoreFunction,
+    _fbeta,
     best_on_hull,
     check_costs,
     check_fbeta,
@@ -71,7 +76,15 @@ from theory.scores import (
 )
 from theory.whatif import equivalent_weight
 
-__all__ = ["AUTO", "DEFAULT_METRICS", "THRESHOLD_ESTIMATOR", "WhatIfScores", "what_if_scores"]
+__all__ = [
+    "AUTO",
+    "DEFAULT_METRICS",
+    "THRESHOLD_ESTIMATOR",
+    "WhatIfArrays",
+    "WhatIfRows",
+    "WhatIfScores",
+    "what_if_scores",
+]
 
 Array = NDArray[np.float64]
 
@@ -79,6 +92,8 @@ Array = NDArray[np.float64]
 DEFAULT_METRICS: tuple[str, ...] = ("f1", "balanced_accuracy")
 #: Scores in the table, besides the F-beta scores asked for.
 _TABLE_SCORES = ("recall", "specificity", "precision", "f1", "balanced_accuracy", "mcc", "hter")
+#: The table's scores a test sample's counts are drawn from (``n_test``).
+_SAMPLED = frozenset({"recall", "specificity"})
 #: Points of the recall grid searched for a smoothed curve's best point, before refining.
 _GRID_POINTS = 2001
 #: Tasks the bootstrap's replicates are split into: few, so that the rows travel to each worker
@@ -116,8 +131,31 @@ class WhatIfScores(NamedTuple):
     ``"hull"`` (``smooth``, with ``"auto"`` resolved)."""
 
 
+class WhatIfArrays(NamedTuple):
+    """What :meth:`WhatIfRows.predict` predicts: :class:`WhatIfScores`'s numbers as arrays."""
+
+    alpha: Array
+    """The new weights (from ``positive_fraction`` when it was given)."""
+    positive_fraction: Array | None
+    """The positive fractions asked for, or None."""
+    table: dict[str, Array]
+    """Per new weight: the columns asked for, in :attr:`WhatIfScores.table`'s order, then with a
+    bootstrap ``c_low`` and ``c_high`` of each column ``c``."""
+    best: dict[str, dict[str, float]]
+    """Per metric: :attr:`WhatIfScores.best`'s columns (without the intervals)."""
+    best_intervals: dict[str, Array]
+    """With a bootstrap: ``c_low`` and ``c_high`` of the best weight's and best threshold's
+    columns ``c``, one value per metric; else empty."""
+    observed: dict[str, float]
+    """The current model: its threshold, and the columns asked for at it."""
+    estimator: str
+    """How the weights were carried to rates (:attr:`WhatIfScores.estimator`)."""
+
+
 class _Settings(NamedTuple):
+    owner: str
     alphas: Array
+    fractions: Array | None
     alpha_observed: float
     threshold: float
     beta: float | None
@@ -130,6 +168,11 @@ class _Settings(NamedTuple):
     metrics: tuple[str, ...]
     fbeta: tuple[float, ...]
     costs: dict[str, float]
+    columns: frozenset[str] | None
+    computed: frozenset[str] | None
+    bootstrap: int
+    seed: int
+    n_jobs: int
 
 
 def what_if_scores(
@@ -235,9 +278,212 @@ def what_if_scores(
     """
     owner = "what_if_scores"
     positive, scores = check_scores(y_true, y_score, pos_label, owner)
+    rows = WhatIfRows._of(positive, scores)
+    settings = _settings(
+        owner,
+        rows,
+        alpha,
+        beta=beta,
+        alpha_observed=alpha_observed,
+        threshold=threshold,
+        rule=rule,
+        gamma=gamma,
+        smooth=smooth,
+        movement=movement,
+        positive_fraction=positive_fraction,
+        probabilities=probabilities,
+        metrics=metrics,
+        fbeta=fbeta,
+        cost_fn=cost_fn,
+        cost_fp=cost_fp,
+        bootstrap=bootstrap,
+        n_test=n_test,
+        seed=seed,
+        n_jobs=n_jobs,
+    )
+    (predicted,) = rows._predicted([settings])
+    if isinstance(predicted, ValueError):
+        raise predicted
+    return _frames(predicted)
+
+
+class WhatIfRows:
+    """A model's scored validation rows, checked and ranked once, for many what-if predictions.
+
+    :meth:`predict` computes what :func:`what_if_scores` reports, as arrays: what_if_scores is
+    one such prediction put in tables. The rows' curves are built once per smoother and shared
+    by every prediction. :meth:`predict_all` makes several predictions at once, and they share
+    the bootstrap's resamples too (resample ``i`` of a ``seed`` holds the same rows in every
+    prediction): each resample and its curves are built once, used by every prediction that
+    draws it, and dropped.
+
+    Parameters
+    ----------
+    y_true, y_score : array_like
+        The model's validation rows: labels and scores, as :func:`what_if_scores` takes them.
+    pos_label : optional
+        The positive label, unless the labels are 0/1 or booleans.
+
+    Raises
+    ------
+    ValueError
+        For rows :func:`what_if_scores` refuses, naming the argument.
+    """
+
+    def __init__(self, y_true: ArrayLike, y_score: ArrayLike, *, pos_label: object = None) -> None:
+        positive, scores = check_scores(y_true, y_score, pos_label, "WhatIfRows")
+        self._start(positive, scores)
+
+    @classmethod
+    def _of(cls, positive: NDArray[np.bool_], scores: Array) -> WhatIfRows:
+        """The rows of labels and scores already checked (:func:`check_scores`)."""
+        rows = cls.__new__(cls)
+        rows._start(positive, scores)
+        return rows
+
+    def _start(self, positive: NDArray[np.bool_], scores: Array) -> None:
+        self.scores = scores
+        self.ranking = rank(positive, scores)
+        self.prior = float(positive.mean())
+        self.in_unit = bool(np.all((scores >= 0) & (scores <= 1)))
+        self._curves = _Curves(self.ranking, None)
+
+    def predict(
+        self, alpha: ArrayLike | None = None, *, columns: Sequence[str] | None = None, **options
+    ) -> WhatIfArrays:
+        """What :func:`what_if_scores` predicts from these rows, as arrays.
+
+        Parameters
+        ----------
+        alpha : array_like, optional
+            The new weights, as :func:`what_if_scores`'s (or ``positive_fraction`` instead).
+        columns : sequence of str, optional
+            The table's columns to compute: of its scores (``"recall"``, ``"specificity"``,
+            ``"precision"``, ``"f1"``, the F-beta scores of ``fbeta``, ``"balanced_accuracy"``,
+            ``"mcc"``, ``"hter"``) and ``"threshold"``; the observed point's are its scores
+            among them. Default: every one. A column's numbers do not depend on the others
+            asked for.
+        **options
+            :func:`what_if_scores`'s keyword arguments but ``pos_label``.
+
+        Returns
+        -------
+        WhatIfArrays
+
+        Raises
+        ------
+        ValueError
+            Naming the bad argument, as :func:`what_if_scores` does.
+        """
+        settings = _settings("WhatIfRows.predict", self, alpha, columns=columns, **options)
+        (predicted,) = self._predicted([settings])
+        if isinstance(predicted, ValueError):
+            raise predicted
+        return predicted
+
+    def predict_all(self, requests: Sequence[Mapping[str, Any]]) -> list[WhatIfArrays | ValueError]:
+        """Several predictions at once, sharing the bootstrap's resamples.
+
+        Parameters
+        ----------
+        requests : sequence of mapping
+            Each prediction's keyword arguments, as :meth:`predict` takes them (``alpha`` or
+            ``positive_fraction``, ``columns``, and :func:`what_if_scores`'s options).
+
+        Returns
+        -------
+        list of WhatIfArrays or ValueError
+            Each prediction, in order, the same as :meth:`predict` makes it alone; or the error
+            :meth:`predict` would raise for it (a bad argument, a threshold at an end of the
+            curve), so that one refused prediction does not stop the others.
+        """
+        checked: list[_Settings | ValueError] = []
+        for request in requests:
+            try:
+                checked.append(_settings("WhatIfRows.predict_all", self, **request))
+            except ValueError as error:
+                checked.append(error)
+        return self._predicted(checked)
+
+    def _predicted(
+        self, checked: Sequence[_Settings | ValueError]
+    ) -> list[WhatIfArrays | ValueError]:
+        """The predictions of checked settings (errors passed through): each estimate, then the
+        bootstrap's replicates, resample by resample for the predictions on one thread."""
+        results: list[WhatIfArrays | ValueError | None] = list(checked)
+        estimates = {}
+        for j, settings in enumerate(checked):
+            if isinstance(settings, ValueError):
+                continue
+            estimates[j] = _replicate(self._curves, settings)
+            if estimates[j] is None:
+                results[j] = ParameterError(
+                    "threshold",
+                    settings.owner,
+                    "a threshold inside the curve (not at either end)",
+                    settings.threshold,
+                )
+        made = [j for j, estimate in estimates.items() if estimate is not None]
+        replicates: dict[int, list[dict[str, Any] | None]] = {j: [] for j in made}
+        shared: dict[int, list[int]] = {}  # by seed, the predictions that share its resamples
+        for j in made:
+            settings = checked[j]
+            if settings.bootstrap and settings.n_jobs == 1:
+                shared.setdefault(settings.seed, []).append(j)
+            elif settings.bootstrap:
+                replicates[j] = _in_processes(self.ranking, settings)
+        for seed, members in shared.items():
+            count = max(checked[j].bootstrap for j in members)
+            for i, child in enumerate(np.random.SeedSequence(seed).spawn(count)):
+                resample = _resample(self.ranking, child)
+                for j in members:
+                    if i < checked[j].bootstrap:
+                        replicates[j].append(_replicate_resample(resample, checked[j]))
+        for j in made:
+            results[j] = _arrays(estimates[j], replicates[j], checked[j])
+        return results
+
+
+def _in_processes(ranking: Ranking, settings: _Settings) -> list[dict[str, Any] | None]:
+    """The bootstrap's replicates on ``settings.n_jobs`` processes (joblib), in order."""
+    from joblib import Parallel, delayed  # processes, only for a bootstrap
+
+    children = np.random.SeedSequence(settings.seed).spawn(settings.bootstrap)
+    batches = np.array_split(np.arange(len(children)), min(len(children), _BATCHES))
+    results = Parallel(n_jobs=settings.n_jobs)(
+        delayed(_resampled_batch)(ranking, [children[i] for i in batch], settings)
+        for batch in batches
+    )
+    return [replicate for batch in results for replicate in batch]
+
+
+def _settings(
+    owner: str,
+    rows: WhatIfRows,
+    alpha: ArrayLike | None = None,
+    *,
+    beta: float | None = None,
+    alpha_observed: float = 1.0,
+    threshold: float = 0.5,
+    rule: str = "bayes",
+    gamma: float | None = None,
+    smooth: str | None = AUTO,
+    movement: float | Movement = 1.0,
+    positive_fraction: ArrayLike | None = None,
+    probabilities: bool | None = None,
+    metrics: Sequence[str] = DEFAULT_METRICS,
+    fbeta: float | Iterable[float] = 2.0,
+    cost_fn: float | None = None,
+    cost_fp: float | None = None,
+    bootstrap: int = 0,
+    n_test: int | tuple[int, int] | None = None,
+    seed: int = 0,
+    n_jobs: int = 1,
+    columns: Sequence[str] | None = None,
+) -> _Settings:
+    """:func:`what_if_scores`'s arguments checked, for ``owner``'s messages, on checked rows."""
     threshold = check_float(threshold, "threshold", owner, Interval(-np.inf, np.inf))
     alpha_observed = check_float(alpha_observed, "alpha_observed", owner, POSITIVE)
-    prior = float(positive.mean())
     if (alpha is None) == (positive_fraction is None):
         raise ParameterError(
             "alpha", owner, "given, or positive_fraction instead (exactly one of them)", alpha
@@ -245,7 +491,7 @@ def what_if_scores(
     fractions = None
     if alpha is None:
         fractions = _grid(positive_fraction, "positive_fraction", owner, UNIT_OPEN)
-        alphas = alpha_observed * equivalent_weight(prior, fractions)
+        alphas = alpha_observed * equivalent_weight(rows.prior, fractions)
     else:
         alphas = _grid(alpha, "alpha", owner, POSITIVE)
     if beta is not None:
@@ -267,7 +513,7 @@ def what_if_scores(
         refuse_costs(cost_fn, cost_fp, owner, "'cost' is among the metrics")
     for metric in metrics:
         score_function(metric, owner, **(costs if metric == "cost" else {}))
-    in_unit = bool(np.all((scores >= 0) & (scores <= 1))) and 0 < threshold < 1
+    in_unit = rows.in_unit and 0 < threshold < 1
     if probabilities is None:
         probabilities = in_unit
     elif probabilities and not in_unit:
@@ -277,9 +523,28 @@ def what_if_scores(
     smooth = _estimator(smooth, probabilities, chosen, owner)
     bootstrap = check_int(bootstrap, "bootstrap", owner, Interval(0, MAX_BOOTSTRAP, "both"))
     seed = check_int(seed, "seed", owner, Interval(0, np.inf, "left"))
-    test_counts = _test_counts(n_test, beta if beta is not None else prior, bootstrap, owner)
-    settings = _Settings(
+    test_counts = _test_counts(n_test, beta if beta is not None else rows.prior, bootstrap, owner)
+    fbetas = tuple(float(b) for b in check_fbeta(fbeta, owner))
+    computed = None
+    if columns is not None:
+        allowed = (*_score_functions(fbetas), "threshold")
+        for column in columns:
+            check_option(column, "columns", owner, allowed)
+        columns = frozenset(columns)
+        # a test sample's counts are drawn from each replicate's recall and specificity
+        computed = columns | (_SAMPLED if test_counts is not None else frozenset())
+    predicted = np.count_nonzero(rows.scores >= threshold)
+    if not probabilities and predicted in (0, rows.scores.size):
+        raise ParameterError(
+            "threshold",
+            owner,
+            "a threshold at which the model predicts some rows positive and some negative",
+            threshold,
+        )
+    return _Settings(
+        owner=owner,
         alphas=alphas,
+        fractions=fractions,
         alpha_observed=alpha_observed,
         threshold=threshold,
         beta=beta,
@@ -290,35 +555,14 @@ def what_if_scores(
         movement_draws=tuple(float(k) for k in movement_draws),
         test_counts=test_counts,
         metrics=metrics,
-        fbeta=tuple(float(b) for b in check_fbeta(fbeta, owner)),
+        fbeta=fbetas,
         costs=costs,
+        columns=columns,
+        computed=computed,
+        bootstrap=bootstrap,
+        seed=seed,
+        n_jobs=n_jobs,
     )
-    predicted = np.count_nonzero(scores >= threshold)
-    if not probabilities and predicted in (0, scores.size):
-        raise ParameterError(
-            "threshold",
-            owner,
-            "a threshold at which the model predicts some rows positive and some negative",
-            threshold,
-        )
-    ranking = rank(positive, scores)
-    estimate = _replicate(ranking, None, settings)
-    if estimate is None:
-        raise ParameterError(
-            "threshold", owner, "a threshold inside the curve (not at either end)", threshold
-        )
-    replicates = []
-    if bootstrap:
-        from joblib import Parallel, delayed  # processes, only for a bootstrap
-
-        children = np.random.SeedSequence(seed).spawn(int(bootstrap))
-        batches = np.array_split(np.arange(len(children)), min(len(children), _BATCHES))
-        results = Parallel(n_jobs=n_jobs)(
-            delayed(_resampled_batch)(ranking, [children[i] for i in batch], settings)
-            for batch in batches
-        )
-        replicates = [replicate for batch in results for replicate in batch]
-    return _assemble(estimate, replicates, fractions, settings, seed)
 
 
 def _estimator(smooth: str | None, probabilities: bool, rule: Rule, owner: str) -> str | None:
@@ -368,17 +612,33 @@ def _grid(values: ArrayLike, name: str, owner: str, interval: Interval) -> Array
     return array
 
 
-def _resampled_batch(
-    ranking: Ranking, seeds: list[np.random.SeedSequence], settings: _Settings
-) -> list[dict[str, Any] | None]:
-    """Bootstrap replicates of one batch, in order (one task: the rows are sent once)."""
-    return [_resampled(ranking, seed, settings) for seed in seeds]
+class _Curves:
+    """The curves of one set of rows (ranked, optionally weighted): each smoother's built on
+    first use, then kept."""
+
+    def __init__(self, ranking: Ranking, weights: Array | None) -> None:
+        self.ranking = ranking
+        self.weights = weights
+        self._built: dict[str | None, EmpiricalCurve] = {}
+
+    def __call__(self, smooth: str | None) -> EmpiricalCurve:
+        """The curve of smoother ``smooth`` (None: the exact hull)."""
+        if smooth not in self._built:
+            self._built[smooth] = EmpiricalCurve.from_ranking(
+                self.ranking, smooth=smooth, weights=self.weights
+            )
+        return self._built[smooth]
 
 
-def _resampled(
-    ranking: Ranking, seed: np.random.SeedSequence, settings: _Settings
-) -> dict[str, Any] | None:
-    """One bootstrap replicate, or None if the resample lost a class or its observed point.
+class _Resample(NamedTuple):
+    """One bootstrap resample: its curves, and its random stream after the rows were drawn."""
+
+    curves: _Curves
+    rng: np.random.Generator
+
+
+def _resample(ranking: Ranking, seed: np.random.SeedSequence) -> _Resample | None:
+    """One bootstrap resample, or None if it lost a class.
 
     Rows are drawn with replacement as counts per row; the counts are laid out in the
     ranking's order directly, which draws from the same rows with the same law.
@@ -389,22 +649,38 @@ def _resampled(
     kept = weights[ranking.positive].sum()
     if kept == 0 or kept == n:
         return None
+    return _Resample(_Curves(ranking, weights), rng)
+
+
+def _resampled_batch(
+    ranking: Ranking, seeds: list[np.random.SeedSequence], settings: _Settings
+) -> list[dict[str, Any] | None]:
+    """Bootstrap replicates of one batch, in order (one task: the rows are sent once)."""
+    return [_replicate_resample(_resample(ranking, seed), settings) for seed in seeds]
+
+
+def _replicate_resample(resample: _Resample | None, settings: _Settings) -> dict[str, Any] | None:
+    """One bootstrap replicate, or None if the resample lost a class or its observed point.
+
+    With a measured movement's draws, its ``k`` is drawn from the resample's stream (a copy,
+    so that every prediction from the resample draws the same ``k`` as alone).
+    """
+    if resample is None:
+        return None
     if settings.movement_draws:  # the measured k's own uncertainty
-        settings = settings._replace(movement=float(rng.choice(settings.movement_draws)))
-    return _replicate(ranking, weights, settings)
+        draw = copy.deepcopy(resample.rng).choice(settings.movement_draws)
+        settings = settings._replace(movement=float(draw))
+    return _replicate(resample.curves, settings)
 
 
-def _replicate(
-    ranking: Ranking, weights: Array | None, settings: _Settings
-) -> dict[str, Any] | None:
+def _replicate(curves: _Curves, settings: _Settings) -> dict[str, Any] | None:
     """Every prediction from one (possibly reweighted) set of rows; None where the observed
     point has no usable quantity (it sits at an end of the curve)."""
     thresholded = settings.smooth == THRESHOLD_ESTIMATOR
-    smooth = None if thresholded else settings.smooth
-    curve = EmpiricalCurve.from_ranking(ranking, smooth=smooth, weights=weights)
+    curve = curves(None if thresholded else settings.smooth)
     beta = curve.prevalence if settings.beta is None else settings.beta
     x_observed, z_observed = curve.rates_at(settings.threshold)
-    observed = _scores(x_observed, z_observed, beta, settings.fbeta)
+    observed = _scores(x_observed, z_observed, beta, settings)
     if thresholded:
         return _thresholded(curve, beta, observed, settings)
     ratio = (settings.alphas / settings.alpha_observed) ** settings.movement
@@ -416,8 +692,9 @@ def _replicate(
     x_curve, z_curve = rule.point(curve, quantity * np.append(ratio, 1.0))
     x = np.clip(x_curve[:-1] - x_curve[-1] + x_observed, 0.0, 1.0)
     z = np.clip(z_curve[:-1] - z_curve[-1] + z_observed, 0.0, 1.0)
-    table = _scores(x, z, beta, settings.fbeta)
-    table["threshold"] = curve.threshold_at(x)
+    table = _scores(x, z, beta, settings)
+    if _wanted("threshold", settings):
+        table["threshold"] = curve.threshold_at(x)
     best = {}
     for metric in settings.metrics:
         sign = -1.0 if metric in LOWER_IS_BETTER else 1.0
@@ -467,8 +744,12 @@ def _thresholded(
     t = settings.threshold
     shifted = equivalent_threshold(t, settings.alphas, settings.alpha_observed, settings.movement)
     x, z = curve.rates_at(shifted)
-    table = _scores(x, z, beta, settings.fbeta)
-    table["threshold"] = shifted
+    table = _scores(x, z, beta, settings)
+    if _wanted("threshold", settings):
+        table["threshold"] = shifted
+    best = {}
+    if not settings.metrics:
+        return {"table": table, "observed": observed, "best": best}
     roc = curve.roc
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         # The weight whose equivalent threshold is each ROC point's (highest) threshold; a
@@ -476,7 +757,6 @@ def _thresholded(
         odds = roc.threshold / (1.0 - roc.threshold)
         weights = settings.alpha_observed * ((t / (1.0 - t)) / odds) ** (1.0 / settings.movement)
     weights = np.where(np.isnan(weights), np.inf, weights)
-    best = {}
     for metric in settings.metrics:
         sign = -1.0 if metric in LOWER_IS_BETTER else 1.0
         score = score_function(
@@ -516,10 +796,49 @@ def _observed_quantity(
     return float(quantity)
 
 
-def _scores(x: ArrayLike, z: ArrayLike, beta: float, fbeta: tuple[float, ...]) -> dict[str, Array]:
-    every = confusion_scores(*expected_confusion(x, z, beta), fbeta=fbeta)
-    names = (*_TABLE_SCORES[:4], *(fbeta_name(b) for b in fbeta), *_TABLE_SCORES[4:])
-    return {name: every[name] for name in names}
+@cache
+def _score_functions(fbeta: tuple[float, ...]) -> dict[str, ScoreFunction]:
+    """The table's scores, in its order: :data:`_TABLE_SCORES` with the F-beta scores of
+    ``fbeta`` after F1 (the definitions :func:`~theory.scores.confusion_scores` uses)."""
+    fbetas = {fbeta_name(b): _fbeta(b) for b in fbeta}
+    return {
+        **{name: _SCORES[name] for name in _TABLE_SCORES[:4]},
+        **fbetas,
+        **{name: _SCORES[name] for name in _TABLE_SCORES[4:]},
+    }
+
+
+def _wanted(column: str, settings: _Settings) -> bool:
+    """Whether ``column`` is computed."""
+    return settings.computed is None or column in settings.computed
+
+
+def _asked(column: str, settings: _Settings) -> bool:
+    """Whether the prediction reports ``column``."""
+    return settings.columns is None or column in settings.columns
+
+
+def _scores(x: ArrayLike, z: ArrayLike, beta: float, settings: _Settings) -> dict[str, Array]:
+    """The table's scores asked for at rates ``x``, ``z`` and prevalence ``beta``."""
+    counts = expected_confusion(x, z, beta)
+    return _scores_of(counts, settings.fbeta, settings.computed)
+
+
+def _scores_of(
+    counts: Sequence[ArrayLike], fbeta: tuple[float, ...], columns: frozenset[str] | None
+) -> dict[str, Array]:
+    """The table's scores asked for (``columns``; None: all) from confusion rates or counts,
+    as :func:`~theory.scores.confusion_scores` computes them (and refuses them: a negative or
+    non-finite count raises its error)."""
+    counts = np.broadcast_arrays(*(np.asarray(c, dtype=np.float64) for c in counts))
+    every = np.concatenate([c.ravel() for c in counts])
+    if every.size and not 0.0 <= every.min() <= every.max() < np.inf:  # NaN fails too
+        confusion_scores(*counts, fbeta=fbeta)
+    return {
+        name: function(*counts)
+        for name, function in _score_functions(fbeta).items()
+        if columns is None or name in columns
+    }
 
 
 def _best_point(curve: EmpiricalCurve, rule: Rule, value) -> tuple[Array, float, float]:
@@ -572,40 +891,56 @@ def _sampled(
     for replicate in replicates:
         tp = rng.binomial(positives, np.clip(replicate["table"]["recall"], 0.0, 1.0))
         tn = rng.binomial(negatives, np.clip(replicate["table"]["specificity"], 0.0, 1.0))
-        every = confusion_scores(tp, negatives - tn, positives - tp, tn, fbeta=fbeta)
+        counts = (tp, negatives - tn, positives - tp, tn)
+        every = _scores_of(counts, fbeta, frozenset(replicate["table"]))
         for name in replicate["table"]:
             if name in every:
                 sampled.setdefault(name, []).append(np.asarray(every[name], np.float64))
     return sampled
 
 
-def _assemble(
-    estimate: dict[str, Any],
-    replicates: list[dict[str, Any] | None],
-    fractions: Array | None,
-    settings: _Settings,
-    seed: int,
-) -> WhatIfScores:
-    columns = {"alpha": settings.alphas}
-    if fractions is not None:
-        columns["positive_fraction"] = fractions
-    table = pd.DataFrame({**columns, **estimate["table"]})
-    best = pd.DataFrame.from_dict(estimate["best"], orient="index")
-    best.index.name = "metric"
+def _arrays(
+    estimate: dict[str, Any], replicates: list[dict[str, Any] | None], settings: _Settings
+) -> WhatIfArrays:
+    """The estimate and, from the bootstrap's replicates, the intervals of its columns (those
+    asked for)."""
+    table = {name: values for name, values in estimate["table"].items() if _asked(name, settings)}
+    best_intervals = {}
     kept = [r for r in replicates if r is not None]
     if kept:
-        draws = {name: [r["table"][name] for r in kept] for name in estimate["table"]}
+        draws = {name: [r["table"][name] for r in kept] for name in table}
         if settings.test_counts is not None:
-            draws |= _sampled(kept, settings.test_counts, settings.fbeta, seed)
-        for name in estimate["table"]:
-            low, high = _interval(draws[name])
-            table[f"{name}_low"], table[f"{name}_high"] = low, high
+            draws |= _sampled(kept, settings.test_counts, settings.fbeta, settings.seed)
+        for name in list(table):
+            table[f"{name}_low"], table[f"{name}_high"] = _interval(draws[name])
         for column in ("alpha", "score_at_alpha", "threshold", "score_at_threshold"):
-            draws = [[r["best"][m][column] for m in settings.metrics] for r in kept]
-            low, high = _interval(draws)
-            best[f"{column}_low"], best[f"{column}_high"] = low, high
-    observed = pd.Series(
-        {"threshold": settings.threshold, **{k: float(v) for k, v in estimate["observed"].items()}}
+            best_draws = [[r["best"][m][column] for m in settings.metrics] for r in kept]
+            low, high = _interval(best_draws)
+            best_intervals[f"{column}_low"], best_intervals[f"{column}_high"] = low, high
+    observed = {
+        "threshold": settings.threshold,
+        **{k: float(v) for k, v in estimate["observed"].items() if _asked(k, settings)},
+    }
+    return WhatIfArrays(
+        alpha=settings.alphas,
+        positive_fraction=settings.fractions,
+        table=table,
+        best=estimate["best"],
+        best_intervals=best_intervals,
+        observed=observed,
+        estimator=settings.smooth or "hull",
     )
-    estimator = settings.smooth or "hull"
-    return WhatIfScores(table=table, best=best, observed=observed, estimator=estimator)
+
+
+def _frames(arrays: WhatIfArrays) -> WhatIfScores:
+    """The prediction's arrays put in :class:`WhatIfScores`'s tables."""
+    columns = {"alpha": arrays.alpha}
+    if arrays.positive_fraction is not None:
+        columns["positive_fraction"] = arrays.positive_fraction
+    table = pd.DataFrame({**columns, **arrays.table})
+    best = pd.DataFrame.from_dict(arrays.best, orient="index")
+    best.index.name = "metric"
+    for name, values in arrays.best_intervals.items():
+        best[name] = values
+    observed = pd.Series(arrays.observed)
+    return WhatIfScores(table=table, best=best, observed=observed, estimator=arrays.estimator)

@@ -33,6 +33,7 @@ from numpy.typing import NDArray
 
 import theory
 from theory.movement import movement_at_count
+from theory.whatif_scores import WhatIfRows
 
 __all__ = [
     "CALIBRATION_ALPHA",
@@ -153,6 +154,11 @@ def predict_weights(
 ) -> NDArray[np.float64]:
     """Predict recall, specificity and F1 at each weight with each predictor.
 
+    Each predictor's numbers are :func:`theory.what_if_scores`'s (its table's columns, its
+    observed point for :data:`NO_CHANGE`), computed from the validation rows checked and ranked
+    once (:class:`theory.whatif_scores.WhatIfRows`), all predictors at once: they share the
+    rows' curves and the bootstrap's resamples.
+
     Parameters
     ----------
     y_val : ndarray
@@ -193,6 +199,11 @@ def predict_weights(
     ends = 3 if bootstrap else 1
     predicted = np.full((len(predictors), len(alphas), len(PREDICTED_SCORES), ends), np.nan)
     knob = {"alpha": alphas} if fractions is None else {"positive_fraction": fractions}
+    try:  # the rows checked and ranked once, their curves shared by the predictors
+        rows = WhatIfRows(y_val, validation_scores)
+    except ValueError:
+        return predicted
+    requests = {}
     for i, name in enumerate(predictors):
         predictor = PREDICTORS[name]
         exponent = 1.0
@@ -200,31 +211,31 @@ def predict_weights(
             if np.isnan(movement):
                 continue
             exponent = max(movement, MIN_MOVEMENT)
-        try:
-            result = theory.what_if_scores(
-                y_val,
-                validation_scores,
-                **knob,
-                beta=beta,
-                threshold=THRESHOLD,
-                rule="bayes" if predictor is None else predictor.rule,
-                smooth=None if predictor is None else predictor.smooth,
-                probabilities=None if predictor is None else predictor.probabilities,
-                movement=exponent,
-                metrics=(),
-                bootstrap=0 if predictor is None else bootstrap,
-                n_test=n_test if predictor is not None and bootstrap else None,
-                seed=seed,
-            )
-        except ValueError:
+        requests[i] = {
+            **knob,
+            "beta": beta,
+            "threshold": THRESHOLD,
+            "rule": "bayes" if predictor is None else predictor.rule,
+            "smooth": None if predictor is None else predictor.smooth,
+            "probabilities": None if predictor is None else predictor.probabilities,
+            "movement": exponent,
+            "metrics": (),
+            "bootstrap": 0 if predictor is None else bootstrap,
+            "n_test": n_test if predictor is not None and bootstrap else None,
+            "seed": seed,
+            "columns": PREDICTED_SCORES,
+        }
+    # one pass over the bootstrap's resamples for every predictor
+    for i, result in zip(requests, rows.predict_all(list(requests.values())), strict=True):
+        if isinstance(result, ValueError):
             continue
-        if predictor is None:  # the observed point; its F1 is at ``beta``
-            predicted[i, :, :, 0] = result.observed[list(PREDICTED_SCORES)].to_numpy(float)
+        if PREDICTORS[predictors[i]] is None:  # the observed point; its F1 is at ``beta``
+            predicted[i, :, :, 0] = [result.observed[score] for score in PREDICTED_SCORES]
             continue
         table = result.table
         for j, score in enumerate(PREDICTED_SCORES):
-            predicted[i, :, j, 0] = table[score].to_numpy()
-            if bootstrap:
-                predicted[i, :, j, 1] = table[f"{score}_low"].to_numpy()
-                predicted[i, :, j, 2] = table[f"{score}_high"].to_numpy()
+            predicted[i, :, j, 0] = table[score]
+            if f"{score}_low" in table:  # a bootstrap with a resample that kept both classes
+                predicted[i, :, j, 1] = table[f"{score}_low"]
+                predicted[i, :, j, 2] = table[f"{score}_high"]
     return predicted

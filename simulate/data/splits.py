@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from math import ceil
 from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 from sklearn.datasets import make_classification
 from sklearn.model_selection import train_test_split
+from sklearn.utils.random import sample_without_replacement
 
 from simulate.data.sources import load_rows, subsample_positives
 
@@ -19,7 +21,15 @@ __all__ = [
     "hold_out_validation",
     "make_dataset",
     "noisy_prevalence",
+    "split_rows",
 ]
+
+
+#: make_classification's classes, clusters per class, and clusters (hypercube vertices).
+_CLASSES, _CLUSTERS = 2, 2
+_VERTICES = _CLASSES * _CLUSTERS
+#: The most bits make_classification draws a vertex in at once (more are drawn bit by bit).
+_HYPERCUBE_BITS = 30
 
 
 class DatasetSeeds(NamedTuple):
@@ -69,6 +79,7 @@ def make_dataset(
     test_size: float,
     target: str | None = None,
     flip_y: float = 0.0,
+    val_size: float | None = None,
 ) -> Dataset:
     """Draw and split one dataset (the settings are :class:`~simulate.config.SweepConfig`'s,
     whose :meth:`~simulate.config.SweepConfig.data_settings` gives them; not validated here).
@@ -80,29 +91,120 @@ def make_dataset(
     the rows is held out for testing. Label noise ``flip_y`` (:func:`add_label_noise`) is drawn on
     every row before the split; the rows and the split do not depend on it, so datasets that differ
     only in ``flip_y`` hold the same points, and a larger ``flip_y`` replaces a superset of labels.
+    With ``val_size``, a validation split is held out of the training split as
+    :func:`hold_out_validation` holds it out with ``seeds.validation`` (the same rows), and the
+    rows of each split are gathered once.
     """
     if isinstance(source, str):
-        rows = load_rows(source, target)
-        X, y = subsample_positives(rows, beta, np.random.default_rng(seeds.data))
-        stratify = y
+        X, y = subsample_positives(
+            load_rows(source, target), beta, np.random.default_rng(seeds.data)
+        )
+        order, stratify = None, y
     else:
-        X, y = make_classification(
+        X, y, order = _classification(
+            source,
+            seeds.data,
+            beta=beta,
+            n_samples=n_samples,
+            n_features=n_features,
+            n_informative=n_informative,
+        )
+        y, stratify = y[order], None
+    train, test = split_rows(len(y), test_size, seeds.split, stratify=stratify)
+    y = add_label_noise(y.astype(np.int64), flip_y, seeds.noise)
+    splits = [train, test]
+    if val_size is not None:
+        fit, val = split_rows(train.size, val_size, seeds.validation, stratify=y[train])
+        splits = [train[fit], test, train[val]]
+    # each split's rows gathered once, from the rows as drawn
+    X_rows = [X[rows if order is None else order[rows]] for rows in splits]
+    y_rows = [y[rows] for rows in splits]
+    if val_size is None:
+        return Dataset(X_rows[0], X_rows[1], y_rows[0], y_rows[1])
+    return Dataset(X_rows[0], X_rows[1], y_rows[0], y_rows[1], X_rows[2], y_rows[2])
+
+
+def _classification(
+    class_sep: float,
+    seed: int,
+    *,
+    beta: float,
+    n_samples: int,
+    n_features: int,
+    n_informative: int,
+) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.intp]]:
+    """scikit-learn's ``make_classification`` of a dataset (two classes of two clusters each,
+    no redundant or repeated feature, a share ``beta`` positive, no label noise), without its
+    checks and its copies of the rows.
+
+    The same draws from ``numpy.random.RandomState(seed)``, in the same order, and the same
+    arithmetic on the same arrays: the clusters' hypercube vertices, the informative features
+    and their covariances, the useless features, the (unused) label noise, its default shift 0
+    and scale 1, then the rows' shuffle and the features'. Settings ``make_classification``
+    refuses (fewer than two informative features, more than ``n_features``) are left to it,
+    which raises.
+
+    Returns
+    -------
+    X : ndarray, shape (n_samples, n_features)
+        The rows in the order drawn, the features in ``make_classification``'s order.
+    y : ndarray of int
+        The labels in that order.
+    order : ndarray of int
+        The rows' shuffle: ``X[order]``, ``y[order]`` are ``make_classification``'s.
+    """
+    if not 2 <= n_informative <= n_features:
+        make_classification(
             n_samples=n_samples,
             n_features=n_features,
             n_informative=n_informative,
             n_redundant=0,
-            n_clusters_per_class=2,
             weights=(1.0 - beta,),
-            class_sep=source,
-            flip_y=0.0,
-            random_state=seeds.data,
+            random_state=seed,
         )
-        stratify = None
-    train, test = train_test_split(
-        np.arange(len(y)), test_size=test_size, random_state=seeds.split, stratify=stratify
-    )
-    y = add_label_noise(y.astype(np.int64), flip_y, seeds.noise)
-    return Dataset(X[train], X[test], y[train], y[test])
+    rng = np.random.RandomState(seed)
+    negative = 1.0 - beta
+    shares = (negative, 1.0 - negative)  # the weights as scikit-learn completes them
+    per_cluster = [int(n_samples * shares[k % _CLASSES] / _CLUSTERS) for k in range(_VERTICES)]
+    for k in range(n_samples - sum(per_cluster)):
+        per_cluster[k % _VERTICES] += 1
+    X = np.zeros((n_samples, n_features))
+    y = np.zeros(n_samples, dtype=int)
+    vertices = _hypercube(_VERTICES, n_informative, rng).astype(float)
+    vertices *= 2 * class_sep
+    vertices -= class_sep
+    X[:, :n_informative] = rng.standard_normal(size=(n_samples, n_informative))
+    stop = 0
+    for k, vertex in enumerate(vertices):
+        start, stop = stop, stop + per_cluster[k]
+        y[start:stop] = k % _CLASSES
+        cluster = X[start:stop, :n_informative]
+        covariance = 2 * rng.uniform(size=(n_informative, n_informative)) - 1
+        cluster[...] = np.dot(cluster, covariance)
+        cluster += vertex
+    n_useless = n_features - n_informative
+    if n_useless > 0:
+        X[:, -n_useless:] = rng.standard_normal(size=(n_samples, n_useless))
+    flipped = rng.uniform(size=n_samples) < 0.0  # make_classification draws its flip_y = 0 too
+    y[flipped] = rng.randint(_CLASSES, size=flipped.sum())
+    X += 0.0  # make_classification's shift and scale (which turn -0.0 into 0.0)
+    X *= 1.0
+    order = np.arange(n_samples)
+    rng.shuffle(order)
+    features = np.arange(n_features)
+    rng.shuffle(features)
+    return X[:, features], y, order
+
+
+def _hypercube(n_vertices: int, dimensions: int, rng: np.random.RandomState) -> NDArray:
+    """``n_vertices`` distinct vertices of the unit hypercube in ``dimensions``, drawn as
+    ``make_classification`` draws its clusters' (0/1 coordinates, unsigned ints)."""
+    if dimensions > _HYPERCUBE_BITS:
+        extra = rng.randint(2, size=(n_vertices, dimensions - _HYPERCUBE_BITS))
+        return np.hstack([extra, _hypercube(n_vertices, _HYPERCUBE_BITS, rng)])
+    codes = sample_without_replacement(2**dimensions, n_vertices, random_state=rng)
+    bits = np.unpackbits(codes.astype(">u4", copy=False).view(">u1")).reshape((-1, 32))
+    return bits[:, -dimensions:]
 
 
 def noisy_prevalence(beta: float, flip_y: float) -> float:
@@ -129,9 +231,99 @@ def hold_out_validation(data: Dataset, val_size: float, seed: int) -> Dataset:
     """Hold a stratified fraction ``val_size`` of the training split out as a validation split.
 
     The model is then fitted on the rest (``X_train``, ``y_train`` of the result); the test
-    split is unchanged.
+    split is unchanged. The rows are those of scikit-learn's ``train_test_split(X_train,
+    y_train, test_size=val_size, stratify=y_train, random_state=seed)`` (:func:`split_rows`).
     """
-    X_fit, X_val, y_fit, y_val = train_test_split(
-        data.X_train, data.y_train, test_size=val_size, stratify=data.y_train, random_state=seed
+    fit, val = split_rows(data.y_train.size, val_size, seed, stratify=data.y_train)
+    return data._replace(
+        X_train=data.X_train[fit],
+        y_train=data.y_train[fit],
+        X_val=data.X_train[val],
+        y_val=data.y_train[val],
     )
-    return data._replace(X_train=X_fit, y_train=y_fit, X_val=X_val, y_val=y_val)
+
+
+def split_rows(
+    n_rows: int,
+    test_size: float,
+    seed: int,
+    *,
+    stratify: NDArray[np.int64] | None = None,
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """The training and held-out rows, in order, that scikit-learn's ``train_test_split``
+    picks for ``n_rows`` rows with ``test_size``, ``random_state=seed`` and ``stratify``.
+
+    The same rows in the same order, computed without its checks and conversions: the shuffle
+    of ``ShuffleSplit``, or with ``stratify`` (labels 0/1) that of ``StratifiedShuffleSplit``,
+    drawn from the same ``numpy.random.RandomState(seed)`` in the same order. A split
+    scikit-learn refuses (a class of fewer than two rows, a split too small to hold every
+    class, an empty training split) is left to ``train_test_split``, which raises its error.
+
+    Parameters
+    ----------
+    n_rows : int
+        Rows to split.
+    test_size : float
+        The held-out share, in (0, 1): ``ceil(test_size * n_rows)`` rows.
+    seed : int
+        The ``random_state``, in [0, 2**32).
+    stratify : ndarray of int, optional
+        Labels (0/1) whose shares each split keeps, as scikit-learn apportions them.
+
+    Returns
+    -------
+    train, test : ndarray of int
+        Indices of the training rows and of the held-out rows.
+    """
+    n_test = ceil(test_size * n_rows)
+    n_train = n_rows - n_test
+    if not 0 < n_test < n_rows:
+        return _refused(n_rows, test_size, seed, stratify)
+    if stratify is None:
+        shuffled = np.random.RandomState(seed).permutation(n_rows)
+        return shuffled[n_test:], shuffled[:n_test]
+    counts = np.bincount(stratify)
+    present = np.flatnonzero(counts)
+    counts = counts[present]
+    if counts.min() < 2 or min(n_train, n_test) < present.size:
+        return _refused(n_rows, test_size, seed, stratify)
+    rng = np.random.RandomState(seed)
+    n_fit = _apportioned(counts, n_train, rng)
+    n_held = _apportioned(counts - n_fit, n_test, rng)
+    train, test = [], []
+    for label, fit, held in zip(present.tolist(), n_fit.tolist(), n_held.tolist(), strict=True):
+        rows = np.flatnonzero(stratify == label)
+        shuffled = rows[rng.permutation(rows.size)]
+        train.append(shuffled[:fit])
+        test.append(shuffled[fit : fit + held])
+    return rng.permutation(np.concatenate(train)), rng.permutation(np.concatenate(test))
+
+
+def _apportioned(
+    counts: NDArray[np.int64], n_draws: int, rng: np.random.RandomState
+) -> NDArray[np.int64]:
+    """``n_draws`` rows shared among classes of ``counts`` rows as scikit-learn's stratified
+    split shares them: each class its share rounded down, then one more row to each class of the
+    largest remainders (ties drawn by ``rng``, as scikit-learn draws them) until ``n_draws``."""
+    share = counts / counts.sum() * n_draws
+    taken = np.floor(share)
+    missing = int(n_draws - taken.sum())
+    remainder = share - taken
+    for value in np.unique(remainder)[::-1]:
+        if missing <= 0:
+            break
+        tied = np.flatnonzero(remainder == value)
+        added = min(tied.size, missing)
+        taken[rng.choice(tied, size=added, replace=False)] += 1
+        missing -= added
+    return taken.astype(np.int64)
+
+
+def _refused(
+    n_rows: int, test_size: float, seed: int, stratify: NDArray[np.int64] | None
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """``train_test_split``'s own answer (its error) for a split it refuses."""
+    train, test = train_test_split(
+        np.arange(n_rows), test_size=test_size, random_state=seed, stratify=stratify
+    )
+    return train, test

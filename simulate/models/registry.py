@@ -56,7 +56,6 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.neural_network import MLPClassifier
-from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 
 from simulate.data.resample import RESAMPLING, fraction_of_weight, resample
@@ -104,6 +103,8 @@ MLP_PARAMS: dict[str, Any] = {
     "alpha": 1e-4,
     "max_iter": 200,
 }
+#: The float64 machine epsilon, in the error bound of a constant feature's variance.
+_EPS = float(np.finfo(np.float64).eps)
 #: ``LogisticRegression``'s settings: scikit-learn's defaults (L2 penalty, ``C = 1``, lbfgs).
 LOGREG_PARAMS: dict[str, Any] = {"C": 1.0}
 
@@ -161,13 +162,35 @@ def _tree(
 
 
 def _standardised(data: Dataset) -> Dataset:
-    """The splits with features standardised on the fitting part's mean and scale."""
-    scaler = StandardScaler().fit(data.X_train)
+    """The splits with features standardised on the fitting part's mean and scale
+    (:func:`_mean_and_scale`, scikit-learn's ``StandardScaler``'s to the bit)."""
+    mean, scale = _mean_and_scale(data.X_train)
     return data._replace(
-        X_train=scaler.transform(data.X_train),
-        X_test=scaler.transform(data.X_test),
-        X_val=scaler.transform(data.X_val),
+        X_train=(data.X_train - mean) / scale,
+        X_test=(data.X_test - mean) / scale,
+        X_val=(data.X_val - mean) / scale,
     )
+
+
+def _mean_and_scale(X: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """``StandardScaler().fit(X)``'s ``mean_`` and ``scale_`` of finite features, bit for bit.
+
+    The same operations in the same order as scikit-learn's first ``partial_fit``: the mean
+    from the column sums, the variance by the corrected two-pass algorithm (the squared
+    deviations from the mean, less the square of their sum over the rows), and a scale of 1
+    for a column its error bound cannot tell from constant.
+    """
+    n = float(X.shape[0])
+    total = X.sum(axis=0)
+    mean = (0.0 + total) / n
+    deviation = X - total / n
+    correction = deviation.sum(axis=0)
+    deviation **= 2
+    variance = (deviation.sum(axis=0) - correction**2 / n) / n
+    constant = variance <= n * _EPS * variance + (n * mean * _EPS) ** 2
+    scale = np.sqrt(variance)
+    scale[constant] = 1.0
+    return mean, scale
 
 
 def _with_one(alphas: NDArray[np.float64]) -> tuple[NDArray[np.float64], int]:
