@@ -565,7 +565,12 @@ class Binormal(_RecallAt):
             with np.errstate(invalid="ignore", divide="ignore"):
                 return np.log(s) + (d - (1.0 + s) * t) * (d - (1.0 - s) * t) / (2.0 * s**2)
 
-        return self._by_spread(lambda: d**2 / 2.0 - d * t, unequal)
+        def equal() -> Array:
+            with np.errstate(invalid="ignore"):
+                steepness = d**2 / 2.0 - d * t
+            return np.where(d == 0.0, 0.0, steepness)  # the chance line, infinite t included
+
+        return self._by_spread(equal, unequal)
 
     def _log_elasticity(self, t: Array) -> Array:
         u = (self.d - t) / self.s

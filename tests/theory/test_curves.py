@@ -3,6 +3,7 @@ family that only satisfies the :class:`~theory.curves.Curve` protocol."""
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -717,3 +718,10 @@ def test_a_well_separated_binormal_scores_near_one():
     scores = expected_scores(1.0, 0.01, Binormal(20.0))
     assert scores["specificity"] > 1 - 1e-9
     assert scores["f1"] > 1 - 1e-9
+
+
+def test_the_chance_binormal_has_slope_minus_one_at_its_ends_too():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        slope = Binormal(0.0).slope(np.array([0.0, 0.5, 1.0]))
+    np.testing.assert_array_equal(slope, [-1.0, -1.0, -1.0])
