@@ -263,8 +263,15 @@ def _hull_candidates(u: Array, v: Array) -> NDArray[np.intp]:
 
 
 def _transformed_hull(recall: Array, specificity: Array, rule: Rule) -> NDArray[np.intp]:
-    """Indices of the hull vertices ``rule`` can pick: the upper hull in ``(f(x), f(z))``."""
+    """Indices of the hull vertices ``rule`` can pick: the upper hull in ``(f(x), f(z))``.
+
+    A hull with no vertex inside both rates (scores that rank no better than chance) leaves
+    only its ends, where ``f`` is infinite and the rule cannot tell them apart: it keeps the
+    first, of recall 0, as a tie keeps the lower recall, so the rule does not move the model.
+    """
     inside = np.flatnonzero((recall > 0) & (specificity > 0))
+    if inside.size == 0:
+        return np.zeros(1, dtype=np.intp)
     u, v = rule.transform(recall[inside]), rule.transform(specificity[inside])
     # f increases, so the points run left to right; maximising r*u + v is the upper hull.
     return inside[_upper_hull(u, v)]
@@ -495,8 +502,9 @@ class EmpiricalCurve(_RecallAt):
         if rule.name == "bayes":
             return np.arange(self.hull.recall.size), self._steepness()
         picks = _transformed_hull(self.hull.recall, self.hull.specificity, rule)
-        u, v = rule.transform(self.hull.recall[picks]), rule.transform(self.hull.specificity[picks])
         with np.errstate(divide="ignore", invalid="ignore"):
+            u = rule.transform(self.hull.recall[picks])
+            v = rule.transform(self.hull.specificity[picks])
             return picks, -np.diff(v) / np.diff(u)
 
     def _vertex_quantity(

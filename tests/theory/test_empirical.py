@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -241,3 +243,19 @@ def test_the_ranking_is_the_stable_sort_by_decreasing_score(values, scale):
 
     scores = np.asarray(values, dtype=np.float64) * scale
     np.testing.assert_array_equal(_stable_decreasing(scores), np.argsort(-scores, kind="stable"))
+
+
+def test_on_a_chance_hull_the_bce_rule_leaves_the_model_where_it_is():
+    # Scores that rank worse than chance: the exact hull is the chance line, whose only vertices
+    # are its ends, where the bce rule's log is infinite.
+    positive = np.zeros(40, dtype=bool)
+    positive[:4] = True
+    scores = np.where(positive, -1.0, 0.0) + np.linspace(0.0, 0.1, 40)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = theory.what_if_scores(
+            positive, scores, [1.0, 3.0, 30.0], threshold=0.05, rule="bce", smooth=None,
+            probabilities=False, metrics=(),
+        )  # fmt: skip
+    for name in ("recall", "specificity"):
+        assert (result.table[name] == result.observed[name]).all()
