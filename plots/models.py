@@ -25,22 +25,24 @@ _RULES = ("bce", "bayes")
 _RULE_LINES = {"bce": "-", "bayes": "--"}
 
 
-#: Colours of the probabilistic models, the same in every figure; the labels of trees with their
-#: leaf limit (``tree, min_samples_leaf 20``, ``tree-proba-leaf20``) take :data:`_TREE_COLORS` in
-#: order.
+#: Colours of the probabilistic models, the same in every figure whichever other models it
+#: shows; the labels of trees with their leaf limit (``tree, min_samples_leaf 20``,
+#: ``tree-proba-leaf20``) take :data:`_TREE_COLORS` in order.
 _MODEL_COLORS = {
     "logreg": "tab:purple",
     "hgb": "tab:brown",
     "mlp": "tab:pink",
     "tree-proba": "tab:gray",
+    "xgboost": "tab:olive",
+    "lightgbm": "tab:cyan",
 }
-_TREE_COLORS = ("tab:blue", "tab:orange", "tab:green", "tab:red", "tab:olive", "tab:cyan")
+_TREE_COLORS = ("tab:blue", "tab:orange", "tab:green", "tab:red", "navy", "gold")
 
 
 def model_colors(models: list[str]) -> dict[str, str]:
-    """One colour per model label: fixed for ``logreg``, ``hgb``, ``mlp`` and ``tree-proba``, and
-    for the other labels (trees, ``tree-proba-leaf20``) the next of a fixed sequence, in the given
-    order."""
+    """One colour per model label: fixed for ``logreg``, ``hgb``, ``mlp``, ``tree-proba``,
+    ``xgboost`` and ``lightgbm``, and for the other labels (trees, ``tree-proba-leaf20``) the next
+    of a fixed sequence, in the given order."""
     others = iter(_TREE_COLORS * (1 + len(models) // len(_TREE_COLORS)))
     return {model: _MODEL_COLORS.get(model) or next(others) for model in models}
 

@@ -2,7 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from plots.models import plot_prediction_error, plot_rule_fit
+from plots.models import model_colors, plot_prediction_error, plot_rule_fit
+from simulate.models.registry import PROBABILISTIC
 from simulate.studies.comparison import find_runs, prediction_errors, rule_fit
 
 
@@ -42,3 +43,17 @@ def test_prediction_error_needs_a_model():
         plot_prediction_error({})
     with pytest.raises(ValueError, match="lacks the columns 'f1_mae'"):
         plot_prediction_error({"x": pd.DataFrame({"predictor": ["bce"], "alpha": [1.0]})})
+
+
+def test_every_probabilistic_model_keeps_its_colour_in_every_figure():
+    tree_labels = [
+        "tree, fully grown",
+        "tree, min_samples_leaf 5",
+        "tree, min_samples_leaf 20",
+        "tree, min_samples_leaf 100",
+    ]
+    alone = model_colors(list(PROBABILISTIC))
+    beside_trees = model_colors([*tree_labels, *reversed(PROBABILISTIC)])
+    assert {model: beside_trees[model] for model in PROBABILISTIC} == alone
+    assert alone["xgboost"] != alone["lightgbm"]
+    assert len(set(beside_trees.values())) == len(beside_trees)
