@@ -144,18 +144,19 @@ def _partition(order, start, end, n_left, feature, goes_left, buffer):
     for f in range(order.shape[0]):
         if f == feature:
             continue
+        row = order[f]
         n_l = start
         n_r = 0
         for p in range(start, end):
-            sample = order[f, p]
-            if goes_left[sample & INDEX_MASK]:
-                order[f, n_l] = sample
-                n_l += 1
-            else:
-                buffer[n_r] = sample
-                n_r += 1
+            # Branch-free: the sample is written to both sides, and only its side's count moves.
+            sample = row[p]
+            is_left = goes_left[sample & INDEX_MASK]
+            row[n_l] = sample
+            buffer[n_r] = sample
+            n_l += is_left
+            n_r += 1 - is_left
         for k in range(n_r):
-            order[f, n_l + k] = buffer[k]
+            row[n_l + k] = buffer[k]
 
 
 @njit(cache=True)
