@@ -45,7 +45,7 @@ TIE_FLAG = 1 << 29
 INDEX_MASK = (1 << 29) - 1
 #: The shared kernel lays a child out by sorting its samples' ranks, instead of partitioning the
 #: parent's rows, when the child holds at most ``1 / SORT_RATIO`` of the parent's samples.
-SORT_RATIO = 16
+SORT_RATIO = 48
 #: :func:`sort_features` sorts float32 bits ``RADIX_BITS`` at a time, in ``RADIX`` buckets.
 RADIX_BITS = 11
 RADIX = 1 << RADIX_BITS
