@@ -140,9 +140,7 @@ def _predict(trees: FittedTrees, X_test: ArrayLike) -> NDArray[np.uint8]:
     """0/1 predictions of every tree on ``X_test``, shape ``(n_alphas, n_test)``."""
     x_test = _as_float32_rows(X_test)
     out = np.empty((trees.n_nodes.shape[0], x_test.shape[0]), dtype=np.uint8)
-    _kernels.predict_trees(
-        trees.feature, trees.threshold, trees.left, trees.right, trees.value, x_test, out
-    )
+    _kernels.predict_trees(trees.feature, trees.threshold, trees.right, trees.value, x_test, out)
     return out
 
 
