@@ -662,6 +662,19 @@ def _lay_out_children(
 
 
 @njit(cache=True)
+def _copy_columns(work, source, destination, n):
+    """Copy columns ``[source, source + n)`` of every row of ``work`` to ``destination``.
+
+    Notes
+    -----
+    jit-compiled; inputs not validated.
+    """
+    for f in range(work.shape[0]):
+        row = work[f]
+        row[destination : destination + n] = row[source : source + n]
+
+
+@njit(cache=True)
 def _best_candidate(start, n0, n1, alpha, cand_pos, cand_n1_left, n_cand, best):
     """Best of the candidate cuts for weight ``alpha``, in :func:`_best_split_naive`'s order.
 
@@ -827,7 +840,7 @@ def fit_trees_shared(
         sub_start[0] = start
         for s in range(1, n_sub):
             sub_start[s] = arena
-            work[:, arena : arena + n] = work[:, start:end]
+            _copy_columns(work, start, arena, n)
             arena += n
         for s in range(n_sub):
             n_left = sub_pos[s] - start
