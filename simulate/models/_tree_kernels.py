@@ -225,9 +225,8 @@ def _partition(order, start, end, n_left, feature, goes_left, buffer):
         row = order[f]
         n_l = start
         n_r = 0
-        for p in range(start, end):
+        for sample in row[start:end]:
             # Branch-free: the sample is written to both sides, and only its side's count moves.
-            sample = row[p]
             is_left = goes_left[sample & INDEX_MASK]
             row[n_l] = sample
             buffer[n_r] = sample
@@ -486,8 +485,10 @@ def _candidate_cuts(x_by_feature, order, f, start, end, min_samples_leaf, cand_p
     cand_n1_left[0] = n1_left
     n_cand = 1
     previous = row[first]
-    for p in range(first + 1, last):
-        packed = row[p]
+    p = first
+    # Iterating over the entries, not indexing them, spares numba's negative-index check.
+    for packed in row[first + 1 : last]:
+        p += 1
         n1_left += previous >> LABEL_SHIFT
         change = (packed ^ previous) & LABEL_BIT
         previous = packed
@@ -564,14 +565,12 @@ def _compact(row, begin, end, child_start, marked, unmarked):
     """
     if child_start == begin:
         w = begin
-        for p in range(begin, end):
-            entry = row[p]
+        for entry in row[begin:end]:
             row[w] = entry
             w += marked[entry & INDEX_MASK] ^ unmarked
     else:
         w = end - 1
-        for p in range(end - 1, begin - 1, -1):
-            entry = row[p]
+        for entry in row[begin:end][::-1]:
             row[w] = entry
             w -= marked[entry & INDEX_MASK] ^ unmarked
 
