@@ -223,17 +223,17 @@ def _partition(order, start, end, n_left, feature, goes_left, buffer):
         if f == feature:
             continue
         row = order[f]
-        n_l = start
-        n_r = 0
+        # Unsigned write positions spare numba's negative-index check on every write.
+        n_l = np.uint64(start)
+        n_r = np.uint64(0)
         for sample in row[start:end]:
             # Branch-free: the sample is written to both sides, and only its side's count moves.
             is_left = goes_left[sample & INDEX_MASK]
             row[n_l] = sample
             buffer[n_r] = sample
             n_l += is_left
-            n_r += 1 - is_left
-        for k in range(n_r):
-            row[n_l + k] = buffer[k]
+            n_r += np.uint8(1) - is_left
+        row[n_l:end] = buffer[:n_r]
 
 
 @njit(cache=True)
@@ -563,16 +563,18 @@ def _compact(row, begin, end, child_start, marked, unmarked):
     -----
     jit-compiled; inputs not validated.
     """
+    # Unsigned, the write position needs no negative-index check.
+    kept = np.uint8(unmarked)
     if child_start == begin:
-        w = begin
+        w = np.uint64(begin)
         for entry in row[begin:end]:
             row[w] = entry
-            w += marked[entry & INDEX_MASK] ^ unmarked
+            w += marked[entry & INDEX_MASK] ^ kept
     else:
-        w = end - 1
+        w = np.uint64(end - 1)
         for entry in row[begin:end][::-1]:
             row[w] = entry
-            w -= marked[entry & INDEX_MASK] ^ unmarked
+            w -= marked[entry & INDEX_MASK] ^ kept
 
 
 @njit(cache=True)
