@@ -45,9 +45,87 @@ TIE_FLAG = 1 << 29
 INDEX_MASK = (1 << 29) - 1
 #: The shared kernel lays a child out by sorting its samples' ranks, instead of partitioning the
 #: parent's rows, when the child holds at most ``1 / SORT_RATIO`` of the parent's samples.
-SORT_RATIO = 16
+SORT_RATIO = 48
+#: :func:`sort_features` sorts float32 bits ``RADIX_BITS`` at a time, in ``RADIX`` buckets.
+RADIX_BITS = 11
+RADIX = 1 << RADIX_BITS
+DIGIT_MASK = RADIX - 1
+#: Masks of a float32's sign bit and of all its bits.
+SIGN_BIT = 1 << 31
+ALL_BITS = (1 << 32) - 1
 #: Entries of a confusion-count row.
 TP, FP, FN, TN = 0, 1, 2, 3
+
+
+@njit(cache=True)
+def _sort_keys(values, keys):
+    """Write each float32 value's bits as an unsigned key that sorts in the value's order.
+
+    Positive values get their sign bit set, negative ones all bits flipped; ``-0.0`` sorts just
+    before ``0.0``, which it equals, so the order is still one of the values sorted.
+
+    Notes
+    -----
+    jit-compiled; inputs not validated.
+    """
+    bits = values.view(np.uint32)
+    for i in range(bits.shape[0]):
+        b = np.int64(bits[i])
+        keys[i] = b ^ (ALL_BITS if b & SIGN_BIT else SIGN_BIT)
+
+
+@njit(cache=True)
+def _radix_pass(keys, index, shift, keys_out, index_out, offsets):
+    """Stable counting sort of ``keys`` (carrying ``index``) by their digit at ``shift``.
+
+    ``offsets`` (int64, ``RADIX`` entries) is scratch.
+
+    Notes
+    -----
+    jit-compiled; inputs not validated.
+    """
+    offsets[:] = 0
+    for i in range(keys.shape[0]):
+        offsets[(keys[i] >> shift) & DIGIT_MASK] += 1
+    position = 0
+    for d in range(RADIX):
+        count = offsets[d]
+        offsets[d] = position
+        position += count
+    for i in range(keys.shape[0]):
+        key = keys[i]
+        digit = (key >> shift) & DIGIT_MASK
+        keys_out[offsets[digit]] = key
+        index_out[offsets[digit]] = index[i]
+        offsets[digit] += 1
+
+
+@njit(cache=True)
+def sort_features(x_by_feature, order):
+    """Write into row ``f`` of ``order`` the sample indices sorted by feature ``f``.
+
+    A least-significant-digit radix sort of each row's float32 bits, ``RADIX_BITS`` per pass; ties
+    keep the order of the samples' indices.
+
+    Notes
+    -----
+    jit-compiled; inputs not validated.
+    """
+    n_samples = x_by_feature.shape[1]
+    keys = np.empty(n_samples, dtype=np.uint32)
+    index = np.empty(n_samples, dtype=np.int32)
+    keys_out = np.empty(n_samples, dtype=np.uint32)
+    index_out = np.empty(n_samples, dtype=np.int32)
+    offsets = np.empty(RADIX, dtype=np.int64)
+    for f in range(x_by_feature.shape[0]):
+        _sort_keys(x_by_feature[f], keys)
+        for i in range(n_samples):
+            index[i] = i
+        for shift in range(0, 32, RADIX_BITS):
+            _radix_pass(keys, index, shift, keys_out, index_out, offsets)
+            keys, keys_out = keys_out, keys
+            index, index_out = index_out, index
+        order[f] = index
 
 
 @njit(cache=True, inline="always")
@@ -144,18 +222,18 @@ def _partition(order, start, end, n_left, feature, goes_left, buffer):
     for f in range(order.shape[0]):
         if f == feature:
             continue
-        n_l = start
-        n_r = 0
-        for p in range(start, end):
-            sample = order[f, p]
-            if goes_left[sample & INDEX_MASK]:
-                order[f, n_l] = sample
-                n_l += 1
-            else:
-                buffer[n_r] = sample
-                n_r += 1
-        for k in range(n_r):
-            order[f, n_l + k] = buffer[k]
+        row = order[f]
+        # Unsigned write positions spare numba's negative-index check on every write.
+        n_l = np.uint64(start)
+        n_r = np.uint64(0)
+        for sample in row[start:end]:
+            # Branch-free: the sample is written to both sides, and only its side's count moves.
+            is_left = goes_left[sample & INDEX_MASK]
+            row[n_l] = sample
+            buffer[n_r] = sample
+            n_l += is_left
+            n_r += np.uint8(1) - is_left
+        row[n_l:end] = buffer[:n_r]
 
 
 @njit(cache=True)
@@ -311,24 +389,27 @@ def fit_trees_naive(
 
 
 @njit(cache=True)
-def predict_trees(feature, threshold, left, right, value, x_test, out):
+def predict_trees(feature, threshold, right, value, x_test, out):
     """Predicted class of every test row under every tree: ``out[a, i]`` for tree ``a``, row ``i``.
 
     ``x_test`` is float32 of shape ``(n_test, n_features)``; a row goes left where its value is
-    ``<= threshold``, as in scikit-learn.
+    ``<= threshold``, as in scikit-learn. Node ids are in preorder, so a node's left child is the
+    next node and only ``right`` is needed; choosing the next node without a branch saves the
+    mispredictions of an unpredictable walk.
 
     Notes
     -----
     jit-compiled; inputs not validated.
     """
-    for a in range(feature.shape[0]):
-        for i in range(x_test.shape[0]):
+    for i in range(x_test.shape[0]):
+        for a in range(feature.shape[0]):
             node = 0
-            while feature[a, node] != NO_NODE:
-                if x_test[i, feature[a, node]] <= threshold[a, node]:
-                    node = left[a, node]
-                else:
-                    node = right[a, node]
+            split_feature = feature[a, 0]
+            while split_feature != NO_NODE:
+                right_child = right[a, node]
+                goes_left = x_test[i, split_feature] <= threshold[a, node]
+                node = node + 1 if goes_left else right_child
+                split_feature = feature[a, node]
             out[a, i] = value[a, node]
 
 
@@ -404,8 +485,10 @@ def _candidate_cuts(x_by_feature, order, f, start, end, min_samples_leaf, cand_p
     cand_n1_left[0] = n1_left
     n_cand = 1
     previous = row[first]
-    for p in range(first + 1, last):
-        packed = row[p]
+    p = first
+    # Iterating over the entries, not indexing them, spares numba's negative-index check.
+    for packed in row[first + 1 : last]:
+        p += 1
         n1_left += previous >> LABEL_SHIFT
         change = (packed ^ previous) & LABEL_BIT
         previous = packed
@@ -480,18 +563,18 @@ def _compact(row, begin, end, child_start, marked, unmarked):
     -----
     jit-compiled; inputs not validated.
     """
+    # Unsigned, the write position needs no negative-index check.
+    kept = np.uint8(unmarked)
     if child_start == begin:
-        w = begin
-        for p in range(begin, end):
-            entry = row[p]
+        w = np.uint64(begin)
+        for entry in row[begin:end]:
             row[w] = entry
-            w += marked[entry & INDEX_MASK] ^ unmarked
+            w += marked[entry & INDEX_MASK] ^ kept
     else:
-        w = end - 1
-        for p in range(end - 1, begin - 1, -1):
-            entry = row[p]
+        w = np.uint64(end - 1)
+        for entry in row[begin:end][::-1]:
             row[w] = entry
-            w -= marked[entry & INDEX_MASK] ^ unmarked
+            w -= marked[entry & INDEX_MASK] ^ kept
 
 
 @njit(cache=True)
@@ -577,6 +660,19 @@ def _lay_out_children(
             marked[work[split_feature, p] & INDEX_MASK] = 0
     if sortable and not small_leaf:
         _sort_child(work, packed, rank, small_start, small_size, split_feature, keys)
+
+
+@njit(cache=True)
+def _copy_columns(work, source, destination, n):
+    """Copy columns ``[source, source + n)`` of every row of ``work`` to ``destination``.
+
+    Notes
+    -----
+    jit-compiled; inputs not validated.
+    """
+    for f in range(work.shape[0]):
+        row = work[f]
+        row[destination : destination + n] = row[source : source + n]
 
 
 @njit(cache=True)
@@ -745,7 +841,7 @@ def fit_trees_shared(
         sub_start[0] = start
         for s in range(1, n_sub):
             sub_start[s] = arena
-            work[:, arena : arena + n] = work[:, start:end]
+            _copy_columns(work, start, arena, n)
             arena += n
         for s in range(n_sub):
             n_left = sub_pos[s] - start

@@ -119,7 +119,8 @@ def fit_trees(
     """
     x_by_feature = np.ascontiguousarray(_as_float32_rows(X_train).T)
     y = np.ascontiguousarray(y_train, dtype=np.uint8)
-    order = np.argsort(x_by_feature, axis=1).astype(np.int32)
+    order = np.empty(x_by_feature.shape, dtype=np.int32)
+    _kernels.sort_features(x_by_feature, order)
     weights = np.ascontiguousarray(alphas, dtype=np.float64).reshape(-1)
     depth = UNLIMITED_DEPTH if max_depth is None else int(max_depth)
     shape = (weights.shape[0], max(2 * y.shape[0] - 1, 1))
@@ -139,9 +140,7 @@ def _predict(trees: FittedTrees, X_test: ArrayLike) -> NDArray[np.uint8]:
     """0/1 predictions of every tree on ``X_test``, shape ``(n_alphas, n_test)``."""
     x_test = _as_float32_rows(X_test)
     out = np.empty((trees.n_nodes.shape[0], x_test.shape[0]), dtype=np.uint8)
-    _kernels.predict_trees(
-        trees.feature, trees.threshold, trees.left, trees.right, trees.value, x_test, out
-    )
+    _kernels.predict_trees(trees.feature, trees.threshold, trees.right, trees.value, x_test, out)
     return out
 
 
