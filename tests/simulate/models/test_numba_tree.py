@@ -9,6 +9,7 @@ from sklearn.tree import DecisionTreeClassifier
 
 from simulate.config import SweepConfig
 from simulate.data.splits import dataset_seeds, make_dataset
+from simulate.models._tree_kernels import sort_features
 from simulate.models.numba_tree import KERNELS, fit_trees, numba_counts, numba_predict
 
 #: Weights whose sums of copies are exact in float64, so scikit-learn's sample-by-sample sums and
@@ -248,3 +249,27 @@ def test_max_depth_and_min_samples_leaf_are_honoured():
                 depth[child] = depth[node] + 1
                 members[child] = members[node] & side
         assert depth.max() <= 3
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    values=st.lists(
+        st.sampled_from([0.0, -0.0, 1.5, -1.5, 1e-8, -1e-8, 3.4e38, -3.4e38, 1e-45, 7.0]),
+        min_size=1,
+        max_size=60,
+    ),
+    noise=st.integers(0, 2**31 - 1),
+)
+def test_the_radix_sort_orders_each_feature_as_a_stable_argsort(values, noise):
+    rng = np.random.default_rng(noise)
+    tied = np.asarray(values, dtype=np.float32)
+    spread = rng.normal(scale=10.0 ** rng.integers(-30, 30), size=tied.size).astype(np.float32)
+    x_by_feature = np.ascontiguousarray(np.stack([tied, spread]))
+    order = np.empty(x_by_feature.shape, dtype=np.int32)
+    sort_features(x_by_feature, order)
+    for row, indices in zip(x_by_feature, order, strict=True):
+        assert sorted(indices.tolist()) == list(range(row.size))  # a permutation
+        assert np.all(row[indices][1:] >= row[indices][:-1])  # of the values in order
+        # equal values in index order, -0.0 before 0.0
+        stable = np.lexsort((np.arange(row.size), np.signbit(row) == 0, row))
+        np.testing.assert_array_equal(indices, stable)
