@@ -14,8 +14,9 @@ The benchmark prints, in one process and one run:
 1. the draw of one dataset (10,000 rows, 10 features of which 5 informative, beta 0.01), each
    generator timed alternately over the same seeds;
 2. whole sweeps (``run_sweep``, ``n_jobs=1``, the cells of bench_sweep.py) per model, with the
-   sweep's draw and with the candidate patched in, alternately, and the saving as a share of the
-   sweep's time;
+   sweep's draw and with the candidate patched in, alternately for ``--rounds`` pairs, and the
+   saving as a share of the sweep's time (the candidate draws other datasets, so the fits' own
+   cost varies with it too);
 3. whether the candidate draws the same distribution: two-sample Kolmogorov-Smirnov tests, over
    ``--datasets`` datasets from each generator at each class_sep, of per-dataset statistics
    (the distance between the class means, the positives' and negatives' mean squared norm,
@@ -23,7 +24,8 @@ The benchmark prints, in one process and one run:
    rows of one dataset share its covariance factors, so they are not pooled: the test would take
    them for independent).
 
-Run: ``python benchmarks/bench_generator.py [--models logreg,tree] [--reps 20] [--datasets 300]``
+Run: ``python benchmarks/bench_generator.py [--models logreg,tree] [--reps 20] [--rounds 3]
+[--datasets 300]``
 """
 
 from __future__ import annotations
@@ -145,6 +147,7 @@ def main() -> None:
     parser.add_argument("--models", default="logreg,tree", help="comma list of sweep models")
     parser.add_argument("--reps", type=int, default=20, help="sweep datasets per class_sep")
     parser.add_argument("--draws", type=int, default=200, help="datasets timed per generator")
+    parser.add_argument("--rounds", type=int, default=3, help="sweep pairs timed per model")
     parser.add_argument(
         "--datasets", type=int, default=300, help="datasets per generator and class_sep tested"
     )
@@ -160,13 +163,25 @@ def main() -> None:
     print(f"   candidate (default_rng, same recipe)             : {candidate:6.2f} ms")
     print(f"   ratio                                            : {legacy / candidate:6.2f}x")
 
-    print(f"\n2. whole sweeps ({args.reps} reps x {len(SEPS)} class_seps x {len(ALPHAS)} alphas)")
+    print(
+        f"\n2. whole sweeps ({args.reps} reps x {len(SEPS)} class_seps x {len(ALPHAS)} alphas), "
+        f"{args.rounds} rounds alternating"
+    )
     print(f"   {'model':8s} {'sweep draw s':>13s} {'candidate s':>12s} {'saving':>8s}")
     for model in args.models.split(","):
         time_sweep(model, 1, splits._classification)  # warm-up: JIT, imports
-        ours = time_sweep(model, args.reps, splits._classification)
-        theirs = time_sweep(model, args.reps, pcg64_classification)
-        print(f"   {model:8s} {ours:13.2f} {theirs:12.2f} {1 - theirs / ours:8.1%}")
+        savings = []
+        for _ in range(args.rounds):
+            ours = time_sweep(model, args.reps, splits._classification)
+            theirs = time_sweep(model, args.reps, pcg64_classification)
+            savings.append(1 - theirs / ours)
+            print(f"   {model:8s} {ours:13.2f} {theirs:12.2f} {savings[-1]:8.1%}")
+        datasets = args.reps * len(SEPS)
+        expected = (legacy - candidate) / 1e3 * datasets / ours
+        print(
+            f"   {model:8s} median saving {np.median(savings):.1%}; the draw's own saving "
+            f"({legacy - candidate:.2f} ms x {datasets} datasets) is {expected:.1%} of the sweep's"
+        )
 
     print(f"\n3. same distribution? KS p-values, {args.datasets} datasets per generator")
     rows = same_distribution(args.datasets)
