@@ -48,7 +48,7 @@ from params.post import ALPHAS, SEPS
 from simulate.config import SweepConfig
 from simulate.data.splits import dataset_seeds, make_dataset
 from simulate.models import _tree_kernels as kernels
-from simulate.models.numba_tree import UNLIMITED_DEPTH, FittedTrees
+from simulate.models.numba_tree import UNLIMITED_DEPTH, FittedTrees, empty_trees
 
 #: 5 class_sep values over the span of the post's.
 CLASS_SEPS = np.linspace(SEPS[0], SEPS[-1], 5)
@@ -207,15 +207,7 @@ def _inputs(data):
 def _grow(kernel, x_by_feature, y, order) -> FittedTrees:
     """The trees ``kernel`` grows for the post's weights."""
     alphas = np.asarray(ALPHAS, dtype=np.float64)
-    shape = (alphas.shape[0], 2 * y.shape[0] - 1)
-    trees = FittedTrees(
-        feature=np.empty(shape, dtype=np.int32),
-        threshold=np.empty(shape, dtype=np.float64),
-        left=np.empty(shape, dtype=np.int32),
-        right=np.empty(shape, dtype=np.int32),
-        value=np.empty(shape, dtype=np.uint8),
-        n_nodes=np.empty(alphas.shape[0], dtype=np.int64),
-    )
+    trees = empty_trees(alphas.shape[0], y.shape[0])
     kernel(x_by_feature, y, order, alphas, UNLIMITED_DEPTH, 1, *trees)
     return trees
 

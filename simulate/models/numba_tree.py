@@ -39,7 +39,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from simulate.models import _tree_kernels as _kernels
 
-__all__ = ["KERNELS", "FittedTrees", "fit_trees", "numba_counts", "numba_predict"]
+__all__ = ["KERNELS", "FittedTrees", "empty_trees", "fit_trees", "numba_counts", "numba_predict"]
 
 #: ``max_depth=None`` becomes this depth, as in scikit-learn.
 UNLIMITED_DEPTH = np.iinfo(np.int32).max
@@ -123,17 +123,23 @@ def fit_trees(
     _kernels.sort_features(x_by_feature, order)
     weights = np.ascontiguousarray(alphas, dtype=np.float64).reshape(-1)
     depth = UNLIMITED_DEPTH if max_depth is None else int(max_depth)
-    shape = (weights.shape[0], max(2 * y.shape[0] - 1, 1))
-    trees = FittedTrees(
+    trees = empty_trees(weights.shape[0], y.shape[0])
+    KERNELS[kernel](x_by_feature, y, order, weights, depth, int(min_samples_leaf), *trees)
+    return trees
+
+
+def empty_trees(n_alphas: int, n_samples: int) -> FittedTrees:
+    """Node arrays for ``n_alphas`` trees of ``n_samples`` training rows (at most
+    ``2 n_samples - 1`` nodes each), for a kernel to fill."""
+    shape = (n_alphas, max(2 * n_samples - 1, 1))
+    return FittedTrees(
         feature=np.empty(shape, dtype=np.int32),
         threshold=np.empty(shape, dtype=np.float64),
         left=np.empty(shape, dtype=np.int32),
         right=np.empty(shape, dtype=np.int32),
         value=np.empty(shape, dtype=np.uint8),
-        n_nodes=np.empty(weights.shape[0], dtype=np.int64),
+        n_nodes=np.empty(n_alphas, dtype=np.int64),
     )
-    KERNELS[kernel](x_by_feature, y, order, weights, depth, int(min_samples_leaf), *trees)
-    return trees
 
 
 def _predict(trees: FittedTrees, X_test: ArrayLike) -> NDArray[np.uint8]:

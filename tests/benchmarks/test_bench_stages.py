@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-import importlib
 import re
-import sys
-from pathlib import Path
 
 import pytest
 
-BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 #: A row of a model's table: a stage, its seconds and its share.
 ROW = re.compile(r"^  (\S+) +(\d+\.\d{3}) +(\d+\.\d)%$")
 
 
 @pytest.fixture(scope="module")
-def bench():
-    """The benchmark's module, imported as its command imports it (beside ``_machine``)."""
-    sys.path.insert(0, str(BENCHMARKS))
-    try:
-        yield importlib.import_module("bench_stages")
-    finally:
-        sys.path.remove(str(BENCHMARKS))
+def bench(import_benchmark):
+    """The benchmark's module."""
+    return import_benchmark("bench_stages")
 
 
 def test_quick_run_prints_every_stage_and_shares_that_sum_to_the_total(bench, capsys):
