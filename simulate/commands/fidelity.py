@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from params.commands import run_command
 from params.settings import add_arguments, settings_from_arguments
 from simulate.analysis.summary import cell_keys
+from simulate.commands._studies import unless_quiet
 from simulate.config import GRID_SETTINGS, SweepConfig
 from simulate.runs.backends import ParallelConfig
 from simulate.studies.fidelity import DEFAULT_REPS, MIN_REPS, run_fidelity
@@ -35,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the comparison and print its per-cell z-scores and summary; returns the exit status
     (see :func:`params.commands.run_command`)."""
-    return run_command(build_parser(), _run, argv, kept=_kept, progress=_progress)
+    return run_command(build_parser(), _run, argv, kept=_kept, progress=unless_quiet)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -67,11 +68,6 @@ def _run(args: argparse.Namespace) -> int:
 def _kept(args: argparse.Namespace) -> str:
     """What a stopped comparison leaves behind."""
     return "the comparison writes no files: run it again"
-
-
-def _progress(args: argparse.Namespace) -> bool:
-    """Whether the comparison draws progress bars."""
-    return not args.quiet
 
 
 if __name__ == "__main__":

@@ -19,6 +19,12 @@ from params.argtypes import path
 from params.commands import error_prefix, run_command
 from params.settings import add_arguments, settings_from_arguments
 from params.tables import format_table
+from simulate.commands._studies import (
+    add_sweeps_arguments,
+    check_sweeps_arguments,
+    kept_sweeps,
+    unless_quiet,
+)
 from simulate.config import SweepConfig
 from simulate.runs.backends import ParallelConfig
 from simulate.runs.folder import atomic_path
@@ -80,26 +86,21 @@ def build_parser() -> argparse.ArgumentParser:
     add_arguments(parser, SweepConfig, SWEEP_SETTINGS, defaults=shown)
     add_arguments(parser, ParallelConfig, ("n_jobs",))
     parser.add_argument("--out", type=path, default=Path("results", "focal"), help="output folder")
-    parser.add_argument(
-        "--resume", action="store_true", help="read finished sweeps back, continue the others"
-    )
-    parser.add_argument("--force", action="store_true", help="run every sweep again")
-    parser.add_argument("--quiet", action="store_true", help="no progress bars and no tables")
+    add_sweeps_arguments(parser)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the study and write its files; returns the exit status (see
     :func:`params.commands.run_command`)."""
-    return run_command(build_parser(), _run, argv, kept=_kept, progress=_progress)
+    return run_command(build_parser(), _run, argv, kept=kept_sweeps, progress=unless_quiet)
 
 
 def _run(args: argparse.Namespace) -> int:
     config = FocalConfig(**settings_from_arguments(FocalConfig, args))
     sweeps = focal_sweeps(config, **settings_from_arguments(SweepConfig, args))
     ParallelConfig(n_jobs=args.n_jobs)
-    if args.resume and args.force:
-        raise ValueError("--resume and --force cannot be given together")
+    check_sweeps_arguments(args)
     runs = run_sweeps(
         sweeps,
         args.out,
@@ -160,16 +161,6 @@ def format_rule_fit(rule_fit: pd.DataFrame) -> str:
         for model, gamma in wide.index
     ]
     return format_table(["model", "gamma", *rules], rows)
-
-
-def _kept(args: argparse.Namespace) -> str:
-    """What a stopped study leaves behind."""
-    return f"the finished sweeps and chunks are kept in {args.out}; rerun with --resume"
-
-
-def _progress(args: argparse.Namespace) -> bool:
-    """Whether the study draws progress bars."""
-    return not args.quiet
 
 
 if __name__ == "__main__":

@@ -20,6 +20,12 @@ from params.commands import error_prefix, run_command
 from params.settings import add_arguments, settings_from_arguments
 from params.tables import format_table
 from simulate.analysis.prediction import PREDICTED_SCORES, PREDICTORS, UNCHANGED
+from simulate.commands._studies import (
+    add_sweeps_arguments,
+    check_sweeps_arguments,
+    kept_sweeps,
+    unless_quiet,
+)
 from simulate.config import SweepConfig
 from simulate.runs.backends import ParallelConfig
 from simulate.runs.folder import atomic_path
@@ -93,11 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the predictor whose table is printed and drawn, one of --predictors or "
         f"{UNCHANGED}; default the first of --predictors",
     )
-    parser.add_argument(
-        "--resume", action="store_true", help="read finished sweeps back, continue the others"
-    )
-    parser.add_argument("--force", action="store_true", help="run every sweep again")
-    parser.add_argument("--quiet", action="store_true", help="no progress bars and no tables")
+    add_sweeps_arguments(parser)
     return parser
 
 
@@ -114,15 +116,14 @@ def _shown_defaults() -> dict[str, str | int | float]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the study and write its files; returns the exit status (see
     :func:`params.commands.run_command`)."""
-    return run_command(build_parser(), _run, argv, kept=_kept, progress=_progress)
+    return run_command(build_parser(), _run, argv, kept=kept_sweeps, progress=unless_quiet)
 
 
 def _run(args: argparse.Namespace) -> int:
     config = RetrainingConfig(**settings_from_arguments(RetrainingConfig, args))
     sweeps = study_sweeps(config, **settings_from_arguments(SweepConfig, args))
     ParallelConfig(n_jobs=args.n_jobs)
-    if args.resume and args.force:
-        raise ValueError("--resume and --force cannot be given together")
+    check_sweeps_arguments(args)
     shown = args.show or args.predictors[0]
     if shown not in (*args.predictors, UNCHANGED):
         raise ValueError(f"--show {shown} is not among --predictors ({','.join(args.predictors)})")
@@ -247,16 +248,6 @@ def _number(value: float, digits: int = 2) -> str:
 
 def _percent(value: float) -> str:
     return "" if pd.isna(value) else f"{value:.0%}"
-
-
-def _kept(args: argparse.Namespace) -> str:
-    """What a stopped study leaves behind."""
-    return f"the finished sweeps and chunks are kept in {args.out}; rerun with --resume"
-
-
-def _progress(args: argparse.Namespace) -> bool:
-    """Whether the study draws progress bars."""
-    return not args.quiet
 
 
 if __name__ == "__main__":

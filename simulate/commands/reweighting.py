@@ -17,6 +17,7 @@ import pandas as pd
 from params.commands import run_command
 from params.settings import add_arguments, settings_from_arguments
 from params.tables import format_table
+from simulate.commands._studies import unless_quiet
 from simulate.studies.reweighting import (
     K_ALPHA,
     PREDICTORS,
@@ -55,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the study and print its tables; returns the exit status (see
     :func:`params.commands.run_command`)."""
-    return run_command(build_parser(), _run, argv, kept=_kept, progress=_progress)
+    return run_command(build_parser(), _run, argv, kept=_kept, progress=unless_quiet)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -89,11 +90,6 @@ def format_errors(table: pd.DataFrame) -> str:
 def _kept(args: argparse.Namespace) -> str:
     """What a stopped study leaves behind."""
     return "the study writes no files: run it again"
-
-
-def _progress(args: argparse.Namespace) -> bool:
-    """Whether the study draws a progress bar."""
-    return not args.quiet
 
 
 if __name__ == "__main__":
