@@ -23,7 +23,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 __all__ = [
+    "AT_LEAST_ONE",
     "MAX_BOOTSTRAP",
+    "NON_NEGATIVE",
     "POSITIVE",
     "UNIT_OPEN",
     "Interval",
@@ -74,6 +76,10 @@ class Interval:
 
 #: The positive reals, (0, inf).
 POSITIVE = Interval(0.0, np.inf)
+#: The non-negative reals, [0, inf).
+NON_NEGATIVE = Interval(0.0, np.inf, "left")
+#: One and above, [1, inf): a count of iterations or of units.
+AT_LEAST_ONE = Interval(1.0, np.inf, "left")
 #: The open unit interval (0, 1): a prevalence, a rate, a fraction of the rows.
 UNIT_OPEN = Interval(0.0, 1.0)
 #: Most bootstrap resamples any function or command takes.

@@ -24,6 +24,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from params.validation import (
     MAX_BOOTSTRAP,
+    NON_NEGATIVE,
     POSITIVE,
     UNIT_OPEN,
     Interval,
@@ -173,7 +174,7 @@ def fit_movement(
         raise ParameterError("alpha", owner, allowed, alpha)
     threshold = check_float(threshold, "threshold", owner, UNIT_OPEN)
     bootstrap = check_int(bootstrap, "bootstrap", owner, Interval(0, MAX_BOOTSTRAP, "both"))
-    seed = check_int(seed, "seed", owner, Interval(0, np.inf, "left"))
+    seed = check_int(seed, "seed", owner, NON_NEGATIVE)
     log_ratio = np.log(alpha / alpha_observed)
     logits = _logit(scores)
     decided = retrained >= threshold

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from params.validation import Interval, ParameterError, check_array
+from params.validation import NON_NEGATIVE, Interval, ParameterError, check_array
 
 __all__ = [
     "DEFAULT_COST",
@@ -348,7 +348,7 @@ def confusion_scores(
     """
     owner = "confusion_scores"
     counts = [
-        check_array(value, name, owner, Interval(0.0, np.inf, "left"))
+        check_array(value, name, owner, NON_NEGATIVE)
         for name, value in zip(("tp", "fp", "fn", "tn"), (tp, fp, fn, tn), strict=True)
     ]
     counts = np.broadcast_arrays(*counts)

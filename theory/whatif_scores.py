@@ -40,6 +40,7 @@ from scipy import optimize
 
 from params.validation import (
     MAX_BOOTSTRAP,
+    NON_NEGATIVE,
     POSITIVE,
     UNIT_OPEN,
     Interval,
@@ -522,7 +523,7 @@ def _settings(
         )
     smooth = _estimator(smooth, probabilities, chosen, owner)
     bootstrap = check_int(bootstrap, "bootstrap", owner, Interval(0, MAX_BOOTSTRAP, "both"))
-    seed = check_int(seed, "seed", owner, Interval(0, np.inf, "left"))
+    seed = check_int(seed, "seed", owner, NON_NEGATIVE)
     test_counts = _test_counts(n_test, beta if beta is not None else rows.prior, bootstrap, owner)
     fbetas = tuple(float(b) for b in check_fbeta(fbeta, owner))
     computed = None

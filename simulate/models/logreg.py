@@ -123,8 +123,8 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.special import expit
 
 from params.validation import (
+    AT_LEAST_ONE,
     POSITIVE,
-    Interval,
     ParameterError,
     check_array,
     check_float,
@@ -148,7 +148,6 @@ NEWTON_TOL = 1e-10
 MAX_NEWTON_ITER = 100
 
 #: Allowed ranges of the checked arguments.
-_AT_LEAST_ONE = Interval(1, np.inf, "left")
 
 
 class LogisticPath(NamedTuple):
@@ -245,7 +244,7 @@ def logistic_path(
     C = float(check_array(C, "C", owner, POSITIVE))
     gamma = check_float(gamma, "gamma", owner, GAMMA_RANGE)
     tol = float(check_array(tol, "tol", owner, POSITIVE))
-    max_iter = check_int(max_iter, "max_iter", owner, _AT_LEAST_ONE)
+    max_iter = check_int(max_iter, "max_iter", owner, AT_LEAST_ONE)
 
     n_alphas, n_features = weights.shape[0], features.shape[1]
     path = LogisticPath(

@@ -67,6 +67,8 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.special import expit
 
 from params.validation import (
+    AT_LEAST_ONE,
+    NON_NEGATIVE,
     POSITIVE,
     Interval,
     ParameterError,
@@ -92,9 +94,6 @@ GTOL = 1e-4
 GLOROT_FACTOR = 6.0
 
 #: Allowed ranges of the checked arguments.
-_NON_NEGATIVE = Interval(0.0, np.inf, "left")
-_AT_LEAST_ZERO = Interval(0, np.inf, "left")
-_AT_LEAST_ONE = Interval(1, np.inf, "left")
 _SEEDS = Interval(0, 2**32 - 1, "both")
 
 
@@ -292,11 +291,11 @@ def _check_training(
     return (
         features,
         positive,
-        check_float(gamma, "gamma", owner, _NON_NEGATIVE),
+        check_float(gamma, "gamma", owner, NON_NEGATIVE),
         check_int(random_state, "random_state", owner, _SEEDS),
-        check_int(max_iter, "max_iter", owner, _AT_LEAST_ZERO),
-        check_int(hidden, "hidden", owner, _AT_LEAST_ONE),
-        check_float(alpha_l2, "alpha_l2", owner, _NON_NEGATIVE),
+        check_int(max_iter, "max_iter", owner, NON_NEGATIVE),
+        check_int(hidden, "hidden", owner, AT_LEAST_ONE),
+        check_float(alpha_l2, "alpha_l2", owner, NON_NEGATIVE),
     )
 
 
