@@ -181,8 +181,7 @@ def retraining_errors(runs: Mapping[str, RunData]) -> pd.DataFrame:
     ----------
     runs : mapping of str to RunData
         The study's sweeps by label (:func:`simulate.studies.sweeps.run_sweeps`), or any
-        probabilistic model's
-        sweeps.
+        probabilistic model's sweeps.
 
     Returns
     -------
