@@ -23,8 +23,8 @@ The stages and the functions charged to them:
   computed and applied);
 - fit: the model's fit along the weight grid: the numba tree's ``fit_trees``, ``logistic_path``,
   or the estimator's ``clone`` and ``fit`` (scikit-learn's, XGBoost's, LightGBM's);
-- predict: the numba tree's ``_predict``, logreg's ``predict_labels`` and
-  ``positive_probability``, or the estimator's ``predict`` and ``predict_proba``;
+- predict: the numba tree's ``_predict``, logreg's ``predictions`` (every weight's labels and
+  the ``alpha = 1`` model's probabilities), or the estimator's ``predict`` and ``predict_proba``;
 - score: the confusion counts, ``confusion_counts`` (and the numba tree's ``count_outcomes``);
 - threshold: ``tuned_threshold``, the validation split's best-F1 threshold (probabilistic models);
 - what-if: ``predict_weights``, the theory's prediction of every weight from the validation
@@ -120,8 +120,7 @@ FUNCTIONS: tuple[tuple[str, str, str], ...] = (
     ("fit", "simulate.models.logreg", "logistic_path"),
     ("fit", "simulate.models.registry", "clone"),
     ("predict", "simulate.models.numba_tree", "_predict"),
-    ("predict", "simulate.models.logreg", "predict_labels"),
-    ("predict", "simulate.models.logreg", "positive_probability"),
+    ("predict", "simulate.models.logreg", "predictions"),
     ("score", "simulate.models.registry", "confusion_counts"),
     ("score", "simulate.models.tree", "confusion_counts"),
     ("score", "simulate.models._tree_kernels", "count_outcomes"),

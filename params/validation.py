@@ -160,6 +160,16 @@ def _fail(name: str, owner: str, allowed: str, got: object) -> None:
     raise ParameterError(name, owner, allowed, got)
 
 
+def _a_float_in(interval: Interval) -> str:
+    """What a float parameter may be, in a message (formatted only for a message)."""
+    return f"a float in the range {interval}"
+
+
+def _an_int_in(interval: Interval) -> str:
+    """What an int parameter may be, in a message."""
+    return f"an int in the range {interval}"
+
+
 def check_array(value: ArrayLike, name: str, owner: str, interval: Interval) -> NDArray[np.float64]:
     """Return ``value`` as a float array after checking every element lies in ``interval``.
 
@@ -184,14 +194,13 @@ def check_array(value: ArrayLike, name: str, owner: str, interval: Interval) -> 
         If ``value`` is not numeric or an element lies outside ``interval``; the message names the
         first offending element.
     """
-    allowed = f"a float in the range {interval}"
     try:
         array = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
-        _fail(name, owner, allowed, value)
+        _fail(name, owner, _a_float_in(interval), value)
     bad = ~interval.contains(array)
     if np.any(bad):
-        _fail(name, owner, allowed, float(array[bad].flat[0]))
+        _fail(name, owner, _a_float_in(interval), float(array[bad].flat[0]))
     return array
 
 
@@ -209,7 +218,7 @@ def check_float(value: object, name: str, owner: str, interval: Interval) -> flo
     except ValueError:  # a ragged list
         several = True
     if several:
-        _fail(name, owner, f"a float in the range {interval}", value)
+        _fail(name, owner, _a_float_in(interval), value)
     return float(check_array(value, name, owner, interval))
 
 
@@ -221,11 +230,10 @@ def check_int(value: object, name: str, owner: str, interval: Interval) -> int:
     ValueError
         If ``value`` is not an integer (bools are refused) or lies outside ``interval``.
     """
-    allowed = f"an int in the range {interval}"
     if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        _fail(name, owner, allowed, value)
+        _fail(name, owner, _an_int_in(interval), value)
     if not interval.contains(int(value)):
-        _fail(name, owner, allowed, int(value))
+        _fail(name, owner, _an_int_in(interval), int(value))
     return int(value)
 
 

@@ -140,6 +140,7 @@ __all__ = [
     "logistic_path",
     "positive_probability",
     "predict_labels",
+    "predictions",
 ]
 
 #: Default convergence tolerance: the largest Newton step entry relative to the coefficients.
@@ -303,7 +304,7 @@ def predict_labels(X: ArrayLike, path: LogisticPath) -> NDArray[np.uint8]:
     -------
     ndarray of uint8, shape (n_alphas, n_samples)
     """
-    return (decision_scores(X, path) > 0).astype(np.uint8)
+    return _labels(decision_scores(X, path))
 
 
 def positive_probability(X: ArrayLike, path: LogisticPath) -> NDArray[np.float64]:
@@ -317,3 +318,24 @@ def positive_probability(X: ArrayLike, path: LogisticPath) -> NDArray[np.float64
     ndarray of float64, shape (n_alphas, n_samples)
     """
     return expit(decision_scores(X, path))
+
+
+def predictions(
+    X: ArrayLike, path: LogisticPath, at: int
+) -> tuple[NDArray[np.uint8], NDArray[np.float64]]:
+    """Every weight's 0/1 predictions and the probability of the positive class under the
+    model of ``path.alphas[at]``, from one decision function: ``predict_labels(X, path)`` and
+    ``positive_probability(X, path)[at]``, to the bit.
+
+    Returns
+    -------
+    labels : ndarray of uint8, shape (n_alphas, n_samples)
+    probability : ndarray of float64, shape (n_samples,)
+    """
+    decision = decision_scores(X, path)
+    return _labels(decision), expit(decision[at])
+
+
+def _labels(decision: NDArray[np.float64]) -> NDArray[np.uint8]:
+    """1 where the decision function is positive, else 0."""
+    return (decision > 0).astype(np.uint8)

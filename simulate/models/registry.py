@@ -238,18 +238,18 @@ def _logreg(
                 f"logreg's sklearn engine has no {options.loss} loss: use engine='numba'."
             )
         return _estimator_path(LogisticRegression(**LOGREG_PARAMS), data, alphas)
-    from simulate.models.logreg import logistic_path, positive_probability, predict_labels
+    from simulate.models.logreg import logistic_path, predictions
 
     path, one = _with_one(alphas)
     solution = logistic_path(data.X_train, data.y_train, path, C=LOGREG_PARAMS["C"], gamma=gamma)
-    counts = confusion_counts(data.y_test, predict_labels(data.X_test, solution))
-    validation_counts = confusion_counts(data.y_val, predict_labels(data.X_val, solution))
+    test_labels, test_scores = predictions(data.X_test, solution, one)
+    validation_labels, validation_scores = predictions(data.X_val, solution, one)
     kept = np.isin(path, alphas)
     return Fitted(
-        counts[kept],
-        positive_probability(data.X_val, solution)[one],
-        positive_probability(data.X_test, solution)[one],
-        validation_counts[kept],
+        confusion_counts(data.y_test, test_labels)[kept],
+        validation_scores,
+        test_scores,
+        confusion_counts(data.y_val, validation_labels)[kept],
     )
 
 

@@ -10,6 +10,7 @@ from simulate.data.sources import load_rows, subsample_positives
 from simulate.data.splits import (
     Dataset,
     _classification,
+    _legacy_stream,
     add_label_noise,
     dataset_seeds,
     hold_out_validation,
@@ -234,3 +235,24 @@ def test_a_draw_make_classification_refuses_raises_its_error():
         _classification(1.0, 0, beta=0.1, n_samples=100, n_features=4, n_informative=1)
     with pytest.raises(ValueError, match="features must sum to less"):
         _classification(1.0, 0, beta=0.1, n_samples=100, n_features=4, n_informative=5)
+
+
+def _draws(rng):
+    return rng.standard_normal(5), rng.permutation(7), rng.uniform(size=3), rng.randint(2, size=4)
+
+
+def test_the_reseeded_legacy_stream_is_a_new_randomstates():
+    used = _legacy_stream(1)
+    used.standard_normal(3)  # an odd count leaves a normal cached
+    for seed in (5, 2**32 - 1):
+        drawn, fresh = _draws(_legacy_stream(seed)), _draws(np.random.RandomState(seed))
+        for ours, theirs in zip(drawn, fresh, strict=True):
+            np.testing.assert_array_equal(ours, theirs)
+
+
+def test_each_thread_has_its_own_legacy_stream():
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as other:
+        theirs = other.submit(_legacy_stream, 3).result()
+    assert theirs is not _legacy_stream(3)

@@ -48,6 +48,7 @@ from simulate.models.logreg import (
     logistic_path,
     positive_probability,
     predict_labels,
+    predictions,
 )
 
 #: Weights from far below 1 to far above the inverse prevalence.
@@ -252,6 +253,16 @@ def test_prediction_helpers_follow_sklearn():
         np.testing.assert_allclose(
             positive_probability(X_test, path)[a], model.predict_proba(X_test)[:, 1], rtol=1e-12
         )
+
+
+def test_predictions_are_the_labels_and_one_models_probability_to_the_bit():
+    X_train, X_test, y_train, _ = _dataset(2, 0.1)
+    path = logistic_path(X_train, y_train, (0.5, 1.0, 10.0))
+    for at in range(3):
+        labels, probability = predictions(X_test, path, at)
+        np.testing.assert_array_equal(labels, predict_labels(X_test, path))
+        assert labels.dtype == np.uint8
+        np.testing.assert_array_equal(probability, positive_probability(X_test, path)[at])
 
 
 def test_a_decision_of_zero_is_the_negative_class():
