@@ -32,6 +32,7 @@ curve's hook leaves no interior point as good).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import ClassVar, NamedTuple, Protocol, runtime_checkable
@@ -591,13 +592,22 @@ class Binormal(_RecallAt):
     def _by_spread(self, equal: Callable[[], Array], unequal: Callable[[], Array]) -> Array:
         """``equal()`` where ``s = 1`` and ``unequal()`` elsewhere, each computed only if some
         element needs it (the equal-variance curve keeps its own, cheaper formulas)."""
-        at_one = self.s == 1.0
-        if np.all(at_one):
+        at_one, everywhere, somewhere = self._at_one
+        if everywhere:
             value = equal()
+            if at_one.ndim == 0 and isinstance(value, np.ndarray):
+                return value  # nothing to broadcast it with
             return np.broadcast_to(value, np.broadcast_shapes(np.shape(value), at_one.shape))
-        if not np.any(at_one):
+        if not somewhere:
             return unequal()
         return np.where(at_one, equal(), unequal())
+
+    @functools.cached_property
+    def _at_one(self) -> tuple[NDArray[np.bool_], bool, bool]:
+        """Where ``s = 1``, and whether everywhere and somewhere: found once per curve, since
+        the root finders ask at every step."""
+        at_one = self.s == 1.0
+        return at_one, bool(at_one.all()), bool(at_one.any())
 
     @classmethod
     def through(cls, recall: ArrayLike, specificity: ArrayLike, *, s: ArrayLike = 1.0) -> Binormal:
