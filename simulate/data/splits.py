@@ -170,23 +170,26 @@ def _classification(
     per_cluster = [int(n_samples * shares[k % _CLASSES] / _CLUSTERS) for k in range(_VERTICES)]
     for k in range(n_samples - sum(per_cluster)):
         per_cluster[k % _VERTICES] += 1
-    X = np.zeros((n_samples, n_features))
     y = np.zeros(n_samples, dtype=int)
     vertices = _hypercube(_VERTICES, n_informative, rng).astype(float)
     vertices *= 2 * class_sep
     vertices -= class_sep
-    X[:, :n_informative] = rng.standard_normal(size=(n_samples, n_informative))
+    # the informative features transformed in a contiguous array of their own (a third of the
+    # time of doing it inside the rows; the same products)
+    informative = rng.standard_normal(size=(n_samples, n_informative))
     stop = 0
     for k, vertex in enumerate(vertices):
         start, stop = stop, stop + per_cluster[k]
         y[start:stop] = k % _CLASSES
-        cluster = X[start:stop, :n_informative]
         covariance = 2 * rng.uniform(size=(n_informative, n_informative)) - 1
-        cluster[...] = np.dot(cluster, covariance)
+        cluster = np.dot(informative[start:stop], covariance)
         cluster += vertex
+        informative[start:stop] = cluster
+    X = np.empty((n_samples, n_features))
+    X[:, :n_informative] = informative
     n_useless = n_features - n_informative
     if n_useless > 0:
-        X[:, -n_useless:] = rng.standard_normal(size=(n_samples, n_useless))
+        X[:, n_informative:] = rng.standard_normal(size=(n_samples, n_useless))
     flipped = rng.uniform(size=n_samples) < 0.0  # make_classification draws its flip_y = 0 too
     y[flipped] = rng.randint(_CLASSES, size=flipped.sum())
     X += 0.0  # make_classification's shift and scale (which turn -0.0 into 0.0)
