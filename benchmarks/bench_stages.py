@@ -34,7 +34,7 @@ The stages and the functions charged to them:
 - writing: the run folder: ``RunFolder.start``, ``finished_chunks``, ``save_chunk`` (each chunk,
   written durably) and ``finish`` (the final tables and record), ``close``;
 - other: the rest: the loop, the seeds, the weight arrays, the progress bar, and the thread
-  limits each chunk sets (``threadpool_limits`` finds the loaded libraries, some 10 ms a chunk).
+  limits each chunk sets (the loaded libraries found once per process, some 5 ms).
 
 The models are ``tree`` (numba engine), ``tree-sklearn``, ``logreg`` (numba engine),
 ``logreg-sklearn``, ``hgb``, ``mlp``, ``tree-proba`` (leaves of at least 20 samples, as the

@@ -305,3 +305,25 @@ def test_a_probabilistic_sweep_stores_each_fit_s_validation_counts():
         assert at_one.loc[rep, "val_tp"] == np.sum(predicted & (rows["label"].to_numpy() == 1))
     expected = theory.confusion_scores(*(run.fits[c] for c in VALIDATION_COUNT_COLUMNS))["f1"]
     np.testing.assert_allclose(run.fits["val_f1"], expected)
+
+
+def test_a_chunk_runs_its_models_on_one_thread_and_restores_the_pools(small_config, monkeypatch):
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    import simulate.sweep
+
+    seen = []
+    fit = simulate.sweep.fit_model
+
+    def watched(*args, **kwargs):
+        seen.append({pool["filepath"]: pool["num_threads"] for pool in threadpool_info()})
+        return fit(*args, **kwargs)
+
+    monkeypatch.setattr(simulate.sweep, "fit_model", watched)
+    with threadpool_limits(limits=2):
+        before = {pool["filepath"]: pool["num_threads"] for pool in threadpool_info()}
+        for _ in range(2):  # the second chunk reuses the pools found by the first
+            run_chunk(small_config, plan_chunks(small_config)[0])
+        after = {pool["filepath"]: pool["num_threads"] for pool in threadpool_info()}
+    assert seen and all(set(threads.values()) == {1} for threads in seen)
+    assert seen[0].keys() == before.keys() and after == before
