@@ -374,7 +374,9 @@ class EmpiricalCurve(_RecallAt):
         )
         fitted = None
         if smooth is not None:
-            thin = np.unique(np.linspace(0, roc.recall.size - 1, _MAX_FIT_POINTS).astype(int))
+            # evenly spread points; sorted, so the distinct ones are where the index rises
+            spread = np.linspace(0, roc.recall.size - 1, _MAX_FIT_POINTS).astype(int)
+            thin = spread[np.flatnonzero(np.diff(spread, prepend=-1))]
             fitted = fit_curve(roc.recall[thin], roc.specificity[thin], family=smooth)
         return cls(roc=roc, prevalence=float(share), smooth=smooth, fitted=fitted)
 
