@@ -8,8 +8,10 @@ sweep's protocol (a stratified 20% of the training split held out, features stan
 rest). The sweep is ``simulate.run_sweep`` in one process (``n_jobs=1``): one dataset per
 (class_sep, repetition), fitted at every alpha by the chosen engine; for logreg it also predicts
 every weight from the validation scores (the loop does not). Both run on the same cells (5
-class_seps spread over 0.05..3, the post's 15 alphas); each reports fits per second, and the
-ratio is what docs/benchmarks.md quotes.
+class_seps spread over 0.05..3, the post's 15 alphas) and on one thread: the sweep limits the
+native thread pools itself, and the loop runs under ``threadpool_limits(limits=1)`` (left free,
+OpenBLAS's threads slowed the loop's small products by up to a third here, and unevenly). Each
+reports fits per second, and the ratio is what docs/benchmarks.md quotes.
 
 Run: ``python benchmarks/bench_sweep.py [--model tree] [--loop-reps 2] [--sweep-reps 40]
 [--engine numba]``
@@ -31,6 +33,7 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
+from threadpoolctl import threadpool_limits
 
 from params.post import ALPHAS, BETA
 from simulate import SweepConfig, run_sweep
@@ -100,9 +103,11 @@ def main() -> None:
     print(f"command: python {' '.join(sys.argv)}")
     versions = ", ".join(f"{p} {metadata.version(p)}" for p in ("numpy", "scikit-learn", "numba"))
     print(f"python {platform.python_version()}, {versions}")
-    print(f"cpu: {cpu_model()}; one process; cells: {len(SEPS)} class_seps x {len(ALPHAS)} alphas")
+    cells = f"{len(SEPS)} class_seps x {len(ALPHAS)} alphas"
+    print(f"cpu: {cpu_model()}; one process, one thread; cells: {cells}")
     print(f"model: {args.model}")
-    loop = plain_loop(args.loop_reps, args.model)
+    with threadpool_limits(limits=1):
+        loop = plain_loop(args.loop_reps, args.model)
     print(f"plain loop (post)     : {loop:9.1f} fits/s  ({args.loop_reps} fits per cell)")
     swept = sweep(args.sweep_reps, args.engine, args.model)
     print(f"run_sweep ({args.engine:7s})  : {swept:9.1f} fits/s  ({args.sweep_reps} reps per cell)")
