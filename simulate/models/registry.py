@@ -60,6 +60,7 @@ from sklearn.tree import DecisionTreeClassifier
 
 from simulate.data.resample import RESAMPLING, fraction_of_weight, resample
 from simulate.data.splits import Dataset
+from simulate.models._scaling_kernels import column_moments, standardise
 from simulate.models.boosters import WEIGHT_PARAM, booster
 from simulate.models.losses import BCE, FOCAL
 from simulate.models.tree import ENGINES
@@ -166,9 +167,9 @@ def _standardised(data: Dataset) -> Dataset:
     (:func:`_mean_and_scale`, scikit-learn's ``StandardScaler``'s to the bit)."""
     mean, scale = _mean_and_scale(data.X_train)
     return data._replace(
-        X_train=(data.X_train - mean) / scale,
-        X_test=(data.X_test - mean) / scale,
-        X_val=(data.X_val - mean) / scale,
+        X_train=standardise(data.X_train, mean, scale),
+        X_test=standardise(data.X_test, mean, scale),
+        X_val=standardise(data.X_val, mean, scale),
     )
 
 
@@ -178,15 +179,21 @@ def _mean_and_scale(X: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArra
     The same operations in the same order as scikit-learn's first ``partial_fit``: the mean
     from the column sums, the variance by the corrected two-pass algorithm (the squared
     deviations from the mean, less the square of their sum over the rows), and a scale of 1
-    for a column its error bound cannot tell from constant.
+    for a column its error bound cannot tell from constant. The sums over the rows are a
+    kernel's (:func:`~simulate.models._scaling_kernels.column_moments`, a quarter of numpy's
+    time), or numpy's for a single column, which numpy sums in another order.
     """
     n = float(X.shape[0])
-    total = X.sum(axis=0)
+    if X.shape[1] > 1:
+        total, correction, squares = column_moments(X)
+    else:
+        total = X.sum(axis=0)
+        deviation = X - total / n
+        correction = deviation.sum(axis=0)
+        deviation **= 2
+        squares = deviation.sum(axis=0)
     mean = (0.0 + total) / n
-    deviation = X - total / n
-    correction = deviation.sum(axis=0)
-    deviation **= 2
-    variance = (deviation.sum(axis=0) - correction**2 / n) / n
+    variance = (squares - correction**2 / n) / n
     constant = variance <= n * _EPS * variance + (n * mean * _EPS) ** 2
     scale = np.sqrt(variance)
     scale[constant] = 1.0
