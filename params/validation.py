@@ -213,6 +213,8 @@ def check_float(value: object, name: str, owner: str, interval: Interval) -> flo
         If ``value`` is not a single number (a list or an array of several is refused) or lies
         outside ``interval``.
     """
+    if type(value) is float and interval.contains(value):  # the common case, without numpy
+        return value
     try:
         several = np.ndim(value) != 0
     except ValueError:  # a ragged list
