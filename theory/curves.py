@@ -569,6 +569,8 @@ class Binormal(_RecallAt):
         def equal() -> Array:
             with np.errstate(invalid="ignore"):
                 steepness = d**2 / 2.0 - d * t
+            if not self._some_d_zero:
+                return steepness
             return np.where(d == 0.0, 0.0, steepness)  # the chance line, infinite t included
 
         return self._by_spread(equal, unequal)
@@ -601,6 +603,11 @@ class Binormal(_RecallAt):
         if not somewhere:
             return unequal()
         return np.where(at_one, equal(), unequal())
+
+    @functools.cached_property
+    def _some_d_zero(self) -> bool:
+        """Whether ``d = 0`` anywhere (the chance line, at ``s = 1``): found once per curve."""
+        return bool(np.any(self.d == 0.0))
 
     @functools.cached_property
     def _at_one(self) -> tuple[NDArray[np.bool_], bool, bool]:

@@ -44,10 +44,9 @@ ScoreFunction = Callable[[Rates, Rates, Rates, Rates], Rates]
 
 def _safe_divide(numerator: ArrayLike, denominator: ArrayLike) -> Rates:
     """``numerator / denominator``, and 0 wherever the denominator is 0."""
-    numerator, denominator = np.broadcast_arrays(
-        np.asarray(numerator, dtype=np.float64), np.asarray(denominator, dtype=np.float64)
-    )
-    out = np.zeros(numerator.shape)
+    numerator = np.asarray(numerator, dtype=np.float64)
+    denominator = np.asarray(denominator, dtype=np.float64)
+    out = np.zeros(np.broadcast_shapes(numerator.shape, denominator.shape))
     np.divide(numerator, denominator, out=out, where=denominator != 0)
     return out
 
