@@ -4,6 +4,7 @@ the theory on each separation's fitted curve is from the simulation."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import fields
 from typing import Any
 
 import numpy as np
@@ -415,7 +416,7 @@ def theory_gap(
                         "family": family,
                         "rule": rule,
                         **values,
-                        **{name: float(value) for name, value in vars(curve).items()},
+                        **{f.name: float(getattr(curve, f.name)) for f in fields(curve)},
                         "rmse": float(np.sqrt(np.mean((cell[f"{score}_mean"] - expected) ** 2))),
                         "recall_low_simulated": simulated[0],
                         "recall_high_simulated": simulated[-1],
