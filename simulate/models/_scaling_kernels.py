@@ -2,8 +2,8 @@
 
 Each sums row by row, in the rows' order, as numpy sums a C-ordered array of several columns
 over its rows (``X.sum(axis=0)``), so that the results are numpy's to the bit: the same
-additions in the same order. (numpy sums a single column pairwise instead; the registry keeps
-numpy for that case.) Neither validates its inputs.
+additions in the same order. (numpy sums a single column, or columns contiguous in memory,
+pairwise instead; the registry keeps numpy for those.) Neither validates its inputs.
 """
 
 import numpy as np

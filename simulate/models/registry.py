@@ -181,10 +181,11 @@ def _mean_and_scale(X: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArra
     deviations from the mean, less the square of their sum over the rows), and a scale of 1
     for a column its error bound cannot tell from constant. The sums over the rows are a
     kernel's (:func:`~simulate.models._scaling_kernels.column_moments`, a quarter of numpy's
-    time), or numpy's for a single column, which numpy sums in another order.
+    time) for C-ordered rows of several columns, which numpy sums row by row too; numpy's
+    otherwise (a single column, or columns contiguous in memory, it sums pairwise).
     """
     n = float(X.shape[0])
-    if X.shape[1] > 1:
+    if X.shape[1] > 1 and X.flags.c_contiguous:
         total, correction, squares = column_moments(X)
     else:
         total = X.sum(axis=0)

@@ -52,3 +52,11 @@ def test_standardised_splits_are_the_scalers_bit_for_bit():
         got = getattr(scaled, name)
         assert got.flags.c_contiguous
         np.testing.assert_array_equal(got.view(np.int64), expected.view(np.int64))
+
+
+def test_columns_in_any_memory_order_get_the_scalers_numbers():
+    X = np.asfortranarray(_columns(11, 3_000, 6))
+    scaler = StandardScaler().fit(X)
+    mean, scale = _mean_and_scale(X)
+    np.testing.assert_array_equal(mean.view(np.int64), scaler.mean_.view(np.int64))
+    np.testing.assert_array_equal(scale.view(np.int64), scaler.scale_.view(np.int64))
