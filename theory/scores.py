@@ -305,11 +305,12 @@ def confusion_counts(y_true: ArrayLike, y_pred: ArrayLike) -> NDArray[np.int64]:
     """
     truth = np.asarray(y_true, dtype=bool)
     predicted = np.asarray(y_pred, dtype=bool)
-    tp = np.sum(predicted & truth, axis=-1)
-    fp = np.sum(predicted & ~truth, axis=-1)
-    fn = np.sum(~predicted & truth, axis=-1)
-    tn = np.sum(~predicted & ~truth, axis=-1)
-    return np.stack([tp, fp, fn, tn], axis=-1).astype(np.int64)
+    tp = np.count_nonzero(predicted & truth, axis=-1)
+    predicted_positive = np.count_nonzero(predicted, axis=-1)
+    fn = np.count_nonzero(truth, axis=-1) - tp
+    fp = predicted_positive - tp
+    tn = truth.shape[-1] - predicted_positive - fn
+    return np.stack(np.broadcast_arrays(tp, fp, fn, tn), axis=-1).astype(np.int64)
 
 
 def confusion_scores(
