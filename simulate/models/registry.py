@@ -201,10 +201,16 @@ def _mean_and_scale(X: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArra
     return mean, scale
 
 
-def _with_one(alphas: NDArray[np.float64]) -> tuple[NDArray[np.float64], int]:
-    """The weights with 1 among them (sorted), and the index of 1."""
+def _with_one(
+    alphas: NDArray[np.float64],
+) -> tuple[NDArray[np.float64], int, NDArray[np.bool_]]:
+    """The weights with 1 among them (sorted, distinct), the index of 1, and which of them
+    are among ``alphas`` (``np.isin(path, alphas)``: all but a 1 added)."""
     path = np.union1d(alphas, [1.0])
-    return path, int(np.searchsorted(path, 1.0))
+    one = int(np.searchsorted(path, 1.0))
+    kept = np.ones(path.size, dtype=bool)
+    kept[one] = bool(np.any(alphas == 1.0))
+    return path, one, kept
 
 
 def _estimator_path(
@@ -216,7 +222,7 @@ def _estimator_path(
     """Fit a clone of ``estimator`` at each weight (and at 1, for the validation scores): weight
     ``alpha`` on the positives as ``sample_weight``, or as the estimator's parameter
     ``weight_param`` when given."""
-    path, one = _with_one(alphas)
+    path, one, kept = _with_one(alphas)
     positive = data.y_train == 1
     counts = np.empty((len(path), 4), dtype=np.int64)
     validation_counts = np.empty((len(path), 4), dtype=np.int64)
@@ -231,7 +237,6 @@ def _estimator_path(
         if i == one:
             validation_scores = model.predict_proba(data.X_val)[:, 1]
             test_scores = model.predict_proba(data.X_test)[:, 1]
-    kept = np.isin(path, alphas)
     return Fitted(counts[kept], validation_scores, test_scores, validation_counts[kept])
 
 
@@ -248,11 +253,10 @@ def _logreg(
         return _estimator_path(LogisticRegression(**LOGREG_PARAMS), data, alphas)
     from simulate.models.logreg import logistic_path, predictions
 
-    path, one = _with_one(alphas)
+    path, one, kept = _with_one(alphas)
     solution = logistic_path(data.X_train, data.y_train, path, C=LOGREG_PARAMS["C"], gamma=gamma)
     test_labels, test_scores = predictions(data.X_test, solution, one)
     validation_labels, validation_scores = predictions(data.X_val, solution, one)
-    kept = np.isin(path, alphas)
     return Fitted(
         confusion_counts(data.y_test, test_labels)[kept],
         validation_scores,
@@ -297,7 +301,7 @@ def _network(data: Dataset, alphas: NDArray[np.float64], gamma: float, random_st
     ``gamma = 0``), each weight fitted from the same initial weights as a clone would be."""
     from simulate.models.network import network_path, network_proba
 
-    path, one = _with_one(alphas)
+    path, one, kept = _with_one(alphas)
     networks = network_path(
         data.X_train, data.y_train, path, gamma=gamma, random_state=random_state
     )
@@ -310,7 +314,6 @@ def _network(data: Dataset, alphas: NDArray[np.float64], gamma: float, random_st
         if i == one:
             validation_scores = validation
             test_scores = network_proba(network, data.X_test)
-    kept = np.isin(path, alphas)
     return Fitted(counts[kept], validation_scores, test_scores, validation_counts[kept])
 
 
