@@ -248,7 +248,9 @@ def tidy_fits(config: SweepConfig, chunks: dict[Chunk, dict[str, NDArray]]) -> p
     with scores from the counts.
 
     Scores come from :func:`theory.confusion_scores`, the one definition the theory uses too.
-    A probabilistic model's rows also hold the theory's predictions
+    The columns: the cell keys, :data:`FIT_COLUMNS`, ``positive_fraction`` for a resampling
+    knob, and for a probabilistic model :data:`VALIDATION_COUNT_COLUMNS`, ``val_f1``,
+    ``tuned_f1``, ``tuned_threshold``, ``movement`` and the theory's predictions
     (:func:`simulate.analysis.prediction.predicted_columns`).
     """
     alphas = np.asarray(config.alphas)
@@ -256,28 +258,14 @@ def tidy_fits(config: SweepConfig, chunks: dict[Chunk, dict[str, NDArray]]) -> p
         pd.DataFrame({**chunk.keys(config), **_fit_columns(config, chunk, arrays, alphas)})
         for chunk, arrays in sorted(chunks.items())
     ]
-    fits = pd.concat(frames, ignore_index=True)
-    extra = []
-    if config.model in PROBABILISTIC:
-        extra = [
-            *VALIDATION_COUNT_COLUMNS,
-            "val_f1",
-            "tuned_f1",
-            "tuned_threshold",
-            "movement",
-            *_prediction_columns(config),
-        ]
-    if config.knob in RESAMPLING:
-        fits["positive_fraction"] = fraction_of_weight(config.beta, fits["alpha"].to_numpy())
-        extra = ["positive_fraction", *extra]
-    return fits[[*config.cell_keys, *FIT_COLUMNS, *extra]]
+    return pd.concat(frames, ignore_index=True)
 
 
 def _fit_columns(
     config: SweepConfig, chunk: Chunk, arrays: dict[str, NDArray], alphas: NDArray[np.float64]
 ) -> dict[str, NDArray]:
-    """A chunk's columns of :func:`tidy_fits`, one row per fit (every column at once: a frame
-    built column by column takes several times as long)."""
+    """A chunk's columns of :func:`tidy_fits`, in its order, one row per fit (every column at
+    once: a frame built column by column takes several times as long)."""
     block = arrays["counts"]
     n_reps, n_alphas, _ = block.shape
     counts = block.reshape(-1, 4).T
@@ -288,6 +276,8 @@ def _fit_columns(
     }
     scores = theory.confusion_scores(*counts)
     columns |= {name: scores[name] for name in FIT_COLUMNS[6:]}
+    if config.knob in RESAMPLING:
+        columns["positive_fraction"] = fraction_of_weight(config.beta, columns["alpha"])
     if "tuned_counts" in arrays:
         validation = arrays["validation_counts"].reshape(-1, len(COUNT_COLUMNS)).T
         columns |= dict(zip(VALIDATION_COUNT_COLUMNS, validation, strict=True))
