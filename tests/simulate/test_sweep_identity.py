@@ -6,12 +6,12 @@ patched in."""
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.datasets import make_classification
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
 from simulate import run_sweep
 from tests.simulate.analysis.test_prediction_arrays import by_what_if_scores
+from tests.simulate.data.test_splits import reference_draw
 
 PREDICTORS = ("threshold", "threshold-k", "bayes", "hull", "no-change")
 SWEEPS = {
@@ -43,21 +43,6 @@ SWEEPS = {
 }
 
 
-def _make_classification(class_sep, seed, *, beta, n_samples, n_features, n_informative):
-    X, y = make_classification(
-        n_samples=n_samples,
-        n_features=n_features,
-        n_informative=n_informative,
-        n_redundant=0,
-        n_clusters_per_class=2,
-        weights=(1.0 - beta,),
-        class_sep=class_sep,
-        flip_y=0.0,
-        random_state=seed,
-    )
-    return X, y, np.arange(n_samples)
-
-
 def _train_test_split_rows(n_rows, test_size, seed, *, stratify=None):
     return train_test_split(
         np.arange(n_rows), test_size=test_size, random_state=seed, stratify=stratify
@@ -76,7 +61,7 @@ def test_a_sweep_is_the_reference_implementations_to_the_bit(sweep, monkeypatch)
         settings |= {"predictors": PREDICTORS, "bootstrap": 20}
     run = run_sweep(n_jobs=1, progress=False, **settings)
     with monkeypatch.context() as patched:
-        patched.setattr("simulate.data.splits._classification", _make_classification)
+        patched.setattr("simulate.data.splits._classification", reference_draw)
         patched.setattr("simulate.data.splits.split_rows", _train_test_split_rows)
         patched.setattr("simulate.models.registry._mean_and_scale", _scalers_mean_and_scale)
         patched.setattr("simulate.sweep.predict_weights", by_what_if_scores)

@@ -203,18 +203,10 @@ def test_the_draw_is_make_classifications_bit_for_bit(
     )
 
 
-def _assert_the_draw_is_make_classifications(
-    seed, n_samples, n_features, n_informative, beta, class_sep
-):
-    X, y, order = _classification(
-        class_sep,
-        seed,
-        beta=beta,
-        n_samples=n_samples,
-        n_features=n_features,
-        n_informative=n_informative,
-    )
-    expected_X, expected_y = make_classification(
+def reference_draw(class_sep, seed, *, beta, n_samples, n_features, n_informative):
+    """scikit-learn's make_classification of the sweep's recipe, as ``_classification`` returns
+    a draw (its rows in their final order: the identity order)."""
+    X, y = make_classification(
         n_samples=n_samples,
         n_features=n_features,
         n_informative=n_informative,
@@ -225,6 +217,20 @@ def _assert_the_draw_is_make_classifications(
         flip_y=0.0,
         random_state=seed,
     )
+    return X, y, np.arange(n_samples)
+
+
+def _assert_the_draw_is_make_classifications(
+    seed, n_samples, n_features, n_informative, beta, class_sep
+):
+    settings = {
+        "beta": beta,
+        "n_samples": n_samples,
+        "n_features": n_features,
+        "n_informative": n_informative,
+    }
+    X, y, order = _classification(class_sep, seed, **settings)
+    expected_X, expected_y, _ = reference_draw(class_sep, seed, **settings)
     np.testing.assert_array_equal(X[order].view(np.int64), expected_X.view(np.int64))
     np.testing.assert_array_equal(y[order], expected_y)
     assert y.dtype == expected_y.dtype
