@@ -506,10 +506,10 @@ class Binormal(_RecallAt):
         the corner the rule favours (:func:`_chance_point`).
         """
         m = np.asarray(m, np.float64)
-        at_one = self.s == 1.0
+        at_one, everywhere, _ = self._at_one
         t_max, _ = self.stationary_thresholds(m)
         rates = self.rates_at_threshold(t_max)
-        if not np.all(at_one):
+        if not everywhere:
             with np.errstate(invalid="ignore"):
                 beats_corners = (m * rates.x - rates.fpr >= 0.0) & (rates.z - m * rates.fnr >= 0.0)
             interior = at_one | (np.isfinite(t_max) & beats_corners)

@@ -169,7 +169,8 @@ class AppliesRules(Protocol):
 @functools.cache
 def _implements(kind: type, protocol: type) -> bool:
     """Whether the class ``kind`` has the methods of the runtime ``protocol``: the protocol's
-    ``isinstance`` check (some 25 us a call), made once per class."""
+    ``isinstance`` check (some 25 us a call), made once per class. A curve's methods are its
+    class's (as every family defines them); methods set on an instance alone are not seen."""
     return issubclass(kind, protocol)
 
 
