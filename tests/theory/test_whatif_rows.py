@@ -106,3 +106,16 @@ def test_the_rows_and_their_predictions_are_checked_by_name():
         rows.predict(ALPHAS, beta=1.5)
     with pytest.raises(ValueError, match=r"'threshold' parameter of WhatIfRows\.predict"):
         rows.predict(ALPHAS, threshold=2.0)
+
+
+def test_predict_defaults_to_what_if_scores_defaults():
+    import inspect
+
+    from theory import whatif_scores
+
+    public = inspect.signature(what_if_scores).parameters
+    checked = inspect.signature(whatif_scores._settings).parameters
+    shared = [name for name in checked if name not in ("owner", "rows", "columns")]
+    assert set(shared) <= set(public)
+    for name in shared:
+        assert checked[name].default == public[name].default, name
