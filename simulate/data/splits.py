@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ctypes
 import threading
+from functools import cache
 from math import ceil
 from typing import NamedTuple
 
@@ -12,6 +14,8 @@ from sklearn.datasets import make_classification
 from sklearn.model_selection import train_test_split
 from sklearn.utils.random import sample_without_replacement
 
+from simulate.data._normal_kernels import STATE_WORDS as _STATE_WORDS
+from simulate.data._normal_kernels import fill_normals
 from simulate.data.sources import load_rows, subsample_positives
 
 __all__ = [
@@ -31,6 +35,8 @@ _CLASSES, _CLUSTERS = 2, 2
 _VERTICES = _CLASSES * _CLUSTERS
 #: The most bits make_classification draws a vertex in at once (more are drawn bit by bit).
 _HYPERCUBE_BITS = 30
+#: The seed of the stream the normals kernel is checked on (:func:`_kernel_is_numpys`).
+_CHECK_SEED = 20_24
 
 
 class DatasetSeeds(NamedTuple):
@@ -142,7 +148,8 @@ def _classification(
     The same draws from ``numpy.random.RandomState(seed)``, in the same order, and the same
     arithmetic on the same arrays: the clusters' hypercube vertices, the informative features
     and their covariances, the useless features, the (unused) label noise, its default shift 0
-    and scale 1, then the rows' shuffle and the features'. Settings ``make_classification``
+    and scale 1, then the rows' shuffle and the features'. The normals are drawn by a numba
+    kernel (:class:`_LegacyStream`), numpy's to the bit. Settings ``make_classification``
     refuses (fewer than two informative features, more than ``n_features``) are left to it,
     which raises.
 
@@ -164,7 +171,8 @@ def _classification(
             weights=(1.0 - beta,),
             random_state=seed,
         )
-    rng = _legacy_stream(seed)
+    stream = _legacy_stream(seed)
+    rng = stream.rng
     negative = 1.0 - beta
     shares = (negative, 1.0 - negative)  # the weights as scikit-learn completes them
     per_cluster = [int(n_samples * shares[k % _CLASSES] / _CLUSTERS) for k in range(_VERTICES)]
@@ -176,7 +184,8 @@ def _classification(
     vertices -= class_sep
     # the informative features transformed in a contiguous array of their own (a third of the
     # time of doing it inside the rows; the same products)
-    informative = rng.standard_normal(size=(n_samples, n_informative))
+    informative = np.empty((n_samples, n_informative))
+    stream.fill_normals(informative)
     stop = 0
     for k, vertex in enumerate(vertices):
         start, stop = stop, stop + per_cluster[k]
@@ -189,7 +198,7 @@ def _classification(
     X[:, :n_informative] = informative
     n_useless = n_features - n_informative
     if n_useless > 0:
-        X[:, n_informative:] = rng.standard_normal(size=(n_samples, n_useless))
+        stream.fill_normals(X[:, n_informative:])
     flipped = rng.uniform(size=n_samples) < 0.0  # make_classification draws its flip_y = 0 too
     y[flipped] = rng.randint(_CLASSES, size=flipped.sum())
     X += 0.0  # make_classification's shift and scale (which turn -0.0 into 0.0)
@@ -201,11 +210,59 @@ def _classification(
     return np.take(X, features, axis=1), y, order  # X[:, features], in two thirds of the time
 
 
-#: Each thread's one legacy generator, reseeded for every draw (:func:`_legacy_stream`).
+#: Each thread's one legacy stream, reseeded for every draw (:func:`_legacy_stream`).
 _LEGACY = threading.local()
 
 
-def _legacy_stream(seed: int) -> np.random.RandomState:
+class _LegacyStream:
+    """The stream of one ``numpy.random.RandomState``, whose standard normals are drawn by a
+    numba kernel (:func:`simulate.data._normal_kernels.fill_normals`): numpy's own, to the bit,
+    in two thirds of the time.
+
+    ``rng`` is the instance, for every other draw. The kernel keeps the normal left over from a
+    pair itself (the instance's own is untouched), so the stream's normals must all be drawn
+    here, not by ``rng.standard_normal``.
+    """
+
+    def __init__(self) -> None:
+        generator = np.random.MT19937()
+        self.rng = np.random.RandomState(generator)
+        # the generator's state, in place: its 624 key words and its position
+        words = ctypes.c_uint32 * (_STATE_WORDS + 1)
+        self._state = np.ctypeslib.as_array(words.from_address(generator.ctypes.state_address))
+        self._generator = generator  # owns the state's memory
+        self._cached = np.zeros(2)  # [1, value] for a normal left over by the last pair
+
+    def seed(self, seed: int) -> None:
+        """Reseed as ``numpy.random.RandomState(seed)`` starts."""
+        self.rng.seed(seed)
+        self._cached[:] = 0.0
+
+    def fill_normals(self, out: NDArray[np.float64]) -> None:
+        """Fill the 2-D ``out``, row by row, with the stream's next standard normals, as
+        ``out[...] = rng.standard_normal(out.shape)`` would (by numpy itself where the kernel
+        does not reproduce it: :func:`_kernel_is_numpys`)."""
+        if _kernel_is_numpys():
+            fill_normals(self._state, out, self._cached)
+        else:
+            out[...] = self.rng.standard_normal(out.shape)
+
+
+@cache
+def _kernel_is_numpys() -> bool:
+    """Whether the normals kernel draws numpy's normals on this numpy (the state's layout is
+    numpy's own): checked once per process on a draw across a twist, and the stream after."""
+    ours, theirs = _LegacyStream(), np.random.RandomState(_CHECK_SEED)
+    ours.seed(_CHECK_SEED)
+    drawn = np.empty((_STATE_WORDS + 1, 3))
+    fill_normals(ours._state, drawn, ours._cached)
+    return bool(
+        np.array_equal(drawn.ravel(), theirs.standard_normal(drawn.size))
+        and np.array_equal(ours.rng.uniform(size=3), theirs.uniform(size=3))
+    )
+
+
+def _legacy_stream(seed: int) -> _LegacyStream:
     """The stream of ``numpy.random.RandomState(seed)``: this thread's one instance, reseeded.
 
     Reseeding gives the same draws as a new instance (the legacy seeding resets the whole state,
@@ -213,11 +270,11 @@ def _legacy_stream(seed: int) -> np.random.RandomState:
     from the system's entropy, some 0.1 ms, three times a dataset. The caller must be done
     with the instance before it next asks for one on the same thread; nothing here keeps it.
     """
-    rng = getattr(_LEGACY, "rng", None)
-    if rng is None:
-        rng = _LEGACY.rng = np.random.RandomState()
-    rng.seed(seed)
-    return rng
+    stream = getattr(_LEGACY, "stream", None)
+    if stream is None:
+        stream = _LEGACY.stream = _LegacyStream()
+    stream.seed(seed)
+    return stream
 
 
 def _hypercube(n_vertices: int, dimensions: int, rng: np.random.RandomState) -> NDArray:
@@ -304,14 +361,14 @@ def split_rows(
     if not 0 < n_test < n_rows:
         return _refused(n_rows, test_size, seed, stratify)
     if stratify is None:
-        shuffled = _legacy_stream(seed).permutation(n_rows)
+        shuffled = _legacy_stream(seed).rng.permutation(n_rows)
         return shuffled[n_test:], shuffled[:n_test]
     counts = np.bincount(stratify)
     present = np.flatnonzero(counts)
     counts = counts[present]
     if counts.min() < 2 or min(n_train, n_test) < present.size:
         return _refused(n_rows, test_size, seed, stratify)
-    rng = _legacy_stream(seed)
+    rng = _legacy_stream(seed).rng
     n_fit = _apportioned(counts, n_train, rng)
     n_held = _apportioned(counts - n_fit, n_test, rng)
     train, test = [], []

@@ -6,6 +6,7 @@ from sklearn.datasets import make_classification
 from sklearn.model_selection import train_test_split
 
 from simulate import SweepConfig
+from simulate.data import splits
 from simulate.data.sources import load_rows, subsample_positives
 from simulate.data.splits import (
     Dataset,
@@ -243,17 +244,31 @@ def test_a_draw_make_classification_refuses_raises_its_error():
         _classification(1.0, 0, beta=0.1, n_samples=100, n_features=4, n_informative=5)
 
 
-def _draws(rng):
+def _draws(stream):
+    normals = np.empty((5, 1))
+    stream.fill_normals(normals)
+    rng = stream.rng
+    return normals.ravel(), rng.permutation(7), rng.uniform(size=3), rng.randint(2, size=4)
+
+
+def _numpys_draws(rng):
     return rng.standard_normal(5), rng.permutation(7), rng.uniform(size=3), rng.randint(2, size=4)
 
 
 def test_the_reseeded_legacy_stream_is_a_new_randomstates():
     used = _legacy_stream(1)
-    used.standard_normal(3)  # an odd count leaves a normal cached
+    used.fill_normals(np.empty((3, 1)))  # an odd count leaves a normal over, in the kernel
+    used.rng.standard_normal(3)  # and in the instance
     for seed in (5, 2**32 - 1):
-        drawn, fresh = _draws(_legacy_stream(seed)), _draws(np.random.RandomState(seed))
+        drawn, fresh = _draws(_legacy_stream(seed)), _numpys_draws(np.random.RandomState(seed))
         for ours, theirs in zip(drawn, fresh, strict=True):
             np.testing.assert_array_equal(ours, theirs)
+
+
+def test_numpys_normals_where_the_kernel_is_not_numpys(monkeypatch):
+    # the fallback draws the same rows
+    monkeypatch.setattr(splits, "_kernel_is_numpys", lambda: False)
+    _assert_the_draw_is_make_classifications(3, 1_001, 7, 4, 0.2, 1.1)
 
 
 def test_each_thread_has_its_own_legacy_stream():
