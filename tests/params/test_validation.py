@@ -3,6 +3,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from params.validation import (
     UNIT_OPEN,
@@ -24,6 +26,27 @@ def test_message_shape():
     )
     with pytest.raises(ValueError, match=message):
         check_array([0.5, 1.5], "beta", "operating_point", Interval(0, 1))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    values=st.lists(
+        st.floats(allow_nan=True, allow_infinity=True, width=64), min_size=0, max_size=200
+    ),
+    closed=st.sampled_from(["neither", "left", "right", "both"]),
+)
+def test_check_array_refuses_exactly_the_values_outside_naming_the_first(values, closed):
+    # arrays of every size, small ones compared value by value, large ones by their ends
+    interval = Interval(-1.0, 1.0, closed)
+    array = np.asarray(values, dtype=np.float64)
+    inside = np.array([bool(interval.contains(v)) for v in array], dtype=bool)
+    if inside.all():
+        np.testing.assert_array_equal(check_array(array, "x", "f", interval), array)
+        return
+    with pytest.raises(ParameterError) as error:
+        check_array(array, "x", "f", interval)
+    got = float(array[~inside][0])
+    assert error.value.got == got or (np.isnan(got) and np.isnan(error.value.got))
 
 
 @pytest.mark.parametrize(
