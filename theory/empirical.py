@@ -157,10 +157,18 @@ class Ranking(NamedTuple):
     """The distinct scores, decreasing."""
 
 
+#: Scores up to which the stable sort is the faster of the two ways :func:`_stable_decreasing`
+#: sorts (half the time at 200 scores and 1,875, even at 3,000, twice the time at 10,000).
+_SMALL_SORT = 3_000
+
+
 def _stable_decreasing(scores: Array) -> NDArray[np.intp]:
-    """``np.argsort(-scores, kind="stable")``, faster: an unstable sort, then tied rows put back
-    in their original order by sorting (tie block, row index) pairs, which are all distinct."""
+    """``np.argsort(-scores, kind="stable")``, faster: for more than :data:`_SMALL_SORT` scores,
+    an unstable sort, then tied rows put back in their original order by sorting (tie block,
+    row index) pairs, which are all distinct; the stable sort itself for fewer."""
     n = scores.size
+    if n <= _SMALL_SORT:
+        return np.argsort(-scores, kind="stable")
     order = np.argsort(-scores)
     ranked = scores[order]
     block = np.cumsum(np.concatenate(([True], ranked[1:] != ranked[:-1]))) - 1

@@ -236,13 +236,17 @@ def test_rows_of_weight_zero_leave_the_hull_of_the_other_rows(seed, separation):
 @given(
     st.lists(st.integers(-5, 5), min_size=1, max_size=300),
     st.sampled_from([1.0, 0.5, 1e-3]),
+    st.integers(1, 8_000),
 )
 @settings(max_examples=60, deadline=None)
-def test_the_ranking_is_the_stable_sort_by_decreasing_score(values, scale):
-    from theory.empirical import _stable_decreasing
+def test_the_ranking_is_the_stable_sort_by_decreasing_score(values, scale, size):
+    # sizes on both sides of the one where the sort changes way (many ties in the large ones)
+    from theory.empirical import _SMALL_SORT, _stable_decreasing
 
-    scores = np.asarray(values, dtype=np.float64) * scale
+    scores = np.resize(np.asarray(values, dtype=np.float64) * scale, size)
+    scores[::7] += np.linspace(0.0, 1.0, scores[::7].size)  # some distinct scores too
     np.testing.assert_array_equal(_stable_decreasing(scores), np.argsort(-scores, kind="stable"))
+    assert _SMALL_SORT < 8_000
 
 
 def test_on_a_chance_hull_the_bce_rule_leaves_the_model_where_it_is():
